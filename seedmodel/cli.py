@@ -1,0 +1,73 @@
+"""The ``seedmodel`` command line (CONTRACT.md section 4): thin wrappers over the library."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Callable, Sequence
+
+from seedmodel.schema import DataError
+
+__all__ = ["main"]
+
+EXIT_BAD_INPUT = 2
+
+
+def _cmd_simulate(args: argparse.Namespace) -> int:
+    from seedmodel.sim import WorldConfig, simulate
+
+    config = WorldConfig(
+        n_brands=args.brands, days=args.days, freq=args.freq, lift_tests=args.lift_tests
+    )
+    sim = simulate(config, random_seed=args.seed)
+    sim.write(args.out_dir)
+    print(f"wrote a simulated dataset and truth.json to {args.out_dir}")
+    return 0
+
+
+def _cmd_report(args: argparse.Namespace) -> int:
+    from seedmodel.report import write_report
+    from seedmodel.schema import load
+
+    data = load(args.path)
+    write_report(data, args.out, source=str(args.path))
+    print(f"wrote {args.out}")
+    return 0
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="seedmodel",
+        description="Causal measurement of Xiaohongshu (RED) seeding and its Tmall / JD GMV.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+
+    p = sub.add_parser("simulate", help="write a simulated dataset with its truth.json")
+    p.add_argument("out_dir", metavar="OUT_DIR")
+    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
+    p.add_argument("--brands", type=int, default=3, help="number of brands (default 3)")
+    p.add_argument("--days", type=int, default=730, help="days of data (default 730)")
+    p.add_argument("--freq", choices=["D", "W"], default="D", help="daily or weekly rows")
+    p.add_argument("--lift-tests", action="store_true", help="also write lift_tests.csv")
+    p.set_defaults(func=_cmd_simulate)
+
+    p = sub.add_parser("report", help="write the quarterly strategy report (HTML)")
+    p.add_argument("path", metavar="DATA_DIR")
+    p.add_argument("--out", required=True, help="HTML file to write")
+    p.set_defaults(func=_cmd_report)
+    return parser
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; returns the exit code (2 for bad input)."""
+    args = _parser().parse_args(argv)
+    func: Callable[[argparse.Namespace], int] = args.func
+    try:
+        return func(args)
+    except DataError as exc:
+        print(f"seedmodel: bad input: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+
+
+if __name__ == "__main__":
+    sys.exit(main())

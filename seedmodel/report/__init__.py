@@ -1,0 +1,39 @@
+"""Plots and the HTML report. Takes analysis tables; never fits anything."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from pathlib import Path
+
+from seedmodel.report.html import Section, render_page
+from seedmodel.report.overview import overview_sections
+from seedmodel.schema import Dataset
+
+__all__ = ["build_report", "write_report"]
+
+
+def build_report(data: Dataset, *, source: str = "") -> str:
+    """The report's HTML as a string.
+
+    Parameters
+    ----------
+    data : Dataset
+        Checked data.
+    source : str
+        Where the data came from (shown under the title).
+    """
+    sections: list[Section] = overview_sections(data)
+    stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
+    subtitle = f"data: {source or 'in memory'} · written {stamp} · seedmodel"
+    return render_page("seedmodel: RED seeding → Tmall / JD strategy report", subtitle, sections)
+
+
+def write_report(data: Dataset, out: str | Path, *, source: str = "") -> Path:
+    """Write the self-contained HTML report to ``out``, all or nothing."""
+    out = Path(out)
+    page = build_report(data, source=source)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    tmp.write_text(page, encoding="utf-8")
+    tmp.replace(out)
+    return out

@@ -1,0 +1,196 @@
+"""The validated dataset: one object with named dimensions (date, brand, channel, platform)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from pathlib import Path
+
+import pandas as pd
+import xarray as xr
+
+from seedmodel.schema.errors import DataError
+from seedmodel.schema.io import read_folder
+from seedmodel.schema.tables import (
+    CHANNEL_ORDER,
+    ENGAGEMENT_COLUMNS,
+    FUNNEL_COLUMNS,
+    PLATFORM_ORDER,
+    TABLES,
+)
+from seedmodel.schema.validate import check_dataset, parse_table
+
+__all__ = ["Dataset", "from_frames", "load"]
+
+
+def _ordered(values: pd.Series, standard: tuple[str, ...]) -> tuple[str, ...]:
+    present = set(values)
+    return tuple(v for v in standard if v in present) + tuple(
+        sorted(present - set(standard))
+    )
+
+
+@dataclass(frozen=True, eq=False)
+class Dataset:
+    """A checked dataset (CONTRACT.md section 2). Build it with :func:`load` or :func:`from_frames`.
+
+    Tables are typed and sorted by key; optional tables that were not given are empty frames
+    with the contract's columns. Code that receives a ``Dataset`` never re-checks it.
+
+    Attributes
+    ----------
+    media, sales, brands, events, lift_tests, attribution : DataFrame
+        The tables.
+    freq : {"D", "W"}
+        Daily or weekly.
+    """
+
+    media: pd.DataFrame
+    sales: pd.DataFrame
+    brands: pd.DataFrame
+    events: pd.DataFrame
+    lift_tests: pd.DataFrame
+    attribution: pd.DataFrame
+    freq: str
+
+    def __repr__(self) -> str:
+        d = self.dates
+        optional = [n for n in ("brands", "events", "lift_tests", "attribution") if self.has(n)]
+        return (
+            f"Dataset({'daily' if self.freq == 'D' else 'weekly'} {d[0].date()}..{d[-1].date()}, "
+            f"brands={list(self.brand_names)}, channels={list(self.channel_names)}, "
+            f"platforms={list(self.platform_names)}, optional={optional})"
+        )
+
+    @property
+    def dates(self) -> pd.DatetimeIndex:
+        """All dates of the data, sorted."""
+        return pd.DatetimeIndex(pd.unique(self.media["date"])).sort_values().rename("date")
+
+    @property
+    def brand_names(self) -> tuple[str, ...]:
+        """Brands, sorted."""
+        return tuple(sorted(set(self.media["brand"])))
+
+    @property
+    def channel_names(self) -> tuple[str, ...]:
+        """Channels: the standard three first, then others alphabetically."""
+        return _ordered(self.media["channel"], CHANNEL_ORDER)
+
+    @property
+    def paid_channels(self) -> tuple[str, ...]:
+        """Channels with any spend (``organic`` and other unpaid rows are left out)."""
+        spent = self.media.groupby("channel")["spend"].sum()
+        return tuple(c for c in self.channel_names if spent[c] > 0)
+
+    @property
+    def platform_names(self) -> tuple[str, ...]:
+        """Platforms: tmall, jd first, then others alphabetically."""
+        return _ordered(self.sales["platform"], PLATFORM_ORDER)
+
+    @property
+    def period_days(self) -> int:
+        """Days one row stands for: 1 (daily) or 7 (weekly)."""
+        return 7 if self.freq == "W" else 1
+
+    def has(self, table: str) -> bool:
+        """Whether an optional table was given with rows."""
+        return not getattr(self, table).empty
+
+    def media_array(self, column: str = "spend") -> xr.DataArray:
+        """A media column as an array with dims (date, brand, channel)."""
+        return self._array(self.media, "channel", self.channel_names, column)
+
+    def sales_array(self, column: str = "gmv") -> xr.DataArray:
+        """A sales column as an array with dims (date, brand, platform)."""
+        return self._array(self.sales, "platform", self.platform_names, column)
+
+    def _array(self, frame: pd.DataFrame, dim: str, order: tuple[str, ...], column: str):
+        if column not in frame:
+            raise KeyError(f"column {column!r} is not in this dataset")
+        cube = frame.set_index(["date", "brand", dim])[column].to_xarray()
+        return cube.sel(date=self.dates, brand=list(self.brand_names), **{dim: list(order)})
+
+    def margin(self, brand: str) -> float | None:
+        """The brand's gross margin from the brands table, or None."""
+        if "margin" not in self.brands:
+            return None
+        row = self.brands.loc[self.brands["brand"] == brand, "margin"]
+        return float(row.iloc[0]) if len(row) else None
+
+    def write(self, folder: str | Path) -> None:
+        """Write the tables as CSV files into ``folder`` (created if needed)."""
+        folder = Path(folder)
+        folder.mkdir(parents=True, exist_ok=True)
+        for name in TABLES:
+            frame = getattr(self, name)
+            if frame.empty and not TABLES[name].required:
+                continue
+            out = frame.copy()
+            for column in TABLES[name].dates:
+                out[column] = out[column].dt.strftime("%Y-%m-%d")
+            for column in (*ENGAGEMENT_COLUMNS, *FUNNEL_COLUMNS, "window_days"):
+                if column in out and (out[column] % 1 == 0).all():
+                    out[column] = out[column].astype("int64")
+            out.to_csv(folder / f"{name}.csv", index=False, float_format="%.2f",
+                       lineterminator="\n")
+
+
+def from_frames(**frames: pd.DataFrame) -> Dataset:
+    """Check tables given as DataFrames (same rules as :func:`load`).
+
+    Parameters
+    ----------
+    **frames : DataFrame
+        ``media=`` and ``sales=`` are required; ``brands=``, ``events=``, ``lift_tests=``,
+        ``attribution=`` are optional.
+
+    Raises
+    ------
+    DataError
+        The first problem found, naming table, key and column.
+    """
+    unknown = set(frames) - set(TABLES)
+    if unknown:
+        raise DataError(sorted(unknown)[0], f"unknown table; known: {', '.join(TABLES)}")
+    parsed: dict[str, pd.DataFrame] = {}
+    for name, spec in TABLES.items():
+        if name not in frames or frames[name] is None:
+            if spec.required:
+                raise DataError(name, "required table is missing")
+            continue
+        if not isinstance(frames[name], pd.DataFrame):
+            raise DataError(name, f"expected a pandas DataFrame, got {type(frames[name]).__name__}")
+        parsed[name] = parse_table(spec, frames[name])
+    freq = check_dataset(parsed)
+    tables = {
+        name: parsed.get(name, pd.DataFrame(columns=list(spec.required_columns)))
+        for name, spec in TABLES.items()
+    }
+    return Dataset(freq=freq, **tables)
+
+
+def load(path: str | Path) -> Dataset:
+    """Read and check a dataset folder (CONTRACT.md section 2).
+
+    Parameters
+    ----------
+    path : str or Path
+        Folder holding ``media.csv`` and ``sales.csv`` (or ``.parquet``) and any optional
+        tables.
+
+    Returns
+    -------
+    Dataset
+
+    Raises
+    ------
+    DataError
+        The first problem found, naming table, key (or row) and column.
+
+    Examples
+    --------
+    >>> import seedmodel as sm
+    >>> data = sm.load("data/sample")                      # doctest: +SKIP
+    >>> data.media_array("spend").sum("date").to_pandas()  # doctest: +SKIP
+    """
+    return from_frames(**read_folder(path))
