@@ -15,7 +15,9 @@ ROOT = Path(__file__).resolve().parents[1]
 @pytest.fixture(scope="session")
 def small_sim() -> sm.Simulation:
     """Two brands, 150 days, every optional table."""
-    return sm.simulate(sm.WorldConfig(start="2025-04-01", n_brands=2, days=150, lift_tests=True), random_seed=11)
+    return sm.simulate(
+        sm.WorldConfig(start="2025-04-01", n_brands=2, days=150, lift_tests=True), random_seed=11
+    )
 
 
 @pytest.fixture(scope="session")

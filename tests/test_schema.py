@@ -94,8 +94,13 @@ def test_missing_row_for_one_channel(data_dir):
     drop = (media["date"] == "2025-06-01") & (media["channel"] == "red_cat")
     drop &= media["brand"] == "PureCare"
     write(data_dir, "media", media[~drop])
-    expect(data_dir, "media", "date", "date=2025-06-01, brand=PureCare, channel=red_cat",
-           ["no row for this key"])
+    expect(
+        data_dir,
+        "media",
+        "date",
+        "date=2025-06-01, brand=PureCare, channel=red_cat",
+        ["no row for this key"],
+    )
 
 
 def test_mixed_frequency(data_dir):
@@ -264,7 +269,8 @@ def test_weekly_data_is_accepted(small_sim):
     assert (weekly.data.dates.day_of_week == 0).all()
     assert weekly.truth["window"] == ["2024-10-07", "2025-02-16"]
     assert weekly.data.media["spend"].sum() == pytest.approx(
-        sum(v for b in weekly.truth["spend"].values() for v in b.values()), rel=1e-9)
+        sum(v for b in weekly.truth["spend"].values() for v in b.values()), rel=1e-9
+    )
 
 
 def test_cli_bad_input_exits_2_with_one_line(data_dir, tmp_path):
@@ -272,9 +278,18 @@ def test_cli_bad_input_exits_2_with_one_line(data_dir, tmp_path):
     media.loc[0, "spend"] = "-1"
     write(data_dir, "media", media)
     proc = subprocess.run(
-        [sys.executable, "-m", "seedmodel.cli", "report", str(data_dir), "--out",
-         str(tmp_path / "r.html")],
-        capture_output=True, text=True, check=False,
+        [
+            sys.executable,
+            "-m",
+            "seedmodel.cli",
+            "report",
+            str(data_dir),
+            "--out",
+            str(tmp_path / "r.html"),
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
     )
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()

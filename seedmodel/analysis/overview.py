@@ -15,8 +15,9 @@ __all__ = ["channel_summary", "data_quality", "event_spans", "series_by_period"]
 PROGRAMME_MINIMUM = {"red_cat": 5_000.0, "red_jd": 5_000.0}
 
 
-def series_by_period(data: Dataset, table: str, column: str, *, by: str, period: str = "W"
-                     ) -> pd.DataFrame:
+def series_by_period(
+    data: Dataset, table: str, column: str, *, by: str, period: str = "W"
+) -> pd.DataFrame:
     """Sum a column per brand x ``by`` over periods (``"W"`` weeks, ``"D"`` as stored).
 
     Returns
@@ -47,8 +48,14 @@ def event_spans(data: Dataset) -> pd.DataFrame:
         dates = grp["date"].drop_duplicates().sort_values()
         run = (dates.diff() != step).cumsum()
         for _, span in dates.groupby(run):
-            rows.append({"event": event, "brand": brand, "start": span.iloc[0],
-                         "end": span.iloc[-1] + step - pd.Timedelta(days=1)})
+            rows.append(
+                {
+                    "event": event,
+                    "brand": brand,
+                    "start": span.iloc[0],
+                    "end": span.iloc[-1] + step - pd.Timedelta(days=1),
+                }
+            )
     return pd.DataFrame(rows, columns=["event", "brand", "start", "end"]).sort_values(
         "start", ignore_index=True
     )
@@ -70,16 +77,18 @@ def channel_summary(data: Dataset) -> pd.DataFrame:
         reads = float(grp["reads"].sum()) if "reads" in grp else np.nan
         clicks = float(grp["clicks"].sum()) if "clicks" in grp else np.nan
         minimum = PROGRAMME_MINIMUM.get(channel, 0.0) * data.period_days
-        rows.append({
-            "brand": brand,
-            "channel": channel,
-            "spend": spend,
-            "live_periods": int(live.sum()),
-            "first_live": grp.loc[live, "date"].min() if live.any() else pd.NaT,
-            "below_minimum": int(((grp["spend"] > 0) & (grp["spend"] < minimum)).sum()),
-            "reads_per_yuan": reads / spend if spend > 0 else np.nan,
-            "clicks_per_read": clicks / reads if reads and reads > 0 else np.nan,
-        })
+        rows.append(
+            {
+                "brand": brand,
+                "channel": channel,
+                "spend": spend,
+                "live_periods": int(live.sum()),
+                "first_live": grp.loc[live, "date"].min() if live.any() else pd.NaT,
+                "below_minimum": int(((grp["spend"] > 0) & (grp["spend"] < minimum)).sum()),
+                "reads_per_yuan": reads / spend if spend > 0 else np.nan,
+                "clicks_per_read": clicks / reads if reads and reads > 0 else np.nan,
+            }
+        )
     return pd.DataFrame(rows)
 
 
@@ -102,16 +111,26 @@ def data_quality(data: Dataset) -> pd.DataFrame:
     ]
     for name in ("brands", "events", "lift_tests", "attribution"):
         present = data.has(name)
-        rows.append((f"table {name}", "present" if present else "absent",
-                     f"{len(getattr(data, name))} rows" if present else ""))
+        rows.append(
+            (
+                f"table {name}",
+                "present" if present else "absent",
+                f"{len(getattr(data, name))} rows" if present else "",
+            )
+        )
     eng = [c for c in ENGAGEMENT_COLUMNS if c in data.media]
     fun = [c for c in FUNNEL_COLUMNS if c in data.sales]
     rows.append(("engagement columns", str(len(eng)), ", ".join(eng) or "none: spend only"))
     rows.append(("funnel columns", str(len(fun)), ", ".join(fun) or "none: GMV only"))
     summary = channel_summary(data)
     for _, r in summary[summary["below_minimum"] > 0].iterrows():
-        rows.append((f"below programme minimum: {r['brand']} / {r['channel']}",
-                     str(r["below_minimum"]), "live periods under ¥5,000/day"))
+        rows.append(
+            (
+                f"below programme minimum: {r['brand']} / {r['channel']}",
+                str(r["below_minimum"]),
+                "live periods under ¥5,000/day",
+            )
+        )
     zero_gmv = data.sales.groupby(["brand", "platform"])["gmv"].apply(lambda s: int((s == 0).sum()))
     for (brand, platform), n in zero_gmv[zero_gmv > 0].items():
         rows.append((f"zero GMV: {brand} / {platform}", str(n), "periods with GMV 0"))

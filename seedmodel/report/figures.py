@@ -5,9 +5,9 @@ from __future__ import annotations
 import matplotlib
 
 matplotlib.use("Agg")
-import matplotlib.pyplot as plt  # noqa: E402
-import pandas as pd  # noqa: E402
-from matplotlib.figure import Figure  # noqa: E402
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
 
 __all__ = ["plot_brand_overview"]
 
@@ -24,8 +24,14 @@ EVENT_COLORS = {
 
 def _shade(ax, spans: pd.DataFrame) -> None:
     for _, s in spans.iterrows():
-        ax.axvspan(s["start"], s["end"] + pd.Timedelta(days=1), lw=0, alpha=0.45,
-                   color=EVENT_COLORS.get(s["event"], "#e0e0e0"), zorder=0)
+        ax.axvspan(
+            s["start"],
+            s["end"] + pd.Timedelta(days=1),
+            lw=0,
+            alpha=0.45,
+            color=EVENT_COLORS.get(s["event"], "#e0e0e0"),
+            zorder=0,
+        )
 
 
 def plot_brand_overview(
@@ -54,9 +60,10 @@ def plot_brand_overview(
     """
     panels = [("spend (CNY)", spend), ("note reads", reads), ("GMV (CNY)", gmv)]
     panels = [(label, frame) for label, frame in panels if frame is not None]
-    fig, axes = plt.subplots(len(panels), 1, figsize=(10, 2.4 * len(panels)), sharex=True,
-                             constrained_layout=True)
-    for ax, (label, frame) in zip(axes, panels):
+    fig, axes = plt.subplots(
+        len(panels), 1, figsize=(10, 2.4 * len(panels)), sharex=True, constrained_layout=True
+    )
+    for ax, (label, frame) in zip(axes, panels, strict=True):
         _shade(ax, spans)
         for column in frame.columns:
             ax.plot(frame.index, frame[column], lw=1.2, label=str(column))
@@ -67,7 +74,8 @@ def plot_brand_overview(
     lines_legend = axes[0].get_legend()
     axes[0].add_artist(lines_legend)
     handles = [plt.Rectangle((0, 0), 1, 1, color=c, alpha=0.45) for c in EVENT_COLORS.values()]
-    axes[0].legend(handles, list(EVENT_COLORS), loc="upper right", fontsize=6, ncols=4,
-                   frameon=False)
+    axes[0].legend(
+        handles, list(EVENT_COLORS), loc="upper right", fontsize=6, ncols=4, frameon=False
+    )
     axes[0].set_title(f"{brand}: weekly spend, reads and GMV", loc="left", fontsize=10)
     return fig

@@ -48,10 +48,10 @@ def table_html(frame: pd.DataFrame, *, floatfmt: str = "{:,.2f}") -> str:
     """Render a DataFrame as an HTML table with readable numbers."""
     formatters = {
         c: (lambda v, f=floatfmt: "" if pd.isna(v) else f.format(v))
-        for c in frame.columns if pd.api.types.is_float_dtype(frame[c])
+        for c in frame.columns
+        if pd.api.types.is_float_dtype(frame[c])
     }
-    return frame.to_html(index=False, border=0, formatters=formatters, escape=True,
-                         na_rep="")
+    return frame.to_html(index=False, border=0, formatters=formatters, escape=True, na_rep="")
 
 
 def render_page(title: str, subtitle: str, sections: list[Section]) -> str:
@@ -65,8 +65,8 @@ def render_page(title: str, subtitle: str, sections: list[Section]) -> str:
         for i, s in enumerate(sections)
     )
     return (
-        "<!DOCTYPE html>\n<html lang=\"en\"><head><meta charset=\"utf-8\">"
+        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
         f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
-        f"<h1>{html.escape(title)}</h1><p class=\"muted\">{html.escape(subtitle)}</p>"
+        f'<h1>{html.escape(title)}</h1><p class="muted">{html.escape(subtitle)}</p>'
         f"<nav><ol>{toc}</ol></nav>{body}</body></html>\n"
     )

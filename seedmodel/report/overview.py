@@ -14,7 +14,9 @@ def overview_sections(data: Dataset) -> list[Section]:
     """Sections: data quality, per-channel summary, and one time-series figure per brand."""
     spans = event_spans(data)
     spend = series_by_period(data, "media", "spend", by="channel")
-    reads = series_by_period(data, "media", "reads", by="channel") if "reads" in data.media else None
+    reads = (
+        series_by_period(data, "media", "reads", by="channel") if "reads" in data.media else None
+    )
     gmv = series_by_period(data, "sales", "gmv", by="platform")
     figures = []
     for brand in data.brand_names:

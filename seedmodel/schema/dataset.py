@@ -24,9 +24,7 @@ __all__ = ["Dataset", "from_frames", "load"]
 
 def _ordered(values: pd.Series, standard: tuple[str, ...]) -> tuple[str, ...]:
     present = set(values)
-    return tuple(v for v in standard if v in present) + tuple(
-        sorted(present - set(standard))
-    )
+    return tuple(v for v in standard if v in present) + tuple(sorted(present - set(standard)))
 
 
 @dataclass(frozen=True, eq=False)
@@ -131,8 +129,9 @@ class Dataset:
             for column in (*ENGAGEMENT_COLUMNS, *FUNNEL_COLUMNS, "window_days"):
                 if column in out and (out[column] % 1 == 0).all():
                     out[column] = out[column].astype("int64")
-            out.to_csv(folder / f"{name}.csv", index=False, float_format="%.2f",
-                       lineterminator="\n")
+            out.to_csv(
+                folder / f"{name}.csv", index=False, float_format="%.2f", lineterminator="\n"
+            )
 
 
 def from_frames(**frames: pd.DataFrame) -> Dataset:

@@ -10,7 +10,7 @@ import pandas as pd
 from seedmodel.schema.errors import DataError
 from seedmodel.schema.tables import TABLES, TableSpec
 
-__all__ = ["infer_frequency", "parse_table", "check_dataset"]
+__all__ = ["check_dataset", "infer_frequency", "parse_table"]
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
 _NUMERIC_ANY_SIGN = {"incremental_gmv"}
@@ -221,8 +221,9 @@ def infer_frequency(dates: pd.Series, table: str) -> str:
     """
     days = pd.DatetimeIndex(pd.unique(dates)).sort_values()
     if len(days) < 2:
-        raise DataError(table, "needs at least two distinct dates to infer the frequency",
-                        column="date")
+        raise DataError(
+            table, "needs at least two distinct dates to infer the frequency", column="date"
+        )
     steps = np.diff(days.to_numpy().astype("datetime64[D]").astype(np.int64))
     freq_step = 1 if np.count_nonzero(steps == 1) >= np.count_nonzero(steps == 7) else 7
     odd = np.flatnonzero(steps != freq_step)
@@ -296,16 +297,18 @@ def check_dataset(tables: dict[str, pd.DataFrame]) -> str:
     freq = infer_frequency(media["date"], "media")
     sales_freq = infer_frequency(sales["date"], "sales")
     if sales_freq != freq:
-        raise DataError("sales", f"frequency {sales_freq} differs from media's {freq}",
-                        column="date")
+        raise DataError(
+            "sales", f"frequency {sales_freq} differs from media's {freq}", column="date"
+        )
     dates = pd.DatetimeIndex(pd.unique(media["date"])).sort_values()
     sales_dates = pd.DatetimeIndex(pd.unique(sales["date"])).sort_values()
     if not dates.equals(sales_dates):
+        first_odd = dates.symmetric_difference(sales_dates)[0]
         raise DataError(
             "sales",
             f"dates run {sales_dates[0].date()}..{sales_dates[-1].date()} but media's run "
             f"{dates[0].date()}..{dates[-1].date()}; both tables must cover the same dates",
-            key=f"date={(sales_dates[0] if sales_dates[0] != dates[0] else sales_dates[-1]).date()}",
+            key=f"date={first_odd.date()}",
             column="date",
         )
     media_brands, sales_brands = set(media["brand"]), set(sales["brand"])

@@ -55,11 +55,13 @@ class Simulation:
 
     def write(self, folder: str | Path) -> None:
         """Write the tables and ``truth.json`` into ``folder``, all or nothing."""
+
         def fill(tmp: Path) -> None:
             self.data.write(tmp)
             (tmp / "truth.json").write_text(
                 json.dumps(self.truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
             )
+
         write_atomically(folder, fill)
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-__all__ = ["ChannelSpec", "WorldConfig", "DEFAULT_CHANNELS"]
+__all__ = ["DEFAULT_CHANNELS", "ChannelSpec", "WorldConfig"]
 
 
 @dataclass(frozen=True)
@@ -63,19 +63,48 @@ class ChannelSpec:
 
 DEFAULT_CHANNELS: tuple[ChannelSpec, ...] = (
     ChannelSpec(
-        "little_red_star", "seeding", target="tmall", daily_budget=30_000.0, cpm=45.0,
-        read_rate=0.09, lag_shape=2.0, lag_scale=16.0, lag_alpha=0.6, max_lag=90, roi=2.4,
+        "little_red_star",
+        "seeding",
+        target="tmall",
+        daily_budget=30_000.0,
+        cpm=45.0,
+        read_rate=0.09,
+        lag_shape=2.0,
+        lag_scale=16.0,
+        lag_alpha=0.6,
+        max_lag=90,
+        roi=2.4,
         halo=0.35,
     ),
     ChannelSpec(
-        "red_cat", "link", target="tmall", go_live="2025-05-07", min_daily_spend=5_000.0,
-        daily_budget=14_000.0, cpm=70.0, read_rate=0.07, click_rate=0.12, lag_alpha=0.35,
-        max_lag=21, roi=3.0, halo=-0.08,
+        "red_cat",
+        "link",
+        target="tmall",
+        go_live="2025-05-07",
+        min_daily_spend=5_000.0,
+        daily_budget=14_000.0,
+        cpm=70.0,
+        read_rate=0.07,
+        click_rate=0.12,
+        lag_alpha=0.35,
+        max_lag=21,
+        roi=3.0,
+        halo=-0.08,
     ),
     ChannelSpec(
-        "red_jd", "link", target="jd", go_live="2025-06-05", min_daily_spend=5_000.0,
-        daily_budget=9_000.0, cpm=65.0, read_rate=0.07, click_rate=0.10, lag_alpha=0.3,
-        max_lag=21, roi=1.8, halo=-0.06,
+        "red_jd",
+        "link",
+        target="jd",
+        go_live="2025-06-05",
+        min_daily_spend=5_000.0,
+        daily_budget=9_000.0,
+        cpm=65.0,
+        read_rate=0.07,
+        click_rate=0.10,
+        lag_alpha=0.3,
+        max_lag=21,
+        roi=1.8,
+        halo=-0.06,
     ),
     ChannelSpec("organic", "organic", daily_budget=0.0, read_rate=0.1, max_lag=1, roi=0.0),
 )

@@ -11,7 +11,7 @@ from seedmodel.sim.truth import incremental_gmv
 from seedmodel.sim.world import World
 from seedmodel.transforms import adstock
 
-__all__ = ["world_tables", "to_weekly"]
+__all__ = ["to_weekly", "world_tables"]
 
 ATTRIBUTION = {"seeding": (30, "reads", 0.6), "link": (15, "clicks", 0.9)}
 
@@ -20,11 +20,13 @@ def _long(values: np.ndarray, world: World, dim: str, items: tuple[str, ...]) ->
     """(B, K, T) over the data days -> long frame (date, brand, dim)."""
     B, K = values.shape[:2]
     n = world.n_data
-    return pd.DataFrame({
-        "date": np.tile(world.data_dates.to_numpy(), B * K),
-        "brand": np.repeat(world.brands["brand"].to_numpy(), K * n),
-        dim: np.tile(np.repeat(np.array(items), n), B),
-    })
+    return pd.DataFrame(
+        {
+            "date": np.tile(world.data_dates.to_numpy(), B * K),
+            "brand": np.repeat(world.brands["brand"].to_numpy(), K * n),
+            dim: np.tile(np.repeat(np.array(items), n), B),
+        }
+    )
 
 
 def _media(world: World) -> pd.DataFrame:
@@ -80,9 +82,12 @@ def _attribution(world: World, gmv: np.ndarray) -> pd.DataFrame:
         typical = np.maximum(touched.sum(axis=1, keepdims=True) / n_live, 1e-9)
         audience = typical / world.funnel["touch"][:, c, None]
         share = 1.0 - np.exp(-touched / audience)
-        credit = gmv[:, p, : world.n_data] * share * capture * world.noise["attribution"][
-            :, c, : world.n_data
-        ]
+        credit = (
+            gmv[:, p, : world.n_data]
+            * share
+            * capture
+            * world.noise["attribution"][:, c, : world.n_data]
+        )
         frame = _long(credit[:, None, :], world, "channel", (spec.name,))
         frame["platform"] = spec.target
         frame["window_days"] = window
@@ -112,14 +117,16 @@ def _lift_tests(world: World, rng: np.random.Generator, days: int = 28) -> pd.Da
         t1 = t0 + days - 1
         true = float(incremental_gmv(world, b, c, t0, t1).sum())
         se = 0.15 * abs(true) + 1_000.0
-        rows.append({
-            "brand": brand,
-            "channel": world.channels[c],
-            "start": world.dates[t0],
-            "end": world.dates[t1],
-            "incremental_gmv": round(true + rng.normal(0.0, se), 2),
-            "incremental_gmv_se": round(se, 2),
-        })
+        rows.append(
+            {
+                "brand": brand,
+                "channel": world.channels[c],
+                "start": world.dates[t0],
+                "end": world.dates[t1],
+                "incremental_gmv": round(true + rng.normal(0.0, se), 2),
+                "incremental_gmv_se": round(se, 2),
+            }
+        )
     return pd.DataFrame(rows)
 
 

@@ -13,7 +13,7 @@ import pandas as pd
 
 from seedmodel.sim.world import World
 
-__all__ = ["day_window", "incremental_gmv", "truth_table", "truth_json"]
+__all__ = ["day_window", "incremental_gmv", "truth_json", "truth_table"]
 
 
 def day_window(world: World, start: str | None = None, end: str | None = None) -> tuple[int, int]:
@@ -26,7 +26,13 @@ def day_window(world: World, start: str | None = None, end: str | None = None) -
 
 
 def incremental_gmv(
-    world: World, brand: int, channel: int, t0: int, t1: int, *, scale: float = 0.0,
+    world: World,
+    brand: int,
+    channel: int,
+    t0: int,
+    t1: int,
+    *,
+    scale: float = 0.0,
     spend: np.ndarray | None = None,
 ) -> np.ndarray:
     """GMV per platform caused by one brand x channel's spend on days ``t0..t1``.
@@ -83,7 +89,9 @@ def truth_table(world: World, start: str | None = None, end: str | None = None) 
                 "roi": float(inc.sum() / spent) if spent > 0 else float("nan"),
                 "mroi": float((more - inc.sum()) / (0.01 * spent)) if spent > 0 else float("nan"),
             }
-            row |= {f"incremental_gmv_{p}": float(v) for p, v in zip(world.platforms, inc)}
+            row |= {
+                f"incremental_gmv_{p}": float(v) for p, v in zip(world.platforms, inc, strict=True)
+            }
             rows.append(row)
     return pd.DataFrame(rows)
 
@@ -119,8 +127,11 @@ def truth_json(world: World, start: str | None = None, end: str | None = None) -
         "mroi": _nested(table, "mroi"),
         "incremental_gmv_by_platform": by_platform,
         "lag_mode_days": {
-            ch: int(np.argmax(w)) for ch, w, spec in
-            zip(world.channels, world.kernels, world.config.channels) if spec.kind != "organic"
+            ch: int(np.argmax(w))
+            for ch, w, spec in zip(
+                world.channels, world.kernels, world.config.channels, strict=True
+            )
+            if spec.kind != "organic"
         },
         "seed": world.seed,
         "config": world.config.to_dict(),

@@ -15,11 +15,21 @@ from seedmodel.calendar import ecommerce_calendar
 from seedmodel.sim.config import WorldConfig
 from seedmodel.transforms import adstock, geometric_weights, hill, weibull_weights
 
-__all__ = ["World", "make_world", "ENGAGEMENT_RATES", "EVENT_DEMAND"]
+__all__ = ["ENGAGEMENT_RATES", "EVENT_DEMAND", "World", "make_world"]
 
 CATEGORIES = ("beauty", "personal_care", "health", "sports_outdoor", "mother_baby")
-BRAND_NAMES = ("LumaBeauty", "PureCare", "VitaWell", "TrailPeak", "BabyBloom", "SilkMuse",
-               "FreshLeaf", "CoreFit", "NuMom", "GlowLab")
+BRAND_NAMES = (
+    "LumaBeauty",
+    "PureCare",
+    "VitaWell",
+    "TrailPeak",
+    "BabyBloom",
+    "SilkMuse",
+    "FreshLeaf",
+    "CoreFit",
+    "NuMom",
+    "GlowLab",
+)
 
 #: interactions per read (likes, collects, ...) and how strongly each follows content quality.
 ENGAGEMENT_RATES = {
@@ -197,28 +207,38 @@ def make_world(config: WorldConfig, seed: int) -> World:
     B, C, P = cfg.n_brands, len(cfg.channels), len(cfg.platforms)
     specs = cfg.channels
 
-    names = [BRAND_NAMES[b % len(BRAND_NAMES)] + (f"_{b // len(BRAND_NAMES)}" if b >= 10 else "")
-             for b in range(B)]
-    brands = pd.DataFrame({
-        "brand": names,
-        "category": [CATEGORIES[b % len(CATEGORIES)] for b in range(B)],
-        "margin": np.round(rng.uniform(0.35, 0.7, B), 2),
-    })
+    names = [
+        BRAND_NAMES[b % len(BRAND_NAMES)] + (f"_{b // len(BRAND_NAMES)}" if b >= 10 else "")
+        for b in range(B)
+    ]
+    brands = pd.DataFrame(
+        {
+            "brand": names,
+            "category": [CATEGORIES[b % len(CATEGORIES)] for b in range(B)],
+            "margin": np.round(rng.uniform(0.35, 0.7, B), 2),
+        }
+    )
     size = rng.lognormal(0.0, 0.4, B)
 
     # Demand: level, trend, week, year, festivals, buzz.
     t_years = np.arange(T) / 365.0
-    level = rng.lognormal(np.log(6e5), 0.3, B)[:, None] * size[:, None] * np.array(
-        [1.0 if p == "tmall" else rng.uniform(0.35, 0.7) for p in cfg.platforms]
-    )[None, :]
+    level = (
+        rng.lognormal(np.log(6e5), 0.3, B)[:, None]
+        * size[:, None]
+        * np.array([1.0 if p == "tmall" else rng.uniform(0.35, 0.7) for p in cfg.platforms])[
+            None, :
+        ]
+    )
     growth = rng.uniform(-0.05, 0.25, B)
     weekend = rng.uniform(0.04, 0.12, B)
     dow_shape = np.array([0.0, -0.2, -0.2, 0.0, 0.4, 1.0, 0.8])[dates.day_of_week.to_numpy()]
     amp = rng.uniform(0.04, 0.14, B)
     phase = rng.uniform(0, 2 * np.pi, B)
     doy = dates.day_of_year.to_numpy()
-    season = (1 + growth[:, None] * t_years) * (1 + weekend[:, None] * dow_shape) * (
-        1 + amp[:, None] * np.cos(2 * np.pi * doy / 365.25 + phase[:, None])
+    season = (
+        (1 + growth[:, None] * t_years)
+        * (1 + weekend[:, None] * dow_shape)
+        * (1 + amp[:, None] * np.cos(2 * np.pi * doy / 365.25 + phase[:, None]))
     )
     festival = _calendar_demand(dates, cfg.platforms) if cfg.calendar else np.ones((P, T))
     buzz = _ar1(rng, (B, T), 0.97, 1.0)
@@ -229,8 +249,10 @@ def make_world(config: WorldConfig, seed: int) -> World:
     buzz = (buzz - buzz.mean(axis=1, keepdims=True)) / buzz.std(axis=1, keepdims=True)
     buzz_on = cfg.buzz_strength if cfg.buzz else 0.0
     baseline = (
-        level[:, :, None] * season[:, None, :] * festival[None] *
-        np.exp(0.15 * buzz_on * buzz)[:, None, :]
+        level[:, :, None]
+        * season[:, None, :]
+        * festival[None]
+        * np.exp(0.15 * buzz_on * buzz)[:, None, :]
     )
 
     # Budgets: follow demand and buzz, flights, go-live, programme minimum.
@@ -263,19 +285,26 @@ def make_world(config: WorldConfig, seed: int) -> World:
     quality = np.exp(_ar1(rng, (B, C, T), 0.98, 1.0) * q_sd - q_sd**2 / 2)
     cpm_base = np.array([s.cpm for s in specs])[None, :, None] * rng.lognormal(0, 0.15, (B, C, 1))
     cpm = cpm_base * ((1.0 + 0.6 * peak)[None, None, :] if cfg.cpm_inflation else 1.0)
-    noise = {m: rng.lognormal(-0.05**2 / 2, 0.05, (B, C, T))
-             for m in ("impressions", "reads", *ENGAGEMENT_RATES, "clicks")}
-    noise["reads"] = rng.lognormal(-0.1**2 / 2, 0.1, (B, C, T))
+    noise = {
+        m: rng.lognormal(-(0.05**2) / 2, 0.05, (B, C, T))
+        for m in ("impressions", "reads", *ENGAGEMENT_RATES, "clicks")
+    }
+    noise["reads"] = rng.lognormal(-(0.1**2) / 2, 0.1, (B, C, T))
     organic_level = 0.8 * size * rng.lognormal(np.log(3e4), 0.3, B)
-    organic_reads = organic_level[:, None] * np.exp(0.6 * buzz - 0.18) * rng.lognormal(
-        -0.25**2 / 2, 0.25, (B, T)
+    organic_reads = (
+        organic_level[:, None]
+        * np.exp(0.6 * buzz - 0.18)
+        * rng.lognormal(-(0.25**2) / 2, 0.25, (B, T))
     )
-    noise["gmv"] = np.exp(rng.normal(-cfg.noise_sd**2 / 2, cfg.noise_sd, (B, P, T)))
+    noise["gmv"] = np.exp(rng.normal(-(cfg.noise_sd**2) / 2, cfg.noise_sd, (B, P, T)))
     for metric in ("orders", "store_visits", "searches", "new_visitors", "add_to_cart"):
         noise[metric] = rng.lognormal(0.0, 0.05, (B, P, T))
     noise["attribution"] = rng.lognormal(0.0, 0.1, (B, C, T))
-    funnel = {"aov": rng.uniform(120, 400, (B, P)), "cvr": rng.uniform(0.03, 0.07, (B, P)),
-              "touch": rng.uniform(0.04, 0.1, (B, C))}
+    funnel = {
+        "aov": rng.uniform(120, 400, (B, P)),
+        "cvr": rng.uniform(0.03, 0.07, (B, P)),
+        "touch": rng.uniform(0.04, 0.1, (B, C)),
+    }
 
     kernels = []
     for spec in specs:
@@ -298,11 +327,25 @@ def make_world(config: WorldConfig, seed: int) -> World:
     half_mult = rng.uniform(0.7, 1.4, (B, C))
 
     world = World(
-        config=cfg, seed=seed, dates=dates, n_data=n_data, brands=brands,
-        channels=tuple(s.name for s in specs), platforms=tuple(cfg.platforms), spend=spend,
-        buzz=buzz, quality=quality, cpm=cpm, noise=noise, baseline=baseline,
-        kernels=tuple(kernels), half=np.ones((B, C)), beta=np.zeros((B, C)), split=split,
-        organic_reads=organic_reads, funnel=funnel,
+        config=cfg,
+        seed=seed,
+        dates=dates,
+        n_data=n_data,
+        brands=brands,
+        channels=tuple(s.name for s in specs),
+        platforms=tuple(cfg.platforms),
+        spend=spend,
+        buzz=buzz,
+        quality=quality,
+        cpm=cpm,
+        noise=noise,
+        baseline=baseline,
+        kernels=tuple(kernels),
+        half=np.ones((B, C)),
+        beta=np.zeros((B, C)),
+        split=split,
+        organic_reads=organic_reads,
+        funnel=funnel,
     )
     # Effect sizes: half-saturation near the typical carried-over driver, and a scale that
     # puts each brand x channel near its target ROI on the observed plan.
@@ -316,8 +359,9 @@ def make_world(config: WorldConfig, seed: int) -> World:
     object.__setattr__(world, "half", half)
     resp = world.response(drive).sum(axis=-1)
     total_split = np.maximum(split.sum(axis=-1), 1e-9)
-    beta = np.divide(roi_target * spend.sum(axis=-1), resp * total_split,
-                     out=np.zeros((B, C)), where=resp > 0)
+    beta = np.divide(
+        roi_target * spend.sum(axis=-1), resp * total_split, out=np.zeros((B, C)), where=resp > 0
+    )
     if not cfg.media_effect:
         beta[:] = 0.0
     object.__setattr__(world, "beta", beta)
