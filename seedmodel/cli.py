@@ -11,6 +11,8 @@ from seedmodel.schema import DataError
 __all__ = ["main"]
 
 EXIT_BAD_INPUT = 2
+#: Engagement metrics the report's link section covers (link.csv covers all of them).
+REPORT_METRICS = ("reads", "collects", "clicks", "interactions")
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
@@ -29,9 +31,26 @@ def _cmd_report(args: argparse.Namespace) -> int:
     from seedmodel.report import write_report
     from seedmodel.schema import load
 
+    from seedmodel.link import link
+
     data = load(args.path)
-    write_report(data, args.out, source=str(args.path))
+    link_result = None
+    if "reads" in data.media or "collects" in data.media:
+        link_result = link(data, metrics=REPORT_METRICS, outcomes=("gmv",), random_seed=args.seed)
+    write_report(data, args.out, source=str(args.path), link=link_result)
     print(f"wrote {args.out}")
+    return 0
+
+
+def _cmd_link(args: argparse.Namespace) -> int:
+    from seedmodel.link import link
+    from seedmodel.schema import load
+
+    data = load(args.path)
+    result = link(data, max_lag=args.max_lag, random_seed=args.seed)
+    path = result.write(args.out)
+    counts = result.table["verdict"].value_counts().to_dict()
+    print(f"wrote {path} ({len(result.table)} rows: {counts})")
     return 0
 
 
@@ -51,9 +70,17 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lift-tests", action="store_true", help="also write lift_tests.csv")
     p.set_defaults(func=_cmd_simulate)
 
+    p = sub.add_parser("link", help="engagement -> GMV link analysis (link.csv)")
+    p.add_argument("path", metavar="DATA_DIR")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for link.csv")
+    p.add_argument("--max-lag", type=int, default=None, help="longest lag in periods")
+    p.add_argument("--seed", type=int, default=0, help="seed of the interval draws")
+    p.set_defaults(func=_cmd_link)
+
     p = sub.add_parser("report", help="write the quarterly strategy report (HTML)")
     p.add_argument("path", metavar="DATA_DIR")
     p.add_argument("--out", required=True, help="HTML file to write")
+    p.add_argument("--seed", type=int, default=0, help="seed of the analyses' random draws")
     p.set_defaults(func=_cmd_report)
     return parser
 

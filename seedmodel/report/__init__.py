@@ -5,14 +5,16 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+from seedmodel.link import LinkResult
 from seedmodel.report.html import Section, render_page
+from seedmodel.report.link_section import link_section
 from seedmodel.report.overview import overview_sections
 from seedmodel.schema import Dataset
 
 __all__ = ["build_report", "write_report"]
 
 
-def build_report(data: Dataset, *, source: str = "") -> str:
+def build_report(data: Dataset, *, source: str = "", link: LinkResult | None = None) -> str:
     """The report's HTML as a string.
 
     Parameters
@@ -21,17 +23,23 @@ def build_report(data: Dataset, *, source: str = "") -> str:
         Checked data.
     source : str
         Where the data came from (shown under the title).
+    link : LinkResult, optional
+        Engagement -> GMV analysis to include.
     """
     sections: list[Section] = overview_sections(data)
+    if link is not None and not link.table.empty:
+        sections.append(link_section(link))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     subtitle = f"data: {source or 'in memory'} · written {stamp} · seedmodel"
     return render_page("seedmodel: RED seeding → Tmall / JD strategy report", subtitle, sections)
 
 
-def write_report(data: Dataset, out: str | Path, *, source: str = "") -> Path:
+def write_report(
+    data: Dataset, out: str | Path, *, source: str = "", link: LinkResult | None = None
+) -> Path:
     """Write the self-contained HTML report to ``out``, all or nothing."""
     out = Path(out)
-    page = build_report(data, source=source)
+    page = build_report(data, source=source, link=link)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text(page, encoding="utf-8")

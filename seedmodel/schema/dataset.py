@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 from pathlib import Path
 
 import pandas as pd
@@ -59,28 +60,28 @@ class Dataset:
             f"platforms={list(self.platform_names)}, optional={optional})"
         )
 
-    @property
+    @cached_property
     def dates(self) -> pd.DatetimeIndex:
         """All dates of the data, sorted."""
         return pd.DatetimeIndex(pd.unique(self.media["date"])).sort_values().rename("date")
 
-    @property
+    @cached_property
     def brand_names(self) -> tuple[str, ...]:
         """Brands, sorted."""
         return tuple(sorted(set(self.media["brand"])))
 
-    @property
+    @cached_property
     def channel_names(self) -> tuple[str, ...]:
         """Channels: the standard three first, then others alphabetically."""
         return _ordered(self.media["channel"], CHANNEL_ORDER)
 
-    @property
+    @cached_property
     def paid_channels(self) -> tuple[str, ...]:
         """Channels with any spend (``organic`` and other unpaid rows are left out)."""
         spent = self.media.groupby("channel")["spend"].sum()
         return tuple(c for c in self.channel_names if spent[c] > 0)
 
-    @property
+    @cached_property
     def platform_names(self) -> tuple[str, ...]:
         """Platforms: tmall, jd first, then others alphabetically."""
         return _ordered(self.sales["platform"], PLATFORM_ORDER)

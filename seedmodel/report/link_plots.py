@@ -1,0 +1,77 @@
+"""Figures of the engagement -> GMV link analysis. They take LinkResult tables."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt  # noqa: E402
+import numpy as np  # noqa: E402
+import pandas as pd  # noqa: E402
+from matplotlib.figure import Figure  # noqa: E402
+
+__all__ = ["plot_lag_profiles", "plot_raw_vs_adjusted"]
+
+VERDICT_COLORS = {
+    "supported": "#2a7f3f",
+    "not_supported": "#b0412e",
+    "insufficient_data": "#999999",
+}
+
+
+def plot_raw_vs_adjusted(table: pd.DataFrame, *, title: str = "") -> Figure:
+    """Raw correlation (x) against adjusted elasticity with its interval (y), one point per row.
+
+    A point high on x but with an interval crossing 0 is the "0.82 correlation" that does not
+    survive adjustment.
+    """
+    rows = table[table["verdict"] != "insufficient_data"]
+    fig, ax = plt.subplots(figsize=(7, 4.2), constrained_layout=True)
+    for verdict, grp in rows.groupby("verdict"):
+        ax.errorbar(
+            grp["raw_corr"],
+            grp["elasticity"],
+            yerr=[
+                grp["elasticity"] - grp["elasticity_lo"],
+                grp["elasticity_hi"] - grp["elasticity"],
+            ],
+            fmt="o",
+            ms=4,
+            lw=0.8,
+            alpha=0.8,
+            color=VERDICT_COLORS[verdict],
+            label=verdict.replace("_", " "),
+        )
+    ax.axhline(0, color="k", lw=0.8)
+    ax.set_xlabel("raw correlation (same period)")
+    ax.set_ylabel("adjusted elasticity (%GMV per +1%)")
+    ax.legend(frameon=False, fontsize=8)
+    ax.set_title(title, loc="left", fontsize=10)
+    ax.grid(alpha=0.25, lw=0.5)
+    return fig
+
+
+def plot_lag_profiles(profiles: pd.DataFrame, *, title: str = "") -> Figure:
+    """Adjusted lag weights (band = interval) and the pre-whitened cross-correlation, one panel
+    per channel."""
+    channels = list(dict.fromkeys(profiles["channel"]))
+    fig, axes = plt.subplots(
+        1, len(channels), figsize=(3.6 * len(channels), 3.0), constrained_layout=True, squeeze=False
+    )
+    for ax, channel in zip(axes[0], channels, strict=True):
+        p = profiles[profiles["channel"] == channel]
+        ax.fill_between(p["lag"], p["weight_lo"], p["weight_hi"], alpha=0.25, color="C0")
+        ax.plot(p["lag"], p["weight"], color="C0", label="adjusted lag weight")
+        ax2 = ax.twinx()
+        ax2.plot(
+            p["lag"], p["prewhitened_ccf"], color="C1", lw=0.8, alpha=0.8, label="pre-whitened ccf"
+        )
+        ax2.tick_params(labelsize=7)
+        ax.axhline(0, color="k", lw=0.6)
+        peak = int(p["lag"].to_numpy()[np.argmax(p["weight"].to_numpy())])
+        ax.axvline(peak, color="C0", ls=":", lw=0.8)
+        ax.set_title(f"{channel} (peak lag {peak})", fontsize=9)
+        ax.set_xlabel("lag (periods)")
+    axes[0][0].set_ylabel("effect on log outcome")
+    fig.suptitle(title, x=0.01, ha="left", fontsize=10)
+    return fig
