@@ -28,10 +28,9 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from seedmodel.link import link
     from seedmodel.report import write_report
     from seedmodel.schema import load
-
-    from seedmodel.link import link
 
     data = load(args.path)
     link_result = None

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
+
 from seedmodel.link.correlation import ar_filter, corr_interval, prewhitened_ccf, residualize
 from seedmodel.link.design import (
     calendar_controls,
@@ -19,7 +20,7 @@ from seedmodel.link.design import (
 )
 from seedmodel.link.dlm import fit_distributed_lag, profile_peak, robustness_value
 from seedmodel.schema import Dataset
-from seedmodel.schema.tables import ENGAGEMENT_COLUMNS, FUNNEL_COLUMNS
+from seedmodel.schema.tables import ENGAGEMENT_COLUMNS
 
 __all__ = ["LINK_COLUMNS", "LinkResult", "link"]
 

@@ -11,13 +11,13 @@ from seedmodel.schema import Dataset
 
 __all__ = [
     "INTERACTIONS",
-    "smoothed_level",
     "calendar_controls",
     "independent_columns",
     "lag_basis",
     "lagged",
     "metric_series",
     "organic_controls",
+    "smoothed_level",
 ]
 
 INTERACTIONS = ("likes", "collects", "comments", "shares", "follows")
@@ -89,9 +89,12 @@ def independent_columns(frame: pd.DataFrame) -> pd.DataFrame:
 
 
 def organic_controls(data: Dataset, brand: str) -> pd.DataFrame:
-    """Buzz proxies: log engagement of unpaid channels (e.g. ``organic``): the reading, its
-    Kalman-smoothed level and a one-week moving average; and each paid channel's log reads per yuan (centred, 0 on days
-    without spend), which buzz lifts but a budget change does not."""
+    """Buzz proxies.
+
+    Log engagement of unpaid channels (e.g. ``organic``): the reading, its Kalman-smoothed
+    level and a one-week moving average; and each paid channel's log reads per yuan (centred,
+    0 on days without spend), which buzz lifts but a budget change does not.
+    """
     unpaid = [c for c in data.channel_names if c not in data.paid_channels]
     cols: dict[str, np.ndarray] = {}
     window = 7 if data.freq == "D" else 1
