@@ -78,6 +78,85 @@ QUICKSTART = [
 ]
 
 
+LINK = [
+    (
+        "md",
+        '# Engagement → GMV: the "0.82 correlation" done right\n\n'
+        "Which engagement metric leads GMV, at what lag, and how much of the raw correlation "
+        "survives once festivals, seasonality and organic buzz are accounted for? We run the "
+        "analysis on a simulated world where we know the answer, then on the sample data.",
+    ),
+    (
+        "code",
+        "import pandas as pd\nimport seedmodel as sm\n"
+        "from seedmodel.report.link_plots import plot_lag_profiles, plot_raw_vs_adjusted",
+    ),
+    (
+        "md",
+        "## A world where engagement does nothing\n\nBudgets follow festival demand and chase "
+        "organic buzz; buzz lifts engagement and sales together. Media has no effect at all.",
+    ),
+    (
+        "code",
+        "null = sm.simulate(sm.WorldConfig(n_brands=1, media_effect=False, flights=False,\n"
+        "                                  buzz_strength=2.0), random_seed=1)\n"
+        "res = sm.link(null.data, metrics=('collects',), outcomes=('gmv', 'orders'))\n"
+        "res.table[['channel', 'platform', 'outcome', 'raw_corr', 'corr_adjusted', "
+        "'elasticity',\n           'elasticity_lo', 'elasticity_hi', 'verdict', 'note']]"
+        ".round(3)",
+    ),
+    (
+        "md",
+        "The raw correlations are large, yet the adjusted intervals cover zero and the note "
+        "says where the correlation came from.",
+    ),
+    ("code", "fig = plot_raw_vs_adjusted(res.table, title='no-effect world')"),
+    (
+        "md",
+        "## A world with real effects\n\n`truth.json` carries the true elasticity of GMV "
+        "to each channel and the true lag mode (小红星: 11 days).",
+    ),
+    (
+        "code",
+        "world = sm.simulate(sm.WorldConfig(n_brands=1), random_seed=2)\n"
+        "res = sm.link(world.data, metrics=('collects', 'clicks'), outcomes=('gmv',))\n"
+        "t = res.table[res.table.verdict != 'insufficient_data'].copy()\n"
+        "t['true_elasticity'] = [world.truth['elasticity'][r.brand][r.channel][r.platform]\n"
+        "                        for r in t.itertuples()]\n"
+        "t[['channel', 'metric', 'platform', 'elasticity', 'elasticity_lo', "
+        "'elasticity_hi',\n   'true_elasticity', 'peak_lag', 'peak_lag_lo', 'peak_lag_hi',"
+        " 'verdict']].round(4)",
+    ),
+    (
+        "code",
+        "brand = world.data.brand_names[0]\n"
+        "sel = lambda f: f[(f.brand == brand) & (f.metric == 'collects') & "
+        "(f.platform == 'tmall')]\n"
+        "fig = plot_lag_profiles(sel(res.profiles), sel(res.table), "
+        "title='collects → tmall GMV')",
+    ),
+    (
+        "md",
+        "## The sample data\n\n`seedmodel link data/sample --out out/` writes the same "
+        "table for every metric and outcome.",
+    ),
+    (
+        "code",
+        "sample = sm.link(sm.load('../data/sample'), metrics=('collects', 'clicks'),\n"
+        "                 outcomes=('gmv',))\n"
+        "sample.table.groupby(['channel', 'metric'])['verdict'].value_counts().unstack("
+        "fill_value=0)",
+    ),
+    (
+        "md",
+        "Read the intervals with care: in simulation they cover the true elasticity about "
+        "70% of the time rather than 90% (docs/link.md), because organic engagement is an "
+        "imperfect measure of buzz. `robustness_value` says how strong an unmeasured "
+        "confounder would have to be to overturn each estimate.",
+    ),
+]
+
+
 def build(cells: list[tuple[str, str]]) -> nbf.NotebookNode:
     nb = nbf.v4.new_notebook()
     nb.metadata["kernelspec"] = {
@@ -94,5 +173,6 @@ def build(cells: list[tuple[str, str]]) -> nbf.NotebookNode:
 
 if __name__ == "__main__":
     HERE.mkdir(exist_ok=True)
-    nbf.write(build(QUICKSTART), HERE / "01_quickstart.ipynb")
-    print("wrote", HERE / "01_quickstart.ipynb")
+    for name, cells in (("01_quickstart", QUICKSTART), ("02_engagement_link", LINK)):
+        nbf.write(build(cells), HERE / f"{name}.ipynb")
+        print("wrote", HERE / f"{name}.ipynb")

@@ -5,6 +5,7 @@
 """
 
 from seedmodel.calendar import ecommerce_calendar
+from seedmodel.link import LinkResult, link
 from seedmodel.schema import DataError, Dataset, from_frames, load
 from seedmodel.sim import ChannelSpec, Simulation, WorldConfig, simulate
 
@@ -14,11 +15,13 @@ __all__ = [
     "ChannelSpec",
     "DataError",
     "Dataset",
+    "LinkResult",
     "Simulation",
     "WorldConfig",
     "__version__",
     "ecommerce_calendar",
     "from_frames",
+    "link",
     "load",
     "simulate",
 ]

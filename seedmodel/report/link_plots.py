@@ -6,7 +6,6 @@ import matplotlib
 
 matplotlib.use("Agg")
 import matplotlib.pyplot as plt
-import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
@@ -51,9 +50,20 @@ def plot_raw_vs_adjusted(table: pd.DataFrame, *, title: str = "") -> Figure:
     return fig
 
 
-def plot_lag_profiles(profiles: pd.DataFrame, *, title: str = "") -> Figure:
-    """Adjusted lag weights (band = interval) and the pre-whitened cross-correlation, one panel
-    per channel."""
+def plot_lag_profiles(profiles: pd.DataFrame, peaks: pd.DataFrame, *, title: str = "") -> Figure:
+    """Adjusted lag weights (band = interval), the pre-whitened cross-correlation (thin), and
+    the estimated peak lag with its interval (shaded), one panel per channel.
+
+    Parameters
+    ----------
+    profiles : DataFrame
+        Rows of ``LinkResult.profiles`` for one brand, metric, platform and outcome.
+    peaks : DataFrame
+        The matching rows of ``LinkResult.table`` (channel, peak_lag, peak_lag_lo,
+        peak_lag_hi).
+    title : str
+        Figure title.
+    """
     channels = list(dict.fromkeys(profiles["channel"]))
     fig, axes = plt.subplots(
         1, len(channels), figsize=(3.6 * len(channels), 3.0), constrained_layout=True, squeeze=False
@@ -61,17 +71,28 @@ def plot_lag_profiles(profiles: pd.DataFrame, *, title: str = "") -> Figure:
     for ax, channel in zip(axes[0], channels, strict=True):
         p = profiles[profiles["channel"] == channel]
         ax.fill_between(p["lag"], p["weight_lo"], p["weight_hi"], alpha=0.25, color="C0")
-        ax.plot(p["lag"], p["weight"], color="C0", label="adjusted lag weight")
+        ax.plot(p["lag"], p["weight"], color="C0")
         ax2 = ax.twinx()
-        ax2.plot(
-            p["lag"], p["prewhitened_ccf"], color="C1", lw=0.8, alpha=0.8, label="pre-whitened ccf"
-        )
-        ax2.tick_params(labelsize=7)
+        ax2.plot(p["lag"], p["prewhitened_ccf"], color="C1", lw=0.6, alpha=0.45)
+        ax2.tick_params(labelsize=6, colors="C1")
         ax.axhline(0, color="k", lw=0.6)
-        peak = int(p["lag"].to_numpy()[np.argmax(p["weight"].to_numpy())])
-        ax.axvline(peak, color="C0", ls=":", lw=0.8)
-        ax.set_title(f"{channel} (peak lag {peak})", fontsize=9)
+        row = peaks[peaks["channel"] == channel]
+        if len(row) and pd.notna(row["peak_lag"].iloc[0]):
+            peak, lo, hi = (int(row[c].iloc[0]) for c in ("peak_lag", "peak_lag_lo", "peak_lag_hi"))
+            ax.axvspan(lo, hi, color="C2", alpha=0.12, lw=0)
+            ax.axvline(peak, color="C2", lw=1.2)
+            ax.set_title(f"{channel}: peak lag {peak} [{lo}, {hi}]", fontsize=9)
+        else:
+            ax.set_title(channel, fontsize=9)
         ax.set_xlabel("lag (periods)")
-    axes[0][0].set_ylabel("effect on log outcome")
+    axes[0][0].set_ylabel("effect on log outcome (blue)")
+    axes[0][-1].annotate(
+        "orange: pre-whitened cross-correlation",
+        (1, -0.28),
+        xycoords="axes fraction",
+        ha="right",
+        fontsize=7,
+        color="C1",
+    )
     fig.suptitle(title, x=0.01, ha="left", fontsize=10)
     return fig

@@ -59,7 +59,11 @@ def link_section(result: LinkResult, *, metric: str = "collects", outcome: str =
         ].groupby(["brand", "platform"], sort=False):
             parts.append(
                 figure_html(
-                    plot_lag_profiles(grp, title=f"{brand}: {metric} → {platform} {outcome}"),
+                    plot_lag_profiles(
+                        grp,
+                        focus[(focus["brand"] == brand) & (focus["platform"] == platform)],
+                        title=f"{brand}: {metric} → {platform} {outcome}",
+                    ),
                     f"lag profile {brand} {platform}",
                 )
             )
