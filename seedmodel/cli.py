@@ -11,6 +11,7 @@ from seedmodel.schema import DataError
 __all__ = ["main"]
 
 EXIT_BAD_INPUT = 2
+EXIT_NOT_CONVERGED = 3
 #: Engagement metrics the report's link section covers (link.csv covers all of them).
 REPORT_METRICS = ("reads", "collects", "clicks", "interactions")
 
@@ -41,6 +42,56 @@ def _cmd_report(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_fit(args: argparse.Namespace) -> int:
+    import json
+    import warnings
+
+    from seedmodel.analysis.roi import roi
+    from seedmodel.fit import NotConvergedWarning, fit_mmm
+    from seedmodel.models.mmm.spec import SeedingMMM
+    from seedmodel.schema import load
+    from seedmodel.sim import write_atomically
+
+    data = load(args.path)
+    spec = SeedingMMM(demand=args.demand)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotConvergedWarning)  # said below, in every output
+        fit = fit_mmm(
+            data,
+            spec,
+            draws=args.draws,
+            tune=args.tune or args.draws,
+            chains=args.chains,
+            random_seed=args.seed,
+            sampler=args.sampler,
+            method=args.method,
+        )
+    table = roi(fit, window=(args.start, args.end))
+    diag = fit.diagnostics.to_dict()
+
+    def fill(tmp):
+        table.to_csv(tmp / "roi.csv", index=False, float_format="%.6g", lineterminator="\n")
+        (tmp / "diagnostics.json").write_text(json.dumps(diag, indent=2) + "\n")
+        fit.save(tmp / "fit.nc")
+
+    write_atomically(args.out, fill)
+    if not fit.diagnostics.converged:
+        print(
+            f"seedmodel: WARNING: the fit did NOT converge ({fit.diagnostics.reason}); "
+            "roi.csv and diagnostics.json say converged=false. Do not use these numbers "
+            "as they stand: raise --draws / --chains.",
+            file=sys.stderr,
+        )
+        if args.strict:
+            return EXIT_NOT_CONVERGED
+    print(
+        f"wrote roi.csv, diagnostics.json and fit.nc to {args.out} "
+        f"({'converged' if fit.diagnostics.converged else 'NOT converged'}, "
+        f"{fit.diagnostics.seconds:.0f} s)"
+    )
+    return 0
+
+
 def _cmd_link(args: argparse.Namespace) -> int:
     from seedmodel.link import link
     from seedmodel.schema import load
@@ -68,6 +119,31 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--freq", choices=["D", "W"], default="D", help="daily or weekly rows")
     p.add_argument("--lift-tests", action="store_true", help="also write lift_tests.csv")
     p.set_defaults(func=_cmd_simulate)
+
+    p = sub.add_parser("fit", help="fit the Bayesian MMM: roi.csv, diagnostics.json, fit.nc")
+    p.add_argument("path", metavar="DATA_DIR")
+    p.add_argument("--out", required=True, metavar="FIT_DIR")
+    p.add_argument("--seed", type=int, default=0, help="sampler seed (default 0)")
+    p.add_argument("--draws", type=int, default=1000, help="kept draws per chain")
+    p.add_argument("--tune", type=int, default=None, help="warm-up draws (default = draws)")
+    p.add_argument("--chains", type=int, default=2)
+    p.add_argument("--start", default=None, help="ROI window start (default: data start)")
+    p.add_argument("--end", default=None, help="ROI window end (default: data end)")
+    p.add_argument("--strict", action="store_true", help="exit 3 when the fit did not converge")
+    p.add_argument("--sampler", choices=["nutpie", "pymc", "numpyro"], default="nutpie")
+    p.add_argument(
+        "--method",
+        choices=["nuts", "pathfinder", "advi"],
+        default="nuts",
+        help="nuts (exact) or a quick approximation (never marked converged)",
+    )
+    p.add_argument(
+        "--demand",
+        choices=["latent", "control", "none"],
+        default="latent",
+        help="how organic buzz enters the baseline",
+    )
+    p.set_defaults(func=_cmd_fit)
 
     p = sub.add_parser("link", help="engagement -> GMV link analysis (link.csv)")
     p.add_argument("path", metavar="DATA_DIR")

@@ -6,5 +6,12 @@ from seedmodel.analysis.overview import (
     event_spans,
     series_by_period,
 )
+from seedmodel.analysis.roi import roi
 
-__all__ = ["channel_summary", "data_quality", "event_spans", "series_by_period"]
+__all__ = [
+    "channel_summary",
+    "data_quality",
+    "event_spans",
+    "roi",
+    "series_by_period",
+]

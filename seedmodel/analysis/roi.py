@@ -1,0 +1,150 @@
+"""Fit -> incremental GMV, ROI and mROI per brand x channel (CONTRACT.md section 3).
+
+Every number is a counterfactual computed draw by draw with the numpy response functions:
+the channel's spend in the window is set to zero (or scaled by 1.01 for mROI), other channels
+stay as observed, and the difference in expected GMV is summed over all platforms and over every
+period from the window's start to the end of the carryover tail (periods after the data have no
+spend).
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from seedmodel.fit import Fit
+from seedmodel.models.mmm.response import lag_weights, media_response
+
+__all__ = ["channel_draws", "incremental_draws", "roi", "window_positions"]
+
+
+def window_positions(fit: Fit, start: str | None = None, end: str | None = None) -> tuple[int, int]:
+    """Period positions ``(t0, t1)``, inclusive, of a window (default the whole data)."""
+    dates = fit.data.dates
+    t0 = 0 if start is None else int(np.searchsorted(dates, pd.Timestamp(start), side="left"))
+    t1 = (
+        len(dates) - 1
+        if end is None
+        else int(np.searchsorted(dates, pd.Timestamp(end), side="right") - 1)
+    )
+    if not 0 <= t0 <= t1 < len(dates):
+        raise ValueError(
+            f"window {start}..{end} is not inside the data ({dates[0].date()}..{dates[-1].date()})"
+        )
+    return t0, t1
+
+
+def channel_draws(fit: Fit, c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """A channel's posterior: lag weights (S, L+1), half (S, B), beta (S, B, P)."""
+    inp = fit.inputs
+    channel = inp.channels[c]
+    ms = inp.spec.media[channel]
+    if ms.adstock == "geometric":
+        params = {"alpha": fit.draws(f"{channel}__alpha")}
+    else:
+        params = {"shape": fit.draws(f"{channel}__shape"), "scale": fit.draws(f"{channel}__scale")}
+    weights = lag_weights(ms.adstock, params, inp.max_lag[channel])
+    return weights, fit.draws("half")[:, :, c], fit.draws("beta")[:, :, c, :]
+
+
+def incremental_draws(
+    fit: Fit,
+    b: int,
+    c: int,
+    t0: int,
+    t1: int,
+    *,
+    factual_scale: float = 1.0,
+    counterfactual_scale: float = 0.0,
+) -> np.ndarray:
+    """Incremental GMV (CNY) per draw and platform, (S, P).
+
+    E[GMV | spend x ``factual_scale`` in the window] - E[GMV | spend x
+    ``counterfactual_scale`` in the window], summed from ``t0`` to the end of the tail.
+    """
+    inp = fit.inputs
+    kind = inp.spec.media[inp.channels[c]].saturation
+    weights, half, beta = channel_draws(fit, c)
+    x = inp.x[b, c]
+    xf, xc = x.copy(), x.copy()
+    xf[t0 : t1 + 1] *= factual_scale
+    xc[t0 : t1 + 1] *= counterfactual_scale
+    diff = (
+        media_response(xf, weights, half[:, b], kind)
+        - media_response(xc, weights, half[:, b], kind)
+    )[:, t0:].sum(axis=1)  # (S,)
+    return diff[:, None] * beta[:, b, :] * inp.gmv_scale[b][None, :]
+
+
+def roi(
+    fit: Fit, window: tuple[str | None, str | None] = (None, None), *, level: float = 0.9
+) -> pd.DataFrame:
+    """Incremental GMV, ROI and mROI per brand x channel, with central posterior intervals.
+
+    Parameters
+    ----------
+    fit : Fit
+        A fitted SeedingMMM.
+    window : (start, end)
+        ISO dates, inclusive; default the whole data.
+    level : float
+        Interval level (default 0.9).
+
+    Returns
+    -------
+    DataFrame
+        The columns of CONTRACT.md's ``roi.csv`` (brand, channel, spend, incremental_gmv,
+        incremental_gmv_lo, incremental_gmv_hi, roi, roi_lo, roi_hi, mroi), then mroi_lo,
+        mroi_hi, incremental_gmv_<platform> for each platform, window_start, window_end and
+        converged.
+
+    Examples
+    --------
+    >>> table = roi(fit, window=("2025-07-01", "2025-09-30"))   # doctest: +SKIP
+    """
+    t0, t1 = window_positions(fit, *window)
+    inp = fit.inputs
+    q = [(1 - level) / 2, (1 + level) / 2]
+    rows = []
+    for b, brand in enumerate(inp.brands):
+        for c, channel in enumerate(inp.channels):
+            spend = float(inp.x[b, c, t0 : t1 + 1].sum() * inp.spend_scale[b, c])
+            inc_p = incremental_draws(fit, b, c, t0, t1)
+            inc = inc_p.sum(axis=1)
+            more = incremental_draws(
+                fit, b, c, t0, t1, factual_scale=1.01, counterfactual_scale=1.0
+            ).sum(axis=1)
+            lo, hi = np.quantile(inc, q)
+            row = {
+                "brand": brand,
+                "channel": channel,
+                "spend": spend,
+                "incremental_gmv": float(inc.mean()),
+                "incremental_gmv_lo": float(lo),
+                "incremental_gmv_hi": float(hi),
+            }
+            if spend > 0:
+                r, m = inc / spend, more / (0.01 * spend)
+                row |= {
+                    "roi": float(r.mean()),
+                    "roi_lo": float(np.quantile(r, q[0])),
+                    "roi_hi": float(np.quantile(r, q[1])),
+                    "mroi": float(m.mean()),
+                    "mroi_lo": float(np.quantile(m, q[0])),
+                    "mroi_hi": float(np.quantile(m, q[1])),
+                }
+            else:
+                row |= dict.fromkeys(
+                    ("roi", "roi_lo", "roi_hi", "mroi", "mroi_lo", "mroi_hi"), np.nan
+                )
+            row |= {
+                f"incremental_gmv_{p}": float(inc_p[:, i].mean())
+                for i, p in enumerate(inp.platforms)
+            }
+            rows.append(row)
+    out = pd.DataFrame(rows)
+    dates = fit.data.dates
+    out["window_start"] = str(dates[t0].date())
+    out["window_end"] = str(dates[t1].date())
+    out["converged"] = bool(fit.diagnostics.converged)
+    return out

@@ -1,0 +1,80 @@
+"""Features shared by the models: calendar controls, a smoothed level, column hygiene."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+
+from seedmodel.calendar import ecommerce_calendar
+from seedmodel.schema import Dataset
+
+__all__ = ["calendar_controls", "independent_columns", "smoothed_level"]
+
+
+def calendar_controls(data: Dataset, brand: str) -> pd.DataFrame:
+    """Intercept, quadratic trend, day of week, yearly Fourier terms and event dummies.
+
+    Each event gets a dummy over its days and, for events longer than three periods, another
+    for its last day (sales peak on 11.11 and 6.18). Constant columns are dropped.
+    """
+    dates = data.dates
+    n = len(dates)
+    t = np.arange(n) / max(n - 1, 1)
+    cols: dict[str, np.ndarray] = {"const": np.ones(n), "trend": t, "trend2": t**2}
+    if data.freq == "D":
+        for d in range(1, 7):
+            cols[f"dow{d}"] = (dates.day_of_week == d).astype(float)
+    span_days = (dates[-1] - dates[0]).days
+    k_year = 3 if span_days >= 365 else 1 if span_days >= 180 else 0
+    doy = dates.day_of_year.to_numpy()
+    for k in range(1, k_year + 1):
+        cols[f"year_sin{k}"] = np.sin(2 * np.pi * k * doy / 365.25)
+        cols[f"year_cos{k}"] = np.cos(2 * np.pi * k * doy / 365.25)
+    if data.has("events"):
+        ev = data.events[data.events["brand"].isin(["", brand])]
+    else:
+        ev = ecommerce_calendar(dates[0], dates[-1])
+    pos = pd.Series(np.arange(n), index=dates)
+    step = pd.Timedelta(days=data.period_days)
+    for event, grp in ev.groupby("event"):
+        days = pd.DatetimeIndex(grp["date"].drop_duplicates().sort_values())
+        days = days[days.isin(dates)]
+        if days.empty:
+            continue
+        dummy = np.zeros(n)
+        dummy[pos[days].to_numpy()] = 1.0
+        cols[f"event_{event}"] = dummy
+        runs = (pd.Series(days).diff() != step).cumsum()
+        last = np.zeros(n)
+        for _, run in pd.Series(days).groupby(runs.to_numpy()):
+            if len(run) > 3:
+                last[pos[run.iloc[-1]]] = 1.0
+        if last.any():
+            cols[f"event_{event}_last"] = last
+    frame = pd.DataFrame(cols, index=dates)
+    return independent_columns(frame)
+
+
+def independent_columns(frame: pd.DataFrame) -> pd.DataFrame:
+    """Keep columns in order while each adds rank (weekly data fold festivals into the same
+    weeks, so some event dummies repeat others)."""
+    keep: list[str] = []
+    for column in frame:
+        trial = frame[[*keep, column]].to_numpy()
+        if np.linalg.matrix_rank(trial) == len(keep) + 1:
+            keep.append(column)
+    return frame[keep]
+
+
+def smoothed_level(x: np.ndarray) -> np.ndarray:
+    """Kalman-smoothed level of a noisy series (local-level model, statsmodels).
+
+    Organic engagement measures buzz with day-to-day noise; a regression that identifies
+    effects from short-run changes needs the slow-moving state, not the noisy reading.
+    """
+    from statsmodels.tsa.statespace.structural import UnobservedComponents
+
+    model = UnobservedComponents(x, level="local level")
+    with np.errstate(all="ignore"):
+        res = model.fit(disp=False, method="lbfgs", maxiter=200)
+    return np.asarray(res.smoothed_state[0])

@@ -1,0 +1,108 @@
+"""Convergence diagnostics with ArviZ, carried with every fit."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+
+import arviz as az
+import numpy as np
+import xarray as xr
+
+__all__ = ["Diagnostics", "diagnose"]
+
+#: A NUTS fit is converged when every parameter has R-hat at most this ...
+MAX_RHAT = 1.01
+#: ... and bulk ESS at least this, with no divergent transitions.
+MIN_ESS_BULK = 400
+
+
+@dataclass(frozen=True)
+class Diagnostics:
+    """What CONTRACT.md's ``diagnostics.json`` holds, and a little more.
+
+    Attributes
+    ----------
+    max_rhat, min_ess_bulk : float
+        Worst R-hat and bulk ESS over the model's parameters (NaN for approximations).
+    divergences : int
+        Divergent transitions after warm-up.
+    converged : bool
+        R-hat <= 1.01, bulk ESS >= 400 and no divergences; always False for approximations.
+    chains, draws : int
+    sampler : str
+        ``nutpie``, ``pymc``, ``numpyro``, ``pathfinder`` or ``advi``.
+    seconds : float
+        Wall time of compilation and sampling.
+    reason : str
+        Why ``converged`` is False, in words ("" when it is True).
+    """
+
+    max_rhat: float
+    min_ess_bulk: float
+    divergences: int
+    converged: bool
+    chains: int
+    draws: int
+    sampler: str
+    seconds: float
+    reason: str = ""
+
+    def to_dict(self) -> dict:
+        """JSON-ready dict (NaN written as None)."""
+        return {
+            k: (None if isinstance(v, float) and np.isnan(v) else v)
+            for k, v in asdict(self).items()
+        }
+
+
+def _posterior_node(result) -> xr.Dataset:
+    """ArviZ returns the posterior node itself or a tree holding it, by version."""
+    if isinstance(result, xr.DataTree):
+        node = result["posterior"] if "posterior" in result.children else result
+        return node.to_dataset()
+    return result
+
+
+def diagnose(
+    tree: xr.DataTree,
+    *,
+    sampler: str,
+    seconds: float,
+    exact: bool = True,
+    var_names: list[str] | None = None,
+) -> Diagnostics:
+    """R-hat, bulk ESS and divergences of a posterior (ArviZ), and the verdict."""
+    post = tree["posterior"].to_dataset()
+    chains, draws = int(post.sizes["chain"]), int(post.sizes["draw"])
+    if not exact:
+        return Diagnostics(
+            np.nan,
+            np.nan,
+            0,
+            False,
+            chains,
+            draws,
+            sampler,
+            seconds,
+            f"{sampler} is an approximation, not MCMC",
+        )
+    names = var_names or list(post.data_vars)
+    rhat = _posterior_node(az.rhat(tree, var_names=names))
+    ess = _posterior_node(az.ess(tree, var_names=names, method="bulk"))
+    max_rhat = float(max(np.nanmax(v.values) for v in rhat.data_vars.values()))
+    min_ess = float(min(np.nanmin(v.values) for v in ess.data_vars.values()))
+    div = 0
+    if "sample_stats" in tree.children and "diverging" in tree["sample_stats"]:
+        div = int(tree["sample_stats"]["diverging"].values.sum())
+    reasons = []
+    if chains < 2:
+        reasons.append("one chain: R-hat cannot be checked")
+    if not max_rhat <= MAX_RHAT:
+        reasons.append(f"max R-hat {max_rhat:.3f} > {MAX_RHAT}")
+    if not min_ess >= MIN_ESS_BULK:
+        reasons.append(f"min bulk ESS {min_ess:.0f} < {MIN_ESS_BULK}")
+    if div:
+        reasons.append(f"{div} divergent transitions")
+    return Diagnostics(
+        max_rhat, min_ess, div, not reasons, chains, draws, sampler, seconds, "; ".join(reasons)
+    )

@@ -1,0 +1,1 @@
+"""Model specifications and graph builders."""

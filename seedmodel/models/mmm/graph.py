@@ -1,0 +1,188 @@
+"""The SeedingMMM as a PyMC model. Same maths as ``response.py``, in PyTensor."""
+
+from __future__ import annotations
+
+import numpy as np
+import pymc as pm
+import pytensor.tensor as pt
+
+from seedmodel.models.mmm.inputs import MMMInputs
+
+__all__ = ["build_model", "pt_lag_weights", "pt_saturate"]
+
+
+def pt_lag_weights(kind: str, params: dict, max_lag: int):
+    """PyTensor twin of :func:`seedmodel.models.mmm.response.lag_weights` (one draw)."""
+    if kind == "geometric":
+        w = params["alpha"] ** pt.arange(max_lag + 1)
+    else:
+        # the CDF at lag 0 is exactly 0; leaving 0 ** shape out keeps its gradient finite
+        edges = pt.arange(1, max_lag + 2, dtype="float64")
+        cdf = 1.0 - pt.exp(-((edges / params["scale"]) ** params["shape"]))
+        w = pt.concatenate([cdf[:1], cdf[1:] - cdf[:-1]]) + 1e-12
+    return w / w.sum()
+
+
+def pt_saturate(kind: str, a, half):
+    """PyTensor twin of :func:`seedmodel.models.mmm.response.saturate`."""
+    if kind == "hill":
+        return a / (a + half)
+    e = pt.exp(-a / half)
+    return (1.0 - e) / (1.0 + e)
+
+
+def build_model(inputs: MMMInputs) -> pm.Model:
+    """The PyMC model for ``inputs`` (see :class:`~seedmodel.models.mmm.spec.SeedingMMM`).
+
+    Posterior variables read by the analysis, per channel ``c``: ``{c}__alpha`` (geometric)
+    or ``{c}__shape`` and ``{c}__scale`` (Weibull, scale in periods); per brand x channel:
+    ``half`` (saturation scale, in units of typical spend); per brand x channel x platform:
+    ``beta`` (GMV at full saturation, in units of the brand x platform's mean GMV).
+    """
+    inp = inputs
+    B, C = len(inp.brands), len(inp.channels)
+    T = inp.n_periods
+    coords = {
+        "brand": list(inp.brands),
+        "channel": list(inp.channels),
+        "platform": list(inp.platforms),
+        "control": list(inp.control_names),
+        "knot": np.arange(inp.basis.shape[1]),
+        "date": np.arange(T),
+    }
+    pooled = B > 1
+    with pm.Model(coords=coords) as model:
+        # media: adstock per channel, saturation per brand x channel, effect per platform.
+        # All channels share one lag tensor padded to the longest lag (one op, fast compile).
+        Lmax = max(inp.max_lag.values())
+        weights = pt.stack([_weights(inp, c, Lmax) for c in range(C)])  # (C, Lmax + 1)
+        lags = pm.Data("lags", inp.all_lags(Lmax))
+        carried = pt.einsum("bctl,cl->bct", lags, weights)
+        # effect at typical spend (x = 1) and half-saturation are far less correlated than
+        # beta and half: sample those, derive beta
+        # effect at typical spend (x = 1) = gross effect g >= 0 times a platform share in
+        # (-0.3, 1]: a halo or a small cannibalisation elsewhere, never a large negative
+        # effect that would push expected GMV below zero. g and the half-saturation are far
+        # less correlated than beta and half.
+        if pooled:
+            lh_mu = pm.Normal("log_half_mu", 0.0, 0.4, dims="channel")
+            lh_sd = pm.HalfNormal("log_half_sd", 0.3)
+            lh_z = pm.Normal("log_half_z", 0.0, 1.0, dims=("brand", "channel"))
+            log_half = lh_mu + lh_sd * lh_z
+            lg_mu = pm.Normal("log_gross_mu", np.log(0.05), 0.7, dims="channel")
+            lg_sd = pm.HalfNormal("log_gross_sd", 0.5)
+            lg_z = pm.Normal("log_gross_z", 0.0, 1.0, dims=("brand", "channel"))
+            log_gross = lg_mu + lg_sd * lg_z
+            v_mu = pm.Normal("share_mu", 0.0, 1.5, dims=("channel", "platform"))
+            v_sd = pm.HalfNormal("share_sd", 0.5)
+            v_z = pm.Normal("share_z", 0.0, 1.0, dims=("brand", "channel", "platform"))
+            v = v_mu + v_sd * v_z
+        else:
+            log_half = pm.Normal("log_half", 0.0, 0.4, dims=("brand", "channel"))
+            log_gross = pm.Normal("log_gross", np.log(0.05), 0.7, dims=("brand", "channel"))
+            v = pm.Normal("share_logit", 0.0, 1.5, dims=("brand", "channel", "platform"))
+        half = pm.Deterministic("half", pt.exp(log_half), dims=("brand", "channel"))
+        share = -0.3 + 1.3 * pm.math.sigmoid(v)
+        effect = pt.exp(log_gross)[:, :, None] * share
+        kinds = [inp.spec.media[c].saturation for c in inp.channels]
+        at_one = pt.stack(
+            [pt_saturate(k, pt.ones(B), half[:, c]) for c, k in enumerate(kinds)], axis=1
+        )  # (B, C): saturation at typical spend
+        beta = pm.Deterministic(
+            "beta", effect / at_one[:, :, None], dims=("brand", "channel", "platform")
+        )
+        sat = pt.stack(
+            [pt_saturate(k, carried[:, c], half[:, c, None]) for c, k in enumerate(kinds)], axis=1
+        )  # (B, C, T + H)
+        contrib = (beta[:, :, :, None] * sat[:, :, None, :T]).sum(axis=1)  # (B, P, T)
+
+        # baseline: calendar, trend, seasonality, demand
+        intercept = pm.Normal("intercept", -0.1, 0.2, dims=("brand", "platform"))
+        gamma = pm.Normal("gamma", 0.0, 0.3, dims=("brand", "platform", "control"))
+        controls = pm.Data("controls", inp.controls)
+        eta = intercept[:, :, None] + pt.einsum("btk,bpk->bpt", controls, gamma)
+        eta = eta + _demand(inp, model)
+
+        mu = pt.maximum(pt.exp(eta) + contrib, 1e-3)
+        sigma = pm.HalfNormal("sigma", 0.2, dims=("brand", "platform"))
+        log_gmv = pm.Data("log_gmv_data", np.log(np.maximum(inp.y, 1e-3)))
+        pm.Normal(
+            "log_gmv",
+            pt.log(mu),
+            sigma[:, :, None],
+            observed=log_gmv,
+            dims=("brand", "platform", "date"),
+        )
+
+        # lift tests: the model's own counterfactual over the test window, carryover included
+        for i, lift in enumerate(inp.lifts):
+            kind = kinds[lift.channel]
+            a = carried[lift.brand, lift.channel]
+            w = weights[lift.channel, : lift.window_lags.shape[1]]
+            a_cf = a - pt.as_tensor(lift.window_lags) @ w
+            h = half[lift.brand, lift.channel]
+            diff = pt_saturate(kind, a, h) - pt_saturate(kind, a_cf, h)
+            share = inp.gmv_scale[lift.brand] / inp.gmv_scale[lift.brand].sum()
+            inc = (beta[lift.brand, lift.channel, :] * share).sum() * diff[lift.t0 :].sum()
+            pm.Normal(f"lift_{i}", inc, lift.se, observed=lift.value)
+    return model
+
+
+def _weights(inp: MMMInputs, c: int, Lmax: int):
+    """Channel ``c``'s lag weights as free variables, zero-padded to ``Lmax``.
+
+    Weibull lags are parametrised by their mean (periods) and shape, which the data separate
+    better than shape and scale.
+    """
+    channel = inp.channels[c]
+    ms = inp.spec.media[channel]
+    L = inp.max_lag[channel]
+    if ms.adstock == "geometric":
+        params = {"alpha": pm.Beta(f"{channel}__alpha", 2.0, 2.0)}
+    else:
+        shape = pm.LogNormal(f"{channel}__shape", np.log(2.0), 0.4)
+        mean = pm.LogNormal(f"{channel}__mean", np.log(14.0 / inp.period_days), 0.4)
+        scale = pm.Deterministic(f"{channel}__scale", mean / pt.exp(pt.gammaln(1.0 + 1.0 / shape)))
+        params = {"shape": shape, "scale": scale}
+    w = pt_lag_weights(ms.adstock, params, L)
+    return pt.concatenate([w, pt.zeros(Lmax - L)]) if Lmax > L else w
+
+
+def _demand(inp: MMMInputs, model: pm.Model):
+    """Demand term of log baseline (B, P, T); adds the measurement model when latent."""
+    mode = inp.spec.demand
+    if mode == "none" or (inp.organic is None and inp.rates is None):
+        return 0.0
+    if mode == "control":
+        cols = [] if inp.organic is None else [inp.organic[:, None, :]]
+        if inp.rates is not None:
+            cols.append(inp.rates)
+        z = np.concatenate(cols, axis=1)  # (B, K, T)
+        model.add_coord("signal", np.arange(z.shape[1]))
+        delta = pm.Normal("demand_coef", 0.0, 0.3, dims=("brand", "platform", "signal"))
+        return pt.einsum("bkt,bpk->bpt", pt.as_tensor(z), delta)
+    # latent: a smooth state per brand (cubic spline, knots every knot_days), measured with
+    # noise by the demand signals; independent coefficients keep the geometry Gaussian
+    w = pm.Normal("demand_coef", 0.0, 1.5, dims=("brand", "knot"))
+    state = w @ pm.Data("demand_basis", inp.basis.T)  # (B, T)
+    if inp.organic is not None:
+        # the signal is standardised, so the state carries its level: no offset to trade off
+        o_sd = pm.HalfNormal("organic_sd", 1.0, dims="brand")
+        organic = pm.Data("organic_data", inp.organic)
+        pm.Normal("organic_obs", state, o_sd[:, None], observed=organic)
+    else:
+        # without organic notes, paid reads per yuan measure demand (they also carry content
+        # quality and CPM, so they are used only when nothing better is there)
+        b_idx, c_idx, t_idx = np.nonzero(inp.rate_mask)
+        r0 = pm.Normal("rate_offset", 0.0, 1.0, dims=("brand", "channel"))
+        load = pm.Normal("rate_loading", 0.0, 1.0, dims=("brand", "channel"))
+        load = pt.set_subtensor(load[:, 0], 1.0)  # fixes the state's sign and scale
+        r_sd = pm.HalfNormal("rate_sd", 1.0, dims="channel")
+        pm.Normal(
+            "rate_obs",
+            r0[b_idx, c_idx] + load[b_idx, c_idx] * state[b_idx, t_idx],
+            r_sd[c_idx],
+            observed=inp.rates[b_idx, c_idx, t_idx],
+        )
+    loading = pm.Normal("demand_loading", 0.0, 0.3, dims=("brand", "platform"))
+    return loading[:, :, None] * state[:, None, :]

@@ -1,0 +1,217 @@
+"""Arrays the MMM needs, built once from a Dataset: scaled spend and GMV, controls, demand
+signals, spline basis, lift-test windows."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from scipy.interpolate import BSpline
+
+from seedmodel.features import calendar_controls
+from seedmodel.models.mmm.response import lag_matrix
+from seedmodel.models.mmm.spec import SeedingMMM
+from seedmodel.schema import Dataset
+
+__all__ = ["LiftRow", "MMMInputs", "build_inputs"]
+
+
+@dataclass(frozen=True)
+class LiftRow:
+    """One lift test on the model's scale: brand and channel positions, window (periods),
+    incremental GMV and its SE divided by the brand's GMV scale, and the lag matrix of the
+    spend inside the window."""
+
+    brand: int
+    channel: int
+    t0: int
+    value: float
+    se: float
+    window_lags: np.ndarray  # (T + H, L + 1)
+
+
+@dataclass(frozen=True, eq=False)
+class MMMInputs:
+    """Everything the graph and the analysis read. Shapes: B brands, C paid channels,
+    P platforms, T periods of data, H periods of tail (no spend, carryover only)."""
+
+    spec: SeedingMMM
+    brands: tuple[str, ...]
+    channels: tuple[str, ...]
+    platforms: tuple[str, ...]
+    period_days: int
+    max_lag: dict[str, int]  # periods, per channel
+    x: np.ndarray  # (B, C, T + H) spend / spend_scale
+    spend_scale: np.ndarray  # (B, C) mean live spend per period
+    y: np.ndarray  # (B, P, T) GMV / gmv_scale
+    gmv_scale: np.ndarray  # (B, P)
+    controls: np.ndarray  # (B, T, K) calendar columns, no intercept
+    control_names: tuple[str, ...]
+    organic: np.ndarray | None  # (B, T) standardised log organic engagement
+    rates: np.ndarray | None  # (B, C, T) standardised log reads per yuan
+    rate_mask: np.ndarray | None  # (B, C, T) bool, live periods with reads
+    basis: np.ndarray  # (T, J) demand-state spline basis
+    lifts: tuple[LiftRow, ...]
+
+    @property
+    def n_periods(self) -> int:
+        """T, the data periods."""
+        return self.y.shape[-1]
+
+    @property
+    def horizon(self) -> int:
+        """H, periods of carryover tail after the data."""
+        return self.x.shape[-1] - self.n_periods
+
+    def all_lags(self, max_lag: int) -> np.ndarray:
+        """(B, C, T + H, max_lag + 1) lag matrices of every channel's scaled spend."""
+        B, C = self.x.shape[:2]
+        return np.stack(
+            [np.stack([lag_matrix(self.x[b, c], max_lag) for c in range(C)]) for b in range(B)]
+        )
+
+    def lags(self, c: int) -> np.ndarray:
+        """(B, T + H, L_c + 1) lag matrices of channel ``c``'s scaled spend."""
+        L = self.max_lag[self.channels[c]]
+        return np.stack([lag_matrix(self.x[b, c], L) for b in range(len(self.brands))])
+
+
+def _standardise(v: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    m = np.ones_like(v, dtype=bool) if mask is None else mask
+    mu, sd = v[m].mean(), v[m].std()
+    out = (v - mu) / (sd if sd > 0 else 1.0)
+    return np.where(m, out, 0.0)
+
+
+def _orthonormal(z: np.ndarray) -> np.ndarray:
+    """Columns of ``z`` rotated to be orthogonal with unit variance (rank-deficient ones
+    dropped to zero)."""
+    q, r = np.linalg.qr(z)
+    keep = np.abs(np.diag(r)) > 1e-8 * max(np.abs(np.diag(r)).max(), 1e-300)
+    return np.where(keep[None, :], q * np.sqrt(z.shape[0]), 0.0)
+
+
+def _spline_basis(n: int, spacing: int) -> np.ndarray:
+    """Cubic B-spline basis over 0..n-1 with knots every ``spacing`` periods."""
+    degree = 3
+    inner = np.arange(0, n - 1, spacing, dtype=float)[1:]
+    knots = np.concatenate([[0.0] * (degree + 1), inner, [float(n - 1)] * (degree + 1)])
+    return BSpline.design_matrix(np.arange(n, dtype=float), knots, degree).toarray()
+
+
+def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
+    """Arrays for the MMM from a checked dataset.
+
+    Spend is divided by each brand x channel's mean spend on live periods and GMV by each brand x
+    platform's mean, so priors sit on unit-free quantities: the same data in yuan or in 万元 give
+    the same fit.
+    """
+    brands, channels, platforms = data.brand_names, data.paid_channels, data.platform_names
+    has_clicks = {
+        c: bool(
+            "clicks" in data.media
+            and data.media.loc[data.media["channel"] == c, "clicks"].sum() > 0
+        )
+        for c in channels
+    }
+    spec = spec.resolved(has_clicks)
+    pdays = data.period_days
+    max_lag = {c: max(1, int(np.ceil(spec.media[c].max_lag_days / pdays))) for c in channels}
+    H = max(max_lag.values())
+    spend = (
+        data.media_array("spend")
+        .sel(channel=list(channels))
+        .transpose("brand", "channel", "date")
+        .to_numpy()
+    )
+    live = np.where(spend > 0, spend, np.nan)
+    with np.errstate(invalid="ignore"):
+        spend_scale = np.nan_to_num(np.nanmean(live, axis=-1), nan=1.0)
+    x = np.concatenate([spend / spend_scale[..., None], np.zeros((*spend.shape[:2], H))], axis=-1)
+    gmv = data.sales_array("gmv").transpose("brand", "platform", "date").to_numpy()
+    gmv_scale = np.maximum(gmv.mean(axis=-1), 1e-9)
+    y = gmv / gmv_scale[..., None]
+
+    frames = [calendar_controls(data, b).drop(columns="const") for b in brands]
+    names = tuple(dict.fromkeys(c for f in frames for c in f.columns))
+    controls = np.stack([f.reindex(columns=names, fill_value=0.0).to_numpy() for f in frames])
+    # orthonormal columns (QR per brand, unit variance): trend, seasonality and festivals
+    # overlap, and correlated coefficients make NUTS crawl; their fitted sum is unchanged
+    controls = controls - controls.mean(axis=1, keepdims=True)
+    controls = np.stack([_orthonormal(z) for z in controls])
+
+    unpaid = [c for c in data.channel_names if c not in channels]
+    organic = None
+    if unpaid and "reads" in data.media:
+        reads = (
+            data.media_array("reads")
+            .sel(channel=unpaid)
+            .sum("channel")
+            .transpose("brand", "date")
+            .to_numpy()
+        )
+        if (reads > 0).mean() > 0.5:
+            organic = np.stack([_standardise(np.log1p(r)) for r in reads])
+    rates = rate_mask = None
+    if "reads" in data.media:
+        paid_reads = (
+            data.media_array("reads")
+            .sel(channel=list(channels))
+            .transpose("brand", "channel", "date")
+            .to_numpy()
+        )
+        rate_mask = (spend > 0) & (paid_reads > 0)
+        raw = np.log(np.where(rate_mask, paid_reads, 1.0) / np.where(rate_mask, spend, 1.0))
+        rates = np.stack(
+            [
+                np.stack([_standardise(raw[b, c], rate_mask[b, c]) for c in range(len(channels))])
+                for b in range(len(brands))
+            ]
+        )
+        if rate_mask.sum() < 20:
+            rates = rate_mask = None
+
+    T = len(data.dates)
+    basis = _spline_basis(T, max(2, int(round(spec.knot_days / pdays))))
+
+    lifts = []
+    pos = pd.Series(np.arange(T), index=data.dates)
+    for row in data.lift_tests.itertuples():
+        if row.channel not in channels:
+            continue
+        b, c = brands.index(row.brand), channels.index(row.channel)
+        start = pos.index[pos.index <= row.start][-1] if data.freq == "W" else row.start
+        t0, t1 = int(pos[start]), int(pos[pos.index[pos.index <= row.end][-1]])
+        in_window = np.zeros_like(x[b, c])
+        in_window[t0 : t1 + 1] = x[b, c, t0 : t1 + 1]
+        scale = float(gmv_scale[b].sum())
+        lifts.append(
+            LiftRow(
+                b,
+                c,
+                t0,
+                float(row.incremental_gmv) / scale,
+                float(row.incremental_gmv_se) / scale,
+                lag_matrix(in_window, max_lag[row.channel]),
+            )
+        )
+    return MMMInputs(
+        spec=spec,
+        brands=brands,
+        channels=channels,
+        platforms=platforms,
+        period_days=pdays,
+        max_lag=max_lag,
+        x=x,
+        spend_scale=spend_scale,
+        y=y,
+        gmv_scale=gmv_scale,
+        controls=controls,
+        control_names=names,
+        organic=organic,
+        rates=rates,
+        rate_mask=rate_mask,
+        basis=basis,
+        lifts=tuple(lifts),
+    )
