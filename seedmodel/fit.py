@@ -178,11 +178,13 @@ def fit_mmm(
     spec = spec or SeedingMMM()
     inputs = build_inputs(data, spec)
     model = build_model(inputs)
-    # a zero start of the demand state gives its loading an exactly-zero gradient, which
-    # nutpie rejects: start the state slightly off zero
-    initial = None
-    if "demand_coef" in model.named_vars:
-        initial = {"demand_coef": np.full(model["demand_coef"].eval().shape, 0.1)}
+    # at zero, the demand state and the non-centred offsets give their scale parameters
+    # exactly-zero gradients, which nutpie rejects: start them slightly off zero
+    initial = {
+        rv.name: np.full(model.initial_point()[rv.name].shape, 0.1)
+        for rv in model.free_RVs
+        if rv.name == "demand_coef" or rv.name.endswith("_z")
+    }
     tree, seconds = run_inference(
         model,
         method=method,

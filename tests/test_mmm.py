@@ -1,0 +1,218 @@
+"""SeedingMMM: the maths pinned to its numpy reference, fitting, outputs, honesty flags.
+
+Recovery of the true ROI over several worlds is in ``test_mmm_recovery.py`` (slow).
+"""
+
+from __future__ import annotations
+
+import json
+import subprocess
+import sys
+import warnings
+
+import numpy as np
+import pandas as pd
+import pytensor
+import pytensor.tensor as pt
+import pytest
+
+import seedmodel as sm
+from seedmodel.analysis.roi import roi
+from seedmodel.fit import NotConvergedWarning, fit_mmm, load_fit
+from seedmodel.models.mmm.graph import pt_lag_weights, pt_saturate
+from seedmodel.models.mmm.inputs import build_inputs
+from seedmodel.models.mmm.response import lag_weights, media_response, saturate
+from seedmodel.models.mmm.spec import MediaSpec, SeedingMMM
+
+ROI_COLUMNS = [
+    "brand",
+    "channel",
+    "spend",
+    "incremental_gmv",
+    "incremental_gmv_lo",
+    "incremental_gmv_hi",
+    "roi",
+    "roi_lo",
+    "roi_hi",
+    "mroi",
+]
+SMALL = sm.WorldConfig(start="2025-05-01", n_brands=1, days=240)
+
+
+@pytest.mark.parametrize(
+    ("kind", "params"),
+    [
+        ("geometric", {"alpha": 0.63}),
+        ("weibull", {"shape": 1.7, "scale": 9.5}),
+    ],
+)
+def test_pytensor_lag_weights_match_numpy(kind, params):
+    sym = {k: pt.dscalar(k) for k in params}
+    f = pytensor.function(list(sym.values()), pt_lag_weights(kind, sym, 30))
+    got = f(*params.values())
+    want = lag_weights(kind, {k: np.array([v]) for k, v in params.items()}, 30)[0]
+    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
+    assert got.sum() == pytest.approx(1.0)
+
+
+@pytest.mark.parametrize("kind", ["hill", "logistic"])
+def test_pytensor_saturation_matches_numpy(kind):
+    a, h = pt.dvector("a"), pt.dscalar("h")
+    f = pytensor.function([a, h], pt_saturate(kind, a, h))
+    x = np.linspace(0, 5, 11)
+    np.testing.assert_allclose(f(x, 1.3), saturate(kind, x[None, :], np.array([1.3]))[0])
+
+
+def test_media_response_is_causal_and_carries_over():
+    x = np.zeros(50)
+    x[10] = 1.0
+    w = lag_weights("geometric", {"alpha": np.array([0.5])}, 20)
+    r = media_response(x, w, np.array([1.0]), "hill")[0]
+    assert np.all(r[:10] == 0) and r[10] > r[11] > r[12] > 0
+
+
+def test_spec_round_trips_and_refuses_bad_values():
+    spec = SeedingMMM(media={"red_cat": MediaSpec("geometric", "logistic", 14)}, demand="control")
+    assert SeedingMMM.from_dict(json.loads(json.dumps(spec.to_dict()))) == spec
+    with pytest.raises(ValueError, match="adstock"):
+        MediaSpec("exponential")
+    with pytest.raises(ValueError, match="demand"):
+        SeedingMMM(demand="magic")
+
+
+def test_units_do_not_change_the_model_inputs(small_sim):
+    """Spend in 万元 and GMV in 万元 give the same scaled inputs, so the same fit."""
+    data = small_sim.data
+    media = data.media.assign(spend=data.media["spend"] / 10_000)
+    sales = data.sales.assign(gmv=data.sales["gmv"] / 10_000)
+    other = sm.from_frames(media=media, sales=sales, events=data.events)
+    a, b = build_inputs(data, SeedingMMM()), build_inputs(other, SeedingMMM())
+    np.testing.assert_allclose(a.x, b.x, rtol=1e-9)
+    np.testing.assert_allclose(a.y, b.y, rtol=1e-9)
+    np.testing.assert_allclose(a.spend_scale, b.spend_scale * 10_000, rtol=1e-9)
+
+
+def test_default_media_by_channel_kind(small_sim):
+    inputs = build_inputs(small_sim.data, SeedingMMM())
+    assert inputs.spec.media["little_red_star"].adstock == "weibull"
+    assert inputs.spec.media["red_cat"].adstock == "geometric"
+    assert inputs.max_lag == {"little_red_star": 60, "red_cat": 21, "red_jd": 21}
+    assert len(inputs.lifts) == 2 and inputs.organic is not None
+
+
+@pytest.fixture(scope="module")
+def small_fit():
+    sim = sm.simulate(SMALL, random_seed=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotConvergedWarning)
+        fit = fit_mmm(sim.data, draws=300, tune=300, chains=2, random_seed=3)
+    return sim, fit
+
+
+def test_fit_gives_contract_roi_table(small_fit):
+    sim, fit = small_fit
+    table = roi(fit)
+    assert list(table.columns[: len(ROI_COLUMNS)]) == ROI_COLUMNS
+    assert set(table["channel"]) == {"little_red_star", "red_cat", "red_jd"}
+    assert (table["roi_lo"] <= table["roi"]).all() and (table["roi"] <= table["roi_hi"]).all()
+    np.testing.assert_allclose(table["spend"].sum(), sim.data.media["spend"].sum(), rtol=1e-9)
+    assert (table["converged"] == fit.diagnostics.converged).all()
+    d = fit.diagnostics
+    assert d.chains == 2 and d.draws == 300 and d.sampler == "nutpie" and d.seconds > 0
+    assert d.converged == (d.max_rhat <= 1.01 and d.min_ess_bulk >= 400 and d.divergences == 0)
+    # the estimates are in the truth's neighbourhood even in this small world
+    true = pd.Series(sim.truth["roi"]["LumaBeauty"])
+    est = table.set_index("channel")["roi"]
+    assert (abs(est - true) / true).median() < 1.0
+    assert (table["mroi"] < table["roi"]).all()  # saturation: the next yuan returns less
+
+
+def test_window_roi_is_inside_the_total(small_fit):
+    _, fit = small_fit
+    whole = roi(fit).set_index("channel")
+    part = roi(fit, window=("2025-09-01", "2025-10-31")).set_index("channel")
+    assert (part["spend"] < whole["spend"]).all()
+    assert part["window_start"].iloc[0] == "2025-09-01"
+    with pytest.raises(ValueError, match="not inside the data"):
+        roi(fit, window=("2030-01-01", None))
+
+
+def test_saved_fit_reloads_with_identical_outputs(small_fit, tmp_path):
+    _, fit = small_fit
+    path = fit.save(tmp_path / "fit.nc")
+    again = load_fit(path)
+    pd.testing.assert_frame_equal(roi(fit), roi(again))
+    assert again.diagnostics == fit.diagnostics and again.spec == fit.spec
+    code = (
+        "import sys; from seedmodel.fit import load_fit; from seedmodel.analysis.roi import "
+        "roi; roi(load_fit(sys.argv[1])).to_csv(sys.argv[2], index=False)"
+    )
+    subprocess.run([sys.executable, "-c", code, str(path), str(tmp_path / "r.csv")], check=True)
+    pd.testing.assert_frame_equal(
+        pd.read_csv(tmp_path / "r.csv"),
+        roi(fit).pipe(lambda t: t.to_csv(tmp_path / "s.csv", index=False))
+        or pd.read_csv(tmp_path / "s.csv"),
+    )
+
+
+def test_cli_fit_same_seed_same_roi_and_not_converged_is_loud(tmp_path):
+    world = tmp_path / "w"
+    sm.simulate(SMALL, random_seed=4).write(world)
+    outs = []
+    for name in ("a", "b"):
+        proc = subprocess.run(
+            [
+                sys.executable,
+                "-m",
+                "seedmodel.cli",
+                "fit",
+                str(world),
+                "--out",
+                str(tmp_path / name),
+                "--draws",
+                "40",
+                "--seed",
+                "5",
+            ],
+            capture_output=True,
+            text=True,
+            check=False,
+        )
+        assert proc.returncode == 0, proc.stderr
+        outs.append(proc)
+    a, b = ((tmp_path / n / "roi.csv").read_bytes() for n in ("a", "b"))
+    assert a == b  # same seed, same numbers
+    diag = json.loads((tmp_path / "a" / "diagnostics.json").read_text())
+    assert set(diag) >= {
+        "max_rhat",
+        "min_ess_bulk",
+        "divergences",
+        "converged",
+        "chains",
+        "draws",
+        "sampler",
+        "seconds",
+    }
+    assert diag["converged"] is False  # 40 draws cannot give bulk ESS >= 400
+    assert "did NOT converge" in outs[0].stderr
+    table = pd.read_csv(tmp_path / "a" / "roi.csv")
+    assert (~table["converged"]).all()
+    assert (tmp_path / "a" / "fit.nc").is_file()
+    strict = subprocess.run(
+        [
+            sys.executable,
+            "-m",
+            "seedmodel.cli",
+            "fit",
+            str(world),
+            "--out",
+            str(tmp_path / "c"),
+            "--draws",
+            "40",
+            "--strict",
+        ],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
+    assert strict.returncode == 3
