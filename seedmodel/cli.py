@@ -29,15 +29,33 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
 
 
 def _cmd_report(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
     from seedmodel.link import link
     from seedmodel.report import write_report
     from seedmodel.schema import load
 
-    data = load(args.path)
+    fit_file = Path(args.path) / "fit.nc"
+    roi_table = diagnostics = None
+    if fit_file.is_file():  # a FIT_DIR: the fitted model's data and its ROI
+        from seedmodel.analysis.roi import roi
+        from seedmodel.fit import load_fit
+
+        fit = load_fit(fit_file)
+        data, roi_table, diagnostics = fit.data, roi(fit), fit.diagnostics
+    else:
+        data = load(args.path)
     link_result = None
     if "reads" in data.media or "collects" in data.media:
         link_result = link(data, metrics=REPORT_METRICS, outcomes=("gmv",), random_seed=args.seed)
-    write_report(data, args.out, source=str(args.path), link=link_result)
+    write_report(
+        data,
+        args.out,
+        source=str(args.path),
+        link=link_result,
+        roi_table=roi_table,
+        diagnostics=diagnostics,
+    )
     print(f"wrote {args.out}")
     return 0
 
@@ -153,7 +171,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_link)
 
     p = sub.add_parser("report", help="write the quarterly strategy report (HTML)")
-    p.add_argument("path", metavar="DATA_DIR")
+    p.add_argument("path", metavar="DATA_DIR|FIT_DIR")
     p.add_argument("--out", required=True, help="HTML file to write")
     p.add_argument("--seed", type=int, default=0, help="seed of the analyses' random draws")
     p.set_defaults(func=_cmd_report)

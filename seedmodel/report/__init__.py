@@ -5,16 +5,27 @@ from __future__ import annotations
 from datetime import UTC, datetime
 from pathlib import Path
 
+import pandas as pd
+
+from seedmodel.inference.diagnostics import Diagnostics
 from seedmodel.link import LinkResult
 from seedmodel.report.html import Section, render_page
 from seedmodel.report.link_section import link_section
 from seedmodel.report.overview import overview_sections
+from seedmodel.report.roi_section import roi_section
 from seedmodel.schema import Dataset
 
 __all__ = ["build_report", "write_report"]
 
 
-def build_report(data: Dataset, *, source: str = "", link: LinkResult | None = None) -> str:
+def build_report(
+    data: Dataset,
+    *,
+    source: str = "",
+    link: LinkResult | None = None,
+    roi_table: pd.DataFrame | None = None,
+    diagnostics: Diagnostics | None = None,
+) -> str:
     """The report's HTML as a string.
 
     Parameters
@@ -25,8 +36,13 @@ def build_report(data: Dataset, *, source: str = "", link: LinkResult | None = N
         Where the data came from (shown under the title).
     link : LinkResult, optional
         Engagement -> GMV analysis to include.
+    roi_table, diagnostics : optional
+        ROI table of a fitted MMM (``seedmodel.analysis.roi``) and its diagnostics.
     """
-    sections: list[Section] = overview_sections(data)
+    sections: list[Section] = []
+    if roi_table is not None and diagnostics is not None:
+        sections.append(roi_section(roi_table, diagnostics))
+    sections += overview_sections(data)
     if link is not None and not link.table.empty:
         sections.append(link_section(link))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
@@ -34,12 +50,11 @@ def build_report(data: Dataset, *, source: str = "", link: LinkResult | None = N
     return render_page("seedmodel: RED seeding → Tmall / JD strategy report", subtitle, sections)
 
 
-def write_report(
-    data: Dataset, out: str | Path, *, source: str = "", link: LinkResult | None = None
-) -> Path:
-    """Write the self-contained HTML report to ``out``, all or nothing."""
+def write_report(data: Dataset, out: str | Path, **kwargs) -> Path:
+    """Write the self-contained HTML report to ``out``, all or nothing (options as for
+    :func:`build_report`)."""
     out = Path(out)
-    page = build_report(data, source=source, link=link)
+    page = build_report(data, **kwargs)
     out.parent.mkdir(parents=True, exist_ok=True)
     tmp = out.with_name(f".{out.name}.tmp")
     tmp.write_text(page, encoding="utf-8")

@@ -173,7 +173,7 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
             rates = rate_mask = None
 
     T = len(data.dates)
-    basis = _spline_basis(T, max(2, int(round(spec.knot_days / pdays))))
+    basis = _spline_basis(T, max(2, round(spec.knot_days / pdays)))
 
     lifts = []
     pos = pd.Series(np.arange(T), index=data.dates)

@@ -1,0 +1,81 @@
+"""The channel-effect section of the report: ROI with intervals and the fit's diagnostics."""
+
+from __future__ import annotations
+
+import html
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import pandas as pd
+from matplotlib.figure import Figure
+
+from seedmodel.inference.diagnostics import Diagnostics
+from seedmodel.report.html import Section, figure_html, table_html
+
+__all__ = ["plot_roi", "roi_section"]
+
+
+def plot_roi(table: pd.DataFrame) -> Figure:
+    """ROI per brand x channel with its interval (one row each)."""
+    rows = table.iloc[::-1]
+    labels = [f"{b} · {c}" for b, c in zip(rows["brand"], rows["channel"], strict=True)]
+    fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 1.2), constrained_layout=True)
+    ax.errorbar(
+        rows["roi"],
+        range(len(rows)),
+        xerr=[rows["roi"] - rows["roi_lo"], rows["roi_hi"] - rows["roi"]],
+        fmt="o",
+        color="C0",
+        ms=4,
+        lw=1,
+    )
+    ax.scatter(rows["mroi"], range(len(rows)), marker="x", color="C3", s=20, label="mROI")
+    ax.axvline(1.0, color="k", lw=0.6, ls=":")
+    ax.set_yticks(range(len(rows)), labels, fontsize=8)
+    ax.set_xlabel("GMV per yuan (ROI, 90% interval; x = mROI)")
+    ax.legend(frameon=False, fontsize=8)
+    ax.grid(alpha=0.25, lw=0.5, axis="x")
+    return fig
+
+
+def roi_section(table: pd.DataFrame, diagnostics: Diagnostics) -> Section:
+    """ROI table and chart, with a loud banner when the fit did not converge."""
+    d = diagnostics
+    banner = (
+        ""
+        if d.converged
+        else (
+            '<p class="warn"><b>This fit did NOT converge</b> '
+            f"({html.escape(d.reason)}). The numbers below are not to be trusted as they stand: "
+            "refit with more draws or chains.</p>"
+        )
+    )
+    shown = table[
+        [
+            "brand",
+            "channel",
+            "spend",
+            "incremental_gmv",
+            "incremental_gmv_lo",
+            "incremental_gmv_hi",
+            "roi",
+            "roi_lo",
+            "roi_hi",
+            "mroi",
+        ]
+    ]
+    diag = pd.DataFrame([d.to_dict()]).drop(columns=["reason"])
+    body = (
+        banner
+        + "<p>Incremental GMV over all platforms caused by each channel's spend in the window "
+        f"({table['window_start'].iloc[0]} .. {table['window_end'].iloc[0]}), carryover "
+        "included, from the Bayesian MMM (posterior means and 90% intervals). ROI is GMV per "
+        "yuan; mROI is what the next yuan returns.</p>"
+        + table_html(shown)
+        + figure_html(plot_roi(table), "ROI by channel")
+        + "<h3>Fit diagnostics</h3>"
+        + table_html(diag, floatfmt="{:,.3f}")
+    )
+    return Section("Incremental GMV and ROI by channel", body, anchor="roi")
