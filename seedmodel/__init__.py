@@ -4,8 +4,11 @@
 >>> data = sm.load("data/sample")        # doctest: +SKIP
 """
 
+from seedmodel.analysis.roi import roi
 from seedmodel.calendar import ecommerce_calendar
+from seedmodel.fit import Fit, fit_mmm, load_fit
 from seedmodel.link import LinkResult, link
+from seedmodel.models.mmm.spec import MediaSpec, SeedingMMM
 from seedmodel.schema import DataError, Dataset, from_frames, load
 from seedmodel.sim import ChannelSpec, Simulation, WorldConfig, simulate
 
@@ -15,13 +18,19 @@ __all__ = [
     "ChannelSpec",
     "DataError",
     "Dataset",
+    "Fit",
     "LinkResult",
+    "MediaSpec",
+    "SeedingMMM",
     "Simulation",
     "WorldConfig",
     "__version__",
     "ecommerce_calendar",
+    "fit_mmm",
     "from_frames",
     "link",
     "load",
+    "load_fit",
+    "roi",
     "simulate",
 ]

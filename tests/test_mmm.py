@@ -17,25 +17,13 @@ import pytensor.tensor as pt
 import pytest
 
 import seedmodel as sm
-from seedmodel.analysis.roi import roi
+from seedmodel.analysis.roi import ROI_COLUMNS, roi
 from seedmodel.fit import NotConvergedWarning, fit_mmm, load_fit
 from seedmodel.models.mmm.graph import pt_lag_weights, pt_saturate
 from seedmodel.models.mmm.inputs import build_inputs
 from seedmodel.models.mmm.response import lag_weights, media_response, saturate
 from seedmodel.models.mmm.spec import MediaSpec, SeedingMMM
 
-ROI_COLUMNS = [
-    "brand",
-    "channel",
-    "spend",
-    "incremental_gmv",
-    "incremental_gmv_lo",
-    "incremental_gmv_hi",
-    "roi",
-    "roi_lo",
-    "roi_hi",
-    "mroi",
-]
 SMALL = sm.WorldConfig(start="2025-05-01", n_brands=1, days=240)
 
 

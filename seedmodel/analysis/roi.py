@@ -15,7 +15,21 @@ import pandas as pd
 from seedmodel.fit import Fit
 from seedmodel.models.mmm.response import lag_weights, media_response
 
-__all__ = ["channel_draws", "incremental_draws", "roi", "window_positions"]
+__all__ = ["ROI_COLUMNS", "channel_draws", "incremental_draws", "roi", "window_positions"]
+
+#: The columns of CONTRACT.md's roi.csv, in order; :func:`roi` adds more after them.
+ROI_COLUMNS = [
+    "brand",
+    "channel",
+    "spend",
+    "incremental_gmv",
+    "incremental_gmv_lo",
+    "incremental_gmv_hi",
+    "roi",
+    "roi_lo",
+    "roi_hi",
+    "mroi",
+]
 
 
 def window_positions(fit: Fit, start: str | None = None, end: str | None = None) -> tuple[int, int]:

@@ -1,6 +1,17 @@
-"""Every call to a sampler or approximate fit, and the convergence diagnostics."""
+"""Every call to a sampler or approximate fit, and the convergence diagnostics.
+
+``run_inference`` imports pymc; it is loaded on first use so that ``import seedmodel`` stays
+light.
+"""
 
 from seedmodel.inference.diagnostics import Diagnostics, diagnose
-from seedmodel.inference.sample import METHODS, SAMPLERS, run_inference
 
 __all__ = ["METHODS", "SAMPLERS", "Diagnostics", "diagnose", "run_inference"]
+
+
+def __getattr__(name: str):
+    if name in ("METHODS", "SAMPLERS", "run_inference"):
+        from seedmodel.inference import sample
+
+        return getattr(sample, name)
+    raise AttributeError(name)

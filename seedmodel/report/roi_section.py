@@ -11,6 +11,7 @@ import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
 
+from seedmodel.analysis.roi import ROI_COLUMNS
 from seedmodel.inference.diagnostics import Diagnostics
 from seedmodel.report.html import Section, figure_html, table_html
 
@@ -52,20 +53,7 @@ def roi_section(table: pd.DataFrame, diagnostics: Diagnostics) -> Section:
             "refit with more draws or chains.</p>"
         )
     )
-    shown = table[
-        [
-            "brand",
-            "channel",
-            "spend",
-            "incremental_gmv",
-            "incremental_gmv_lo",
-            "incremental_gmv_hi",
-            "roi",
-            "roi_lo",
-            "roi_hi",
-            "mroi",
-        ]
-    ]
+    shown = table[ROI_COLUMNS]
     diag = pd.DataFrame([d.to_dict()]).drop(columns=["reason"])
     body = (
         banner
