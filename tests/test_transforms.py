@@ -37,3 +37,12 @@ def test_saturation_curves():
     assert np.all(np.diff(h) > 0) and h[-1] < 1
     lg = logistic(x, 0.7)
     assert lg[0] == 0 and np.all(np.diff(lg) > 0) and lg[-1] < 1
+
+
+def test_lag_matrix_applies_weights_like_adstock():
+    from seedmodel.transforms import lag_matrix
+
+    x = np.random.default_rng(1).gamma(2.0, size=60)
+    w = weibull_weights(2.0, 8.0, 20)
+    np.testing.assert_allclose(lag_matrix(x, 20) @ w, adstock(x, w), rtol=1e-12)
+    assert np.isnan(lag_matrix(x, 3, fill=np.nan)[0, 1:]).all()

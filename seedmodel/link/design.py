@@ -9,6 +9,7 @@ from scipy.interpolate import BSpline
 
 from seedmodel.features import calendar_controls, independent_columns, smoothed_level
 from seedmodel.schema import Dataset
+from seedmodel.transforms import lag_matrix
 
 __all__ = [
     "INTERACTIONS",
@@ -93,8 +94,4 @@ def lag_basis(max_lag: int, n_basis: int = 6) -> np.ndarray:
 
 def lagged(x: np.ndarray, max_lag: int) -> np.ndarray:
     """(n, max_lag + 1) matrix with column ``l`` = ``x[t - l]`` (NaN before the start)."""
-    n = len(x)
-    out = np.full((n, max_lag + 1), np.nan)
-    for lag in range(max_lag + 1):
-        out[lag:, lag] = x[: n - lag]
-    return out
+    return lag_matrix(x, max_lag, fill=np.nan)

@@ -1,6 +1,13 @@
 """Adstock and saturation: numpy reference functions (PyTensor twins live beside the models)."""
 
-from seedmodel.transforms.adstock import adstock, geometric_weights, weibull_weights
+from seedmodel.transforms.adstock import adstock, geometric_weights, lag_matrix, weibull_weights
 from seedmodel.transforms.saturation import hill, logistic
 
-__all__ = ["adstock", "geometric_weights", "hill", "logistic", "weibull_weights"]
+__all__ = [
+    "adstock",
+    "geometric_weights",
+    "hill",
+    "lag_matrix",
+    "logistic",
+    "weibull_weights",
+]

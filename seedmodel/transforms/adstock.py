@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from scipy import stats
 
-__all__ = ["adstock", "geometric_weights", "weibull_weights"]
+__all__ = ["adstock", "geometric_weights", "lag_matrix", "weibull_weights"]
 
 
 def geometric_weights(alpha: float, max_lag: int, *, normalize: bool = True) -> np.ndarray:
@@ -84,3 +84,21 @@ def adstock(x: np.ndarray, weights: np.ndarray, *, axis: int = 0) -> np.ndarray:
         if w != 0.0:
             out[lag:] += w * x[: n - lag]
     return np.moveaxis(out, 0, axis)
+
+
+def lag_matrix(x: np.ndarray, max_lag: int, *, fill: float = 0.0) -> np.ndarray:
+    """(T, max_lag + 1) matrix whose column ``l`` is ``x[t - l]``; ``fill`` before the start.
+
+    ``adstock(x, w)`` equals ``lag_matrix(x, len(w) - 1) @ w``; models keep the matrix to apply
+    many weight vectors (posterior draws) at once.
+
+    Examples
+    --------
+    >>> lag_matrix(np.array([1.0, 2.0, 3.0]), 1).tolist()
+    [[1.0, 0.0], [2.0, 1.0], [3.0, 2.0]]
+    """
+    n = len(x)
+    out = np.full((n, max_lag + 1), fill, dtype=float)
+    for lag in range(min(max_lag + 1, n)):
+        out[lag:, lag] = x[: n - lag]
+    return out

@@ -10,9 +10,9 @@ import pandas as pd
 from scipy.interpolate import BSpline
 
 from seedmodel.features import calendar_controls
-from seedmodel.models.mmm.response import lag_matrix
 from seedmodel.models.mmm.spec import SeedingMMM
 from seedmodel.schema import Dataset
+from seedmodel.transforms import lag_matrix
 
 __all__ = ["LiftRow", "MMMInputs", "build_inputs"]
 
@@ -70,11 +70,6 @@ class MMMInputs:
         return np.stack(
             [np.stack([lag_matrix(self.x[b, c], max_lag) for c in range(C)]) for b in range(B)]
         )
-
-    def lags(self, c: int) -> np.ndarray:
-        """(B, T + H, L_c + 1) lag matrices of channel ``c``'s scaled spend."""
-        L = self.max_lag[self.channels[c]]
-        return np.stack([lag_matrix(self.x[b, c], L) for b in range(len(self.brands))])
 
 
 def _standardise(v: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:

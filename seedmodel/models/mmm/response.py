@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import numpy as np
 
+from seedmodel.transforms import lag_matrix
+
 __all__ = ["lag_matrix", "lag_weights", "media_response", "saturate"]
 
 
@@ -57,15 +59,6 @@ def saturate(kind: str, a: np.ndarray, half: np.ndarray) -> np.ndarray:
         e = np.exp(-a / h)
         return (1.0 - e) / (1.0 + e)
     raise ValueError(f"unknown saturation {kind!r}")
-
-
-def lag_matrix(x: np.ndarray, max_lag: int) -> np.ndarray:
-    """(T, max_lag + 1) matrix with column ``l`` = ``x[t - l]`` (0 before the start)."""
-    n = len(x)
-    out = np.zeros((n, max_lag + 1))
-    for lag in range(min(max_lag + 1, n)):
-        out[lag:, lag] = x[: n - lag]
-    return out
 
 
 def media_response(x: np.ndarray, weights: np.ndarray, half: np.ndarray, kind: str) -> np.ndarray:
