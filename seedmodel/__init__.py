@@ -1,7 +1,9 @@
 """seedmodel: causal measurement of Xiaohongshu (RED) seeding and its Tmall / JD GMV.
 
 >>> import seedmodel as sm
->>> data = sm.load("data/sample")        # doctest: +SKIP
+>>> data = sm.load("data/sample")
+>>> data.brand_names
+('LumaBeauty', 'PureCare', 'VitaWell')
 """
 
 from seedmodel.analysis.roi import roi

@@ -168,9 +168,11 @@ def fit_mmm(
 
     Examples
     --------
-    >>> import seedmodel as sm
-    >>> fit = sm.SeedingMMM().fit(sm.load("data/sample"), random_seed=7)   # doctest: +SKIP
-    >>> sm.roi(fit)                                                        # doctest: +SKIP
+    A fit takes minutes, so this one is not run as a doctest::
+
+        import seedmodel as sm
+        fit = sm.SeedingMMM().fit(sm.load("data/sample"), random_seed=7)
+        sm.roi(fit)
     """
     from seedmodel.inference import diagnose, run_inference
     from seedmodel.models.mmm.graph import build_model

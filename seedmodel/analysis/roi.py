@@ -114,7 +114,9 @@ def roi(
 
     Examples
     --------
-    >>> table = roi(fit, window=("2025-07-01", "2025-09-30"))   # doctest: +SKIP
+    With ``fit`` from :func:`seedmodel.fit_mmm` (minutes, so not run as a doctest)::
+
+        table = roi(fit, window=("2025-07-01", "2025-09-30"))
     """
     t0, t1 = window_positions(fit, *window)
     inp = fit.inputs

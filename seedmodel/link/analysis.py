@@ -166,8 +166,8 @@ def link(
     --------
     >>> import seedmodel as sm
     >>> result = sm.link(sm.load("data/sample"), metrics=("collects",), outcomes=("gmv",))
-    ...                                                            # doctest: +SKIP
-    >>> result.table[["brand", "channel", "platform", "elasticity", "verdict"]]  # doctest: +SKIP
+    >>> len(result.table)  # 3 brands x 3 paid channels x 1 metric x 2 platforms x 1 outcome
+    18
     """
     rng = np.random.default_rng(random_seed)
     L = max_lag if max_lag is not None else (42 if data.freq == "D" else 8)

@@ -190,7 +190,10 @@ def load(path: str | Path) -> Dataset:
     Examples
     --------
     >>> import seedmodel as sm
-    >>> data = sm.load("data/sample")                      # doctest: +SKIP
-    >>> data.media_array("spend").sum("date").to_pandas()  # doctest: +SKIP
+    >>> data = sm.load("data/sample")
+    >>> data.freq, data.paid_channels
+    ('D', ('little_red_star', 'red_cat', 'red_jd'))
+    >>> data.media_array("spend").sum("date").shape
+    (3, 4)
     """
     return from_frames(**read_folder(path))

@@ -47,7 +47,7 @@ def weibull_weights(shape: float, scale: float, max_lag: int) -> np.ndarray:
     --------
     >>> w = weibull_weights(2.0, 10.0, 60)
     >>> round(float(w.sum()), 6), int(np.argmax(w))
-    (1.0, 6)
+    (1.0, 7)
     """
     edges = np.arange(max_lag + 2, dtype=float)
     cdf = stats.weibull_min.cdf(edges, shape, scale=scale)
