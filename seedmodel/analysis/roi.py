@@ -15,7 +15,14 @@ import pandas as pd
 from seedmodel.fit import Fit
 from seedmodel.models.mmm.response import lag_weights, media_response
 
-__all__ = ["ROI_COLUMNS", "channel_draws", "incremental_draws", "roi", "window_positions"]
+__all__ = [
+    "ROI_COLUMNS",
+    "channel_draws",
+    "incremental_draws",
+    "roi",
+    "window_positions",
+    "window_response",
+]
 
 #: The columns of CONTRACT.md's roi.csv, in order; :func:`roi` adds more after them.
 ROI_COLUMNS = [
@@ -61,6 +68,36 @@ def channel_draws(fit: Fit, c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]
     return weights, fit.draws("half")[:, :, c], fit.draws("beta")[:, :, c, :]
 
 
+def window_response(
+    fit: Fit,
+    b: int,
+    c: int,
+    t0: int,
+    t1: int,
+    scales: tuple[float, ...],
+    draws: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+) -> np.ndarray:
+    """Saturated response summed from ``t0`` to the end of the tail, per draw, with the
+    channel's spend in the window multiplied by each of ``scales``: (len(scales), S).
+
+    ``draws`` is :func:`channel_draws` of ``c``, when the caller already has it.
+    """
+    inp = fit.inputs
+    kind = inp.spec.media[inp.channels[c]].saturation
+    weights, half, _ = draws if draws is not None else channel_draws(fit, c)
+    out = []
+    for scale in scales:
+        x = inp.x[b, c].copy()
+        x[t0 : t1 + 1] *= scale
+        out.append(media_response(x, weights, half[:, b], kind)[:, t0:].sum(axis=1))
+    return np.stack(out)
+
+
+def _to_gmv(fit: Fit, b: int, beta: np.ndarray, diff: np.ndarray) -> np.ndarray:
+    """A difference of responses (S,) in CNY per draw and platform (S, P)."""
+    return diff[:, None] * beta[:, b, :] * fit.inputs.gmv_scale[b][None, :]
+
+
 def incremental_draws(
     fit: Fit,
     b: int,
@@ -76,18 +113,9 @@ def incremental_draws(
     E[GMV | spend x ``factual_scale`` in the window] - E[GMV | spend x
     ``counterfactual_scale`` in the window], summed from ``t0`` to the end of the tail.
     """
-    inp = fit.inputs
-    kind = inp.spec.media[inp.channels[c]].saturation
-    weights, half, beta = channel_draws(fit, c)
-    x = inp.x[b, c]
-    xf, xc = x.copy(), x.copy()
-    xf[t0 : t1 + 1] *= factual_scale
-    xc[t0 : t1 + 1] *= counterfactual_scale
-    diff = (
-        media_response(xf, weights, half[:, b], kind)
-        - media_response(xc, weights, half[:, b], kind)
-    )[:, t0:].sum(axis=1)  # (S,)
-    return diff[:, None] * beta[:, b, :] * inp.gmv_scale[b][None, :]
+    draws = channel_draws(fit, c)
+    f, cf = window_response(fit, b, c, t0, t1, (factual_scale, counterfactual_scale), draws)
+    return _to_gmv(fit, b, draws[2], f - cf)
 
 
 def roi(
@@ -122,14 +150,17 @@ def roi(
     inp = fit.inputs
     q = [(1 - level) / 2, (1 + level) / 2]
     rows = []
+    draws = [channel_draws(fit, c) for c in range(len(inp.channels))]  # per channel, once
     for b, brand in enumerate(inp.brands):
         for c, channel in enumerate(inp.channels):
             spend = float(inp.x[b, c, t0 : t1 + 1].sum() * inp.spend_scale[b, c])
-            inc_p = incremental_draws(fit, b, c, t0, t1)
+            # one response each at spend x 1, x 0 (contract) and x 1.01 (mROI)
+            at_one, at_zero, at_more = window_response(
+                fit, b, c, t0, t1, (1.0, 0.0, 1.01), draws[c]
+            )
+            inc_p = _to_gmv(fit, b, draws[c][2], at_one - at_zero)
             inc = inc_p.sum(axis=1)
-            more = incremental_draws(
-                fit, b, c, t0, t1, factual_scale=1.01, counterfactual_scale=1.0
-            ).sum(axis=1)
+            more = _to_gmv(fit, b, draws[c][2], at_more - at_one).sum(axis=1)
             lo, hi = np.quantile(inc, q)
             row = {
                 "brand": brand,
