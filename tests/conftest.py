@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import shutil
+import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -10,6 +12,16 @@ import pytest
 import seedmodel as sm
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def run_cli(*args: object) -> subprocess.CompletedProcess:
+    """Run ``python -m seedmodel.cli ARGS`` in a fresh process, output captured as text."""
+    return subprocess.run(
+        [sys.executable, "-m", "seedmodel.cli", *map(str, args)],
+        capture_output=True,
+        text=True,
+        check=False,
+    )
 
 
 @pytest.fixture(scope="session")

@@ -7,12 +7,10 @@ The bounds below are set under those numbers, so a regression in the estimator f
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_cli
 
 import seedmodel as sm
 from seedmodel.link import EXTRA_COLUMNS, LINK_COLUMNS, link
@@ -124,20 +122,7 @@ def test_same_seed_same_table_and_contract_columns(small_sim):
 
 
 def test_cli_link_writes_contract_file(small_dir, tmp_path):
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "seedmodel.cli",
-            "link",
-            str(small_dir),
-            "--out",
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = run_cli("link", str(small_dir), "--out", str(tmp_path / "out"))
     assert proc.returncode == 0, proc.stderr
     table = pd.read_csv(tmp_path / "out" / "link.csv")
     assert list(table.columns[: len(LINK_COLUMNS)]) == LINK_COLUMNS
@@ -163,20 +148,7 @@ def test_cli_link_bad_input(data_dir, tmp_path):
     sales = pd.read_csv(data_dir / "sales.csv", dtype=str)
     sales.loc[2, "gmv"] = "NaN"
     sales.to_csv(data_dir / "sales.csv", index=False)
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "seedmodel.cli",
-            "link",
-            str(data_dir),
-            "--out",
-            str(tmp_path / "out"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = run_cli("link", str(data_dir), "--out", str(tmp_path / "out"))
     assert proc.returncode == 2
     assert "table 'sales'" in proc.stderr and "column 'gmv'" in proc.stderr
     assert not (tmp_path / "out" / "link.csv").exists()

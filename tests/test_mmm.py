@@ -15,6 +15,7 @@ import pandas as pd
 import pytensor
 import pytensor.tensor as pt
 import pytest
+from conftest import run_cli
 
 import seedmodel as sm
 from seedmodel.analysis.roi import ROI_COLUMNS, roi
@@ -148,23 +149,8 @@ def test_cli_fit_same_seed_same_roi_and_not_converged_is_loud(tmp_path):
     sm.simulate(SMALL, random_seed=4).write(world)
     outs = []
     for name in ("a", "b"):
-        proc = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "seedmodel.cli",
-                "fit",
-                str(world),
-                "--out",
-                str(tmp_path / name),
-                "--draws",
-                "40",
-                "--seed",
-                "5",
-            ],
-            capture_output=True,
-            text=True,
-            check=False,
+        proc = run_cli(
+            "fit", str(world), "--out", str(tmp_path / name), "--draws", "40", "--seed", "5"
         )
         assert proc.returncode == 0, proc.stderr
         outs.append(proc)
@@ -186,21 +172,5 @@ def test_cli_fit_same_seed_same_roi_and_not_converged_is_loud(tmp_path):
     table = pd.read_csv(tmp_path / "a" / "roi.csv")
     assert (~table["converged"]).all()
     assert (tmp_path / "a" / "fit.nc").is_file()
-    strict = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "seedmodel.cli",
-            "fit",
-            str(world),
-            "--out",
-            str(tmp_path / "c"),
-            "--draws",
-            "40",
-            "--strict",
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    strict = run_cli("fit", str(world), "--out", str(tmp_path / "c"), "--draws", "40", "--strict")
     assert strict.returncode == 3

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 import base64
 import re
-import subprocess
 import sys
 from pathlib import Path
 
 import numpy as np
 import pytest
+from conftest import run_cli
 
 from seedmodel.report import build_report, write_report
 
@@ -48,12 +48,7 @@ def test_cli_simulate_then_report(tmp_path):
         ["simulate", str(world), "--seed", "3", "--brands", "2", "--days", "120"],
         ["report", str(world), "--out", str(out)],
     ):
-        proc = subprocess.run(
-            [sys.executable, "-m", "seedmodel.cli", *args],
-            capture_output=True,
-            text=True,
-            check=False,
-        )
+        proc = run_cli(*args)
         assert proc.returncode == 0, proc.stderr
     assert (world / "truth.json").is_file() and out.stat().st_size > 50_000
     page = out.read_text(encoding="utf-8")
@@ -76,12 +71,8 @@ def test_report_not_written_half_way(small_sim, tmp_path, monkeypatch):
 
 
 def test_help_lists_commands():
-    proc = subprocess.run(
-        [sys.executable, "-m", "seedmodel.cli", "--help"],
-        capture_output=True,
-        text=True,
-        check=True,
-    )
+    proc = run_cli("--help")
+    assert proc.returncode == 0, proc.stderr
     for command in ("simulate", "report"):
         assert command in proc.stdout
 

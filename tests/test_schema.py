@@ -2,12 +2,10 @@
 
 from __future__ import annotations
 
-import subprocess
-import sys
-
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_cli
 
 import seedmodel as sm
 
@@ -277,20 +275,7 @@ def test_cli_bad_input_exits_2_with_one_line(data_dir, tmp_path):
     media = read(data_dir, "media")
     media.loc[0, "spend"] = "-1"
     write(data_dir, "media", media)
-    proc = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "seedmodel.cli",
-            "report",
-            str(data_dir),
-            "--out",
-            str(tmp_path / "r.html"),
-        ],
-        capture_output=True,
-        text=True,
-        check=False,
-    )
+    proc = run_cli("report", str(data_dir), "--out", str(tmp_path / "r.html"))
     assert proc.returncode == 2
     lines = proc.stderr.strip().splitlines()
     assert len(lines) == 1 and "Traceback" not in proc.stderr

@@ -4,13 +4,12 @@ from __future__ import annotations
 
 import filecmp
 import json
-import subprocess
-import sys
 from pathlib import Path
 
 import numpy as np
 import pandas as pd
 import pytest
+from conftest import run_cli
 
 import seedmodel as sm
 from seedmodel.sim import make_world, truth_table
@@ -277,11 +276,8 @@ def test_sample_data_regenerates_byte_for_byte(tmp_path):
     cmd = (ROOT / "data" / "sample" / "REGENERATE").read_text().split()
     assert cmd[:2] == ["seedmodel", "simulate"]
     out = tmp_path / "sample"
-    subprocess.run(
-        [sys.executable, "-m", "seedmodel.cli", "simulate", str(out), *cmd[3:]],
-        check=True,
-        capture_output=True,
-    )
+    proc = run_cli("simulate", out, *cmd[3:])
+    assert proc.returncode == 0, proc.stderr
     names = sorted(p.name for p in (ROOT / "data" / "sample").glob("*.*"))
     assert "media.csv" in names and "truth.json" in names
     _match, mismatch, errors = filecmp.cmpfiles(ROOT / "data" / "sample", out, names, shallow=False)
