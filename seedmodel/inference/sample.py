@@ -33,6 +33,7 @@ def run_inference(
     random_seed: int = 0,
     target_accept: float = 0.9,
     initial: dict | None = None,
+    adaptation: str = "diag",
 ) -> tuple[xr.DataTree, dict[str, float]]:
     """Draw from the posterior of ``model``.
 
@@ -53,6 +54,10 @@ def run_inference(
         NUTS step-size target.
     initial : dict, optional
         Starting values (variable name -> value) overriding the prior's centre (nutpie).
+    adaptation : {"diag", "low_rank"}
+        nutpie's mass-matrix adaptation. ``low_rank`` also learns a few correlated
+        directions; on a 1-brand world it raised the worst bulk ESS from 66 to 84 but took
+        54 s instead of 33 s, so ``diag`` stays the default.
 
     Returns
     -------
@@ -86,6 +91,7 @@ def run_inference(
             target_accept=target_accept,
             progress_bar=False,
             cores=chains,
+            adaptation=adaptation,
         )
     elif method == "nuts":
         if sampler not in SAMPLERS:

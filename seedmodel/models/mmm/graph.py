@@ -58,12 +58,11 @@ def build_model(inputs: MMMInputs) -> pm.Model:
         weights = pt.stack([_weights(inp, c, Lmax) for c in range(C)])  # (C, Lmax + 1)
         lags = pm.Data("lags", inp.all_lags(Lmax))
         carried = pt.einsum("bctl,cl->bct", lags, weights)
-        # effect at typical spend (x = 1) and half-saturation are far less correlated than
-        # beta and half: sample those, derive beta
-        # effect at typical spend (x = 1) = gross effect g >= 0 times a platform share in
-        # (-0.3, 1]: a halo or a small cannibalisation elsewhere, never a large negative
-        # effect that would push expected GMV below zero. g and the half-saturation are far
-        # less correlated than beta and half.
+        # effect at typical spend (x = 1): g >= 0 on the channel's home platform, times a
+        # share in (-0.3, 1] on the others (a halo or a small cannibalisation, never a large
+        # negative effect that would push expected GMV below zero). g and the
+        # half-saturation are far less correlated than beta and half: sample those, derive
+        # beta. (With a free share on every platform too, g and the shares formed a ridge.)
         if pooled:
             lh_mu = pm.Normal("log_half_mu", 0.0, 0.4, dims="channel")
             lh_sd = pm.HalfNormal("log_half_sd", 0.3)
@@ -73,16 +72,11 @@ def build_model(inputs: MMMInputs) -> pm.Model:
             lg_sd = pm.HalfNormal("log_gross_sd", 0.5)
             lg_z = pm.Normal("log_gross_z", 0.0, 1.0, dims=("brand", "channel"))
             log_gross = lg_mu + lg_sd * lg_z
-            v_mu = pm.Normal("share_mu", 0.0, 1.5, dims=("channel", "platform"))
-            v_sd = pm.HalfNormal("share_sd", 0.5)
-            v_z = pm.Normal("share_z", 0.0, 1.0, dims=("brand", "channel", "platform"))
-            v = v_mu + v_sd * v_z
         else:
             log_half = pm.Normal("log_half", 0.0, 0.4, dims=("brand", "channel"))
             log_gross = pm.Normal("log_gross", np.log(0.05), 0.7, dims=("brand", "channel"))
-            v = pm.Normal("share_logit", 0.0, 1.5, dims=("brand", "channel", "platform"))
         half = pm.Deterministic("half", pt.exp(log_half), dims=("brand", "channel"))
-        share = -0.3 + 1.3 * pm.math.sigmoid(v)
+        share = _platform_shares(inp, model, pooled)
         effect = pt.exp(log_gross)[:, :, None] * share
         kinds = [inp.spec.media[c].saturation for c in inp.channels]
         at_one = pt.stack(
@@ -106,13 +100,16 @@ def build_model(inputs: MMMInputs) -> pm.Model:
         mu = pt.maximum(pt.exp(eta) + contrib, 1e-3)
         sigma = pm.HalfNormal("sigma", 0.2, dims=("brand", "platform"))
         log_gmv = pm.Data("log_gmv_data", np.log(np.maximum(inp.y, 1e-3)))
-        pm.Normal(
-            "log_gmv",
-            pt.log(mu),
-            sigma[:, :, None],
-            observed=log_gmv,
-            dims=("brand", "platform", "date"),
-        )
+        if inp.spec.residual == "iid":
+            pm.Normal(
+                "log_gmv",
+                pt.log(mu),
+                sigma[:, :, None],
+                observed=log_gmv,
+                dims=("brand", "platform", "date"),
+            )
+        else:
+            _ar1_likelihood(log_gmv - pt.log(mu), sigma)
 
         # lift tests: the model's own counterfactual over the test window, carryover included
         for i, lift in enumerate(inp.lifts):
@@ -126,6 +123,43 @@ def build_model(inputs: MMMInputs) -> pm.Model:
             inc = (beta[lift.brand, lift.channel, :] * share).sum() * diff[lift.t0 :].sum()
             pm.Normal(f"lift_{i}", inc, lift.se, observed=lift.value)
     return model
+
+
+def _platform_shares(inp: MMMInputs, model: pm.Model, pooled: bool):
+    """(B, C, P) share of each channel's home-platform effect that lands on each platform:
+    1 at home, in (-0.3, 1] elsewhere (pooled across brands when there are several)."""
+    B, P = len(inp.brands), len(inp.platforms)
+    home = np.equal.outer(inp.home, np.arange(P))  # (C, P)
+    c_idx, p_idx = np.nonzero(~home)
+    share = pt.ones((B, len(inp.channels), P))
+    if len(c_idx) == 0:
+        return share
+    model.add_coord(
+        "cross",
+        [f"{inp.channels[c]}:{inp.platforms[p]}" for c, p in zip(c_idx, p_idx, strict=True)],
+    )
+    if pooled:
+        v_mu = pm.Normal("share_mu", 0.0, 1.5, dims="cross")
+        v_sd = pm.HalfNormal("share_sd", 0.5)
+        v_z = pm.Normal("share_z", 0.0, 1.0, dims=("brand", "cross"))
+        v = v_mu + v_sd * v_z
+    else:
+        v = pm.Normal("share_logit", 0.0, 1.5, dims=("brand", "cross"))
+    return pt.set_subtensor(share[:, c_idx, p_idx], -0.3 + 1.3 * pm.math.sigmoid(v))
+
+
+def _ar1_likelihood(resid, sigma) -> None:
+    """Log GMV residuals (B, P, T) as a stationary AR(1) per brand x platform.
+
+    The first period has the stationary variance, later ones are innovations on the previous
+    residual; ``sigma`` is the innovation scale.
+    """
+    rho = pm.Uniform("rho", -0.2, 0.95, dims=("brand", "platform"))
+    first = resid[:, :, 0] * pt.sqrt(1.0 - rho**2)
+    innov = resid[:, :, 1:] - rho[:, :, None] * resid[:, :, :-1]
+    logp = pm.logp(pm.Normal.dist(0.0, sigma), first).sum() + pt.log(1.0 - rho**2).sum() / 2
+    logp = logp + pm.logp(pm.Normal.dist(0.0, sigma[:, :, None]), innov).sum()
+    pm.Potential("log_gmv", logp)
 
 
 def _weights(inp: MMMInputs, c: int, Lmax: int):

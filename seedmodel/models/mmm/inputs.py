@@ -53,6 +53,7 @@ class MMMInputs:
     rate_mask: np.ndarray | None  # (B, C, T) bool, live periods with reads
     basis: np.ndarray  # (T, J) demand-state spline basis
     lifts: tuple[LiftRow, ...]
+    home: np.ndarray  # (C,) position of each channel's home platform
 
     @property
     def n_periods(self) -> int:
@@ -209,4 +210,31 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         rate_mask=rate_mask,
         basis=basis,
         lifts=tuple(lifts),
+        home=_home_platforms(data, spec, channels, platforms),
     )
+
+
+def _home_platforms(
+    data: Dataset, spec: SeedingMMM, channels: tuple[str, ...], platforms: tuple[str, ...]
+) -> np.ndarray:
+    """Each channel's home platform: its MediaSpec's, else the attribution feed's largest,
+    else the platform with the most GMV."""
+    totals = data.sales.groupby("platform")["gmv"].sum()
+    fallback = platforms.index(str(totals.idxmax()))
+    credited = (
+        data.attribution.groupby(["channel", "platform"])["attributed_gmv"].sum()
+        if data.has("attribution")
+        else pd.Series(dtype=float)
+    )
+    home = []
+    for c in channels:
+        named = spec.media[c].platform
+        if named is not None:
+            if named not in platforms:
+                raise ValueError(f"MediaSpec for {c!r} names platform {named!r}, not in the data")
+            home.append(platforms.index(named))
+        elif c in credited.index.get_level_values(0) and credited[c].max() > 0:
+            home.append(platforms.index(str(credited[c].idxmax())))
+        else:
+            home.append(fallback)
+    return np.array(home, dtype=int)

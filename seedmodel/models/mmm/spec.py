@@ -5,11 +5,12 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-__all__ = ["ADSTOCKS", "DEMAND_MODES", "SATURATIONS", "MediaSpec", "SeedingMMM"]
+__all__ = ["ADSTOCKS", "DEMAND_MODES", "RESIDUALS", "SATURATIONS", "MediaSpec", "SeedingMMM"]
 
 ADSTOCKS = ("geometric", "weibull")
 SATURATIONS = ("hill", "logistic")
 DEMAND_MODES = ("latent", "control", "none")
+RESIDUALS = ("ar1", "iid")
 
 
 @dataclass(frozen=True)
@@ -25,11 +26,17 @@ class MediaSpec:
         Diminishing-returns curve.
     max_lag_days : int
         Longest carryover in days.
+    platform : str or None
+        The channel's home platform, where its full effect lands (a link's target store);
+        on other platforms it has a fraction of that, between -0.3 (cannibalisation) and 1
+        (halo). Default: the platform the attribution feed credits most, else the one with
+        the most GMV.
     """
 
     adstock: str = "weibull"
     saturation: str = "hill"
     max_lag_days: int = 60
+    platform: str | None = None
 
     def __post_init__(self) -> None:
         if self.adstock not in ADSTOCKS:
@@ -69,6 +76,10 @@ class SeedingMMM:
         How organic buzz enters.
     knot_days : int
         Spacing of the demand state's spline knots (days).
+    residual : {"ar1", "iid"}
+        Day-to-day errors of log GMV: first-order autoregressive (the default; what the
+        baseline misses lingers for days, and independent errors would overstate how much
+        the data know) or independent.
 
     Examples
     --------
@@ -80,15 +91,18 @@ class SeedingMMM:
     media: dict[str, MediaSpec] = field(default_factory=dict)
     demand: str = "latent"
     knot_days: int = 14
+    residual: str = "ar1"
 
     def __post_init__(self) -> None:
         if self.demand not in DEMAND_MODES:
             raise ValueError(f"demand must be one of {DEMAND_MODES}, got {self.demand!r}")
         if self.knot_days < 2:
             raise ValueError("knot_days must be >= 2")
+        if self.residual not in RESIDUALS:
+            raise ValueError(f"residual must be one of {RESIDUALS}, got {self.residual!r}")
 
     def __hash__(self) -> int:
-        return hash((tuple(sorted(self.media.items())), self.demand, self.knot_days))
+        return hash((tuple(sorted(self.media.items())), self.demand, self.knot_days, self.residual))
 
     def media_for(self, channel: str, has_clicks: bool) -> MediaSpec:
         """The channel's MediaSpec (explicit, else the default for its kind)."""
@@ -106,6 +120,7 @@ class SeedingMMM:
             "media": {c: asdict(m) for c, m in self.media.items()},
             "demand": self.demand,
             "knot_days": self.knot_days,
+            "residual": self.residual,
         }
 
     @classmethod
@@ -115,6 +130,7 @@ class SeedingMMM:
             media={c: MediaSpec(**m) for c, m in data.get("media", {}).items()},
             demand=data.get("demand", "latent"),
             knot_days=data.get("knot_days", 14),
+            residual=data.get("residual", "iid"),
         )
 
     def fit(self, data, **kwargs):
