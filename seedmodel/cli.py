@@ -122,6 +122,65 @@ def _cmd_link(args: argparse.Namespace) -> int:
     return 0
 
 
+def _cmd_optimize(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from seedmodel.fit import load_fit
+    from seedmodel.plan import allocate
+
+    fit_file = Path(args.path) / "fit.nc"
+    if not fit_file.is_file():
+        print(
+            f"seedmodel: bad input: {args.path} has no fit.nc (run seedmodel fit)", file=sys.stderr
+        )
+        return EXIT_BAD_INPUT
+    fit = load_fit(fit_file)
+    min_daily = None if args.min_daily_spend is None else {}
+    if args.min_daily_spend:
+        min_daily = {c: args.min_daily_spend for c in fit.data.paid_channels if _has_clicks(fit, c)}
+    try:
+        plan = allocate(
+            fit,
+            args.budget,
+            days=args.days,
+            off=args.off,
+            min_daily_spend=min_daily,
+            max_change=args.max_change,
+            objective=args.objective,
+            alpha=args.alpha,
+            margins=args.margins,
+        )
+    except ValueError as exc:
+        print(f"seedmodel: bad input: {exc}", file=sys.stderr)
+        return EXIT_BAD_INPUT
+    table = plan.table.assign(converged=bool(fit.diagnostics.converged))
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    tmp = out.with_name(f".{out.name}.tmp")
+    table.to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n")
+    tmp.replace(out)
+    s = plan.summary
+    if not fit.diagnostics.converged:
+        print(
+            f"seedmodel: WARNING: the fit did NOT converge ({fit.diagnostics.reason}); "
+            "plan.csv says converged=false. Do not act on this plan as it stands.",
+            file=sys.stderr,
+        )
+    print(
+        f"wrote {out}: spend {s['recommended_spend']:,.0f} (current {s['current_spend']:,.0f}); "
+        f"expected incremental GMV {s['recommended_incremental_gmv']:,.0f} "
+        f"[{s['recommended_incremental_gmv_lo']:,.0f}, {s['recommended_incremental_gmv_hi']:,.0f}] "
+        f"vs current {s['current_incremental_gmv']:,.0f}; "
+        f"P(better than current) = {s['prob_better']:.2f}"
+    )
+    return 0
+
+
+def _has_clicks(fit, channel: str) -> bool:
+    media = fit.data.media
+    return "clicks" in media and media.loc[media["channel"] == channel, "clicks"].sum() > 0
+
+
 def _parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="seedmodel",
@@ -169,6 +228,24 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--max-lag", type=int, default=None, help="longest lag in periods")
     p.add_argument("--seed", type=int, default=0, help="seed of the interval draws")
     p.set_defaults(func=_cmd_link)
+
+    p = sub.add_parser("optimize", help="recommend a budget split over the next days (plan.csv)")
+    p.add_argument("path", metavar="FIT_DIR")
+    p.add_argument("--budget", type=float, required=True, help="total CNY over the plan")
+    p.add_argument("--days", type=int, default=90, help="days after the data (default 90)")
+    p.add_argument("--out", required=True, help="plan.csv to write")
+    p.add_argument("--max-change", type=float, default=None, help="cap per cell, e.g. 0.3")
+    p.add_argument("--off", action="append", default=[], metavar="CHANNEL", help="turn off")
+    p.add_argument(
+        "--min-daily-spend",
+        type=float,
+        default=None,
+        help="least a live day of a link channel costs (default 5000; 0 = no rule)",
+    )
+    p.add_argument("--objective", choices=["mean", "cvar"], default="mean")
+    p.add_argument("--alpha", type=float, default=0.1, help="tail share for --objective cvar")
+    p.add_argument("--margins", action="store_true", help="maximise gross profit (brand margins)")
+    p.set_defaults(func=_cmd_optimize)
 
     p = sub.add_parser("report", help="write the quarterly strategy report (HTML)")
     p.add_argument("path", metavar="DATA_DIR|FIT_DIR")

@@ -5,6 +5,7 @@ from __future__ import annotations
 import shutil
 import subprocess
 import sys
+import warnings
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,8 @@ import pytest
 import seedmodel as sm
 
 ROOT = Path(__file__).resolve().parents[1]
+#: One brand, 240 days: the world behind the quick (unconverged, 300-draw) fit the tests share.
+SMALL = sm.WorldConfig(start="2025-05-01", n_brands=1, days=240)
 
 
 def run_cli(*args: object) -> subprocess.CompletedProcess:
@@ -45,3 +48,23 @@ def data_dir(small_dir, tmp_path) -> Path:
     out = tmp_path / "data"
     shutil.copytree(small_dir, out)
     return out
+
+
+@pytest.fixture(scope="session")
+def small_fit():
+    """(simulation, fit): one quick fit of SMALL that the MMM and planning tests share."""
+    from seedmodel.fit import NotConvergedWarning, fit_mmm
+
+    sim = sm.simulate(SMALL, random_seed=4)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotConvergedWarning)
+        fit = fit_mmm(sim.data, draws=300, tune=300, chains=2, random_seed=3)
+    return sim, fit
+
+
+@pytest.fixture(scope="session")
+def small_fit_dir(small_fit, tmp_path_factory) -> Path:
+    """A FIT_DIR holding the shared fit as fit.nc."""
+    folder = tmp_path_factory.mktemp("fit")
+    small_fit[1].save(folder / "fit.nc")
+    return folder

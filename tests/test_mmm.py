@@ -8,24 +8,21 @@ from __future__ import annotations
 import json
 import subprocess
 import sys
-import warnings
 
 import numpy as np
 import pandas as pd
 import pytensor
 import pytensor.tensor as pt
 import pytest
-from conftest import run_cli
+from conftest import SMALL, run_cli
 
 import seedmodel as sm
 from seedmodel.analysis.roi import ROI_COLUMNS, roi
-from seedmodel.fit import NotConvergedWarning, fit_mmm, load_fit
+from seedmodel.fit import load_fit
 from seedmodel.models.mmm.graph import pt_lag_weights, pt_saturate
 from seedmodel.models.mmm.inputs import build_inputs
 from seedmodel.models.mmm.response import lag_weights, media_response, saturate
 from seedmodel.models.mmm.spec import MediaSpec, SeedingMMM
-
-SMALL = sm.WorldConfig(start="2025-05-01", n_brands=1, days=240)
 
 
 @pytest.mark.parametrize(
@@ -87,15 +84,6 @@ def test_default_media_by_channel_kind(small_sim):
     assert inputs.spec.media["red_cat"].adstock == "geometric"
     assert inputs.max_lag == {"little_red_star": 60, "red_cat": 21, "red_jd": 21}
     assert len(inputs.lifts) == 2 and inputs.organic is not None
-
-
-@pytest.fixture(scope="module")
-def small_fit():
-    sim = sm.simulate(SMALL, random_seed=4)
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NotConvergedWarning)
-        fit = fit_mmm(sim.data, draws=300, tune=300, chains=2, random_seed=3)
-    return sim, fit
 
 
 def test_fit_gives_contract_roi_table(small_fit):

@@ -1,0 +1,476 @@
+"""Budget allocation across brands x channels from a fitted SeedingMMM.
+
+Two steps, both with scipy.optimize:
+
+1. **Which cells are live.** The programme rule of 红猫 / 红京 (a live day costs at least
+   ¥5,000, or the channel is off) makes each such cell's spend semi-continuous:
+   ``0`` or within ``[minimum, upper]``. The posterior-mean response of every cell is concave
+   in its spend, so its piecewise-linear interpolation on a grid turns the whole problem into
+   a mixed-integer *linear* programme with semi-continuous variables, which
+   :func:`scipy.optimize.milp` (HiGHS) solves exactly for that interpolation.
+2. **How much.** With the live cells fixed, the exact objective (posterior mean, or the CVaR
+   of total incremental GMV for a risk-averse plan) is maximised by SLSQP with analytic
+   gradients over all posterior draws.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from scipy.optimize import Bounds, LinearConstraint, milp, minimize
+
+from seedmodel.plan.response import PlanResponse, plan_response
+
+__all__ = ["PLAN_COLUMNS", "Allocation", "allocate", "frontier"]
+
+#: CONTRACT.md's plan.csv columns, in order; :func:`allocate` adds more after them.
+PLAN_COLUMNS = [
+    "brand",
+    "channel",
+    "current_spend",
+    "recommended_spend",
+    "expected_incremental_gmv",
+    "expected_incremental_gmv_lo",
+    "expected_incremental_gmv_hi",
+]
+
+OBJECTIVES = ("mean", "cvar")
+GRID = 40  # breakpoints of the piecewise-linear response in step 1
+MILP_DRAWS = 400  # posterior draws behind the step-1 curves (step 2 uses all)
+
+
+@dataclass(frozen=True, eq=False)
+class Allocation:
+    """A recommended plan and how it compares with the current one.
+
+    Attributes
+    ----------
+    table : DataFrame
+        One row per brand x channel: CONTRACT.md's plan.csv columns, then
+        ``current_incremental_gmv`` (and _lo/_hi), ``recommended_roi``, ``recommended_mroi``,
+        ``current_mroi``, ``live``, ``min_spend``, ``lower``, ``upper`` and
+        ``expected_incremental_gmv_<platform>``.
+    summary : dict
+        Budget, spend, totals with intervals for both plans, the posterior probability that
+        the recommendation returns more than the current plan, objective and solver notes.
+    recommended, current : ndarray
+        (B, C) spend over the horizon.
+    draws_recommended, draws_current : ndarray
+        (S,) total incremental GMV (or gross profit) per posterior draw.
+    """
+
+    table: pd.DataFrame
+    summary: dict
+    recommended: np.ndarray
+    current: np.ndarray
+    draws_recommended: np.ndarray = field(repr=False)
+    draws_current: np.ndarray = field(repr=False)
+
+
+@dataclass(frozen=True)
+class _Cells:
+    """Feasible set per cell (totals over the horizon): 0 or [minimum, upper] when
+    ``optional``, else [lower, upper]."""
+
+    lower: np.ndarray
+    upper: np.ndarray
+    minimum: np.ndarray
+    optional: np.ndarray
+
+
+def _lookup(spec, brand: str, channel: str):
+    """A per-cell setting keyed by ``(brand, channel)`` or by ``channel``."""
+    if spec is None:
+        return None
+    if (brand, channel) in spec:
+        return spec[(brand, channel)]
+    return spec.get(channel)
+
+
+def _cells(
+    resp: PlanResponse,
+    budget: float,
+    brand_budgets: Mapping[str, float] | None,
+    bounds,
+    fixed,
+    off,
+    min_daily_spend,
+    max_change,
+) -> _Cells:
+    B, C = len(resp.brands), len(resp.channels)
+    days = resp.periods * resp.period_days
+    current = resp.current * resp.periods
+    off = set(off or ())
+    lower, upper, minimum = np.zeros((B, C)), np.zeros((B, C)), np.zeros((B, C))
+    for b, brand in enumerate(resp.brands):
+        cap = budget if brand_budgets is None else float(brand_budgets.get(brand, 0.0))
+        for c, channel in enumerate(resp.channels):
+            lo, hi = 0.0, min(cap, budget)
+            given = _lookup(bounds, brand, channel)
+            if given is not None:
+                lo, hi = max(lo, float(given[0])), min(hi, float(given[1]))
+            if max_change is not None:
+                lo = max(lo, (1 - max_change) * current[b, c])
+                hi = min(hi, (1 + max_change) * current[b, c])
+            value = _lookup(fixed, brand, channel)
+            if value is not None:
+                lo = hi = float(value)
+            if channel in off or (brand, channel) in off:
+                lo = hi = 0.0
+            if lo > hi + 1e-9:
+                raise ValueError(
+                    f"plan: brand {brand!r}, channel {channel!r}: no spend satisfies the "
+                    f"bounds (lower {lo:,.0f} > upper {hi:,.0f})"
+                )
+            per_day = _lookup(min_daily_spend, brand, channel)
+            minimum[b, c] = 0.0 if per_day is None else float(per_day) * days
+            lower[b, c], upper[b, c] = lo, hi
+    optional = (lower <= 0) & (minimum > 0)
+    forced = (lower > 0) & (minimum > upper + 1e-9)
+    if forced.any():
+        b, c = np.argwhere(forced)[0]
+        raise ValueError(
+            f"plan: brand {resp.brands[b]!r}, channel {resp.channels[c]!r} must be live but "
+            f"its upper bound {upper[b, c]:,.0f} is below the programme minimum "
+            f"{minimum[b, c]:,.0f}"
+        )
+    # a cell whose minimum exceeds its upper bound can only be off
+    upper = np.where(optional & (minimum > upper), 0.0, upper)
+    lower = np.where(~optional, np.maximum(lower, np.where(lower > 0, minimum, 0.0)), lower)
+    if lower.sum() > budget + 1e-6:
+        raise ValueError(
+            f"plan: the lower bounds add up to {lower.sum():,.0f} > budget {budget:,.0f}"
+        )
+    return _Cells(lower, upper, minimum, optional & (upper > 0))
+
+
+def _budget_rows(resp: PlanResponse, budget: float, brand_budgets) -> tuple[np.ndarray, np.ndarray]:
+    """Linear budget constraints ``A @ spend.ravel() <= ub``."""
+    B, C = len(resp.brands), len(resp.channels)
+    rows, ub = [np.ones(B * C)], [budget]
+    if brand_budgets is not None:
+        for b, brand in enumerate(resp.brands):
+            row = np.zeros((B, C))
+            row[b] = 1.0
+            rows.append(row.ravel())
+            ub.append(float(brand_budgets.get(brand, 0.0)))
+    return np.array(rows), np.array(ub)
+
+
+def _live_cells(resp: PlanResponse, cells: _Cells, A: np.ndarray, ub: np.ndarray) -> np.ndarray:
+    """Step 1: the MILP on piecewise-linear mean responses. Returns (B, C) spend."""
+    B, C = len(resp.brands), len(resp.channels)
+    n = B * C
+    S = resp.n_draws
+    take = np.linspace(0, S - 1, min(S, MILP_DRAWS)).astype(int)
+    points, slopes = [], []
+    for b in range(B):
+        for c in range(C):
+            hi = cells.upper[b, c]
+            grid = np.linspace(0.0, hi, GRID + 1)
+            if cells.minimum[b, c] > 0:
+                grid = np.unique(np.r_[grid, min(cells.minimum[b, c], hi)])
+            if cells.lower[b, c] > 0:
+                grid = np.unique(np.r_[grid, cells.lower[b, c]])
+            f = resp.cell_draws(b, c, grid / resp.periods)[:, take].sum(axis=-1).mean(axis=1)
+            step = np.diff(grid)
+            slope = np.diff(f) / np.where(step > 0, step, 1.0)
+            points.append(step)
+            slopes.append(np.minimum.accumulate(slope))  # concave: slopes never rise
+    seg = np.cumsum([0] + [len(p) for p in points])
+    m = seg[-1]
+    scale = max(np.abs(np.concatenate(slopes)).max(), 1e-12)
+    cost = np.r_[np.zeros(n), -np.concatenate(slopes) / scale]
+    lo = np.r_[
+        np.where(cells.optional.ravel(), cells.minimum.ravel(), cells.lower.ravel()), np.zeros(m)
+    ]
+    hi = np.r_[cells.upper.ravel(), np.concatenate(points)]
+    lo = np.minimum(lo, hi)
+    integrality = np.r_[np.where(cells.optional.ravel(), 2, 0), np.zeros(m, dtype=int)]
+    link = np.zeros((n, n + m))
+    for i in range(n):
+        link[i, i] = 1.0
+        link[i, n + seg[i] : n + seg[i + 1]] = -1.0
+    budget_rows = np.c_[A, np.zeros((len(A), m))]
+    unit = max(ub.max(), 1e-12)  # spend in units of the budget: HiGHS wants numbers near 1
+    result = milp(
+        cost * unit,
+        integrality=integrality,
+        bounds=Bounds(lo / unit, hi / unit),
+        constraints=[
+            LinearConstraint(link, 0.0, 0.0),
+            LinearConstraint(budget_rows, -np.inf, ub / unit),
+        ],
+        options={"mip_rel_gap": 1e-6},
+    )
+    if result.x is None:
+        raise ValueError(f"plan: no feasible allocation ({result.message})")
+    return np.clip(result.x[:n].reshape(B, C) * unit, 0.0, None)
+
+
+def _objective(resp: PlanResponse, objective: str, alpha: float):
+    """Negative objective of a (B, C) plan (totals) and its gradient, scaled."""
+    N = resp.periods
+
+    def f(total: np.ndarray) -> tuple[float, np.ndarray]:
+        draws, grad = resp.total_draws(total / N, gradient=True)
+        if objective == "mean":
+            return -draws.mean(), -grad.mean(axis=0) / N
+        k = max(1, int(np.ceil(alpha * len(draws))))
+        worst = np.argsort(draws)[:k]
+        return -draws[worst].mean(), -grad[worst].mean(axis=0) / N
+
+    return f
+
+
+def _polish(
+    resp: PlanResponse,
+    start: np.ndarray,
+    cells: _Cells,
+    A: np.ndarray,
+    ub: np.ndarray,
+    objective: str,
+    alpha: float,
+) -> np.ndarray:
+    """Step 2: SLSQP on the exact objective with the live cells fixed."""
+    shape = start.shape
+    live = (start > 0).ravel() | ~cells.optional.ravel()
+    live &= cells.upper.ravel() > 0
+    if not live.any():
+        return np.zeros(shape)
+    lo = np.where(cells.optional.ravel(), cells.minimum.ravel(), cells.lower.ravel())[live]
+    hi = cells.upper.ravel()[live]
+    scale = max(ub.max(), 1.0)
+    f = _objective(resp, objective, alpha)
+    f0 = abs(f(start)[0]) or 1.0
+
+    def fun(v: np.ndarray) -> tuple[float, np.ndarray]:
+        full = np.zeros(shape).ravel()
+        full[live] = v * scale
+        value, grad = f(full.reshape(shape))
+        return value / f0, grad.ravel()[live] * scale / f0
+
+    x0 = np.clip(start.ravel()[live] / scale, lo / scale, hi / scale)
+    result = minimize(
+        fun,
+        x0,
+        jac=True,
+        method="SLSQP",
+        bounds=Bounds(lo / scale, hi / scale),
+        constraints=[LinearConstraint(A[:, live], -np.inf, ub / scale)],
+        options={"maxiter": 300, "ftol": 1e-10},
+    )
+    out = np.zeros(shape).ravel()
+    out[live] = np.clip(result.x, lo / scale, hi / scale) * scale
+    candidate = out.reshape(shape)
+    # keep the better of the MILP's plan and the polished one (SLSQP may stop early)
+    feasible = (A @ candidate.ravel() <= ub * (1 + 1e-9) + 1e-6).all()
+    if feasible and f(candidate)[0] <= f(start)[0]:
+        return candidate
+    return start
+
+
+def allocate(
+    source,
+    budget: float,
+    *,
+    days: int = 90,
+    brand_budgets: Mapping[str, float] | None = None,
+    bounds: Mapping | None = None,
+    fixed: Mapping | None = None,
+    off: Iterable = (),
+    min_daily_spend: Mapping | None = None,
+    max_change: float | None = None,
+    objective: str = "mean",
+    alpha: float = 0.1,
+    margins: bool = False,
+    level: float = 0.9,
+) -> Allocation:
+    """Recommend how to spend ``budget`` over the ``days`` after the data.
+
+    Parameters
+    ----------
+    source : Fit or PlanResponse
+        A fitted SeedingMMM, or its :func:`~seedmodel.plan.response.plan_response`.
+    budget : float
+        Total spend (CNY) over all brands and channels in the plan; an upper limit (with
+        GMV as the objective it is spent in full unless the bounds stop it).
+    days : int
+        Horizon (ignored when ``source`` is already a PlanResponse).
+    brand_budgets : dict, optional
+        Brand -> its own cap over the horizon, on top of ``budget``.
+    bounds : dict, optional
+        ``channel`` or ``(brand, channel)`` -> ``(lower, upper)`` spend over the horizon.
+    fixed : dict, optional
+        ``channel`` or ``(brand, channel)`` -> spend that may not change.
+    off : iterable
+        Channels, or ``(brand, channel)`` pairs, that get nothing.
+    min_daily_spend : dict, optional
+        ``channel`` or ``(brand, channel)`` -> the least a live day may cost; the channel is
+        then either off or at least that much every day. Default ¥5,000 for link channels
+        (红猫 / 红京's programme rule), in the data's currency unit: pass ``0.5`` for data in
+        万元, ``{}`` for no rule.
+    max_change : float, optional
+        Each cell within ``(1 ± max_change) x`` its current spend (0.3 = ±30%).
+    objective : {"mean", "cvar"}
+        Maximise the posterior mean of total incremental GMV, or its CVaR: the mean of the
+        worst ``alpha`` share of posterior draws (risk-averse).
+    alpha : float
+        Tail share for ``cvar``.
+    margins : bool
+        Maximise gross profit (GMV x brand margin) instead of GMV.
+    level : float
+        Interval level.
+
+    Returns
+    -------
+    Allocation
+
+    Examples
+    --------
+    With ``fit`` from :func:`seedmodel.fit_mmm` (minutes, so not run as a doctest)::
+
+        plan = allocate(fit, budget=3_000_000, days=90, max_change=0.5)
+        plan.table, plan.summary["prob_better"]
+    """
+    if objective not in OBJECTIVES:
+        raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
+    if not budget > 0:
+        raise ValueError(f"budget must be > 0, got {budget!r}")
+    if max_change is not None and max_change < 0:
+        raise ValueError("max_change must be >= 0")
+    resp = (
+        source if isinstance(source, PlanResponse) else plan_response(source, days, margins=margins)
+    )
+    if min_daily_spend is None:
+        min_daily_spend = {c: 5000.0 for c in resp.link_channels}
+    cells = _cells(resp, budget, brand_budgets, bounds, fixed, off, min_daily_spend, max_change)
+    A, ub = _budget_rows(resp, budget, brand_budgets)
+    start = _live_cells(resp, cells, A, ub)
+    recommended = _polish(resp, start, cells, A, ub, "mean", alpha)
+    if objective == "cvar":
+        recommended = _polish(resp, recommended, cells, A, ub, "cvar", alpha)
+    return _summarise(resp, recommended, cells, budget, objective, alpha, level)
+
+
+def _summarise(
+    resp: PlanResponse,
+    recommended: np.ndarray,
+    cells: _Cells,
+    budget: float,
+    objective: str,
+    alpha: float,
+    level: float,
+) -> Allocation:
+    N = resp.periods
+    q = [(1 - level) / 2, (1 + level) / 2]
+    current = resp.current * N
+    rows = []
+    for b, brand in enumerate(resp.brands):
+        for c, channel in enumerate(resp.channels):
+            rec, g_rec = resp.cell_draws(b, c, recommended[b, c] / N, gradient=True)
+            cur, g_cur = resp.cell_draws(b, c, current[b, c] / N, gradient=True)
+            tot_rec, tot_cur = rec.sum(axis=-1), cur.sum(axis=-1)
+            row = {
+                "brand": brand,
+                "channel": channel,
+                "current_spend": float(current[b, c]),
+                "recommended_spend": float(recommended[b, c]),
+                "expected_incremental_gmv": float(tot_rec.mean()),
+                "expected_incremental_gmv_lo": float(np.quantile(tot_rec, q[0])),
+                "expected_incremental_gmv_hi": float(np.quantile(tot_rec, q[1])),
+                "current_incremental_gmv": float(tot_cur.mean()),
+                "current_incremental_gmv_lo": float(np.quantile(tot_cur, q[0])),
+                "current_incremental_gmv_hi": float(np.quantile(tot_cur, q[1])),
+                "recommended_roi": float(tot_rec.mean() / recommended[b, c])
+                if recommended[b, c] > 0
+                else np.nan,
+                "recommended_mroi": float(g_rec.sum(axis=-1).mean() / N),
+                "current_mroi": float(g_cur.sum(axis=-1).mean() / N),
+                "live": bool(recommended[b, c] > 0),
+                "min_spend": float(cells.minimum[b, c]),
+                "lower": float(cells.lower[b, c]),
+                "upper": float(cells.upper[b, c]),
+            }
+            row |= {
+                f"expected_incremental_gmv_{p}": float(rec[:, i].mean())
+                for i, p in enumerate(resp.platforms)
+            }
+            rows.append(row)
+    draws_rec = resp.total_draws(recommended / N)
+    draws_cur = resp.total_draws(current / N)
+    gain = draws_rec - draws_cur
+    summary = {
+        "budget": float(budget),
+        "days": int(N * resp.period_days),
+        "objective": objective if objective == "mean" else f"cvar{alpha:g}",
+        "quantity": "gross_profit" if (resp.margin != 1).any() else "gmv",
+        "recommended_spend": float(recommended.sum()),
+        "current_spend": float(current.sum()),
+        "recommended_incremental_gmv": float(draws_rec.mean()),
+        "recommended_incremental_gmv_lo": float(np.quantile(draws_rec, q[0])),
+        "recommended_incremental_gmv_hi": float(np.quantile(draws_rec, q[1])),
+        "current_incremental_gmv": float(draws_cur.mean()),
+        "current_incremental_gmv_lo": float(np.quantile(draws_cur, q[0])),
+        "current_incremental_gmv_hi": float(np.quantile(draws_cur, q[1])),
+        "gain": float(gain.mean()),
+        "gain_lo": float(np.quantile(gain, q[0])),
+        "gain_hi": float(np.quantile(gain, q[1])),
+        "prob_better": float((gain > 0).mean()),
+        "level": level,
+    }
+    return Allocation(
+        table=pd.DataFrame(rows),
+        summary=summary,
+        recommended=recommended,
+        current=current,
+        draws_recommended=draws_rec,
+        draws_current=draws_cur,
+    )
+
+
+def frontier(source, budgets: Iterable[float], *, days: int = 90, **kwargs) -> pd.DataFrame:
+    """Expected incremental GMV of the best plan at each total budget.
+
+    Parameters
+    ----------
+    source : Fit or PlanResponse
+        As for :func:`allocate`.
+    budgets : iterable of float
+        Total budgets over the horizon.
+    days : int
+        Horizon.
+    **kwargs
+        Constraints and objective, as for :func:`allocate`.
+
+    Returns
+    -------
+    DataFrame
+        budget, spend, expected_incremental_gmv (with _lo, _hi), roi, marginal_roi (between
+        this budget and the previous one), prob_better (than the current plan).
+    """
+    resp = (
+        source
+        if isinstance(source, PlanResponse)
+        else plan_response(source, days, margins=kwargs.get("margins", False))
+    )
+    rows = []
+    for budget in sorted(float(b) for b in budgets):
+        s = allocate(resp, budget, **kwargs).summary
+        rows.append(
+            {
+                "budget": budget,
+                "spend": s["recommended_spend"],
+                "expected_incremental_gmv": s["recommended_incremental_gmv"],
+                "expected_incremental_gmv_lo": s["recommended_incremental_gmv_lo"],
+                "expected_incremental_gmv_hi": s["recommended_incremental_gmv_hi"],
+                "prob_better": s["prob_better"],
+            }
+        )
+    out = pd.DataFrame(rows)
+    out["roi"] = out["expected_incremental_gmv"] / out["spend"].where(out["spend"] > 0)
+    out["marginal_roi"] = out["expected_incremental_gmv"].diff() / out["spend"].diff()
+    return out
