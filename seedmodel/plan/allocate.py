@@ -39,7 +39,7 @@ PLAN_COLUMNS = [
 
 OBJECTIVES = ("mean", "cvar")
 GRID = 40  # breakpoints of the piecewise-linear response in step 1
-MILP_DRAWS = 400  # posterior draws behind the step-1 curves (step 2 uses all)
+MILP_DRAWS = 200  # posterior draws behind the step-1 curves (step 2 uses all)
 
 
 @dataclass(frozen=True, eq=False)
@@ -175,7 +175,7 @@ def _live_cells(resp: PlanResponse, cells: _Cells, A: np.ndarray, ub: np.ndarray
                 grid = np.unique(np.r_[grid, min(cells.minimum[b, c], hi)])
             if cells.lower[b, c] > 0:
                 grid = np.unique(np.r_[grid, cells.lower[b, c]])
-            f = resp.cell_draws(b, c, grid / resp.periods)[:, take].sum(axis=-1).mean(axis=1)
+            f = resp.mean_curve(b, c, grid / resp.periods, take)
             step = np.diff(grid)
             slope = np.diff(f) / np.where(step > 0, step, 1.0)
             points.append(step)

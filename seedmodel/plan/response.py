@@ -14,6 +14,7 @@ gradient, for all draws at once.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -58,6 +59,10 @@ class PlanResponse:
         (B, C) mean spend per period on the data's live periods.
     link_channels : tuple of str
         Channels with link clicks (红猫 / 红京): the ¥5,000-a-day programme rule applies.
+    weight : ndarray or None
+        (C, L) how many periods each column of ``past`` and ``unit`` stands for (None: one
+        each). Periods of a plan after its carryover has built up and before it ends are
+        identical; one column with their count stands for all of them.
     """
 
     brands: tuple[str, ...]
@@ -74,13 +79,39 @@ class PlanResponse:
     margin: np.ndarray
     typical: np.ndarray
     link_channels: tuple[str, ...] = ()
+    weight: np.ndarray | None = None
 
     @property
     def n_draws(self) -> int:
         """S, posterior draws."""
         return self.half.shape[-1]
 
-    def _saturation(self, c: int, a: np.ndarray, h: np.ndarray) -> np.ndarray:
+    @cached_property
+    def _weight(self) -> np.ndarray:
+        """(C, 1, L) how many periods each column of ``past`` / ``unit`` stands for."""
+        w = (
+            np.ones((len(self.channels), self.past.shape[-1]))
+            if self.weight is None
+            else self.weight
+        )
+        return w[:, None, :]
+
+    @cached_property
+    def _base(self) -> np.ndarray:
+        """(B, C, S) saturation of the past carryover alone, weighted and summed."""
+        out = np.zeros(self.half.shape)
+        for c in range(len(self.channels)):
+            out[:, c] = (
+                self._sat(c, self.past[:, c], self.half[:, c, :, None]) * self._weight[c]
+            ).sum(-1)
+        return out
+
+    @cached_property
+    def _value_total(self) -> np.ndarray:
+        """(B, C, S) value summed over platforms."""
+        return self.value.sum(axis=-1)
+
+    def _sat(self, c: int, a: np.ndarray, h: np.ndarray) -> np.ndarray:
         kind = self.kinds[c]
         if kind == "hill":
             return a / (a + h)
@@ -88,10 +119,35 @@ class PlanResponse:
             return np.tanh(a / (2 * h))
         return saturate(kind, a, h)  # raises for unknown kinds
 
-    def _slope(self, c: int, a: np.ndarray, h: np.ndarray) -> np.ndarray:
+    def _sat_and_slope(self, c: int, a: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
         if self.kinds[c] == "hill":
-            return h / (a + h) ** 2
-        return 0.5 / h / np.cosh(a / (2 * h)) ** 2
+            inv = 1.0 / (a + h)
+            return a * inv, h * inv * inv
+        th = np.tanh(a / (2 * h))
+        return th, 0.5 / h * (1.0 - th * th)
+
+    def _gain(
+        self, c: int, brands, levels: np.ndarray, gradient: bool, draws=slice(None)
+    ) -> tuple[np.ndarray, np.ndarray | None]:
+        """Saturation gained over the horizon by spending ``levels`` per period, (K, S).
+
+        ``brands`` is one brand position (levels are alternatives for it) or an array of K
+        positions (one level each)."""
+        p, u = self.past[brands, c][..., draws, :], self.unit[brands, c][..., draws, :]
+        h = self.half[brands, c][..., draws, None]
+        base = self._base[brands, c][..., draws]
+        w = self._weight[c]
+        a = p + levels[..., None, None] * u
+        if not gradient:
+            return (self._sat(c, a, h) * w).sum(-1) - base, None
+        sat, slope = self._sat_and_slope(c, a, h)
+        return (sat * w).sum(-1) - base, (slope * u * w).sum(-1)
+
+    def mean_curve(self, b: int, c: int, per_period: np.ndarray, draws: np.ndarray) -> np.ndarray:
+        """Posterior-mean incremental GMV (all platforms) at each level, from ``draws``."""
+        levels = np.asarray(per_period, dtype=float)
+        gain, _ = self._gain(c, b, levels, False, draws)
+        return (gain * self._value_total[b, c][draws]).mean(axis=1)
 
     def cell_draws(
         self, b: int, c: int, per_period: float | np.ndarray, *, gradient: bool = False
@@ -113,14 +169,12 @@ class PlanResponse:
             (S, P) for a scalar, (K, S, P) for an array of levels; with ``gradient`` a pair.
         """
         s = np.asarray(per_period, dtype=float)
-        levels = np.atleast_1d(s)[:, None, None]  # (K, 1, 1)
-        p, u, h = self.past[b, c], self.unit[b, c], self.half[b, c][:, None]
-        a = p[None] + levels * u[None]  # (K, S, L)
-        gain = (self._saturation(c, a, h) - self._saturation(c, p, h)[None]).sum(axis=-1)
+        levels = np.atleast_1d(s)  # (K,)
+        gain, slope = self._gain(c, b, levels, gradient)
         out = gain[..., None] * self.value[b, c][None]  # (K, S, P)
         if not gradient:
             return out if s.ndim else out[0]
-        slope = (self._slope(c, a, h) * u[None]).sum(axis=-1)[..., None] * self.value[b, c][None]
+        slope = slope[..., None] * self.value[b, c][None]
         return (out, slope) if s.ndim else (out[0], slope[0])
 
     def total_draws(
@@ -134,16 +188,14 @@ class PlanResponse:
         B, C = spend.shape
         total = np.zeros(self.n_draws)
         grad = np.zeros((self.n_draws, B, C)) if gradient else None
-        for b in range(B):
-            for c in range(C):
-                if spend[b, c] <= 0 and not gradient:
-                    continue
-                if gradient:
-                    v, g = self.cell_draws(b, c, spend[b, c], gradient=True)
-                    grad[:, b, c] = g.sum(axis=-1)
-                else:
-                    v = self.cell_draws(b, c, spend[b, c])
-                total += v.sum(axis=-1)
+        for c in range(C):
+            brands = np.flatnonzero(spend[:, c] > 0) if not gradient else np.arange(B)
+            if len(brands) == 0:
+                continue
+            gain, slope = self._gain(c, brands, spend[brands, c], gradient)
+            total += (gain * self._value_total[brands, c]).sum(axis=0)
+            if gradient:
+                grad[:, brands, c] = (slope * self._value_total[brands, c]).T
         return (total, grad) if gradient else total
 
 
@@ -176,26 +228,30 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
         if "margin" not in brands or brands["margin"].isna().any():
             raise ValueError("planning for gross profit needs a margin for every brand")
         margin = brands.set_index("brand").loc[list(inp.brands), "margin"].to_numpy(float)
-    Lmax = max(inp.max_lag.values())
-    L = N + Lmax
+    # one column per distinct period: the build-up, one for the plateau, the tail
+    columns = {c: _distinct_periods(N, inp.max_lag[name]) for c, name in enumerate(inp.channels)}
+    L = max(len(idx) for idx, _ in columns.values())
     S = fit.draws("half").shape[0]
     past = np.zeros((B, C, S, L))
     unit = np.zeros((B, C, S, L))
+    weight = np.zeros((C, L))
     half = np.zeros((B, C, S))
     value = np.zeros((B, C, S, len(inp.platforms)))
     for c in range(C):
         weights, h, beta = channel_draws(fit, c)  # (S, Lc+1), (S, B), (S, B, P)
         Lc = weights.shape[1] - 1
-        cum = np.cumsum(weights, axis=1)  # W(k)
-        t = np.arange(L)
-        hi = cum[:, np.minimum(t, Lc)]
-        lo = np.where(t >= N, cum[:, np.minimum(np.maximum(t - N, 0), Lc)], 0.0)
-        per_yuan = hi - lo  # (S, L): plan carryover per unit input per period
+        idx, count = columns[c]
+        k = len(idx)
+        weight[c, :k] = count
+        cum = np.cumsum(weights, axis=1)  # W(j) = w_0 + ... + w_j
+        hi = cum[:, np.minimum(idx, Lc)]
+        lo = np.where(idx >= N, cum[:, np.clip(idx - N, 0, Lc)], 0.0)
+        per_input = hi - lo  # (S, k): plan carryover per unit input per period
         for b in range(B):
-            # the data's spend carried into periods T .. T + L - 1
-            x = np.concatenate([inp.x[b, c, :T], np.zeros(L)])
-            past[b, c] = weights @ lag_matrix(x, Lc)[T:].T
-            unit[b, c] = per_yuan / inp.spend_scale[b, c]
+            # the data's spend carried into the plan's periods
+            x = np.concatenate([inp.x[b, c, :T], np.zeros(N + Lc + 1)])
+            past[b, c, :, :k] = weights @ lag_matrix(x, Lc)[T + idx].T
+            unit[b, c, :, :k] = per_input / inp.spend_scale[b, c]
             half[b, c] = h[:, b]
             value[b, c] = beta[:, b, :] * inp.gmv_scale[b][None, :] * margin[b]
     current = inp.x[:, :, T - N : T].mean(axis=-1) * inp.spend_scale if N <= T else None
@@ -215,6 +271,7 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
         current=current,
         margin=margin,
         typical=inp.spend_scale.copy(),
+        weight=weight,
         link_channels=tuple(
             c
             for c in inp.channels
@@ -222,3 +279,18 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
             and fit.data.media.loc[fit.data.media["channel"] == c, "clicks"].sum() > 0
         ),
     )
+
+
+def _distinct_periods(n: int, lag: int) -> tuple[np.ndarray, np.ndarray]:
+    """Plan periods (from its start) that differ, and how many periods each stands for.
+
+    A constant spend over ``n`` periods with carryover up to ``lag`` periods: the first
+    ``lag`` periods build up (and still carry the data's own spend), periods ``lag .. n - 1``
+    are all alike, and ``n .. n + lag - 1`` are the tail.
+    """
+    if n <= lag:
+        idx = np.arange(n + lag)
+        return idx, np.ones(len(idx))
+    idx = np.r_[np.arange(lag), lag, np.arange(n, n + lag)]
+    count = np.r_[np.ones(lag), n - lag, np.ones(lag)]
+    return idx, count
