@@ -6,6 +6,8 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
+import numpy as np
+
 from seedmodel.schema import DataError
 
 __all__ = ["main"]
@@ -37,12 +39,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     fit_file = Path(args.path) / "fit.nc"
     roi_table = diagnostics = None
+    plan_parts: dict = {}
     if fit_file.is_file():  # a FIT_DIR: the fitted model's data and its ROI
         from seedmodel.analysis.roi import roi
         from seedmodel.fit import load_fit
 
         fit = load_fit(fit_file)
         data, roi_table, diagnostics = fit.data, roi(fit), fit.diagnostics
+        plan_parts = _plan_parts(fit, days=90)
     else:
         data = load(args.path)
     link_result = None
@@ -55,9 +59,25 @@ def _cmd_report(args: argparse.Namespace) -> int:
         link=link_result,
         roi_table=roi_table,
         diagnostics=diagnostics,
+        **plan_parts,
     )
     print(f"wrote {args.out}")
     return 0
+
+
+def _plan_parts(fit, days: int) -> dict:
+    """The report's plan: the current total budget re-split, curves, a frontier."""
+    from seedmodel.plan import allocate, frontier, plan_response, response_curves
+
+    resp = plan_response(fit, days)
+    budget = float(resp.current.sum() * resp.periods)
+    if budget <= 0:
+        return {}
+    return {
+        "plan": allocate(resp, budget),
+        "curves": response_curves(resp),
+        "front": frontier(resp, budget * np.array([0.5, 0.75, 1.0, 1.25, 1.5, 2.0])),
+    }
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:

@@ -267,3 +267,13 @@ def test_optimize_command_writes_the_contract_plan(small_fit_dir, tmp_path):
     assert not (tmp_path / "x.csv").exists()
     missing = run_cli("optimize", tmp_path, "--budget", "100", "--out", tmp_path / "y.csv")
     assert missing.returncode == 2 and "fit.nc" in missing.stderr
+
+
+def test_report_from_a_fit_has_the_plan_section(small_fit_dir, tmp_path):
+    out = tmp_path / "report.html"
+    r = run_cli("report", small_fit_dir, "--out", out)
+    assert r.returncode == 0, r.stderr
+    page = out.read_text(encoding="utf-8")
+    assert 'id="plan"' in page and "Budget frontier" in page and "Response curves" in page
+    assert "The fit behind this plan did NOT converge" in page
+    assert page.count("data:image/png;base64") >= 4

@@ -12,6 +12,7 @@ from seedmodel.link import LinkResult
 from seedmodel.report.html import Section, render_page
 from seedmodel.report.link_section import link_section
 from seedmodel.report.overview import overview_sections
+from seedmodel.report.plan_section import plan_section
 from seedmodel.report.roi_section import roi_section
 from seedmodel.schema import Dataset
 
@@ -25,6 +26,9 @@ def build_report(
     link: LinkResult | None = None,
     roi_table: pd.DataFrame | None = None,
     diagnostics: Diagnostics | None = None,
+    plan=None,
+    curves: pd.DataFrame | None = None,
+    front: pd.DataFrame | None = None,
 ) -> str:
     """The report's HTML as a string.
 
@@ -38,10 +42,16 @@ def build_report(
         Engagement -> GMV analysis to include.
     roi_table, diagnostics : optional
         ROI table of a fitted MMM (``seedmodel.analysis.roi``) and its diagnostics.
+    plan, curves, front : optional
+        An :class:`~seedmodel.plan.Allocation`, its response curves and a budget frontier
+        (``seedmodel.plan``).
     """
     sections: list[Section] = []
     if roi_table is not None and diagnostics is not None:
         sections.append(roi_section(roi_table, diagnostics))
+    if plan is not None and curves is not None:
+        converged = diagnostics is None or diagnostics.converged
+        sections.append(plan_section(plan, curves, front, converged=converged))
     sections += overview_sections(data)
     if link is not None and not link.table.empty:
         sections.append(link_section(link))

@@ -1,0 +1,98 @@
+"""Plots of the budget plan: response curves with current and recommended spend, the budget
+frontier, and the recommended vs current split. Tables in, figures out."""
+
+from __future__ import annotations
+
+import matplotlib
+
+matplotlib.use("Agg")
+import matplotlib.pyplot as plt
+import numpy as np
+import pandas as pd
+from matplotlib.figure import Figure
+
+__all__ = ["plot_allocation", "plot_frontier", "plot_response_curves"]
+
+
+def plot_response_curves(curves: pd.DataFrame, plan: pd.DataFrame | None = None) -> Figure:
+    """Incremental GMV against spend over the horizon, one panel per brand, a line (with its
+    90% band) per channel; circles mark current spend, stars the recommendation."""
+    brands = list(dict.fromkeys(curves["brand"]))
+    ncol = min(3, len(brands))
+    nrow = int(np.ceil(len(brands) / ncol))
+    fig, axes = plt.subplots(
+        nrow, ncol, figsize=(4.2 * ncol, 3.2 * nrow), squeeze=False, constrained_layout=True
+    )
+    for ax, brand in zip(axes.ravel(), brands, strict=False):
+        for i, (channel, g) in enumerate(curves[curves["brand"] == brand].groupby("channel")):
+            color = f"C{i}"
+            ax.plot(g["spend"] / 1e4, g["incremental_gmv"] / 1e4, color=color, label=channel)
+            ax.fill_between(
+                g["spend"] / 1e4,
+                g["incremental_gmv_lo"] / 1e4,
+                g["incremental_gmv_hi"] / 1e4,
+                color=color,
+                alpha=0.15,
+                lw=0,
+            )
+            now = g[g["current"]]
+            ax.plot(now["spend"] / 1e4, now["incremental_gmv"] / 1e4, "o", color=color, ms=5)
+            if plan is not None:
+                row = plan[(plan["brand"] == brand) & (plan["channel"] == channel)]
+                if len(row):
+                    ax.plot(
+                        row["recommended_spend"] / 1e4,
+                        row["expected_incremental_gmv"] / 1e4,
+                        "*",
+                        color=color,
+                        ms=11,
+                        mec="k",
+                        mew=0.5,
+                    )
+        top = curves["spend"].max() / 1e4
+        ax.plot([0, top], [0, top], color="k", lw=0.6, ls=":", label="ROI = 1")
+        ax.set_title(brand, fontsize=10)
+        ax.set_xlabel("spend over the horizon (CNY 10k)")
+        ax.set_ylabel("incremental GMV (CNY 10k)")
+        ax.grid(alpha=0.25, lw=0.5)
+    for ax in axes.ravel()[len(brands) :]:
+        ax.set_visible(False)
+    axes[0, 0].legend(frameon=False, fontsize=7)
+    return fig
+
+
+def plot_frontier(front: pd.DataFrame, current: tuple[float, float] | None = None) -> Figure:
+    """Expected incremental GMV of the best plan at each total budget, with its interval;
+    the current plan as a point."""
+    fig, ax = plt.subplots(figsize=(6, 3.6), constrained_layout=True)
+    x = front["budget"] / 1e4
+    ax.plot(x, front["expected_incremental_gmv"] / 1e4, "o-", color="C0", ms=3, label="best plan")
+    ax.fill_between(
+        x,
+        front["expected_incremental_gmv_lo"] / 1e4,
+        front["expected_incremental_gmv_hi"] / 1e4,
+        color="C0",
+        alpha=0.15,
+        lw=0,
+    )
+    if current is not None:
+        ax.plot(current[0] / 1e4, current[1] / 1e4, "s", color="C3", label="current plan")
+    ax.set_xlabel("total budget over the horizon (CNY 10k)")
+    ax.set_ylabel("incremental GMV (CNY 10k, 90% interval)")
+    ax.legend(frameon=False, fontsize=8)
+    ax.grid(alpha=0.25, lw=0.5)
+    return fig
+
+
+def plot_allocation(plan: pd.DataFrame) -> Figure:
+    """Current and recommended spend per brand x channel."""
+    labels = [f"{b} · {c}" for b, c in zip(plan["brand"], plan["channel"], strict=True)]
+    y = np.arange(len(plan))[::-1]
+    fig, ax = plt.subplots(figsize=(7, 0.3 * len(plan) + 1.3), constrained_layout=True)
+    ax.barh(y + 0.2, plan["current_spend"] / 1e4, height=0.4, color="0.7", label="current")
+    ax.barh(y - 0.2, plan["recommended_spend"] / 1e4, height=0.4, color="C0", label="recommended")
+    ax.set_yticks(y, labels, fontsize=8)
+    ax.set_xlabel("spend over the horizon (CNY 10k)")
+    ax.legend(frameon=False, fontsize=8)
+    ax.grid(alpha=0.25, lw=0.5, axis="x")
+    return fig
