@@ -178,7 +178,7 @@ def test_fixed_off_and_change_caps_are_obeyed(truth):
     assert t.loc["red_jd", "recommended_spend"] == 0.0
     with pytest.raises(ValueError, match="red_cat"):
         allocate(truth, budget, fixed={"red_cat": 1000.0})  # below ¥5,000 a day
-    with pytest.raises(ValueError, match="red_cat.*lower 2,000,000 > upper 100,000"):
+    with pytest.raises(ValueError, match=r"red_cat.*lower 2,000,000 > upper 100,000"):
         allocate(truth, 1.0e5, bounds={"red_cat": (2.0e6, 3.0e6)})
     with pytest.raises(ValueError, match="lower bounds add up to 1,200,000 > budget"):
         allocate(truth, 1.0e6, bounds={"red_cat": (6.0e5, 1e6), "little_red_star": (6.0e5, 1e6)})

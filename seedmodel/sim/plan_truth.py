@@ -13,7 +13,7 @@ from seedmodel.plan.response import PlanResponse
 from seedmodel.sim.world import World
 from seedmodel.transforms import lag_matrix
 
-__all__ = ["true_plan_response"]
+__all__ = ["judge_plan", "true_plan_response"]
 
 
 def true_plan_response(world: World, days: int = 90) -> PlanResponse:
@@ -74,3 +74,45 @@ def true_plan_response(world: World, days: int = 90) -> PlanResponse:
         typical=np.nan_to_num(np.nanmean(np.where(live > 0, live, np.nan), axis=-1), nan=1.0),
         link_channels=tuple(world.channels[c] for c in paid if world.kind(c) == "link"),
     )
+
+
+def judge_plan(world: World, plan, **constraints) -> dict[str, float]:
+    """A recommended plan judged by the world's true response.
+
+    Parameters
+    ----------
+    world : World
+        The simulator world the model was fitted to.
+    plan : Allocation
+        From :func:`seedmodel.allocate` on that fit.
+    **constraints
+        The constraints ``plan`` was made under (passed to :func:`seedmodel.allocate` on the
+        true response to find the true optimum).
+
+    Returns
+    -------
+    dict
+        true_recommended, true_current, true_optimum (true incremental GMV of each plan) and
+        their ratios ``share_of_optimum`` and ``optimum_vs_current``.
+    """
+    from seedmodel.plan.allocate import allocate
+
+    table = plan.table
+    truth = true_plan_response(world, plan.summary["days"])
+    spend = table.set_index(["brand", "channel"])
+    keys = [(b, c) for b in truth.brands for c in truth.channels]
+    rec = spend.loc[keys, "recommended_spend"].to_numpy().reshape(truth.current.shape)
+    cur = spend.loc[keys, "current_spend"].to_numpy().reshape(truth.current.shape)
+    N = truth.periods
+    true_rec = float(truth.total_draws(rec / N)[0])
+    true_cur = float(truth.total_draws(cur / N)[0])
+    best = allocate(truth, plan.summary["budget"], **constraints)
+    true_opt = float(best.summary["recommended_incremental_gmv"])
+    return {
+        "true_recommended": true_rec,
+        "true_current": true_cur,
+        "true_optimum": true_opt,
+        "share_of_optimum": true_rec / true_opt,
+        "optimum_vs_current": true_opt / true_cur,
+        "recommended_vs_current": true_rec / true_cur,
+    }
