@@ -6,6 +6,7 @@
 ('LumaBeauty', 'PureCare', 'VitaWell')
 """
 
+from seedmodel.analysis.contributions import contributions
 from seedmodel.analysis.roi import roi
 from seedmodel.calendar import ecommerce_calendar
 from seedmodel.fit import Fit, fit_mmm, load_fit
@@ -40,6 +41,7 @@ __all__ = [
     "__version__",
     "allocate",
     "breakeven",
+    "contributions",
     "ecommerce_calendar",
     "fit_mmm",
     "from_frames",

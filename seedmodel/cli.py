@@ -41,12 +41,13 @@ def _cmd_report(args: argparse.Namespace) -> int:
     roi_table = diagnostics = None
     plan_parts: dict = {}
     if fit_file.is_file():  # a FIT_DIR: the fitted model's data and its ROI
-        from seedmodel.analysis.roi import roi
+        from seedmodel.analysis import contributions, roi
         from seedmodel.fit import load_fit
 
         fit = load_fit(fit_file)
         data, roi_table, diagnostics = fit.data, roi(fit), fit.diagnostics
         plan_parts = _plan_parts(fit, days=90)
+        plan_parts["contrib"] = contributions(fit, freq="W")
     else:
         data = load(args.path)
     link_result = None

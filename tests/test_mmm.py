@@ -162,3 +162,23 @@ def test_cli_fit_same_seed_same_roi_and_not_converged_is_loud(tmp_path):
     assert (tmp_path / "a" / "fit.nc").is_file()
     strict = run_cli("fit", str(world), "--out", str(tmp_path / "c"), "--draws", "40", "--strict")
     assert strict.returncode == 3
+
+
+def test_contributions_add_up_to_the_incremental_gmv(small_fit):
+    """Sum of a channel's daily contributions over the data = its incremental GMV over the
+    whole data minus what its spend still adds after the data ends (carryover tail)."""
+    _, fit = small_fit
+    daily = sm.contributions(fit)
+    weekly = sm.contributions(fit, freq="W")
+    table = roi(fit).set_index("channel")
+    for channel, g in daily.groupby("channel"):
+        assert (g["contribution_lo"] <= g["contribution"] + 1e-9).all()
+        assert (g["contribution"] <= g["contribution_hi"] + 1e-9).all()
+        total = g["contribution"].sum()
+        assert weekly.loc[weekly["channel"] == channel, "contribution"].sum() == pytest.approx(
+            total, rel=1e-9
+        )
+        inc = table.loc[channel, "incremental_gmv"]
+        assert 0.7 * inc <= total <= inc * (1 + 1e-9)
+    assert set(daily["platform"]) == set(fit.data.platform_names)
+    assert daily["share"].between(-1, 1).all()

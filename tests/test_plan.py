@@ -276,4 +276,4 @@ def test_report_from_a_fit_has_the_plan_section(small_fit_dir, tmp_path):
     page = out.read_text(encoding="utf-8")
     assert 'id="plan"' in page and "Budget frontier" in page and "Response curves" in page
     assert "The fit behind this plan did NOT converge" in page
-    assert page.count("data:image/png;base64") >= 4
+    assert page.count("data:image/png;base64") >= 5 and "Contributions over time" in page

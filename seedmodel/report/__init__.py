@@ -26,6 +26,7 @@ def build_report(
     link: LinkResult | None = None,
     roi_table: pd.DataFrame | None = None,
     diagnostics: Diagnostics | None = None,
+    contrib: pd.DataFrame | None = None,
     plan=None,
     curves: pd.DataFrame | None = None,
     front: pd.DataFrame | None = None,
@@ -42,13 +43,15 @@ def build_report(
         Engagement -> GMV analysis to include.
     roi_table, diagnostics : optional
         ROI table of a fitted MMM (``seedmodel.analysis.roi``) and its diagnostics.
+    contrib : DataFrame, optional
+        Contributions over time (:func:`seedmodel.contributions`).
     plan, curves, front : optional
         An :class:`~seedmodel.plan.Allocation`, its response curves and a budget frontier
         (``seedmodel.plan``).
     """
     sections: list[Section] = []
     if roi_table is not None and diagnostics is not None:
-        sections.append(roi_section(roi_table, diagnostics))
+        sections.append(roi_section(roi_table, diagnostics, contrib))
     if plan is not None and curves is not None:
         converged = diagnostics is None or diagnostics.converged
         sections.append(plan_section(plan, curves, front, converged=converged))

@@ -15,7 +15,7 @@ from seedmodel.analysis.roi import ROI_COLUMNS
 from seedmodel.inference.diagnostics import Diagnostics
 from seedmodel.report.html import Section, figure_html, table_html
 
-__all__ = ["plot_roi", "roi_section"]
+__all__ = ["plot_contributions", "plot_roi", "roi_section"]
 
 
 def plot_roi(table: pd.DataFrame) -> Figure:
@@ -41,8 +41,33 @@ def plot_roi(table: pd.DataFrame) -> Figure:
     return fig
 
 
-def roi_section(table: pd.DataFrame, diagnostics: Diagnostics) -> Section:
-    """ROI table and chart, with a loud banner when the fit did not converge."""
+def plot_contributions(contrib: pd.DataFrame) -> Figure:
+    """Each channel's contribution over time (all platforms), one panel per brand."""
+    brands = list(dict.fromkeys(contrib["brand"]))
+    fig, axes = plt.subplots(
+        len(brands), 1, figsize=(8, 2.4 * len(brands)), squeeze=False, constrained_layout=True
+    )
+    for ax, brand in zip(axes[:, 0], brands, strict=True):
+        g = contrib[contrib["brand"] == brand]
+        wide = g.pivot_table(
+            ["contribution", "contribution_lo", "contribution_hi"], "date", "channel", aggfunc="sum"
+        )
+        for i, channel in enumerate(wide["contribution"].columns):
+            ax.plot(
+                wide.index, wide["contribution"][channel] / 1e4, color=f"C{i}", lw=1, label=channel
+            )
+        ax.set_title(brand, fontsize=9)
+        ax.set_ylabel("GMV added (CNY 10k)")
+        ax.grid(alpha=0.25, lw=0.5)
+    axes[0, 0].legend(frameon=False, fontsize=8, ncol=3)
+    return fig
+
+
+def roi_section(
+    table: pd.DataFrame, diagnostics: Diagnostics, contrib: pd.DataFrame | None = None
+) -> Section:
+    """ROI table and chart, contributions over time when given, and a loud banner when the
+    fit did not converge."""
     d = diagnostics
     banner = (
         ""
@@ -53,7 +78,12 @@ def roi_section(table: pd.DataFrame, diagnostics: Diagnostics) -> Section:
             "refit with more draws or chains.</p>"
         )
     )
-    shown = table[ROI_COLUMNS]
+    split = [
+        c
+        for c in table.columns
+        if c.startswith("incremental_gmv_") and c[-3:] not in ("_lo", "_hi")
+    ]
+    shown = table[ROI_COLUMNS + split]
     diag = pd.DataFrame([d.to_dict()]).drop(columns=["reason"])
     body = (
         banner
@@ -63,6 +93,13 @@ def roi_section(table: pd.DataFrame, diagnostics: Diagnostics) -> Section:
         "yuan; mROI is what the next yuan returns.</p>"
         + table_html(shown)
         + figure_html(plot_roi(table), "ROI by channel")
+        + (
+            ""
+            if contrib is None
+            else "<h3>Contributions over time</h3><p>GMV each channel adds per week, all "
+            "platforms (posterior mean).</p>"
+            + figure_html(plot_contributions(contrib), "contributions over time")
+        )
         + "<h3>Fit diagnostics</h3>"
         + table_html(diag, floatfmt="{:,.3f}")
     )
