@@ -39,6 +39,7 @@ VARIANTS = {
     "latent": SeedingMMM(),
     "control": SeedingMMM(demand="control"),
     "iid": SeedingMMM(residual="iid"),
+    "knots7": SeedingMMM(knot_days=7),
     "geometric": SeedingMMM(media={"little_red_star": MediaSpec("geometric", "hill", 60)}),
 }
 

@@ -126,8 +126,14 @@ def build_model(inputs: MMMInputs) -> pm.Model:
 
 
 def _platform_shares(inp: MMMInputs, model: pm.Model, pooled: bool):
-    """(B, C, P) share of each channel's home-platform effect that lands on each platform:
-    1 at home, in (-0.3, 1] elsewhere (pooled across brands when there are several)."""
+    """(B, C, P) each channel's effect on each platform relative to its home platform's
+    effect, in each platform's own GMV units.
+
+    In yuan, a channel's effect elsewhere is a share in (-0.3, 1] of its effect at home (a
+    small cannibalisation up to a full halo), with a prior centred on 0: no halo unless the
+    data show one. Converted to the other platform's units by the ratio of the two
+    platforms' mean GMV (pooled across brands when there are several).
+    """
     B, P = len(inp.brands), len(inp.platforms)
     home = np.equal.outer(inp.home, np.arange(P))  # (C, P)
     c_idx, p_idx = np.nonzero(~home)
@@ -138,14 +144,16 @@ def _platform_shares(inp: MMMInputs, model: pm.Model, pooled: bool):
         "cross",
         [f"{inp.channels[c]}:{inp.platforms[p]}" for c, p in zip(c_idx, p_idx, strict=True)],
     )
+    centre = np.log(0.3)  # sigmoid(centre) = 0.3 / 1.3: a share of 0
     if pooled:
-        v_mu = pm.Normal("share_mu", 0.0, 1.5, dims="cross")
+        v_mu = pm.Normal("share_mu", centre, 1.2, dims="cross")
         v_sd = pm.HalfNormal("share_sd", 0.5)
         v_z = pm.Normal("share_z", 0.0, 1.0, dims=("brand", "cross"))
         v = v_mu + v_sd * v_z
     else:
-        v = pm.Normal("share_logit", 0.0, 1.5, dims=("brand", "cross"))
-    return pt.set_subtensor(share[:, c_idx, p_idx], -0.3 + 1.3 * pm.math.sigmoid(v))
+        v = pm.Normal("share_logit", centre, 1.2, dims=("brand", "cross"))
+    ratio = inp.gmv_scale[:, inp.home[c_idx]] / inp.gmv_scale[:, p_idx]  # (B, cross)
+    return pt.set_subtensor(share[:, c_idx, p_idx], (-0.3 + 1.3 * pm.math.sigmoid(v)) * ratio)
 
 
 def _ar1_likelihood(resid, sigma) -> None:
