@@ -1,0 +1,104 @@
+"""Time to a converged SeedingMMM fit (issue 4): ``data/sample`` and a 5-brand world.
+
+Draws are doubled from ``--draws`` until every parameter has R-hat <= 1.01, bulk ESS >= 400
+and there are no divergences, or ``--max-draws`` is reached. Prints seconds (summed over
+tries) and ESS per second of the last try, and writes JSON.
+
+    python bench/fit_timing.py [--draws 1000] [--max-draws 4000]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import sys
+import time
+import warnings
+from pathlib import Path
+
+import seedmodel as sm
+from seedmodel.fit import NotConvergedWarning
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+def datasets() -> dict:
+    """Name -> Dataset."""
+    return {
+        "data/sample (3 brands, 2 years daily)": sm.load(ROOT / "data" / "sample"),
+        "simulator, 5 brands, 2 years daily": sm.simulate(
+            sm.WorldConfig(n_brands=5), random_seed=5
+        ).data,
+    }
+
+
+def time_to_converged(data: sm.Dataset, draws: int, max_draws: int, seed: int) -> dict:
+    """Fit with draws doubling until converged; seconds summed over the tries."""
+    tries, total = [], 0.0
+    while True:
+        t = time.perf_counter()
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotConvergedWarning)
+            fit = sm.fit_mmm(data, draws=draws, tune=draws, chains=2, random_seed=seed)
+        seconds = time.perf_counter() - t
+        total += seconds
+        d = fit.diagnostics
+        tries.append(
+            {
+                "draws": draws,
+                "seconds": round(seconds, 1),
+                "max_rhat": round(d.max_rhat, 4),
+                "min_ess_bulk": round(d.min_ess_bulk, 1),
+                "divergences": d.divergences,
+                "converged": d.converged,
+            }
+        )
+        print(json.dumps(tries[-1]), flush=True)
+        if d.converged or draws * 2 > max_draws:
+            break
+        draws *= 2
+    last = tries[-1]
+    return {
+        "converged": last["converged"],
+        "draws": last["draws"],
+        "seconds_total": round(total, 1),
+        "ess_per_second": round(last["min_ess_bulk"] / last["seconds"], 2),
+        "tries": tries,
+    }
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--draws", type=int, default=1000)
+    ap.add_argument("--max-draws", type=int, default=4000)
+    ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "fit_timing.json"))
+    args = ap.parse_args(argv)
+    rows = []
+    for name, data in datasets().items():
+        print(f"# {name}", flush=True)
+        rows.append(
+            {"dataset": name} | time_to_converged(data, args.draws, args.max_draws, args.seed)
+        )
+    print(f"\n{'dataset':<40} {'converged':>9} {'draws':>6} {'seconds':>8} {'ESS/s':>7}")
+    for r in rows:
+        print(
+            f"{r['dataset']:<40} {str(r['converged']):>9} {r['draws']:>6} "
+            f"{r['seconds_total']:>8.0f} {r['ess_per_second']:>7.2f}"
+        )
+    machine = {
+        "cpus": os.cpu_count(),
+        "python": platform.python_version(),
+        "seedmodel": sm.__version__,
+    }
+    out = Path(args.out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps({"machine": machine, "rows": rows}, indent=1) + "\n")
+    print(f"wrote {out}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())
