@@ -85,7 +85,7 @@ def main(argv: list[str] | None = None) -> int:
     print(f"\n{'dataset':<40} {'converged':>9} {'draws':>6} {'seconds':>8} {'ESS/s':>7}")
     for r in rows:
         print(
-            f"{r['dataset']:<40} {str(r['converged']):>9} {r['draws']:>6} "
+            f"{r['dataset']:<40} {r['converged']!s:>9} {r['draws']:>6} "
             f"{r['seconds_total']:>8.0f} {r['ess_per_second']:>7.2f}"
         )
     machine = {
