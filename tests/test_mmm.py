@@ -182,3 +182,23 @@ def test_contributions_add_up_to_the_incremental_gmv(small_fit):
         assert 0.7 * inc <= total <= inc * (1 + 1e-9)
     assert set(daily["platform"]) == set(fit.data.platform_names)
     assert daily["share"].between(-1, 1).all()
+
+
+def test_roi_reports_gmv_per_1000_interactions(small_fit):
+    """GMV per yuan and GMV per 1,000 interactions describe the same incremental GMV."""
+    sim, fit = small_fit
+    table = roi(fit).set_index("channel")
+    media = sim.data.media
+    for channel, row in table.iterrows():
+        acts = (
+            media.loc[
+                media["channel"] == channel, ["likes", "collects", "comments", "shares", "follows"]
+            ]
+            .to_numpy()
+            .sum()
+        )
+        assert row["interactions"] == pytest.approx(acts)
+        assert row["gmv_per_1000_interactions"] == pytest.approx(
+            row["incremental_gmv"] / (acts / 1000), rel=1e-9
+        )
+        assert row["gmv_per_1000_interactions_lo"] < row["gmv_per_1000_interactions_hi"]

@@ -14,6 +14,7 @@ import pandas as pd
 
 from seedmodel.fit import Fit
 from seedmodel.models.mmm.response import lag_weights, media_response
+from seedmodel.schema.tables import INTERACTIONS
 
 __all__ = [
     "ROI_COLUMNS",
@@ -118,6 +119,20 @@ def incremental_draws(
     return _to_gmv(fit, b, draws[2], f - cf)
 
 
+def _interactions(fit: Fit, t0: int, t1: int) -> dict[tuple[str, str], float]:
+    """Note interactions (likes, collects, comments, shares, follows) per brand x channel in
+    the window; empty when the data have none of those columns."""
+    media = fit.data.media
+    cols = [c for c in INTERACTIONS if c in media]
+    if not cols:
+        return {}
+    dates = fit.data.dates
+    rows = media[(media["date"] >= dates[t0]) & (media["date"] <= dates[t1])]
+    return (
+        rows.assign(_n=rows[cols].sum(axis=1)).groupby(["brand", "channel"])["_n"].sum().to_dict()
+    )
+
+
 def roi(
     fit: Fit, window: tuple[str | None, str | None] = (None, None), *, level: float = 0.9
 ) -> pd.DataFrame:
@@ -137,8 +152,11 @@ def roi(
     DataFrame
         The columns of CONTRACT.md's ``roi.csv`` (brand, channel, spend, incremental_gmv,
         incremental_gmv_lo, incremental_gmv_hi, roi, roi_lo, roi_hi, mroi), then mroi_lo,
-        mroi_hi, incremental_gmv_<platform> for each platform, window_start, window_end and
-        converged.
+        mroi_hi, incremental_gmv_<platform> for each platform, then, when the data hold note
+        interactions (likes, collects, comments, shares, follows), ``interactions`` and
+        ``gmv_per_1000_interactions`` (with _lo, _hi): incremental GMV per 1,000 of the
+        interactions the channel's notes drew in the window; then window_start, window_end
+        and converged.
 
     Examples
     --------
@@ -151,6 +169,7 @@ def roi(
     q = [(1 - level) / 2, (1 + level) / 2]
     rows = []
     draws = [channel_draws(fit, c) for c in range(len(inp.channels))]  # per channel, once
+    engagement = _interactions(fit, t0, t1)
     for b, brand in enumerate(inp.brands):
         for c, channel in enumerate(inp.channels):
             spend = float(inp.x[b, c, t0 : t1 + 1].sum() * inp.spend_scale[b, c])
@@ -188,6 +207,15 @@ def roi(
                 f"incremental_gmv_{p}": float(inc_p[:, i].mean())
                 for i, p in enumerate(inp.platforms)
             }
+            acts = engagement.get((brand, channel), 0.0)
+            if acts > 0:
+                per = inc / (acts / 1000.0)
+                row |= {
+                    "interactions": acts,
+                    "gmv_per_1000_interactions": float(per.mean()),
+                    "gmv_per_1000_interactions_lo": float(np.quantile(per, q[0])),
+                    "gmv_per_1000_interactions_hi": float(np.quantile(per, q[1])),
+                }
             rows.append(row)
     out = pd.DataFrame(rows)
     dates = fit.data.dates

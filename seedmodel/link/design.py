@@ -9,6 +9,7 @@ from scipy.interpolate import BSpline
 
 from seedmodel.features import calendar_controls, independent_columns, smoothed_level
 from seedmodel.schema import Dataset
+from seedmodel.schema.tables import INTERACTIONS
 from seedmodel.transforms import lag_matrix
 
 __all__ = [
@@ -21,8 +22,6 @@ __all__ = [
     "organic_controls",
     "smoothed_level",
 ]
-
-INTERACTIONS = ("likes", "collects", "comments", "shares", "follows")
 
 
 def metric_series(data: Dataset, brand: str, channel: str, metric: str) -> np.ndarray:

@@ -27,6 +27,8 @@ ENGAGEMENT_COLUMNS = (
     "follows",
     "clicks",
 )
+#: Engagement columns that count as a note's interactions ("互动").
+INTERACTIONS = ("likes", "collects", "comments", "shares", "follows")
 FUNNEL_COLUMNS = ("store_visits", "new_visitors", "searches", "add_to_cart", "orders")
 
 
