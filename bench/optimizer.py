@@ -1,7 +1,8 @@
 """Optimizer speed (issue 5): allocate() for 1 brand x 3 channels and 50 brands x 3 channels,
 1,000 posterior draws, 90-day horizon, the ¥5,000-a-day rule on, mean and CVaR objectives.
 
-The responses are the simulator's true plan responses, spread into 1,000 draws by
+The responses are the simulator's true plan responses in a fitted model's form (per-yuan
+input constant over the plan, the world's lag kernels), spread into 1,000 draws by
 posterior-like noise (effect x lognormal(0, 0.3), half-saturation x lognormal(0, 0.2)), so
 the sizes and shapes are those of a fitted model without waiting for a 50-brand fit. With
 ``--fit FIT_DIR`` it also times a real fit's plan.
@@ -24,28 +25,48 @@ import numpy as np
 
 import seedmodel as sm
 from seedmodel.plan import PlanResponse, allocate, plan_response
+from seedmodel.plan.response import _distinct_periods
 from seedmodel.sim.plan_truth import true_plan_response
 
 DAYS = 90
 
 
-def with_draws(resp: PlanResponse, draws: int, seed: int = 0) -> PlanResponse:
-    """``resp`` (one draw) spread into ``draws`` posterior-like draws."""
+def with_draws(resp: PlanResponse, world, draws: int, seed: int = 0) -> PlanResponse:
+    """``resp`` (one draw, the world's truth) in a fitted model's form, spread into ``draws``
+    posterior-like draws.
+
+    A fitted model's carryover per yuan is the same every plan day, so its plan periods
+    collapse to build-up, plateau and tail (``plan_response`` does that); here each cell's
+    per-yuan input is set to the world's average over the plan, with the world's lag kernel.
+    """
     rng = np.random.default_rng(seed)
     B, C = resp.half.shape[:2]
+    N = resp.periods
+    paid = [world.channel_index(c) for c in resp.channels]
+    Lmax = max(len(world.kernels[c]) - 1 for c in paid)
+    width = 2 * Lmax + 1
+    past, unit, weight = (
+        np.zeros((B, C, draws, width)),
+        np.zeros((B, C, draws, width)),
+        np.zeros((C, width)),
+    )
+    for j, c in enumerate(paid):
+        w = world.kernels[c]
+        Lc = len(w) - 1
+        idx, count = _distinct_periods(N, Lc)
+        k = len(idx)
+        weight[j, :k] = count
+        cum = np.cumsum(w)
+        shape = cum[np.minimum(idx, Lc)] - np.where(idx >= N, cum[np.clip(idx - N, 0, Lc)], 0.0)
+        per_yuan = resp.unit[:, j, 0, Lc : Lc + 1].mean(axis=-1, keepdims=True)  # (B, 1)
+        unit[:, j, :, :k] = (per_yuan * shape[None, :])[:, None, :]
+        past[:, j, :, :k] = resp.past[:, j, 0][:, idx][:, None, :]
     value = resp.value[:, :, :1] * rng.lognormal(0.0, 0.3, (B, C, draws, 1))
     half = resp.half[:, :, :1] * rng.lognormal(0.0, 0.2, (B, C, draws))
-    tile = (1, 1, draws, 1)
-    return replace(
-        resp,
-        value=value,
-        half=half,
-        past=np.tile(resp.past[:, :, :1], tile),
-        unit=np.tile(resp.unit[:, :, :1], tile),
-    )
+    return replace(resp, value=value, half=half, past=past, unit=unit, weight=weight)
 
 
-def time_allocation(resp: PlanResponse, objective: str, repeat: int = 3) -> dict:
+def time_allocation(resp: PlanResponse, objective: str, repeat: int = 1) -> dict:
     """Best wall time of ``repeat`` allocations of the current total budget."""
     budget = float(resp.current.sum() * resp.periods)
     times = []
@@ -75,7 +96,7 @@ def main(argv: list[str] | None = None) -> int:
     rows = []
     for brands in (1, 50):
         world = sm.simulate(sm.WorldConfig(n_brands=brands, days=300), random_seed=7).world
-        resp = with_draws(true_plan_response(world, DAYS), args.draws)
+        resp = with_draws(true_plan_response(world, DAYS), world, args.draws)
         for objective in ("mean", "cvar"):
             rows.append(time_allocation(resp, objective) | {"source": "simulator"})
             print(json.dumps(rows[-1]), flush=True)

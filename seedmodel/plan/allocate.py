@@ -160,40 +160,40 @@ def _budget_rows(resp: PlanResponse, budget: float, brand_budgets) -> tuple[np.n
     return np.array(rows), np.array(ub)
 
 
-def _live_cells(resp: PlanResponse, cells: _Cells, A: np.ndarray, ub: np.ndarray) -> np.ndarray:
-    """Step 1: the MILP on piecewise-linear mean responses. Returns (B, C) spend."""
+def _milp(
+    resp: PlanResponse,
+    grids: list[np.ndarray],
+    lower: np.ndarray,
+    upper: np.ndarray,
+    semi: np.ndarray,
+    A: np.ndarray,
+    ub: np.ndarray,
+    draws: np.ndarray,
+) -> np.ndarray:
+    """Maximise the piecewise-linear posterior-mean response on ``grids`` (per cell,
+    breakpoints from 0) subject to the budget rows; cell spend within [lower, upper], or 0
+    where ``semi`` (semi-continuous). Returns (B, C) spend."""
     B, C = len(resp.brands), len(resp.channels)
     n = B * C
-    S = resp.n_draws
-    take = np.linspace(0, S - 1, min(S, MILP_DRAWS)).astype(int)
-    points, slopes = [], []
-    for b in range(B):
-        for c in range(C):
-            hi = cells.upper[b, c]
-            grid = np.linspace(0.0, hi, GRID + 1)
-            if cells.minimum[b, c] > 0:
-                grid = np.unique(np.r_[grid, min(cells.minimum[b, c], hi)])
-            if cells.lower[b, c] > 0:
-                grid = np.unique(np.r_[grid, cells.lower[b, c]])
-            f = resp.mean_curve(b, c, grid / resp.periods, take)
-            step = np.diff(grid)
-            slope = np.diff(f) / np.where(step > 0, step, 1.0)
-            points.append(step)
-            slopes.append(np.minimum.accumulate(slope))  # concave: slopes never rise
-    seg = np.cumsum([0] + [len(p) for p in points])
+    steps, slopes = [], []
+    for i, grid in enumerate(grids):
+        b, c = divmod(i, C)
+        f = resp.mean_curve(b, c, grid / resp.periods, draws)
+        step = np.diff(grid)
+        slope = np.diff(f) / np.where(step > 0, step, 1.0)
+        steps.append(step)
+        slopes.append(np.minimum.accumulate(slope))  # concave: slopes never rise
+    seg = np.cumsum([0] + [len(p) for p in steps])
     m = seg[-1]
     scale = max(np.abs(np.concatenate(slopes)).max(), 1e-12)
     cost = np.r_[np.zeros(n), -np.concatenate(slopes) / scale]
-    lo = np.r_[
-        np.where(cells.optional.ravel(), cells.minimum.ravel(), cells.lower.ravel()), np.zeros(m)
-    ]
-    hi = np.r_[cells.upper.ravel(), np.concatenate(points)]
-    lo = np.minimum(lo, hi)
-    integrality = np.r_[np.where(cells.optional.ravel(), 2, 0), np.zeros(m, dtype=int)]
+    hi = np.r_[upper.ravel(), np.concatenate(steps)]
+    lo = np.minimum(np.r_[lower.ravel(), np.zeros(m)], hi)
+    integrality = np.r_[np.where(semi.ravel(), 2, 0), np.zeros(m, dtype=int)]
+    rows = np.repeat(np.arange(n), np.diff(seg))
     link = np.zeros((n, n + m))
-    for i in range(n):
-        link[i, i] = 1.0
-        link[i, n + seg[i] : n + seg[i + 1]] = -1.0
+    link[np.arange(n), np.arange(n)] = 1.0
+    link[rows, n + np.arange(m)] = -1.0
     budget_rows = np.c_[A, np.zeros((len(A), m))]
     unit = max(ub.max(), 1e-12)  # spend in units of the budget: HiGHS wants numbers near 1
     result = milp(
@@ -209,6 +209,41 @@ def _live_cells(resp: PlanResponse, cells: _Cells, A: np.ndarray, ub: np.ndarray
     if result.x is None:
         raise ValueError(f"plan: no feasible allocation ({result.message})")
     return np.clip(result.x[:n].reshape(B, C) * unit, 0.0, None)
+
+
+def _mean_optimum(resp: PlanResponse, cells: _Cells, A: np.ndarray, ub: np.ndarray) -> np.ndarray:
+    """The posterior-mean optimum in two MILPs: a coarse grid over each cell's whole range
+    (a subset of draws) decides which cells are live and roughly how much; a fine grid
+    around that (all draws) settles the amounts."""
+    S = resp.n_draws
+    minimum, upper = cells.minimum.ravel(), cells.upper.ravel()
+    first = np.where(cells.optional.ravel(), minimum, cells.lower.ravel())
+    grids = []
+    for i in range(len(upper)):
+        grid = np.linspace(0.0, upper[i], GRID + 1)
+        extra = [v for v in (minimum[i], cells.lower.ravel()[i]) if 0 < v < upper[i]]
+        grids.append(np.unique(np.r_[grid, extra]))
+    coarse = np.linspace(0, S - 1, min(S, MILP_DRAWS)).astype(int)
+    start = _milp(resp, grids, first, upper, cells.optional.ravel(), A, ub, coarse).ravel()
+
+    # refine: +-2 coarse steps around the first answer; cells it left off stay off when the
+    # programme rule applies (0 or at least the minimum), else may take a little
+    width = 2.0 * upper / GRID
+    live = start > 0
+    lo = np.where(live, np.maximum(first, start - width), 0.0)
+    hi = np.where(
+        live,
+        np.minimum(upper, start + width),
+        np.where(cells.optional.ravel(), 0.0, np.minimum(upper, width)),
+    )
+    lo = np.minimum(lo, hi)
+    fine = []
+    for i in range(len(upper)):
+        points = [0.0, lo[i], hi[i]] + ([minimum[i]] if live[i] and minimum[i] > 0 else [])
+        fine.append(np.unique(np.r_[points, np.linspace(lo[i], hi[i], GRID + 1)]))
+    semi = cells.optional.ravel() & live
+    result = _milp(resp, fine, lo, hi, semi, A, ub, np.arange(S))
+    return result
 
 
 def _objective(resp: PlanResponse, objective: str, alpha: float):
@@ -261,7 +296,7 @@ def _polish(
         method="SLSQP",
         bounds=Bounds(lo / scale, hi / scale),
         constraints=[LinearConstraint(A[:, live], -np.inf, ub / scale)],
-        options={"maxiter": 300, "ftol": 1e-10},
+        options={"maxiter": 100, "ftol": 1e-7},
     )
     out = np.zeros(shape).ravel()
     out[live] = np.clip(result.x, lo / scale, hi / scale) * scale
@@ -349,8 +384,7 @@ def allocate(
         min_daily_spend = {c: 5000.0 for c in resp.link_channels}
     cells = _cells(resp, budget, brand_budgets, bounds, fixed, off, min_daily_spend, max_change)
     A, ub = _budget_rows(resp, budget, brand_budgets)
-    start = _live_cells(resp, cells, A, ub)
-    recommended = _polish(resp, start, cells, A, ub, "mean", alpha)
+    recommended = _mean_optimum(resp, cells, A, ub)
     if objective == "cvar":
         recommended = _polish(resp, recommended, cells, A, ub, "cvar", alpha)
     return _summarise(resp, recommended, cells, budget, objective, alpha, level)

@@ -97,6 +97,12 @@ class PlanResponse:
         return w[:, None, :]
 
     @cached_property
+    def _ncols(self) -> tuple[int, ...]:
+        """Per channel, the columns up to the last that stands for any period."""
+        w = self._weight[:, 0, :]
+        return tuple(int(np.flatnonzero(row > 0).max(initial=-1)) + 1 for row in w)
+
+    @cached_property
     def _base(self) -> np.ndarray:
         """(B, C, S) saturation of the past carryover alone, weighted and summed."""
         out = np.zeros(self.half.shape)
@@ -133,10 +139,11 @@ class PlanResponse:
 
         ``brands`` is one brand position (levels are alternatives for it) or an array of K
         positions (one level each)."""
-        p, u = self.past[brands, c][..., draws, :], self.unit[brands, c][..., draws, :]
+        k = self._ncols[c]  # later columns stand for no period
+        p, u = self.past[brands, c][..., draws, :k], self.unit[brands, c][..., draws, :k]
         h = self.half[brands, c][..., draws, None]
         base = self._base[brands, c][..., draws]
-        w = self._weight[c]
+        w = self._weight[c][:, :k]
         a = p + levels[..., None, None] * u
         if not gradient:
             return (self._sat(c, a, h) * w).sum(-1) - base, None
