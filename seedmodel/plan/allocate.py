@@ -1,16 +1,17 @@
 """Budget allocation across brands x channels from a fitted SeedingMMM.
 
-Two steps, both with scipy.optimize:
+Each cell's posterior-mean response is concave in its spend, so on a grid of breakpoints it
+is a piecewise-linear concave function, and maximising the sum under linear budget
+constraints is a linear programme. The programme rule of 红猫 / 红京 (a live day costs at
+least ¥5,000, or the channel is off) makes such a cell's spend *semi-continuous* (0 or within
+``[minimum, upper]``), which :func:`scipy.optimize.milp` (HiGHS) handles exactly as a
+mixed-integer programme. Nothing is rounded.
 
-1. **Which cells are live.** The programme rule of 红猫 / 红京 (a live day costs at least
-   ¥5,000, or the channel is off) makes each such cell's spend semi-continuous:
-   ``0`` or within ``[minimum, upper]``. The posterior-mean response of every cell is concave
-   in its spend, so its piecewise-linear interpolation on a grid turns the whole problem into
-   a mixed-integer *linear* programme with semi-continuous variables, which
-   :func:`scipy.optimize.milp` (HiGHS) solves exactly for that interpolation.
-2. **How much.** With the live cells fixed, the exact objective (posterior mean, or the CVaR
-   of total incremental GMV for a risk-averse plan) is maximised by SLSQP with analytic
-   gradients over all posterior draws.
+1. A coarse grid over each cell's whole range (posterior mean from 200 draws) decides which
+   cells are live and roughly how much they get.
+2. A fine grid of ±2 coarse steps around that, with all draws, settles the amounts.
+3. For the risk-averse objective (CVaR of total incremental GMV over draws, not separable by
+   cell), SLSQP with analytic gradients starts from the mean optimum, live cells fixed.
 """
 
 from __future__ import annotations
