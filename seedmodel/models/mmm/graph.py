@@ -129,10 +129,11 @@ def _platform_shares(inp: MMMInputs, model: pm.Model, pooled: bool):
     """(B, C, P) each channel's effect on each platform relative to its home platform's
     effect, in each platform's own GMV units.
 
-    In yuan, a channel's effect elsewhere is a share in (-0.3, 1] of its effect at home (a
-    small cannibalisation up to a full halo), with a prior centred on 0: no halo unless the
-    data show one. Converted to the other platform's units by the ratio of the two
-    platforms' mean GMV (pooled across brands when there are several).
+    In yuan, a channel's effect elsewhere is a share of its effect at home: in (-0.3, 1] for
+    seeding notes (a small cannibalisation up to a full halo), in (-0.3, 0.3) for notes that
+    link to one store, with priors centred on 0: no halo unless the data show one.
+    Converted to the other platform's units by the ratio of the two platforms' mean GMV
+    (pooled across brands when there are several).
     """
     B, P = len(inp.brands), len(inp.platforms)
     home = np.equal.outer(inp.home, np.arange(P))  # (C, P)
@@ -144,7 +145,10 @@ def _platform_shares(inp: MMMInputs, model: pm.Model, pooled: bool):
         "cross",
         [f"{inp.channels[c]}:{inp.platforms[p]}" for c, p in zip(c_idx, p_idx, strict=True)],
     )
-    centre = np.log(0.3)  # sigmoid(centre) = 0.3 / 1.3: a share of 0
+    # a link note sends its readers to one store: elsewhere its effect is within +-0.3 of
+    # that; seeding notes without a link may lift both platforms (up to a full halo)
+    top = np.where(inp.linked[c_idx], 0.3, 1.0)
+    centre = np.log(0.3 / top)  # sigmoid(centre) = 0.3 / (0.3 + top): a share of 0
     if pooled:
         v_mu = pm.Normal("share_mu", centre, 1.2, dims="cross")
         v_sd = pm.HalfNormal("share_sd", 0.5)
@@ -153,7 +157,8 @@ def _platform_shares(inp: MMMInputs, model: pm.Model, pooled: bool):
     else:
         v = pm.Normal("share_logit", centre, 1.2, dims=("brand", "cross"))
     ratio = inp.gmv_scale[:, inp.home[c_idx]] / inp.gmv_scale[:, p_idx]  # (B, cross)
-    return pt.set_subtensor(share[:, c_idx, p_idx], (-0.3 + 1.3 * pm.math.sigmoid(v)) * ratio)
+    shares = (-0.3 + (0.3 + top) * pm.math.sigmoid(v)) * ratio
+    return pt.set_subtensor(share[:, c_idx, p_idx], shares)
 
 
 def _ar1_likelihood(resid, sigma) -> None:

@@ -54,6 +54,7 @@ class MMMInputs:
     basis: np.ndarray  # (T, J) demand-state spline basis
     lifts: tuple[LiftRow, ...]
     home: np.ndarray  # (C,) position of each channel's home platform
+    linked: np.ndarray  # (C,) bool, the channel's notes link to a store (link clicks)
 
     @property
     def n_periods(self) -> int:
@@ -211,6 +212,7 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         basis=basis,
         lifts=tuple(lifts),
         home=_home_platforms(data, spec, channels, platforms),
+        linked=np.array([has_clicks[c] for c in channels], dtype=bool),
     )
 
 
