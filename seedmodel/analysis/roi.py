@@ -12,6 +12,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from seedmodel.analysis.intervals import mean_interval
 from seedmodel.fit import Fit
 from seedmodel.models.mmm.response import lag_weights, media_response
 from seedmodel.schema.tables import INTERACTIONS
@@ -166,7 +167,6 @@ def roi(
     """
     t0, t1 = window_positions(fit, *window)
     inp = fit.inputs
-    q = [(1 - level) / 2, (1 + level) / 2]
     rows = []
     draws = [channel_draws(fit, c) for c in range(len(inp.channels))]  # per channel, once
     engagement = _interactions(fit, t0, t1)
@@ -180,25 +180,15 @@ def roi(
             inc_p = _to_gmv(fit, b, draws[c][2], at_one - at_zero)
             inc = inc_p.sum(axis=1)
             more = _to_gmv(fit, b, draws[c][2], at_more - at_one).sum(axis=1)
-            lo, hi = np.quantile(inc, q)
             row = {
                 "brand": brand,
                 "channel": channel,
                 "spend": spend,
-                "incremental_gmv": float(inc.mean()),
-                "incremental_gmv_lo": float(lo),
-                "incremental_gmv_hi": float(hi),
+                **mean_interval("incremental_gmv", inc, level),
             }
             if spend > 0:
-                r, m = inc / spend, more / (0.01 * spend)
-                row |= {
-                    "roi": float(r.mean()),
-                    "roi_lo": float(np.quantile(r, q[0])),
-                    "roi_hi": float(np.quantile(r, q[1])),
-                    "mroi": float(m.mean()),
-                    "mroi_lo": float(np.quantile(m, q[0])),
-                    "mroi_hi": float(np.quantile(m, q[1])),
-                }
+                row |= mean_interval("roi", inc / spend, level)
+                row |= mean_interval("mroi", more / (0.01 * spend), level)
             else:
                 row |= dict.fromkeys(
                     ("roi", "roi_lo", "roi_hi", "mroi", "mroi_lo", "mroi_hi"), np.nan
@@ -209,13 +199,8 @@ def roi(
             }
             acts = engagement.get((brand, channel), 0.0)
             if acts > 0:
-                per = inc / (acts / 1000.0)
-                row |= {
-                    "interactions": acts,
-                    "gmv_per_1000_interactions": float(per.mean()),
-                    "gmv_per_1000_interactions_lo": float(np.quantile(per, q[0])),
-                    "gmv_per_1000_interactions_hi": float(np.quantile(per, q[1])),
-                }
+                row["interactions"] = acts
+                row |= mean_interval("gmv_per_1000_interactions", inc / (acts / 1000.0), level)
             rows.append(row)
     out = pd.DataFrame(rows)
     dates = fit.data.dates

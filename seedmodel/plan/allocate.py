@@ -23,6 +23,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp, minimize
 
+from seedmodel.analysis.intervals import mean_interval
 from seedmodel.plan.response import PlanResponse, plan_response
 
 __all__ = ["PLAN_COLUMNS", "Allocation", "allocate", "frontier"]
@@ -401,7 +402,6 @@ def _summarise(
     level: float,
 ) -> Allocation:
     N = resp.periods
-    q = [(1 - level) / 2, (1 + level) / 2]
     current = resp.current * N
     rows = []
     for b, brand in enumerate(resp.brands):
@@ -414,12 +414,8 @@ def _summarise(
                 "channel": channel,
                 "current_spend": float(current[b, c]),
                 "recommended_spend": float(recommended[b, c]),
-                "expected_incremental_gmv": float(tot_rec.mean()),
-                "expected_incremental_gmv_lo": float(np.quantile(tot_rec, q[0])),
-                "expected_incremental_gmv_hi": float(np.quantile(tot_rec, q[1])),
-                "current_incremental_gmv": float(tot_cur.mean()),
-                "current_incremental_gmv_lo": float(np.quantile(tot_cur, q[0])),
-                "current_incremental_gmv_hi": float(np.quantile(tot_cur, q[1])),
+                **mean_interval("expected_incremental_gmv", tot_rec, level),
+                **mean_interval("current_incremental_gmv", tot_cur, level),
                 "recommended_roi": float(tot_rec.mean() / recommended[b, c])
                 if recommended[b, c] > 0
                 else np.nan,
@@ -445,15 +441,9 @@ def _summarise(
         "quantity": "gross_profit" if (resp.margin != 1).any() else "gmv",
         "recommended_spend": float(recommended.sum()),
         "current_spend": float(current.sum()),
-        "recommended_incremental_gmv": float(draws_rec.mean()),
-        "recommended_incremental_gmv_lo": float(np.quantile(draws_rec, q[0])),
-        "recommended_incremental_gmv_hi": float(np.quantile(draws_rec, q[1])),
-        "current_incremental_gmv": float(draws_cur.mean()),
-        "current_incremental_gmv_lo": float(np.quantile(draws_cur, q[0])),
-        "current_incremental_gmv_hi": float(np.quantile(draws_cur, q[1])),
-        "gain": float(gain.mean()),
-        "gain_lo": float(np.quantile(gain, q[0])),
-        "gain_hi": float(np.quantile(gain, q[1])),
+        **mean_interval("recommended_incremental_gmv", draws_rec, level),
+        **mean_interval("current_incremental_gmv", draws_cur, level),
+        **mean_interval("gain", gain, level),
         "prob_better": float((gain > 0).mean()),
         "level": level,
     }
