@@ -272,7 +272,7 @@ def _polish(
     objective: str,
     alpha: float,
 ) -> np.ndarray:
-    """Step 2: SLSQP on the exact objective with the live cells fixed."""
+    """Step 3: SLSQP on the exact objective (CVaR) from the mean optimum, live cells fixed."""
     shape = start.shape
     live = (start > 0).ravel() | ~cells.optional.ravel()
     live &= cells.upper.ravel() > 0
