@@ -248,14 +248,13 @@ def _mean_optimum(resp: PlanResponse, cells: _Cells, A: np.ndarray, ub: np.ndarr
     return result
 
 
-def _objective(resp: PlanResponse, objective: str, alpha: float):
-    """Negative objective of a (B, C) plan (totals) and its gradient, scaled."""
+def _negative_cvar(resp: PlanResponse, alpha: float):
+    """Minus the CVaR (mean of the worst ``alpha`` share of draws) of a (B, C) plan's total
+    incremental GMV, and its gradient by each cell's total spend."""
     N = resp.periods
 
     def f(total: np.ndarray) -> tuple[float, np.ndarray]:
         draws, grad = resp.total_draws(total / N, gradient=True)
-        if objective == "mean":
-            return -draws.mean(), -grad.mean(axis=0) / N
         k = max(1, int(np.ceil(alpha * len(draws))))
         worst = np.argsort(draws)[:k]
         return -draws[worst].mean(), -grad[worst].mean(axis=0) / N
@@ -269,7 +268,6 @@ def _polish(
     cells: _Cells,
     A: np.ndarray,
     ub: np.ndarray,
-    objective: str,
     alpha: float,
 ) -> np.ndarray:
     """Step 3: SLSQP on the exact objective (CVaR) from the mean optimum, live cells fixed."""
@@ -281,8 +279,9 @@ def _polish(
     lo = np.where(cells.optional.ravel(), cells.minimum.ravel(), cells.lower.ravel())[live]
     hi = cells.upper.ravel()[live]
     scale = max(ub.max(), 1.0)
-    f = _objective(resp, objective, alpha)
-    f0 = abs(f(start)[0]) or 1.0
+    f = _negative_cvar(resp, alpha)
+    at_start = f(start)[0]
+    f0 = abs(at_start) or 1.0
 
     def fun(v: np.ndarray) -> tuple[float, np.ndarray]:
         full = np.zeros(shape).ravel()
@@ -305,7 +304,7 @@ def _polish(
     candidate = out.reshape(shape)
     # keep the better of the MILP's plan and the polished one (SLSQP may stop early)
     feasible = (A @ candidate.ravel() <= ub * (1 + 1e-9) + 1e-6).all()
-    if feasible and f(candidate)[0] <= f(start)[0]:
+    if feasible and f(candidate)[0] <= at_start:
         return candidate
     return start
 
@@ -388,7 +387,7 @@ def allocate(
     A, ub = _budget_rows(resp, budget, brand_budgets)
     recommended = _mean_optimum(resp, cells, A, ub)
     if objective == "cvar":
-        recommended = _polish(resp, recommended, cells, A, ub, "cvar", alpha)
+        recommended = _polish(resp, recommended, cells, A, ub, alpha)
     return _summarise(resp, recommended, cells, budget, objective, alpha, level)
 
 
@@ -404,11 +403,15 @@ def _summarise(
     N = resp.periods
     current = resp.current * N
     rows = []
+    draws_rec = np.zeros(resp.n_draws)
+    draws_cur = np.zeros(resp.n_draws)
     for b, brand in enumerate(resp.brands):
         for c, channel in enumerate(resp.channels):
             rec, g_rec = resp.cell_draws(b, c, recommended[b, c] / N, gradient=True)
             cur, g_cur = resp.cell_draws(b, c, current[b, c] / N, gradient=True)
             tot_rec, tot_cur = rec.sum(axis=-1), cur.sum(axis=-1)
+            draws_rec += tot_rec
+            draws_cur += tot_cur
             row = {
                 "brand": brand,
                 "channel": channel,
@@ -431,8 +434,6 @@ def _summarise(
                 for i, p in enumerate(resp.platforms)
             }
             rows.append(row)
-    draws_rec = resp.total_draws(recommended / N)
-    draws_cur = resp.total_draws(current / N)
     gain = draws_rec - draws_cur
     summary = {
         "budget": float(budget),
