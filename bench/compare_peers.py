@@ -105,7 +105,7 @@ def fit_seedmodel(dataset: str, draws: int, seed: int) -> dict:
     roi_draws = {}
     for b, brand in enumerate(inp.brands):
         for c, channel in enumerate(inp.channels):
-            spend = inp.x[b, c, t0 : t1 + 1].sum() * inp.spend_scale[b, c]
+            spend = inp.spend[b, c, t0 : t1 + 1].sum()
             inc = incremental_draws(fit, b, c, t0, t1).sum(axis=1)
             roi_draws[(brand, channel)] = (inc / spend).reshape(fit.diagnostics.chains, -1)
     return {

@@ -10,7 +10,8 @@ summary, and writes every cell to JSON.
 
 Variants change the model, not the world: ``latent`` (default spec), ``control``
 (organic as a plain regressor), ``iid`` (independent residuals), ``geometric``
-(every channel with geometric adstock, a mismatch for Weibull seeding lags).
+(every channel with geometric adstock, a mismatch for Weibull seeding lags), ``engagement``
+(seeding notes respond to reads, link notes to link clicks, instead of spend).
 """
 
 from __future__ import annotations
@@ -40,6 +41,7 @@ VARIANTS = {
     "control": SeedingMMM(demand="control"),
     "iid": SeedingMMM(residual="iid"),
     "knots7": SeedingMMM(knot_days=7),
+    "engagement": SeedingMMM(engagement=True),
     "geometric": SeedingMMM(media={"little_red_star": MediaSpec("geometric", "hill", 60)}),
 }
 

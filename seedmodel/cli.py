@@ -92,7 +92,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     from seedmodel.sim import write_atomically
 
     data = load(args.path)
-    spec = SeedingMMM(demand=args.demand)
+    spec = SeedingMMM(demand=args.demand, engagement=args.engagement)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)  # said below, in every output
         fit = fit_mmm(
@@ -240,6 +240,11 @@ def _parser() -> argparse.ArgumentParser:
         choices=["latent", "control", "none"],
         default="latent",
         help="how organic buzz enters the baseline",
+    )
+    p.add_argument(
+        "--engagement",
+        action="store_true",
+        help="GMV responds to reads (seeding notes) and link clicks (link notes), not spend",
     )
     p.set_defaults(func=_cmd_fit)
 

@@ -91,7 +91,7 @@ def test_plan_response_matches_the_fit_s_own_response(small_fit):
         weights, half, beta = channel_draws(fit, c)
         x = np.concatenate([inp.x[0, c, :T], np.zeros(N + weights.shape[1])])
         on = x.copy()
-        on[T : T + N] = 12_000.0 / inp.spend_scale[0, c]
+        on[T : T + N] = 12_000.0 / inp.input_scale[0, c]
         kind = inp.spec.media[inp.channels[c]].saturation
         diff = media_response(on, weights, half[:, 0], kind) - media_response(
             x, weights, half[:, 0], kind

@@ -172,7 +172,7 @@ def roi(
     engagement = _interactions(fit, t0, t1)
     for b, brand in enumerate(inp.brands):
         for c, channel in enumerate(inp.channels):
-            spend = float(inp.x[b, c, t0 : t1 + 1].sum() * inp.spend_scale[b, c])
+            spend = float(inp.spend[b, c, t0 : t1 + 1].sum())
             # one response each at spend x 1, x 0 (contract) and x 1.01 (mROI)
             at_one, at_zero, at_more = window_response(
                 fit, b, c, t0, t1, (1.0, 0.0, 1.01), draws[c]

@@ -224,6 +224,7 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
     PlanResponse
     """
     from seedmodel.analysis.roi import channel_draws
+    from seedmodel.models.mmm.first_stage import engagement_yield
 
     inp = fit.inputs
     N = max(1, round(days / inp.period_days))
@@ -244,6 +245,11 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
     weight = np.zeros((C, L))
     half = np.zeros((B, C, S))
     value = np.zeros((B, C, S, len(inp.platforms)))
+    # input per yuan: 1 for spend; for engagement, the first stage's forecast per draw
+    inputs = tuple(inp.spec.media[c].input for c in inp.channels)
+    engaged = inp.x[:, :, :T] * inp.input_scale[..., None]
+    per_yuan = engagement_yield(inp.spend, engaged, inputs, N).draws(S, fit.random_seed)
+    per_yuan = np.where(np.array(inputs)[None, :, None] == "spend", 1.0, per_yuan)
     for c in range(C):
         weights, h, beta = channel_draws(fit, c)  # (S, Lc+1), (S, B), (S, B, P)
         Lc = weights.shape[1] - 1
@@ -258,10 +264,10 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
             # the data's spend carried into the plan's periods
             x = np.concatenate([inp.x[b, c, :T], np.zeros(N + Lc + 1)])
             past[b, c, :, :k] = weights @ lag_matrix(x, Lc)[T + idx].T
-            unit[b, c, :, :k] = per_input / inp.spend_scale[b, c]
+            unit[b, c, :, :k] = per_input * (per_yuan[b, c] / inp.input_scale[b, c])[:, None]
             half[b, c] = h[:, b]
             value[b, c] = beta[:, b, :] * inp.gmv_scale[b][None, :] * margin[b]
-    current = inp.x[:, :, T - N : T].mean(axis=-1) * inp.spend_scale if N <= T else None
+    current = inp.spend[:, :, T - N : T].mean(axis=-1) if N <= T else None
     if current is None:
         raise ValueError(f"the plan ({N} periods) is longer than the data ({T} periods)")
     return PlanResponse(

@@ -12,6 +12,7 @@ from scipy.interpolate import BSpline
 from seedmodel.features import calendar_controls
 from seedmodel.models.mmm.spec import SeedingMMM
 from seedmodel.schema import Dataset
+from seedmodel.schema.tables import INTERACTIONS
 from seedmodel.transforms import lag_matrix
 
 __all__ = ["LiftRow", "MMMInputs", "build_inputs"]
@@ -42,7 +43,9 @@ class MMMInputs:
     platforms: tuple[str, ...]
     period_days: int
     max_lag: dict[str, int]  # periods, per channel
-    x: np.ndarray  # (B, C, T + H) spend / spend_scale
+    x: np.ndarray  # (B, C, T + H) each channel's input (spend or engagement) / input_scale
+    input_scale: np.ndarray  # (B, C) mean input per live period
+    spend: np.ndarray  # (B, C, T) spend, CNY
     spend_scale: np.ndarray  # (B, C) mean live spend per period
     y: np.ndarray  # (B, P, T) GMV / gmv_scale
     gmv_scale: np.ndarray  # (B, P)
@@ -79,6 +82,45 @@ def _standardise(v: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     mu, sd = v[m].mean(), v[m].std()
     out = (v - mu) / (sd if sd > 0 else 1.0)
     return np.where(m, out, 0.0)
+
+
+def _live_mean(v: np.ndarray, spend: np.ndarray) -> np.ndarray:
+    """Mean of ``v`` (B, C, T) over periods with spend, per brand x channel (1 where none)."""
+    live = np.where(spend > 0, v, np.nan)
+    with np.errstate(invalid="ignore"):
+        out = np.nan_to_num(np.nanmean(live, axis=-1), nan=1.0)
+    return np.where(out > 0, out, 1.0)
+
+
+def _input_series(data: Dataset, channel: str, name: str, spend: np.ndarray) -> np.ndarray:
+    """(B, T) the channel's response input: its spend, or an engagement count of its notes."""
+    if name == "spend":
+        return spend
+    columns = INTERACTIONS if name == "interactions" else (name,)
+    missing = [c for c in columns if c not in data.media]
+    if missing:
+        raise ValueError(
+            f"table media: channel {channel!r} responds to {name!r}, but column(s) "
+            f"{missing} are missing"
+        )
+    rows = data.media[data.media["channel"] == channel]
+    if rows[list(columns)].isna().any().any():
+        bad = rows.loc[rows[list(columns)].isna().any(axis=1)].iloc[0]
+        raise ValueError(
+            f"table media: channel {channel!r} responds to {name!r}, but it is missing for "
+            f"brand {bad['brand']!r} on {pd.Timestamp(bad['date']).date()}"
+        )
+    series = sum(
+        data.media_array(c).sel(channel=channel).transpose("brand", "date").to_numpy()
+        for c in columns
+    )
+    live = spend > 0
+    if (series[live] > 0).mean() < 0.5:
+        raise ValueError(
+            f"table media: channel {channel!r} responds to {name!r}, but it is zero on most "
+            "days with spend"
+        )
+    return np.asarray(series, dtype=float)
 
 
 def _orthonormal(z: np.ndarray) -> np.ndarray:
@@ -122,10 +164,13 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         .transpose("brand", "channel", "date")
         .to_numpy()
     )
-    live = np.where(spend > 0, spend, np.nan)
-    with np.errstate(invalid="ignore"):
-        spend_scale = np.nan_to_num(np.nanmean(live, axis=-1), nan=1.0)
-    x = np.concatenate([spend / spend_scale[..., None], np.zeros((*spend.shape[:2], H))], axis=-1)
+    spend_scale = _live_mean(spend, spend)
+    driver = np.stack(
+        [_input_series(data, c, spec.media[c].input, spend[:, i]) for i, c in enumerate(channels)],
+        axis=1,
+    )
+    input_scale = _live_mean(driver, spend)
+    x = np.concatenate([driver / input_scale[..., None], np.zeros((*spend.shape[:2], H))], axis=-1)
     gmv = data.sales_array("gmv").transpose("brand", "platform", "date").to_numpy()
     gmv_scale = np.maximum(gmv.mean(axis=-1), 1e-9)
     y = gmv / gmv_scale[..., None]
@@ -201,6 +246,8 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         period_days=pdays,
         max_lag=max_lag,
         x=x,
+        input_scale=input_scale,
+        spend=spend,
         spend_scale=spend_scale,
         y=y,
         gmv_scale=gmv_scale,

@@ -5,9 +5,20 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, replace
 from typing import Any
 
-__all__ = ["ADSTOCKS", "DEMAND_MODES", "RESIDUALS", "SATURATIONS", "MediaSpec", "SeedingMMM"]
+__all__ = [
+    "ADSTOCKS",
+    "DEMAND_MODES",
+    "INPUTS",
+    "RESIDUALS",
+    "SATURATIONS",
+    "MediaSpec",
+    "SeedingMMM",
+]
 
 ADSTOCKS = ("geometric", "weibull")
+#: What a channel's response is a function of: spend, or one of its notes' engagement
+#: counts (``interactions`` = likes + collects + comments + shares + follows).
+INPUTS = ("spend", "impressions", "reads", "interactions", "clicks")
 SATURATIONS = ("hill", "logistic")
 DEMAND_MODES = ("latent", "control", "none")
 RESIDUALS = ("ar1", "iid")
@@ -31,14 +42,21 @@ class MediaSpec:
         on other platforms it has a fraction of that, between -0.3 (cannibalisation) and 1
         (halo). Default: the platform the attribution feed credits most, else the one with
         the most GMV.
+    input : {"spend", "impressions", "reads", "interactions", "clicks"}
+        What the response is a function of. With an engagement count, GMV responds to the
+        engagement the notes drew, and a first stage (cost per engagement, varying over
+        time) turns a budget into engagement for plans: spend -> engagement -> GMV.
     """
 
     adstock: str = "weibull"
     saturation: str = "hill"
     max_lag_days: int = 60
     platform: str | None = None
+    input: str = "spend"
 
     def __post_init__(self) -> None:
+        if self.input not in INPUTS:
+            raise ValueError(f"input must be one of {INPUTS}, got {self.input!r}")
         if self.adstock not in ADSTOCKS:
             raise ValueError(f"adstock must be one of {ADSTOCKS}, got {self.adstock!r}")
         if self.saturation not in SATURATIONS:
@@ -80,6 +98,9 @@ class SeedingMMM:
         Day-to-day errors of log GMV: first-order autoregressive (the default; what the
         baseline misses lingers for days, and independent errors would overstate how much
         the data know) or independent.
+    engagement : bool
+        Channels not named in ``media`` respond to their notes' engagement instead of spend:
+        reads for seeding notes, link clicks for link notes (see ``MediaSpec.input``).
 
     Examples
     --------
@@ -92,6 +113,7 @@ class SeedingMMM:
     demand: str = "latent"
     knot_days: int = 14
     residual: str = "ar1"
+    engagement: bool = False
 
     def __post_init__(self) -> None:
         if self.demand not in DEMAND_MODES:
@@ -102,13 +124,24 @@ class SeedingMMM:
             raise ValueError(f"residual must be one of {RESIDUALS}, got {self.residual!r}")
 
     def __hash__(self) -> int:
-        return hash((tuple(sorted(self.media.items())), self.demand, self.knot_days, self.residual))
+        return hash(
+            (
+                tuple(sorted(self.media.items())),
+                self.demand,
+                self.knot_days,
+                self.residual,
+                self.engagement,
+            )
+        )
 
     def media_for(self, channel: str, has_clicks: bool) -> MediaSpec:
         """The channel's MediaSpec (explicit, else the default for its kind)."""
         if channel in self.media:
             return self.media[channel]
-        return LINK_MEDIA if has_clicks else SEEDING_MEDIA
+        default = LINK_MEDIA if has_clicks else SEEDING_MEDIA
+        if self.engagement:
+            return replace(default, input="clicks" if has_clicks else "reads")
+        return default
 
     def resolved(self, channels: dict[str, bool]) -> SeedingMMM:
         """A copy naming a MediaSpec for every channel (channel -> has link clicks)."""
@@ -121,6 +154,7 @@ class SeedingMMM:
             "demand": self.demand,
             "knot_days": self.knot_days,
             "residual": self.residual,
+            "engagement": self.engagement,
         }
 
     @classmethod
@@ -131,6 +165,7 @@ class SeedingMMM:
             demand=data.get("demand", "latent"),
             knot_days=data.get("knot_days", 14),
             residual=data.get("residual", "iid"),
+            engagement=data.get("engagement", False),
         )
 
     def fit(self, data, **kwargs):
