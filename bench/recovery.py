@@ -40,7 +40,7 @@ VARIANTS = {
     "latent": SeedingMMM(),
     "control": SeedingMMM(demand="control"),
     "iid": SeedingMMM(residual="iid"),
-    "knots7": SeedingMMM(knot_days=7),
+    "knots14": SeedingMMM(knot_days=14),
     "engagement": SeedingMMM(engagement=True),
     "geometric": SeedingMMM(media={"little_red_star": MediaSpec("geometric", "hill", 60)}),
 }
@@ -91,6 +91,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tune", type=int, default=1000)
     ap.add_argument("--chains", type=int, default=2)
     ap.add_argument("--lift", action="store_true", help="fit with and without lift tests")
+    ap.add_argument("--only-lift", action="store_true", help="fit with lift tests only")
     ap.add_argument("--out", default="bench/results/recovery.json")
     args = ap.parse_args(argv)
 
@@ -98,8 +99,8 @@ def main(argv: list[str] | None = None) -> int:
     for world in args.worlds:
         for seed in args.seeds:
             sim = sm.simulate(world_config(world), random_seed=seed)
-            datasets = {"no_lift": without_lifts(sim)}
-            if args.lift and not sim.data.lift_tests.empty:
+            datasets = {} if args.only_lift else {"no_lift": without_lifts(sim)}
+            if (args.lift or args.only_lift) and not sim.data.lift_tests.empty:
                 datasets["lift"] = sim.data
             for variant in args.variants:
                 for lift_name, data in datasets.items():

@@ -82,8 +82,8 @@ class SeedingMMM:
       with spend scaled by its brand x channel mean; ``beta`` is partially pooled across
       brands and may be negative on a platform (cannibalisation);
     - the demand state (``demand="latent"``) is a smooth latent series per brand, measured
-      with noise by organic-note engagement and by paid reads per yuan, instead of putting the
-      noisy proxies in as plain controls (``demand="control"``).
+      with noise by organic-note engagement (without organic notes, by paid reads per yuan),
+      instead of putting the noisy proxies in as plain controls (``demand="control"``).
 
     Parameters
     ----------
@@ -93,7 +93,9 @@ class SeedingMMM:
     demand : {"latent", "control", "none"}
         How organic buzz enters.
     knot_days : int
-        Spacing of the demand state's spline knots (days).
+        Spacing of the demand state's spline knots (days; default 7). Viral bursts of buzz
+        fade within a couple of weeks; a state that cannot follow them leaves their demand to
+        the budgets that chase them (measured in docs/mmm.md).
     residual : {"ar1", "iid"}
         Day-to-day errors of log GMV: first-order autoregressive (the default; what the
         baseline misses lingers for days, and independent errors would overstate how much
@@ -111,7 +113,7 @@ class SeedingMMM:
 
     media: dict[str, MediaSpec] = field(default_factory=dict)
     demand: str = "latent"
-    knot_days: int = 14
+    knot_days: int = 7
     residual: str = "ar1"
     engagement: bool = False
 
