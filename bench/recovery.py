@@ -29,12 +29,8 @@ import pandas as pd
 import seedmodel as sm
 from seedmodel.fit import NotConvergedWarning, fit_mmm
 from seedmodel.models.mmm.spec import MediaSpec, SeedingMMM
-
-WORLDS = {
-    "default": dict(n_brands=3, lift_tests=True),
-    "strong_buzz": dict(n_brands=3, buzz_strength=2.0, lift_tests=True),
-    "cannibal": dict(n_brands=3, lift_tests=False),
-}
+from seedmodel.sim.worlds import RECOVERY_WORLDS as WORLDS
+from seedmodel.sim.worlds import recovery_world as world_config
 
 VARIANTS = {
     "latent": SeedingMMM(),
@@ -44,17 +40,6 @@ VARIANTS = {
     "engagement": SeedingMMM(engagement=True),
     "geometric": SeedingMMM(media={"little_red_star": MediaSpec("geometric", "hill", 60)}),
 }
-
-
-def world_config(name: str) -> sm.WorldConfig:
-    """The simulator world ``name``; ``cannibal`` gives 红京 a negative Tmall effect."""
-    cfg = sm.WorldConfig(**WORLDS[name])
-    if name == "cannibal":
-        from dataclasses import replace
-
-        channels = tuple(replace(c, halo=-0.15) if c.name == "red_jd" else c for c in cfg.channels)
-        cfg = replace(cfg, channels=channels)
-    return cfg
 
 
 def cells(sim: sm.Simulation, fit: sm.Fit) -> pd.DataFrame:
