@@ -245,11 +245,10 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
     weight = np.zeros((C, L))
     half = np.zeros((B, C, S))
     value = np.zeros((B, C, S, len(inp.platforms)))
-    # input per yuan: 1 for spend; for engagement, the first stage's forecast per draw
+    # input per yuan per draw: the first stage's forecast (exactly 1 for spend channels)
     inputs = tuple(inp.spec.media[c].input for c in inp.channels)
     engaged = inp.x[:, :, :T] * inp.input_scale[..., None]
     per_yuan = engagement_yield(inp.spend, engaged, inputs, N).draws(S, fit.random_seed)
-    per_yuan = np.where(np.array(inputs)[None, :, None] == "spend", 1.0, per_yuan)
     for c in range(C):
         weights, h, beta = channel_draws(fit, c)  # (S, Lc+1), (S, B), (S, B, P)
         Lc = weights.shape[1] - 1
