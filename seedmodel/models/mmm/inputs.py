@@ -103,13 +103,7 @@ def _input_series(data: Dataset, channel: str, name: str, spend: np.ndarray) -> 
             f"table media: channel {channel!r} responds to {name!r}, but column(s) "
             f"{missing} are missing"
         )
-    rows = data.media[data.media["channel"] == channel]
-    if rows[list(columns)].isna().any().any():
-        bad = rows.loc[rows[list(columns)].isna().any(axis=1)].iloc[0]
-        raise ValueError(
-            f"table media: channel {channel!r} responds to {name!r}, but it is missing for "
-            f"brand {bad['brand']!r} on {pd.Timestamp(bad['date']).date()}"
-        )
+    # blanks in a present column were refused, with table, key and column, by validation
     series = sum(
         data.media_array(c).sel(channel=channel).transpose("brand", "date").to_numpy()
         for c in columns
