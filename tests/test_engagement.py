@@ -95,12 +95,7 @@ def test_first_stage_against_the_simulators_engagement(small_sim):
     world = small_sim.world
     inp = build_inputs(small_sim.data, SeedingMMM(engagement=True))
     T = inp.n_periods
-    fc = engagement_yield(
-        inp.spend,
-        inp.x[:, :, :T] * inp.input_scale[..., None],
-        tuple(inp.spec.media[c].input for c in inp.channels),
-        60,
-    )
+    fc = inp.engagement_yield(60)
     plan = world.spend.copy()
     plan[:, :3, T : T + 60] = 10_000.0
     eng = world.engagement(plan)
@@ -122,10 +117,7 @@ def test_engagement_fit_roi_spend_and_plan_propagation(engagement_fit):
 
     resp = sm.plan_response(fit, days=30)
     T, N = inp.n_periods, resp.periods
-    inputs = tuple(inp.spec.media[c].input for c in inp.channels)
-    per_yuan = engagement_yield(
-        inp.spend, inp.x[:, :, :T] * inp.input_scale[..., None], inputs, N
-    ).draws(resp.half.shape[-1], fit.random_seed)
+    per_yuan = inp.engagement_yield(N).draws(resp.half.shape[-1], fit.random_seed)
     for c in range(len(inp.channels)):
         weights, half, beta = channel_draws(fit, c)
         x = np.concatenate([inp.x[0, c, :T], np.zeros(N + weights.shape[1])])

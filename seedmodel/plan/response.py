@@ -224,7 +224,6 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
     PlanResponse
     """
     from seedmodel.analysis.roi import channel_draws
-    from seedmodel.models.mmm.first_stage import engagement_yield
 
     inp = fit.inputs
     N = max(1, round(days / inp.period_days))
@@ -246,9 +245,7 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
     half = np.zeros((B, C, S))
     value = np.zeros((B, C, S, len(inp.platforms)))
     # input per yuan per draw: the first stage's forecast (exactly 1 for spend channels)
-    inputs = tuple(inp.spec.media[c].input for c in inp.channels)
-    engaged = inp.x[:, :, :T] * inp.input_scale[..., None]
-    per_yuan = engagement_yield(inp.spend, engaged, inputs, N).draws(S, fit.random_seed)
+    per_yuan = inp.engagement_yield(N).draws(S, fit.random_seed)
     for c in range(C):
         weights, h, beta = channel_draws(fit, c)  # (S, Lc+1), (S, B), (S, B, P)
         Lc = weights.shape[1] - 1

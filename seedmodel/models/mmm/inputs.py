@@ -69,6 +69,16 @@ class MMMInputs:
         """H, periods of carryover tail after the data."""
         return self.x.shape[-1] - self.n_periods
 
+    def engagement_yield(self, periods: int):
+        """The first stage's forecast of each channel's input per yuan over ``periods``
+        periods after the data (:func:`~seedmodel.models.mmm.first_stage.engagement_yield`)."""
+        from seedmodel.models.mmm.first_stage import engagement_yield
+
+        T = self.n_periods
+        driver = self.x[:, :, :T] * self.input_scale[..., None]
+        inputs = tuple(self.spec.media[c].input for c in self.channels)
+        return engagement_yield(self.spend, driver, inputs, periods)
+
     def all_lags(self, max_lag: int) -> np.ndarray:
         """(B, C, T + H, max_lag + 1) lag matrices of every channel's scaled spend."""
         B, C = self.x.shape[:2]
