@@ -81,8 +81,9 @@ def _converged(roi_draws: dict) -> tuple[float, float]:
 
 
 def fit_seedmodel(dataset: str, draws: int, seed: int) -> dict:
-    """seedmodel's default model (geometric/logistic with an 8-week window on the example,
-    where the truth is geometric/logistic; its defaults on the simulator)."""
+    """seedmodel's default model on the simulator. On the example, the example's own
+    functional forms: geometric adstock over 8 weeks, logistic saturation, no demand signal,
+    and noise of constant size in sales units (``likelihood="normal"``), as it was made."""
     import warnings
 
     import seedmodel as sm
@@ -93,6 +94,7 @@ def fit_seedmodel(dataset: str, draws: int, seed: int) -> dict:
         spec = sm.SeedingMMM(
             media={c: sm.MediaSpec("geometric", "logistic", 56) for c in ("x1", "x2")},
             demand="none",
+            likelihood="normal",
         )
     else:
         data, truth = sim_data(seed)

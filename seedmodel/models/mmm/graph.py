@@ -99,17 +99,21 @@ def build_model(inputs: MMMInputs) -> pm.Model:
 
         mu = pt.maximum(pt.exp(eta) + contrib, 1e-3)
         sigma = pm.HalfNormal("sigma", 0.2, dims=("brand", "platform"))
-        log_gmv = pm.Data("log_gmv_data", np.log(np.maximum(inp.y, 1e-3)))
+        if inp.spec.likelihood == "normal":
+            observed, expected = pm.Data("gmv_data", inp.y), mu
+        else:
+            observed = pm.Data("log_gmv_data", np.log(np.maximum(inp.y, 1e-3)))
+            expected = pt.log(mu)
         if inp.spec.residual == "iid":
             pm.Normal(
-                "log_gmv",
-                pt.log(mu),
+                "gmv" if inp.spec.likelihood == "normal" else "log_gmv",
+                expected,
                 sigma[:, :, None],
-                observed=log_gmv,
+                observed=observed,
                 dims=("brand", "platform", "date"),
             )
         else:
-            _ar1_likelihood(log_gmv - pt.log(mu), sigma)
+            _ar1_likelihood(observed - expected, sigma)
 
         # lift tests: the model's own counterfactual over the test window, carryover included
         for i, lift in enumerate(inp.lifts):
@@ -162,7 +166,8 @@ def _platform_shares(inp: MMMInputs, model: pm.Model, pooled: bool):
 
 
 def _ar1_likelihood(resid, sigma) -> None:
-    """Log GMV residuals (B, P, T) as a stationary AR(1) per brand x platform.
+    """GMV residuals (B, P, T), on the likelihood's scale, as a stationary AR(1) per
+    brand x platform.
 
     The first period has the stationary variance, later ones are innovations on the previous
     residual; ``sigma`` is the innovation scale.

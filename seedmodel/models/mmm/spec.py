@@ -9,6 +9,7 @@ __all__ = [
     "ADSTOCKS",
     "DEMAND_MODES",
     "INPUTS",
+    "LIKELIHOODS",
     "RESIDUALS",
     "SATURATIONS",
     "MediaSpec",
@@ -22,6 +23,7 @@ INPUTS = ("spend", "impressions", "reads", "interactions", "clicks")
 SATURATIONS = ("hill", "logistic")
 DEMAND_MODES = ("latent", "control", "none")
 RESIDUALS = ("ar1", "iid")
+LIKELIHOODS = ("lognormal", "normal")
 
 
 @dataclass(frozen=True)
@@ -100,6 +102,11 @@ class SeedingMMM:
         Day-to-day errors of log GMV: first-order autoregressive (the default; what the
         baseline misses lingers for days, and independent errors would overstate how much
         the data know) or independent.
+    likelihood : {"lognormal", "normal"}
+        Noise of GMV around ``baseline + media``: proportional to its level (``lognormal``,
+        the default: a Double 11 day is noisier in yuan than a quiet Tuesday) or of constant
+        size in yuan (``normal``, for data whose noise is additive, as in many synthetic MMM
+        examples). The residual model applies on that scale.
     engagement : bool
         Channels not named in ``media`` respond to their notes' engagement instead of spend:
         reads for seeding notes, link clicks for link notes (see ``MediaSpec.input``).
@@ -116,6 +123,7 @@ class SeedingMMM:
     knot_days: int = 7
     residual: str = "ar1"
     engagement: bool = False
+    likelihood: str = "lognormal"
 
     def __post_init__(self) -> None:
         if self.demand not in DEMAND_MODES:
@@ -124,6 +132,8 @@ class SeedingMMM:
             raise ValueError("knot_days must be >= 2")
         if self.residual not in RESIDUALS:
             raise ValueError(f"residual must be one of {RESIDUALS}, got {self.residual!r}")
+        if self.likelihood not in LIKELIHOODS:
+            raise ValueError(f"likelihood must be one of {LIKELIHOODS}, got {self.likelihood!r}")
 
     def __hash__(self) -> int:
         return hash(
@@ -133,6 +143,7 @@ class SeedingMMM:
                 self.knot_days,
                 self.residual,
                 self.engagement,
+                self.likelihood,
             )
         )
 
@@ -157,6 +168,7 @@ class SeedingMMM:
             "knot_days": self.knot_days,
             "residual": self.residual,
             "engagement": self.engagement,
+            "likelihood": self.likelihood,
         }
 
     @classmethod
@@ -168,6 +180,7 @@ class SeedingMMM:
             knot_days=data.get("knot_days", 14),
             residual=data.get("residual", "iid"),
             engagement=data.get("engagement", False),
+            likelihood=data.get("likelihood", "lognormal"),
         )
 
     def fit(self, data, **kwargs):
