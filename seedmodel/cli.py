@@ -92,7 +92,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     from seedmodel.sim import write_atomically
 
     data = load(args.path)
-    spec = SeedingMMM(demand=args.demand, engagement=args.engagement)
+    spec = SeedingMMM(demand=args.demand, engagement=args.engagement, likelihood=args.likelihood)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)  # said below, in every output
         fit = fit_mmm(
@@ -245,6 +245,12 @@ def _parser() -> argparse.ArgumentParser:
         "--engagement",
         action="store_true",
         help="GMV responds to reads (seeding notes) and link clicks (link notes), not spend",
+    )
+    p.add_argument(
+        "--likelihood",
+        choices=["lognormal", "normal"],
+        default="lognormal",
+        help="noise proportional to GMV (default) or of constant size (additive-noise data)",
     )
     p.set_defaults(func=_cmd_fit)
 
