@@ -14,8 +14,10 @@ __all__ = ["calendar_controls", "independent_columns", "smoothed_level"]
 def calendar_controls(data: Dataset, brand: str) -> pd.DataFrame:
     """Intercept, quadratic trend, day of week, yearly Fourier terms and event dummies.
 
-    Each event gets a dummy over its days and, for events longer than three periods, another
-    for its last day (sales peak on 11.11 and 6.18). Constant columns are dropped.
+    Each event gets a dummy over its days and, for events longer than three listed dates,
+    another for its last one (sales peak on 11.11 and 6.18). On weekly data, events listed
+    by day (as the default calendar is) give each week the share of its days inside the
+    event; events listed by week start fill their weeks. Constant columns are dropped.
     """
     dates = data.dates
     n = len(dates)
@@ -33,22 +35,26 @@ def calendar_controls(data: Dataset, brand: str) -> pd.DataFrame:
     if data.has("events"):
         ev = data.events[data.events["brand"].isin(["", brand])]
     else:
-        ev = ecommerce_calendar(dates[0], dates[-1])
-    pos = pd.Series(np.arange(n), index=dates)
-    step = pd.Timedelta(days=data.period_days)
+        ev = ecommerce_calendar(dates[0], dates[-1] + pd.Timedelta(days=data.period_days - 1))
+    period = data.period_days
     for event, grp in ev.groupby("event"):
         days = pd.DatetimeIndex(grp["date"].drop_duplicates().sort_values())
-        days = days[days.isin(dates)]
+        days = days[(days >= dates[0]) & (days < dates[-1] + pd.Timedelta(days=period))]
         if days.empty:
             continue
-        dummy = np.zeros(n)
-        dummy[pos[days].to_numpy()] = 1.0
-        cols[f"event_{event}"] = dummy
-        runs = (pd.Series(days).diff() != step).cumsum()
+        # the period holding each listed date; on weekly data an event listed by day counts
+        # each day as 1/7 of its week (a week with one sale day is not a sale week), while an
+        # event listed by week start fills its week
+        idx = dates.searchsorted(days, side="right") - 1
+        by_day = period > 1 and not days.isin(dates).all()
+        unit = pd.Timedelta(days=1 if by_day else period)
+        cols[f"event_{event}"] = np.bincount(idx, minlength=n) / (period if by_day else 1.0)
+        runs = (pd.Series(days).diff() != unit).cumsum().to_numpy()
         last = np.zeros(n)
-        for _, run in pd.Series(days).groupby(runs.to_numpy()):
-            if len(run) > 3:
-                last[pos[run.iloc[-1]]] = 1.0
+        for run in np.unique(runs):
+            members = idx[runs == run]
+            if len(members) > 3:
+                last[members[-1]] = 1.0
         if last.any():
             cols[f"event_{event}_last"] = last
     frame = pd.DataFrame(cols, index=dates)

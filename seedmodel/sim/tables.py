@@ -158,7 +158,8 @@ def world_tables(world: World) -> dict[str, pd.DataFrame]:
 
 
 def to_weekly(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
-    """Sum daily tables into weeks starting on Monday (the daily range must be whole weeks)."""
+    """Sum daily tables into weeks starting on Monday (the daily range must be whole weeks);
+    events keep their days."""
 
     def week(d: pd.Series) -> pd.Series:
         return d - pd.to_timedelta(d.dt.day_of_week, unit="D")
@@ -173,6 +174,5 @@ def to_weekly(tables: dict[str, pd.DataFrame]) -> dict[str, pd.DataFrame]:
             continue
         frame = tables[name].assign(date=week(tables[name]["date"]))
         out[name] = frame.groupby(["date", *keys], as_index=False, sort=True).sum()
-    events = tables["events"].assign(date=week(tables["events"]["date"]))
-    out["events"] = events.drop_duplicates(ignore_index=True)
+    # events keep their days: the models give each week the share of its days in an event
     return out
