@@ -213,7 +213,7 @@ def _additive_world(seed: int) -> tuple[sm.Dataset, dict[str, float]]:
     baseline (level, concave trend, yearly wave), geometric adstock over 8 weeks, logistic
     saturation, and noise of constant size. Returns the data and each channel's true ROAS."""
     from seedmodel.adapters import from_wide
-    from seedmodel.transforms import adstock, geometric_weights
+    from seedmodel.transforms import adstock, geometric_weights, logistic
 
     rng = np.random.default_rng(seed)
     n = 156
@@ -231,7 +231,7 @@ def _additive_world(seed: int) -> tuple[sm.Dataset, dict[str, float]]:
     for k, (alpha, lam, coef) in enumerate([(0.5, 3.0, 2.5), (0.25, 4.0, 1.5)]):
         # eight weeks past the data so that the last weeks' carryover counts in the truth
         carried = adstock(np.append(spend[:, k], np.zeros(8)), geometric_weights(alpha, 8))
-        effect = coef * (1 - np.exp(-lam * carried)) / (1 + np.exp(-lam * carried))
+        effect = coef * logistic(carried, lam)
         truth[f"c{k + 1}"] = 1000 * effect.sum() / spend[:, k].sum()
         media = media + effect[:n]
     y = 1000 * (base + media + rng.normal(0.0, 0.2, n))

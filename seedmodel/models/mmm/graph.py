@@ -100,13 +100,13 @@ def build_model(inputs: MMMInputs) -> pm.Model:
         mu = pt.maximum(pt.exp(eta) + contrib, 1e-3)
         sigma = pm.HalfNormal("sigma", 0.2, dims=("brand", "platform"))
         if inp.spec.likelihood == "normal":
-            observed, expected = pm.Data("gmv_data", inp.y), mu
+            name, observed, expected = "gmv", pm.Data("gmv_data", inp.y), mu
         else:
+            name, expected = "log_gmv", pt.log(mu)
             observed = pm.Data("log_gmv_data", np.log(np.maximum(inp.y, 1e-3)))
-            expected = pt.log(mu)
         if inp.spec.residual == "iid":
             pm.Normal(
-                "gmv" if inp.spec.likelihood == "normal" else "log_gmv",
+                name,
                 expected,
                 sigma[:, :, None],
                 observed=observed,
