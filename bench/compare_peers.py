@@ -112,6 +112,7 @@ def fit_seedmodel(dataset: str, draws: int, seed: int) -> dict:
             roi_draws[(brand, channel)] = (inc / spend).reshape(fit.diagnostics.chains, -1)
     return {
         "fit_seconds": fit.diagnostics.seconds,
+        "compile_seconds": fit.diagnostics.compile_seconds,
         "divergences": fit.diagnostics.divergences,
         "roi_draws": roi_draws,
         "truth": truth,
@@ -215,6 +216,7 @@ def worker(spec: dict) -> dict:
         )
     return {
         "fit_seconds": out["fit_seconds"],
+        "compile_seconds": out.get("compile_seconds"),
         "divergences": out["divergences"],
         "max_rhat_roi": rhat,
         "min_ess_roi": ess,
@@ -280,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
                     "draws": r["draws"],
                     "seconds_to_converged": r["seconds_to_converged"],
                     "fit_seconds": r.get("fit_seconds"),
+                    "compile_seconds": r.get("compile_seconds"),
                     "converged": r.get("converged", False),
                     "max_rhat_roi": r.get("max_rhat_roi"),
                     "min_ess_roi": r.get("min_ess_roi"),

@@ -11,7 +11,8 @@ summary, and writes every cell to JSON.
 Variants change the model, not the world: ``latent`` (default spec), ``control``
 (organic as a plain regressor), ``iid`` (independent residuals), ``geometric``
 (every channel with geometric adstock, a mismatch for Weibull seeding lags), ``engagement``
-(seeding notes respond to reads, link notes to link clicks, instead of spend).
+(seeding notes respond to reads, link notes to link clicks, instead of spend),
+``impressions`` (every channel responds to its impressions: what a yuan buys, net of CPM).
 """
 
 from __future__ import annotations
@@ -39,6 +40,13 @@ VARIANTS = {
     "knots14": SeedingMMM(knot_days=14),
     "engagement": SeedingMMM(engagement=True),
     "geometric": SeedingMMM(media={"little_red_star": MediaSpec("geometric", "hill", 60)}),
+    "impressions": SeedingMMM(
+        media={
+            "little_red_star": MediaSpec("weibull", "hill", 60, input="impressions"),
+            "red_cat": MediaSpec("geometric", "hill", 21, input="impressions"),
+            "red_jd": MediaSpec("geometric", "hill", 21, input="impressions"),
+        }
+    ),
 }
 
 

@@ -203,6 +203,7 @@ def fit_mmm(
         tree,
         sampler=sampler if method == "nuts" else method,
         seconds=float(sum(seconds.values())),
+        compile_seconds=float(seconds.get("compile", 0.0)),
         exact=method == "nuts",
         var_names=free,
     )

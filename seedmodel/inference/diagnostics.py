@@ -35,6 +35,9 @@ class Diagnostics:
         Wall time of compilation and sampling.
     reason : str
         Why ``converged`` is False, in words ("" when it is True).
+    compile_seconds : float
+        The part of ``seconds`` spent compiling the model (0 where the sampler compiles as
+        it samples).
     """
 
     max_rhat: float
@@ -46,6 +49,7 @@ class Diagnostics:
     sampler: str
     seconds: float
     reason: str = ""
+    compile_seconds: float = 0.0
 
     def to_dict(self) -> dict:
         """JSON-ready dict (NaN written as None)."""
@@ -68,6 +72,7 @@ def diagnose(
     *,
     sampler: str,
     seconds: float,
+    compile_seconds: float = 0.0,
     exact: bool = True,
     var_names: list[str] | None = None,
 ) -> Diagnostics:
@@ -85,6 +90,7 @@ def diagnose(
             sampler,
             seconds,
             f"{sampler} is an approximation, not MCMC",
+            compile_seconds,
         )
     names = var_names or list(post.data_vars)
     rhat = _posterior_node(az.rhat(tree, var_names=names))
@@ -104,5 +110,14 @@ def diagnose(
     if div:
         reasons.append(f"{div} divergent transitions")
     return Diagnostics(
-        max_rhat, min_ess, div, not reasons, chains, draws, sampler, seconds, "; ".join(reasons)
+        max_rhat,
+        min_ess,
+        div,
+        not reasons,
+        chains,
+        draws,
+        sampler,
+        seconds,
+        "; ".join(reasons),
+        compile_seconds,
     )
