@@ -70,7 +70,8 @@ def cells(sim: sm.Simulation, fit: sm.Fit) -> pd.DataFrame:
 
 
 def without_lifts(sim: sm.Simulation) -> sm.Dataset:
-    """The simulation's data with the lift tests removed."""
+    """The simulation's data without lift tests and without the attribution feed: the model
+    sees neither (the feed only serves as the benchmark's naive comparison)."""
     frames = {n: getattr(sim.data, n) for n in ("media", "sales", "brands", "events")}
     return sm.from_frames(**frames)
 

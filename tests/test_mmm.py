@@ -90,6 +90,19 @@ def test_default_media_by_channel_kind(small_sim):
     assert len(inputs.lifts) == 2 and inputs.organic is not None
 
 
+def test_link_programmes_land_on_their_store_without_an_attribution_feed(small_sim):
+    """红猫 jumps to Tmall and 红京 to JD whether or not the attribution feed is there; a
+    seeding channel without the feed falls back to the platform with the most GMV."""
+    frames = {n: getattr(small_sim.data, n) for n in ("media", "sales", "brands", "events")}
+    for data in (small_sim.data, sm.from_frames(**frames)):
+        inputs = build_inputs(data, SeedingMMM())
+        home = dict(zip(inputs.channels, np.asarray(inputs.platforms)[inputs.home], strict=True))
+        assert home == {"little_red_star": "tmall", "red_cat": "tmall", "red_jd": "jd"}
+    moved = SeedingMMM(media={"red_jd": MediaSpec("geometric", "hill", 21, platform="tmall")})
+    inputs = build_inputs(small_sim.data, moved)
+    assert inputs.platforms[inputs.home[inputs.channels.index("red_jd")]] == "tmall"
+
+
 def test_fit_gives_contract_roi_table(small_fit):
     sim, fit = small_fit
     table = roi(fit)

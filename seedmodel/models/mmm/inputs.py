@@ -10,7 +10,7 @@ import pandas as pd
 from scipy.interpolate import BSpline
 
 from seedmodel.features import calendar_controls
-from seedmodel.models.mmm.spec import SeedingMMM
+from seedmodel.models.mmm.spec import PROGRAMME_STORES, SeedingMMM
 from seedmodel.schema import Dataset
 from seedmodel.schema.tables import INTERACTIONS
 from seedmodel.transforms import lag_matrix
@@ -270,8 +270,9 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
 def _home_platforms(
     data: Dataset, spec: SeedingMMM, channels: tuple[str, ...], platforms: tuple[str, ...]
 ) -> np.ndarray:
-    """Each channel's home platform: its MediaSpec's, else the attribution feed's largest,
-    else the platform with the most GMV."""
+    """Each channel's home platform: its MediaSpec's, else its programme's store (红猫 ->
+    tmall, 红京 -> jd), else the attribution feed's largest, else the platform with the most
+    GMV."""
     totals = data.sales.groupby("platform")["gmv"].sum()
     fallback = platforms.index(str(totals.idxmax()))
     credited = (
@@ -286,6 +287,8 @@ def _home_platforms(
             if named not in platforms:
                 raise ValueError(f"MediaSpec for {c!r} names platform {named!r}, not in the data")
             home.append(platforms.index(named))
+        elif PROGRAMME_STORES.get(c) in platforms:
+            home.append(platforms.index(PROGRAMME_STORES[c]))
         elif c in credited.index.get_level_values(0) and credited[c].max() > 0:
             home.append(platforms.index(str(credited[c].idxmax())))
         else:

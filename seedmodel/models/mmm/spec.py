@@ -10,6 +10,7 @@ __all__ = [
     "DEMAND_MODES",
     "INPUTS",
     "LIKELIHOODS",
+    "PROGRAMME_STORES",
     "RESIDUALS",
     "SATURATIONS",
     "MediaSpec",
@@ -70,6 +71,10 @@ class MediaSpec:
 #: Defaults: seeding notes act over weeks; link notes within days.
 SEEDING_MEDIA = MediaSpec("weibull", "hill", 60)
 LINK_MEDIA = MediaSpec("geometric", "hill", 21)
+
+#: The store each of RED's link programmes jumps to (CONTRACT.md channel names): the home
+#: platform of these channels unless their MediaSpec names another.
+PROGRAMME_STORES = {"red_cat": "tmall", "red_jd": "jd"}
 
 
 @dataclass(frozen=True)
