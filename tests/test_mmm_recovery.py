@@ -3,11 +3,10 @@ exactly (Weibull lags fitted with geometric adstock, buzz confounding, cannibali
 
 Slow: ``python -m pytest -m slow tests/test_mmm_recovery.py`` (17 fits, about 5 minutes each
 on 2 cores). The thresholds are issue 4's acceptance. The same fits, run by
-``python bench/recovery.py`` (bench/results/recovery_v4.json, docs/mmm.md): median |ROI error| /
-true ROI 0.204 over the three worlds' 135 cells and 0.2003 over all 153 cells here (target
-0.20), 90% coverage 0.93, attribution feed 0.43. The error is a hair short of the target, so
-that test is an expected failure until the model gets there. The lift-test check passes on
-the same numbers.
+``python bench/recovery.py`` (bench/results/recovery_v5.json and recovery_v5_geometric.json,
+docs/mmm.md): median |ROI error| / true ROI 0.172 over the three worlds' 135 cells and 0.170
+over all 153 cells here (target 0.20), 90% coverage 0.92, attribution feed 0.43. The
+lift-test check passed on the v4 fits (before 红京's home platform was fixed).
 """
 
 from __future__ import annotations
@@ -57,10 +56,6 @@ def _cells(name, spec, seed):
 
 
 @pytest.mark.slow
-@pytest.mark.xfail(
-    strict=True,
-    reason="issue 4: median error 0.204 (target 0.20) over 135 cells; coverage 0.93",
-)
 def test_roi_recovery_over_worlds_and_seeds():
     tables = [
         _cells(name, spec, seed).assign(world=name) for name, spec, seeds in CASES for seed in seeds
