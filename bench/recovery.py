@@ -22,6 +22,7 @@ import json
 import sys
 import time
 import warnings
+from dataclasses import replace
 from pathlib import Path
 
 import numpy as np
@@ -29,7 +30,7 @@ import pandas as pd
 
 import seedmodel as sm
 from seedmodel.fit import NotConvergedWarning, fit_mmm
-from seedmodel.models.mmm.spec import MediaSpec, SeedingMMM
+from seedmodel.models.mmm.spec import LINK_MEDIA, SEEDING_MEDIA, MediaSpec, SeedingMMM
 from seedmodel.sim.worlds import RECOVERY_WORLDS as WORLDS
 from seedmodel.sim.worlds import recovery_world as world_config
 
@@ -42,9 +43,9 @@ VARIANTS = {
     "geometric": SeedingMMM(media={"little_red_star": MediaSpec("geometric", "hill", 60)}),
     "impressions": SeedingMMM(
         media={
-            "little_red_star": MediaSpec("weibull", "hill", 60, input="impressions"),
-            "red_cat": MediaSpec("geometric", "hill", 21, input="impressions"),
-            "red_jd": MediaSpec("geometric", "hill", 21, input="impressions"),
+            "little_red_star": replace(SEEDING_MEDIA, input="impressions"),
+            "red_cat": replace(LINK_MEDIA, input="impressions"),
+            "red_jd": replace(LINK_MEDIA, input="impressions"),
         }
     ),
 }
