@@ -6,7 +6,8 @@ on 2 cores). The thresholds are issue 4's acceptance. The same fits, run by
 ``python bench/recovery.py`` (bench/results/recovery_v5.json and recovery_v5_geometric.json,
 docs/mmm.md): median |ROI error| / true ROI 0.172 over the three worlds' 135 cells and 0.170
 over all 153 cells here (target 0.20), 90% coverage 0.92, attribution feed 0.43. The
-lift-test check passed on the v4 fits (before 红京's home platform was fixed).
+lift-test check on v5 (recovery_v5_lift.json): the 9 tested cells' median interval width
+0.83 -> 0.38 of true ROI, narrower in 9 of 9, median error 0.22 -> 0.16, worse in 0 of 9.
 """
 
 from __future__ import annotations
