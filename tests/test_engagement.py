@@ -89,6 +89,29 @@ def test_first_stage_tracks_a_drifting_cost_per_read():
     assert none.log_mean[0, 0] == 0.0 and none.log_sd[0, 0] == 0.0
 
 
+def test_a_brand_that_never_bought_a_channel_borrows_the_other_brands_yield():
+    """Known world: four brands' log reads per yuan drawn around log 2 (sd 0.3); the last
+    brand never spends on the channel. Its forecast is finite, centred on the others, and its
+    90% interval covers its true level in most worlds; with no brand buying, a clear error."""
+    rng = np.random.default_rng(1)
+    T, hits = 200, 0
+    for _ in range(20):
+        levels = np.log(2.0) + rng.normal(0, 0.3, 4)
+        spend = rng.uniform(1e4, 3e4, (4, 1, T))
+        spend[3] = 0.0
+        reads = spend * np.exp(levels[:, None, None] + rng.normal(0, 0.1, (4, 1, T)))
+        fc = engagement_yield(spend, reads, ("reads",), 30, ("little_red_star",))
+        assert np.isfinite(fc.log_mean).all() and np.isfinite(fc.log_sd).all()
+        assert fc.log_mean[3, 0] == pytest.approx(fc.log_mean[:3, 0].mean())
+        assert fc.log_sd[3, 0] > fc.log_sd[:3, 0].max()
+        hits += abs(fc.log_mean[3, 0] - levels[3]) < 1.645 * fc.log_sd[3, 0]
+    assert hits >= 15
+    with pytest.raises(ValueError, match=r"table media: channel 'little_red_star'.*'reads'"):
+        engagement_yield(
+            np.zeros((2, 1, T)), np.zeros((2, 1, T)), ("reads",), 30, ("little_red_star",)
+        )
+
+
 def test_first_stage_against_the_simulators_engagement(small_sim):
     """The simulator's true reads / clicks per yuan over 60 days after the data (CPM, content
     quality and buzz as drawn) fall inside the first stage's 95% interval."""

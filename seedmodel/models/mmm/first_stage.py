@@ -13,6 +13,7 @@ import warnings
 from dataclasses import dataclass
 
 import numpy as np
+from scipy import stats
 
 __all__ = ["EngagementYield", "engagement_yield"]
 
@@ -60,7 +61,11 @@ def _local_level(log_yield: np.ndarray, periods: int) -> tuple[float, float]:
 
 
 def engagement_yield(
-    spend: np.ndarray, engagement: np.ndarray, inputs: tuple[str, ...], periods: int
+    spend: np.ndarray,
+    engagement: np.ndarray,
+    inputs: tuple[str, ...],
+    periods: int,
+    channels: tuple[str, ...] | None = None,
 ) -> EngagementYield:
     """Forecast each channel's engagement per yuan over a plan of ``periods`` periods.
 
@@ -73,20 +78,64 @@ def engagement_yield(
         Each channel's ``MediaSpec.input``.
     periods : int
         Plan length in periods.
+    channels : tuple of str, optional
+        Channel names, for error messages.
 
     Returns
     -------
     EngagementYield
+        A brand that never bought a channel gets the other brands' average yield, with
+        their spread between brands added to its uncertainty.
+
+    Raises
+    ------
+    ValueError
+        When no brand has both spend and engagement on a channel that responds to
+        engagement.
     """
     B, C = spend.shape[:2]
     mean, sd = np.zeros((B, C)), np.zeros((B, C))
     for c, name in enumerate(inputs):
         if name == "spend":
             continue
+        dark = []
         for b in range(B):
             live = (spend[b, c] > 0) & (engagement[b, c] > 0)
+            if not live.any():
+                dark.append(b)
+                continue
             log_yield = np.full(spend.shape[-1], np.nan)
             log_yield[live] = np.log(engagement[b, c, live] / spend[b, c, live])
             # the data's last live period anchors the level; trailing dark periods are gaps
             mean[b, c], sd[b, c] = _local_level(log_yield, periods)
+        if dark:
+            channel = channels[c] if channels else f"#{c}"
+            mean[dark, c], sd[dark, c] = _borrowed(mean[:, c], sd[:, c], dark, name, channel)
     return EngagementYield(mean, sd)
+
+
+#: Spread of log engagement per yuan between brands, assumed when only one brand has data
+#: (a factor of about 1.6 either way).
+BRAND_SPREAD = 0.5
+
+
+def _borrowed(
+    mean: np.ndarray, sd: np.ndarray, dark: list[int], name: str, channel: str
+) -> tuple[float, float]:
+    """Yield of brands that never bought ``name`` on a channel: the other brands' average
+    level, uncertain by their own uncertainty and the spread a new brand has around them."""
+    seen = np.setdiff1d(np.arange(mean.size), dark)
+    if seen.size == 0:
+        raise ValueError(
+            f"table media: channel {channel!r}: no brand has both spend and {name!r}, so what "
+            "a yuan buys cannot be estimated; fit it on spend (MediaSpec(input='spend'))"
+        )
+    n = seen.size
+    if n == 1:
+        spread = BRAND_SPREAD
+    else:
+        # a new brand's predictive spread from n brands: s * sqrt(1 + 1/n), widened so the
+        # normal's 90% interval matches Student's t with n - 1 degrees of freedom
+        widen = stats.t.ppf(0.95, n - 1) / stats.norm.ppf(0.95)
+        spread = mean[seen].std(ddof=1) * np.sqrt(1 + 1 / n) * widen
+    return float(mean[seen].mean()), float(np.sqrt(np.mean(sd[seen] ** 2) + spread**2))

@@ -77,7 +77,7 @@ class MMMInputs:
         T = self.n_periods
         driver = self.x[:, :, :T] * self.input_scale[..., None]
         inputs = tuple(self.spec.media[c].input for c in self.channels)
-        return engagement_yield(self.spend, driver, inputs, periods)
+        return engagement_yield(self.spend, driver, inputs, periods, self.channels)
 
     def all_lags(self, max_lag: int) -> np.ndarray:
         """(B, C, T + H, max_lag + 1) lag matrices of every channel's scaled spend."""
