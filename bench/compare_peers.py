@@ -114,9 +114,16 @@ def fit_seedmodel(dataset: str, draws: int, seed: int) -> dict:
         "fit_seconds": fit.diagnostics.seconds,
         "compile_seconds": fit.diagnostics.compile_seconds,
         "divergences": fit.diagnostics.divergences,
+        "steps_per_draw": _steps_per_draw(fit.posterior["sample_stats"]),
         "roi_draws": roi_draws,
         "truth": truth,
     }
+
+
+def _steps_per_draw(stats) -> float:
+    """Mean leapfrog steps (gradient evaluations) per kept draw: the posterior's geometry,
+    apart from what one gradient costs."""
+    return float(np.asarray(stats["n_steps"]).mean())
 
 
 def _pmm_one(wide: pd.DataFrame, channels, controls, draws, seed, sampler, l_max) -> tuple:
@@ -151,8 +158,8 @@ def _pmm_one(wide: pd.DataFrame, channels, controls, draws, seed, sampler, l_max
     contrib = post["channel_contribution"].sum("date") * scale  # (chain, draw, channel)
     spend = wide[list(channels)].sum()
     roi = {c: (contrib.sel(channel=c) / spend[c]).values for c in channels}
-    div = int(mmm.idata.sample_stats["diverging"].sum()) if "sample_stats" in mmm.idata else 0
-    return roi, seconds, div
+    div = int(mmm.idata.sample_stats["diverging"].sum())
+    return roi, seconds, div, _steps_per_draw(mmm.idata.sample_stats)
 
 
 def fit_pymc_marketing(dataset: str, draws: int, seed: int, sampler: str) -> dict:
@@ -160,17 +167,18 @@ def fit_pymc_marketing(dataset: str, draws: int, seed: int, sampler: str) -> dic
     if dataset == "pymc_example":
         wide, _, truth = example_data()
         wide = wide.rename(columns={"date_week": "date"})
-        roi, seconds, div = _pmm_one(
+        roi, seconds, div, steps = _pmm_one(
             wide, ["x1", "x2"], ["event_1", "event_2", "t"], draws, seed, sampler, 8
         )
         return {
             "fit_seconds": seconds,
             "divergences": div,
+            "steps_per_draw": steps,
             "roi_draws": {("brand", c): v for c, v in roi.items()},
             "truth": truth,
         }
     data, truth = sim_data(seed)
-    roi_draws, total_seconds, total_div = {}, 0.0, 0
+    roi_draws, total_seconds, total_div, steps = {}, 0.0, 0, []
     paid = list(data.paid_channels)
     for brand in data.brand_names:
         media = data.media[data.media["brand"] == brand].pivot(
@@ -178,13 +186,15 @@ def fit_pymc_marketing(dataset: str, draws: int, seed: int, sampler: str) -> dic
         )[paid]
         gmv = data.sales[data.sales["brand"] == brand].groupby("date")["gmv"].sum()
         wide = media.assign(y=gmv, t=np.arange(len(gmv))).reset_index()
-        roi, seconds, div = _pmm_one(wide, paid, ["t"], draws, seed, sampler, 9)
+        roi, seconds, div, brand_steps = _pmm_one(wide, paid, ["t"], draws, seed, sampler, 9)
         total_seconds += seconds
         total_div += div
+        steps.append(brand_steps)
         roi_draws |= {(brand, c): v for c, v in roi.items()}
     return {
         "fit_seconds": total_seconds,
         "divergences": total_div,
+        "steps_per_draw": float(np.sum(steps)),  # one model per brand: their sum per draw
         "roi_draws": roi_draws,
         "truth": truth,
     }
@@ -218,6 +228,7 @@ def worker(spec: dict) -> dict:
         "fit_seconds": out["fit_seconds"],
         "compile_seconds": out.get("compile_seconds"),
         "divergences": out["divergences"],
+        "steps_per_draw": out.get("steps_per_draw"),
         "max_rhat_roi": rhat,
         "min_ess_roi": ess,
         "converged": bool(rhat <= 1.01 and ess >= 400 and out["divergences"] == 0),
@@ -289,6 +300,7 @@ def main(argv: list[str] | None = None) -> int:
                     "ess_per_second": (r.get("min_ess_roi") or 0)
                     / max(r.get("fit_seconds") or 1, 1e-9),
                     "divergences": r.get("divergences"),
+                    "steps_per_draw": r.get("steps_per_draw"),
                     "median_rel_err": float(cells["rel_err"].median()) if len(cells) else None,
                     "coverage": float(cells["covered"].mean()) if len(cells) else None,
                     "error": r.get("error"),
