@@ -4,7 +4,7 @@ Draws are doubled from ``--draws`` until every parameter has R-hat <= 1.01, bulk
 and there are no divergences, or ``--max-draws`` is reached. Prints seconds (summed over
 tries) and ESS per second of the last try, and writes JSON.
 
-    python bench/fit_timing.py [--draws 1000] [--max-draws 4000]
+    python bench/fit_timing.py [--draws 1000] [--max-draws 4000] [--datasets sample five]
 """
 
 from __future__ import annotations
@@ -25,12 +25,16 @@ ROOT = Path(__file__).resolve().parents[1]
 
 
 def datasets() -> dict:
-    """Name -> Dataset."""
+    """Key -> (name, loader of the Dataset)."""
     return {
-        "data/sample (3 brands, 2 years daily)": sm.load(ROOT / "data" / "sample"),
-        "simulator, 5 brands, 2 years daily": sm.simulate(
-            sm.WorldConfig(n_brands=5), random_seed=5
-        ).data,
+        "sample": (
+            "data/sample (3 brands, 2 years daily)",
+            lambda: sm.load(ROOT / "data" / "sample"),
+        ),
+        "five": (
+            "simulator, 5 brands, 2 years daily",
+            lambda: sm.simulate(sm.WorldConfig(n_brands=5), random_seed=5).data,
+        ),
     }
 
 
@@ -74,13 +78,15 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--draws", type=int, default=1000)
     ap.add_argument("--max-draws", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--datasets", nargs="+", choices=["sample", "five"], default=["sample", "five"])
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "fit_timing.json"))
     args = ap.parse_args(argv)
     rows = []
-    for name, data in datasets().items():
+    for key in args.datasets:
+        name, load = datasets()[key]
         print(f"# {name}", flush=True)
         rows.append(
-            {"dataset": name} | time_to_converged(data, args.draws, args.max_draws, args.seed)
+            {"dataset": name} | time_to_converged(load(), args.draws, args.max_draws, args.seed)
         )
     print(f"\n{'dataset':<40} {'converged':>9} {'draws':>6} {'seconds':>8} {'ESS/s':>7}")
     for r in rows:
