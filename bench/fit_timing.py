@@ -5,6 +5,7 @@ and there are no divergences, or ``--max-draws`` is reached. Prints seconds (sum
 tries) and ESS per second of the last try, and writes JSON.
 
     python bench/fit_timing.py [--draws 1000] [--max-draws 4000] [--datasets sample five]
+                               [--target-accept 0.9]
 """
 
 from __future__ import annotations
@@ -38,20 +39,30 @@ def datasets() -> dict:
     }
 
 
-def time_to_converged(data: sm.Dataset, draws: int, max_draws: int, seed: int) -> dict:
+def time_to_converged(
+    data: sm.Dataset, draws: int, max_draws: int, seed: int, target_accept: float = 0.9
+) -> dict:
     """Fit with draws doubling until converged; seconds summed over the tries."""
     tries, total = [], 0.0
     while True:
         t = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NotConvergedWarning)
-            fit = sm.fit_mmm(data, draws=draws, tune=draws, chains=2, random_seed=seed)
+            fit = sm.fit_mmm(
+                data,
+                draws=draws,
+                tune=draws,
+                chains=2,
+                random_seed=seed,
+                target_accept=target_accept,
+            )
         seconds = time.perf_counter() - t
         total += seconds
         d = fit.diagnostics
         tries.append(
             {
                 "draws": draws,
+                "target_accept": target_accept,
                 "seconds": round(seconds, 1),
                 "max_rhat": round(d.max_rhat, 4),
                 "min_ess_bulk": round(d.min_ess_bulk, 1),
@@ -78,6 +89,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--draws", type=int, default=1000)
     ap.add_argument("--max-draws", type=int, default=4000)
     ap.add_argument("--seed", type=int, default=1)
+    ap.add_argument("--target-accept", type=float, default=0.9)
     ap.add_argument("--datasets", nargs="+", choices=["sample", "five"], default=["sample", "five"])
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "fit_timing.json"))
     args = ap.parse_args(argv)
@@ -86,7 +98,8 @@ def main(argv: list[str] | None = None) -> int:
         name, load = datasets()[key]
         print(f"# {name}", flush=True)
         rows.append(
-            {"dataset": name} | time_to_converged(load(), args.draws, args.max_draws, args.seed)
+            {"dataset": name}
+            | time_to_converged(load(), args.draws, args.max_draws, args.seed, args.target_accept)
         )
     print(f"\n{'dataset':<40} {'converged':>9} {'draws':>6} {'seconds':>8} {'ESS/s':>7}")
     for r in rows:
