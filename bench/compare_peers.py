@@ -2,7 +2,7 @@
 
 Needs the ``bench`` extra (``pip install -e ".[bench]"``: PyMC-Marketing 1.x).
 
-    python bench/compare_peers.py                 # everything, cold and warm (> 30 min now)
+    python bench/compare_peers.py                 # everything, cold and warm (~22 min, 2 cores)
     python bench/compare_peers.py --quick         # cold runs, 1000 draws (~10 min, 2 cores)
 
 Datasets:
