@@ -236,7 +236,7 @@ def worker(spec: dict) -> dict:
         "steps_per_draw": out.get("steps_per_draw"),
         "max_rhat_roi": rhat,
         "min_ess_roi": ess,
-        "converged": bool(rhat <= 1.01 and ess >= 400 and out["divergences"] == 0),
+        "converged": bool(rhat <= 1.01 and ess >= ESS_TARGET and out["divergences"] == 0),
         "cells": cells,
     }
 
