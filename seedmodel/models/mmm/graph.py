@@ -56,8 +56,16 @@ def build_model(inputs: MMMInputs) -> pm.Model:
         # All channels share one lag tensor padded to the longest lag (one op, fast compile).
         Lmax = max(inp.max_lag.values())
         weights = pt.stack([_weights(inp, c, Lmax) for c in range(C)])  # (C, Lmax + 1)
-        lags = pm.Data("lags", inp.all_lags(Lmax))
-        carried = pt.einsum("bctl,cl->bct", lags, weights)
+        # one matrix-vector product per channel over a (C, B * (T + H), L + 1) lag stack:
+        # no transpose or copy of the big constant in the graph or its gradient
+        stack = inp.all_lags(Lmax)  # (B, C, T + H, L + 1)
+        N = stack.shape[2]
+        lags = pm.Data(
+            "lags", np.ascontiguousarray(stack.transpose(1, 0, 2, 3)).reshape(C, B * N, -1)
+        )
+        carried = (
+            pt.matmul(lags, weights[:, :, None])[:, :, 0].reshape((C, B, N)).transpose(1, 0, 2)
+        )
         # effect at typical spend (x = 1): g >= 0 on the channel's home platform, times a
         # share in (-0.3, 1] on the others (a halo or a small cannibalisation, never a large
         # negative effect that would push expected GMV below zero). g and the
@@ -93,8 +101,8 @@ def build_model(inputs: MMMInputs) -> pm.Model:
         # baseline: calendar, trend, seasonality, demand
         intercept = pm.Normal("intercept", -0.1, 0.2, dims=("brand", "platform"))
         gamma = pm.Normal("gamma", 0.0, 0.3, dims=("brand", "platform", "control"))
-        controls = pm.Data("controls", inp.controls)
-        eta = intercept[:, :, None] + pt.einsum("btk,bpk->bpt", controls, gamma)
+        controls = pm.Data("controls", np.ascontiguousarray(inp.controls.transpose(0, 2, 1)))
+        eta = intercept[:, :, None] + pt.matmul(gamma, controls)  # (B, P, K) @ (B, K, T)
         eta = eta + _demand(inp, model)
 
         mu = pt.maximum(pt.exp(eta) + contrib, 1e-3)
