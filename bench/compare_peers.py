@@ -37,9 +37,9 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from _ladder import meets_rule, next_draws
 
 ROOT = Path(__file__).resolve().parents[1]
-ESS_TARGET = 400
 EXAMPLE = ROOT.parent / "shared" / "data" / "external" / "pymc_marketing_mmm_example.csv"
 EXAMPLE_TRUE_ROAS = {"x1": 4967.8, "x2": 2274.9}  # from the README beside the CSV
 LIBRARIES = [("seedmodel", "nutpie"), ("pymc-marketing", "pymc"), ("pymc-marketing", "nutpie")]
@@ -236,7 +236,7 @@ def worker(spec: dict) -> dict:
         "steps_per_draw": out.get("steps_per_draw"),
         "max_rhat_roi": rhat,
         "min_ess_roi": ess,
-        "converged": bool(rhat <= 1.01 and ess >= ESS_TARGET and out["divergences"] == 0),
+        "converged": bool(meets_rule(rhat, ess) and out["divergences"] == 0),
         "cells": cells,
     }
 
@@ -258,14 +258,6 @@ def run_job(spec: dict) -> dict:
         return {"error": proc.stderr.strip().splitlines()[-1:], "wall_seconds": wall}
     result = json.loads(proc.stdout.strip().splitlines()[-1])
     return result | {"wall_seconds": round(wall, 1)}
-
-
-def next_draws(draws: int, ess: float | None, ladder: list[int]) -> int | None:
-    """The next rung worth trying: the smallest ladder step at or above the draws that bulk
-    ESS, growing linearly with draws, projects to reach 400; None when beyond the cap."""
-    projected = draws * ESS_TARGET / max(ess or 0.0, 1.0)
-    later = [d for d in ladder if d > draws and d >= projected]
-    return later[0] if later else None
 
 
 def converged_run(base: dict, ladder: list[int]) -> dict:
