@@ -9,6 +9,7 @@ JSON.
 
     python bench/fit_timing.py [--draws 1000] [--max-draws 4000] [--datasets sample five]
                                [--target-accept 0.9] [--tune N]
+                               [--backend auto|jax|numba]
 """
 
 from __future__ import annotations
@@ -51,10 +52,12 @@ def time_to_converged(
     seed: int,
     target_accept: float = 0.9,
     tune: int | None = None,
+    backend: str = "auto",
 ) -> dict:
     """Fit up the draw ladder until the rule is met; seconds summed over the tries.
 
-    ``tune`` warm-up draws per chain (``None``: as many as the kept draws).
+    ``tune`` warm-up draws per chain (``None``: as many as the kept draws); ``backend``
+    nutpie's compiler.
     """
     ladder = [draws * 2**k for k in range(8) if draws * 2**k <= max_draws]
     tries, total = [], 0.0
@@ -69,6 +72,7 @@ def time_to_converged(
                 chains=2,
                 random_seed=seed,
                 target_accept=target_accept,
+                backend=backend,
             )
         seconds = time.perf_counter() - t
         total += seconds
@@ -78,6 +82,8 @@ def time_to_converged(
                 "draws": draws,
                 "tune": draws if tune is None else tune,
                 "target_accept": target_accept,
+                "backend": d.backend,
+                "compile_seconds": round(d.compile_seconds, 1),
                 "seconds": round(seconds, 1),
                 "max_rhat": round(d.max_rhat, 4),
                 "min_ess_bulk": round(d.min_ess_bulk, 1),
@@ -108,6 +114,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--target-accept", type=float, default=0.9)
     ap.add_argument("--tune", type=int, default=None, help="warm-up draws (default: = draws)")
+    ap.add_argument("--backend", choices=["auto", "jax", "numba"], default="auto")
     ap.add_argument("--datasets", nargs="+", choices=["sample", "five"], default=["sample", "five"])
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "fit_timing.json"))
     args = ap.parse_args(argv)
@@ -118,7 +125,13 @@ def main(argv: list[str] | None = None) -> int:
         rows.append(
             {"dataset": name}
             | time_to_converged(
-                load(), args.draws, args.max_draws, args.seed, args.target_accept, args.tune
+                load(),
+                args.draws,
+                args.max_draws,
+                args.seed,
+                args.target_accept,
+                args.tune,
+                args.backend,
             )
         )
     head = f"{'dataset':<40} {'rule met':>8} {'flag':>5} {'draws':>6} {'seconds':>8} {'ESS/s':>7}"

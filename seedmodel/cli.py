@@ -104,6 +104,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
             random_seed=args.seed,
             sampler=args.sampler,
             method=args.method,
+            backend=args.backend,
         )
     table = roi(fit, window=(args.start, args.end))
     diag = fit.diagnostics.to_dict()
@@ -229,6 +230,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--end", default=None, help="ROI window end (default: data end)")
     p.add_argument("--strict", action="store_true", help="exit 3 when the fit did not converge")
     p.add_argument("--sampler", choices=["nutpie", "pymc", "numpyro"], default="nutpie")
+    p.add_argument(
+        "--backend",
+        choices=["auto", "jax", "numba"],
+        default="auto",
+        help="nutpie's compiler: auto/jax compiles in seconds; numba samples faster on long fits",
+    )
     p.add_argument(
         "--method",
         choices=["nuts", "pathfinder", "advi"],

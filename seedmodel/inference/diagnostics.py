@@ -38,6 +38,9 @@ class Diagnostics:
     compile_seconds : float
         The part of ``seconds`` spent compiling the model (0 where the sampler compiles as
         it samples).
+    backend : str
+        nutpie's compiler, ``jax`` or ``numba`` ("" for the other samplers and for fits saved
+        before it was recorded). The same seed gives the same draws only on the same one.
     """
 
     max_rhat: float
@@ -50,6 +53,7 @@ class Diagnostics:
     seconds: float
     reason: str = ""
     compile_seconds: float = 0.0
+    backend: str = ""
 
     def to_dict(self) -> dict:
         """JSON-ready dict (NaN written as None)."""
@@ -75,6 +79,7 @@ def diagnose(
     compile_seconds: float = 0.0,
     exact: bool = True,
     var_names: list[str] | None = None,
+    backend: str = "",
 ) -> Diagnostics:
     """R-hat, bulk ESS and divergences of a posterior (ArviZ), and the verdict."""
     post = tree["posterior"].to_dataset()
@@ -91,6 +96,7 @@ def diagnose(
             seconds,
             f"{sampler} is an approximation, not MCMC",
             compile_seconds,
+            backend,
         )
     names = var_names or list(post.data_vars)
     rhat = _posterior_node(az.rhat(tree, var_names=names))
@@ -120,4 +126,5 @@ def diagnose(
         seconds,
         "; ".join(reasons),
         compile_seconds,
+        backend,
     )

@@ -7,14 +7,24 @@ import time
 import pymc as pm
 import xarray as xr
 
-__all__ = ["METHODS", "SAMPLERS", "run_inference"]
+__all__ = ["BACKENDS", "METHODS", "SAMPLERS", "nutpie_backend", "run_inference"]
 
 SAMPLERS = ("nutpie", "pymc", "numpyro")
 METHODS = ("nuts", "pathfinder", "advi")
+BACKENDS = ("auto", "jax", "numba")
 
 
-def _nutpie_backend() -> str:
-    """JAX compiles this model in seconds where numba takes minutes; numba is the fallback."""
+def nutpie_backend(backend: str = "auto") -> str:
+    """The compiler nutpie uses for the model's log density and gradient.
+
+    ``auto`` is JAX when it is installed (numba otherwise): it compiles in seconds. numba
+    takes 1-2 minutes to compile the model (about 30 s with a warm cache) but evaluates the
+    gradient 2-10x faster, so it pays off on long fits (docs/benchmarks.md, *Compilers*).
+    """
+    if backend not in BACKENDS:
+        raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
+    if backend != "auto":
+        return backend
     try:
         import jax  # noqa: F401
     except ImportError:
@@ -34,6 +44,7 @@ def run_inference(
     target_accept: float = 0.9,
     initial: dict | None = None,
     adaptation: str = "diag",
+    backend: str = "auto",
 ) -> tuple[xr.DataTree, dict[str, float]]:
     """Draw from the posterior of ``model``.
 
@@ -58,6 +69,8 @@ def run_inference(
         nutpie's mass-matrix adaptation. ``low_rank`` also learns a few correlated
         directions; on a 1-brand world it raised the worst bulk ESS from 66 to 84 but took
         54 s instead of 33 s, so ``diag`` stays the default.
+    backend : {"auto", "jax", "numba"}
+        nutpie's compiler (see :func:`nutpie_backend`); ignored by the other samplers.
 
     Returns
     -------
@@ -67,6 +80,7 @@ def run_inference(
     """
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    compiler = nutpie_backend(backend)
     t0 = time.perf_counter()
     if method == "nuts" and sampler == "nutpie":
         import nutpie
@@ -76,8 +90,8 @@ def run_inference(
         # demand), which they never leave
         compiled = nutpie.compile_pymc_model(
             model,
-            backend=_nutpie_backend(),
-            gradient_backend=_nutpie_backend(),
+            backend=compiler,
+            gradient_backend="jax" if compiler == "jax" else "pytensor",
             jitter_rvs=set(),
             initial_points=initial,
         )
