@@ -19,8 +19,10 @@ ESS >= 400 and no divergences. Otherwise the draws go up the ladder 1000, 2000, 
 ``--max-draws``), skipping rungs that the measured ESS, which grows about linearly with
 draws, projects to fall short of 400, and stopping when even the cap would: a fit with ESS 42
 at 1000 draws is reported as not converged rather than refitted twice more for nothing. Each
-job runs twice: ``cold`` (first) and ``warm`` (compile caches on disk filled by the first, at
-the cold run's final draws, so the two differ only in the caches). Prints a table and writes
+job runs twice: ``cold`` (first, with empty compile caches in a fresh folder) and ``warm``
+(the caches the first filled, at the cold run's final draws, so the two differ only in the
+caches). seedmodel runs with each of nutpie's compilers, JAX (its default) and numba;
+``--only seedmodel:nutpie-numba`` picks rows. Prints a table and writes
 JSON to ``bench/results/``.
 """
 
@@ -32,6 +34,7 @@ import os
 import platform
 import subprocess
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -42,7 +45,14 @@ from _ladder import meets_rule, next_draws
 ROOT = Path(__file__).resolve().parents[1]
 EXAMPLE = ROOT.parent / "shared" / "data" / "external" / "pymc_marketing_mmm_example.csv"
 EXAMPLE_TRUE_ROAS = {"x1": 4967.8, "x2": 2274.9}  # from the README beside the CSV
-LIBRARIES = [("seedmodel", "nutpie"), ("pymc-marketing", "pymc"), ("pymc-marketing", "nutpie")]
+#: (library, sampler); seedmodel's ``nutpie`` compiles with JAX, ``nutpie-numba`` with numba
+#: (PyMC-Marketing's ``nutpie`` uses nutpie's default, numba)
+LIBRARIES = [
+    ("seedmodel", "nutpie"),
+    ("seedmodel", "nutpie-numba"),
+    ("pymc-marketing", "pymc"),
+    ("pymc-marketing", "nutpie"),
+]
 
 
 # ---------------------------------------------------------------- datasets (worker side)
@@ -85,7 +95,7 @@ def _converged(roi_draws: dict) -> tuple[float, float]:
     return rhat, ess
 
 
-def fit_seedmodel(dataset: str, draws: int, seed: int) -> dict:
+def fit_seedmodel(dataset: str, draws: int, seed: int, backend: str = "auto") -> dict:
     """seedmodel's default model on the simulator. On the example, the example's own
     functional forms: geometric adstock over 8 weeks, logistic saturation, no demand signal,
     and noise of constant size in sales units (``likelihood="normal"``), as it was made."""
@@ -106,7 +116,9 @@ def fit_seedmodel(dataset: str, draws: int, seed: int) -> dict:
         spec = sm.SeedingMMM()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
-        fit = sm.fit_mmm(data, spec, draws=draws, tune=draws, chains=2, random_seed=seed)
+        fit = sm.fit_mmm(
+            data, spec, draws=draws, tune=draws, chains=2, random_seed=seed, backend=backend
+        )
     inp = fit.inputs
     t0, t1 = window_positions(fit)
     roi_draws = {}
@@ -208,7 +220,8 @@ def fit_pymc_marketing(dataset: str, draws: int, seed: int, sampler: str) -> dic
 def worker(spec: dict) -> dict:
     """Fit one library on one dataset with given draws; summarise against the truth."""
     if spec["library"] == "seedmodel":
-        out = fit_seedmodel(spec["dataset"], spec["draws"], spec["seed"])
+        backend = "numba" if spec["sampler"] == "nutpie-numba" else "auto"
+        out = fit_seedmodel(spec["dataset"], spec["draws"], spec["seed"], backend)
     else:
         out = fit_pymc_marketing(spec["dataset"], spec["draws"], spec["seed"], spec["sampler"])
     rhat, ess = _converged(out["roi_draws"])
@@ -244,14 +257,20 @@ def worker(spec: dict) -> dict:
 # ---------------------------------------------------------------- driver (parent side)
 
 
-def run_job(spec: dict) -> dict:
-    """One fit in a fresh process; wall time measured from outside."""
+def run_job(spec: dict, cache: str | None = None) -> dict:
+    """One fit in a fresh process; wall time measured from outside. ``cache``: a folder for
+    the compile caches (pytensor's C and numba modules), so that a cold run starts empty."""
+    env = dict(os.environ)
+    if cache:
+        env["PYTENSOR_FLAGS"] = f"compiledir={cache}/pytensor"
+        env["NUMBA_CACHE_DIR"] = f"{cache}/numba"
     t = time.perf_counter()
     proc = subprocess.run(
         [sys.executable, __file__, "--worker", json.dumps(spec)],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
     wall = time.perf_counter() - t
     if proc.returncode != 0:
@@ -260,12 +279,12 @@ def run_job(spec: dict) -> dict:
     return result | {"wall_seconds": round(wall, 1)}
 
 
-def converged_run(base: dict, ladder: list[int]) -> dict:
+def converged_run(base: dict, ladder: list[int], cache: str | None = None) -> dict:
     """Raise draws until the ROI quantities converge, the ESS projects beyond the ladder's
     cap, or the cap is reached; time summed over tries."""
     tries, spent, d = [], 0.0, ladder[0]
     while d is not None:
-        r = run_job(base | {"draws": d})
+        r = run_job(base | {"draws": d}, cache)
         spent += r.get("wall_seconds", 0.0)
         tries.append({"draws": d, **{k: v for k, v in r.items() if k != "cells"}})
         if r.get("converged") or "error" in r:
@@ -283,6 +302,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
     ap.add_argument("--quick", action="store_true", help="cold runs only, draws up to 1000")
     ap.add_argument("--datasets", nargs="+", default=["pymc_example", "sim_weekly"])
+    ap.add_argument(
+        "--only",
+        nargs="+",
+        default=None,
+        metavar="LIBRARY:SAMPLER",
+        help="run only these, e.g. seedmodel:nutpie-numba pymc-marketing:nutpie",
+    )
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--max-draws", type=int, default=4000)
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "compare_peers.json"))
@@ -292,14 +318,19 @@ def main(argv: list[str] | None = None) -> int:
         return 0
 
     ladder = [1000] if args.quick else [d for d in (1000, 2000, 4000) if d <= args.max_draws]
+    libraries = [
+        (lib, smp) for lib, smp in LIBRARIES if args.only is None or f"{lib}:{smp}" in args.only
+    ]
     rows = []
     for dataset in args.datasets:
-        for library, sampler in LIBRARIES:
+        for library, sampler in libraries:
             base = {"dataset": dataset, "library": library, "sampler": sampler, "seed": args.seed}
             cold_draws = None
+            # cold starts with empty compile caches; warm reuses what cold left in them
+            caches = tempfile.TemporaryDirectory(prefix="compare_peers_")
             for cache in ("cold",) if args.quick else ("cold", "warm"):
                 # warm: the cold run's final draws once, so the two differ only in the caches
-                r = converged_run(base, ladder if cold_draws is None else [cold_draws])
+                r = converged_run(base, ladder if cold_draws is None else [cold_draws], caches.name)
                 cold_draws = r["draws"]
                 cells = pd.DataFrame(r.get("cells", []))
                 row = base | {
@@ -326,6 +357,7 @@ def main(argv: list[str] | None = None) -> int:
                     json.dumps({k: v for k, v in row.items() if k not in ("cells", "tries")}),
                     flush=True,
                 )
+            caches.cleanup()
 
     table = pd.DataFrame(rows).drop(columns=["cells", "tries", "seed", "error"])
     with pd.option_context("display.width", 200, "display.max_columns", 20):
