@@ -2,8 +2,8 @@
 
 Needs the ``bench`` extra (``pip install -e ".[bench]"``: PyMC-Marketing 1.x).
 
-    python bench/compare_peers.py                 # everything, cold and warm (~22 min, 2 cores)
-    python bench/compare_peers.py --quick         # cold runs, 1000 draws (~10 min, 2 cores)
+    python bench/compare_peers.py                 # everything, cold and warm (~25 min, 2 cores)
+    python bench/compare_peers.py --quick         # cold runs, 1000 draws (~12 min, 2 cores)
 
 Datasets:
 

@@ -164,7 +164,9 @@ def fit_mmm(
     backend : {"auto", "jax", "numba"}
         nutpie's compiler. ``auto`` (JAX) compiles in seconds; ``numba`` compiles for 1-2
         minutes but samples about twice as fast on a 3-brand daily model, so it is the
-        faster choice for long production fits (docs/benchmarks.md, *Compilers*).
+        faster choice for long production fits (docs/benchmarks.md, *Compilers*). A same-seed
+        rerun is identical with JAX; with numba one unstable weekly fit was not, once, so
+        keep JAX where ``roi.csv`` must repeat to the digit.
 
     Returns
     -------
