@@ -27,6 +27,7 @@ from _ladder import meets_rule, next_draws
 
 import seedmodel as sm
 from seedmodel.fit import NotConvergedWarning
+from seedmodel.inference.sample import BACKENDS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -114,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--target-accept", type=float, default=0.9)
     ap.add_argument("--tune", type=int, default=None, help="warm-up draws (default: = draws)")
-    ap.add_argument("--backend", choices=["auto", "jax", "numba"], default="auto")
+    ap.add_argument("--backend", choices=BACKENDS, default="auto")
     ap.add_argument("--datasets", nargs="+", choices=["sample", "five"], default=["sample", "five"])
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "fit_timing.json"))
     args = ap.parse_args(argv)

@@ -185,7 +185,9 @@ def fit_mmm(
     from seedmodel.inference.sample import nutpie_backend
     from seedmodel.models.mmm.graph import build_model
 
-    compiler = nutpie_backend(backend) if method == "nuts" and sampler == "nutpie" else ""
+    compiler = nutpie_backend(backend)  # refuses an unknown one whatever the sampler
+    if method != "nuts" or sampler != "nutpie":
+        compiler = ""  # nutpie's alone
     spec = spec or SeedingMMM()
     inputs = build_inputs(data, spec)
     model = build_model(inputs)
@@ -206,7 +208,7 @@ def fit_mmm(
         random_seed=random_seed,
         target_accept=target_accept,
         initial=initial,
-        backend=compiler or "auto",
+        backend=backend,
     )
     free = [v.name for v in model.free_RVs]
     diagnostics = diagnose(
