@@ -2,7 +2,7 @@
 
 Needs the ``bench`` extra (``pip install -e ".[bench]"``: PyMC-Marketing 1.x).
 
-    python bench/compare_peers.py                 # everything, cold and warm (~25 min, 2 cores)
+    python bench/compare_peers.py                 # everything, cold and warm (~24 min, 2 cores)
     python bench/compare_peers.py --quick         # cold runs, 1000 draws (~12 min, 2 cores)
 
 Datasets:
