@@ -58,11 +58,8 @@ def build_model(inputs: MMMInputs) -> pm.Model:
         weights = pt.stack([_weights(inp, c, Lmax) for c in range(C)])  # (C, Lmax + 1)
         # one matrix-vector product per channel over a (C, B * (T + H), L + 1) lag stack:
         # no transpose or copy of the big constant in the graph or its gradient
-        stack = inp.all_lags(Lmax)  # (B, C, T + H, L + 1)
-        N = stack.shape[2]
-        lags = pm.Data(
-            "lags", np.ascontiguousarray(stack.transpose(1, 0, 2, 3)).reshape(C, B * N, -1)
-        )
+        N = inp.x.shape[2]  # T + H
+        lags = pm.Data("lags", inp.all_lags(Lmax))
         carried = (
             pt.matmul(lags, weights[:, :, None])[:, :, 0].reshape((C, B, N)).transpose(1, 0, 2)
         )

@@ -80,10 +80,14 @@ class MMMInputs:
         return engagement_yield(self.spend, driver, inputs, periods, self.channels)
 
     def all_lags(self, max_lag: int) -> np.ndarray:
-        """(B, C, T + H, max_lag + 1) lag matrices of every channel's scaled spend."""
+        """(C, B * (T + H), max_lag + 1) lag matrices of every channel's scaled spend, the
+        brands' rows one after another: one matrix-vector product per channel adstocks them."""
         B, C = self.x.shape[:2]
         return np.stack(
-            [np.stack([lag_matrix(self.x[b, c], max_lag) for c in range(C)]) for b in range(B)]
+            [
+                np.concatenate([lag_matrix(self.x[b, c], max_lag) for b in range(B)])
+                for c in range(C)
+            ]
         )
 
 
