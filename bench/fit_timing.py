@@ -9,7 +9,7 @@ JSON.
 
     python bench/fit_timing.py [--draws 1000] [--max-draws 4000] [--datasets sample five]
                                [--target-accept 0.9] [--tune N]
-                               [--backend auto|jax|numba]
+                               [--backend auto|jax|numba] [--adaptation diag|low_rank]
 """
 
 from __future__ import annotations
@@ -27,7 +27,7 @@ from _ladder import meets_rule, next_draws
 
 import seedmodel as sm
 from seedmodel.fit import NotConvergedWarning
-from seedmodel.inference.sample import BACKENDS
+from seedmodel.inference.options import ADAPTATIONS, BACKENDS
 
 ROOT = Path(__file__).resolve().parents[1]
 
@@ -54,11 +54,12 @@ def time_to_converged(
     target_accept: float = 0.9,
     tune: int | None = None,
     backend: str = "auto",
+    adaptation: str = "auto",
 ) -> dict:
     """Fit up the draw ladder until the rule is met; seconds summed over the tries.
 
     ``tune`` warm-up draws per chain (``None``: as many as the kept draws); ``backend``
-    nutpie's compiler.
+    nutpie's compiler; ``adaptation`` its mass matrix.
     """
     ladder = [draws * 2**k for k in range(8) if draws * 2**k <= max_draws]
     tries, total = [], 0.0
@@ -74,6 +75,7 @@ def time_to_converged(
                 random_seed=seed,
                 target_accept=target_accept,
                 backend=backend,
+                adaptation=adaptation,
             )
         seconds = time.perf_counter() - t
         total += seconds
@@ -84,6 +86,7 @@ def time_to_converged(
                 "tune": draws if tune is None else tune,
                 "target_accept": target_accept,
                 "backend": d.backend,
+                "adaptation": d.adaptation,
                 "compile_seconds": round(d.compile_seconds, 1),
                 "seconds": round(seconds, 1),
                 "max_rhat": round(d.max_rhat, 4),
@@ -116,6 +119,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--target-accept", type=float, default=0.9)
     ap.add_argument("--tune", type=int, default=None, help="warm-up draws (default: = draws)")
     ap.add_argument("--backend", choices=BACKENDS, default="auto")
+    ap.add_argument("--adaptation", choices=ADAPTATIONS, default="auto")
     ap.add_argument("--datasets", nargs="+", choices=["sample", "five"], default=["sample", "five"])
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "fit_timing.json"))
     args = ap.parse_args(argv)
@@ -133,6 +137,7 @@ def main(argv: list[str] | None = None) -> int:
                 args.target_accept,
                 args.tune,
                 args.backend,
+                args.adaptation,
             )
         )
     head = f"{'dataset':<40} {'rule met':>8} {'flag':>5} {'draws':>6} {'seconds':>8} {'ESS/s':>7}"

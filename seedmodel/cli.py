@@ -8,6 +8,7 @@ from collections.abc import Callable, Sequence
 
 import numpy as np
 
+from seedmodel.inference.options import ADAPTATIONS, BACKENDS, METHODS, SAMPLERS
 from seedmodel.schema import DataError
 
 __all__ = ["main"]
@@ -105,6 +106,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
             sampler=args.sampler,
             method=args.method,
             backend=args.backend,
+            adaptation=args.adaptation,
         )
     table = roi(fit, window=(args.start, args.end))
     diag = fit.diagnostics.to_dict()
@@ -229,16 +231,22 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--start", default=None, help="ROI window start (default: data start)")
     p.add_argument("--end", default=None, help="ROI window end (default: data end)")
     p.add_argument("--strict", action="store_true", help="exit 3 when the fit did not converge")
-    p.add_argument("--sampler", choices=["nutpie", "pymc", "numpyro"], default="nutpie")
+    p.add_argument("--sampler", choices=SAMPLERS, default="nutpie")
     p.add_argument(
         "--backend",
-        choices=["auto", "jax", "numba"],
+        choices=BACKENDS,
         default="auto",
         help="nutpie's compiler: auto/jax compiles in seconds; numba samples faster on long fits",
     )
     p.add_argument(
+        "--adaptation",
+        choices=ADAPTATIONS,
+        default="auto",
+        help="nutpie's mass matrix: diag, or low_rank (learns correlations; auto: small models)",
+    )
+    p.add_argument(
         "--method",
-        choices=["nuts", "pathfinder", "advi"],
+        choices=METHODS,
         default="nuts",
         help="nuts (exact) or a quick approximation (never marked converged)",
     )

@@ -142,6 +142,7 @@ def fit_mmm(
     method: str = "nuts",
     target_accept: float = 0.9,
     backend: str = "auto",
+    adaptation: str = "auto",
 ) -> Fit:
     """Fit a SeedingMMM to checked data.
 
@@ -167,6 +168,14 @@ def fit_mmm(
         faster choice for long production fits (docs/benchmarks.md, *Compilers*). A same-seed
         rerun is identical with JAX; with numba one unstable weekly fit was not, once, so
         keep JAX where ``roi.csv`` must repeat to the digit.
+    adaptation : {"auto", "diag", "low_rank"}
+        nutpie's mass matrix. ``low_rank`` also learns a few correlated directions of the
+        posterior (an always-on channel trading off against the baseline level): on a
+        2-channel weekly model it samples 6x more effective draws per second. On the
+        multi-brand daily model, with hundreds of parameters, it mixes worse than ``diag``.
+        ``auto`` takes ``low_rank`` up to 100 parameters and ``diag`` above
+        (:func:`seedmodel.inference.sample.mass_matrix`; docs/benchmarks.md). The choice is
+        recorded in ``diagnostics.adaptation``.
 
     Returns
     -------
@@ -182,15 +191,19 @@ def fit_mmm(
         sm.roi(fit)
     """
     from seedmodel.inference import diagnose, run_inference
-    from seedmodel.inference.sample import nutpie_backend
+    from seedmodel.inference.options import ADAPTATIONS
+    from seedmodel.inference.sample import mass_matrix, nutpie_backend
     from seedmodel.models.mmm.graph import build_model
 
     compiler = nutpie_backend(backend)  # refuses an unknown one whatever the sampler
-    if method != "nuts" or sampler != "nutpie":
-        compiler = ""  # nutpie's alone
+    if adaptation not in ADAPTATIONS:  # refused before any work, whatever the sampler
+        raise ValueError(f"adaptation must be one of {ADAPTATIONS}, got {adaptation!r}")
     spec = spec or SeedingMMM()
     inputs = build_inputs(data, spec)
     model = build_model(inputs)
+    mass = mass_matrix(adaptation, model)
+    if method != "nuts" or sampler != "nutpie":
+        compiler = mass = ""  # nutpie's alone
     # at zero, the demand state and the non-centred offsets give their scale parameters
     # exactly-zero gradients, which nutpie rejects: start them slightly off zero
     initial = {
@@ -209,6 +222,7 @@ def fit_mmm(
         target_accept=target_accept,
         initial=initial,
         backend=backend,
+        adaptation=mass or "diag",
     )
     free = [v.name for v in model.free_RVs]
     diagnostics = diagnose(
@@ -219,6 +233,7 @@ def fit_mmm(
         exact=method == "nuts",
         var_names=free,
         backend=compiler,
+        adaptation=mass,
     )
     fit = Fit(
         spec=inputs.spec,

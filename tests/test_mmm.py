@@ -138,6 +138,7 @@ def test_saved_fit_reloads_with_identical_outputs(small_fit, tmp_path):
     pd.testing.assert_frame_equal(roi(fit), roi(again))
     assert again.diagnostics == fit.diagnostics and again.spec == fit.spec
     assert again.diagnostics.backend == "jax"  # the compiler is part of "same seed, same draws"
+    assert again.diagnostics.adaptation == "diag"  # and so is the mass matrix (184 parameters)
     code = (
         "import sys; from seedmodel.fit import load_fit; from seedmodel.analysis.roi import "
         "roi; roi(load_fit(sys.argv[1])).to_csv(sys.argv[2], index=False)"
@@ -153,6 +154,26 @@ def test_saved_fit_reloads_with_identical_outputs(small_fit, tmp_path):
 def test_unknown_compiler_is_refused_before_fitting(small_sim):
     with pytest.raises(ValueError, match="backend must be one of"):
         sm.fit_mmm(small_sim.data, backend="tpu")
+
+
+def test_unknown_mass_matrix_is_refused_before_fitting(small_sim):
+    with pytest.raises(ValueError, match="adaptation must be one of"):
+        sm.fit_mmm(small_sim.data, adaptation="dense", sampler="pymc")
+
+
+def test_auto_mass_matrix_is_low_rank_only_for_small_models():
+    import pymc as pm
+
+    from seedmodel.inference.options import LOW_RANK_MAX_DIMS
+    from seedmodel.inference.sample import mass_matrix
+
+    for size, expected in ((LOW_RANK_MAX_DIMS, "low_rank"), (LOW_RANK_MAX_DIMS + 1, "diag")):
+        with pm.Model() as model:
+            pm.Normal("a", 0.0, 1.0, shape=size - 1)
+            pm.HalfNormal("s", 1.0)  # one more unconstrained parameter (log s)
+        assert mass_matrix("auto", model) == expected
+        assert mass_matrix("diag", model) == "diag"
+        assert mass_matrix("low_rank", model) == "low_rank"
 
 
 @pytest.mark.slow
@@ -207,6 +228,7 @@ def test_cli_fit_same_seed_same_roi_and_not_converged_is_loud(tmp_path):
         "seconds",
     }
     assert 0 < diag["compile_seconds"] < diag["seconds"]  # the split, not a speed bound
+    assert diag["backend"] == "jax" and diag["adaptation"] in ("diag", "low_rank")
     assert diag["converged"] is False  # 40 draws cannot give bulk ESS >= 400
     assert "did NOT converge" in outs[0].stderr
     table = pd.read_csv(tmp_path / "a" / "roi.csv")
@@ -307,6 +329,7 @@ def test_normal_likelihood_recovers_additive_noise_worlds():
             likelihood="normal",
         )
         fit = sm.fit_mmm(data, spec, draws=400, tune=400, chains=2, random_seed=2)
+        assert fit.diagnostics.adaptation == "low_rank"  # 19 parameters: auto learns the ridge
         table = roi(fit).set_index("channel")
         for channel, true in truth.items():
             row = table.loc[channel]

@@ -5,12 +5,21 @@ light.
 """
 
 from seedmodel.inference.diagnostics import Diagnostics, diagnose
+from seedmodel.inference.options import ADAPTATIONS, BACKENDS, METHODS, SAMPLERS
 
-__all__ = ["METHODS", "SAMPLERS", "Diagnostics", "diagnose", "run_inference"]
+__all__ = [
+    "ADAPTATIONS",
+    "BACKENDS",
+    "METHODS",
+    "SAMPLERS",
+    "Diagnostics",
+    "diagnose",
+    "run_inference",
+]
 
 
 def __getattr__(name: str):
-    if name in ("METHODS", "SAMPLERS", "run_inference"):
+    if name == "run_inference":
         from seedmodel.inference import sample
 
         return getattr(sample, name)

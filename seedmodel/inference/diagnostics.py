@@ -41,6 +41,9 @@ class Diagnostics:
     backend : str
         nutpie's compiler, ``jax`` or ``numba`` ("" for the other samplers and for fits saved
         before it was recorded). The same seed gives the same draws only on the same one.
+    adaptation : str
+        nutpie's mass-matrix adaptation, ``diag`` or ``low_rank`` ("" for the other samplers
+        and for fits saved before it was recorded). Draws repeat only under the same one.
     """
 
     max_rhat: float
@@ -54,6 +57,7 @@ class Diagnostics:
     reason: str = ""
     compile_seconds: float = 0.0
     backend: str = ""
+    adaptation: str = ""
 
     def to_dict(self) -> dict:
         """JSON-ready dict (NaN written as None)."""
@@ -80,6 +84,7 @@ def diagnose(
     exact: bool = True,
     var_names: list[str] | None = None,
     backend: str = "",
+    adaptation: str = "",
 ) -> Diagnostics:
     """R-hat, bulk ESS and divergences of a posterior (ArviZ), and the verdict."""
     post = tree["posterior"].to_dataset()
@@ -97,6 +102,7 @@ def diagnose(
             f"{sampler} is an approximation, not MCMC",
             compile_seconds,
             backend,
+            adaptation,
         )
     names = var_names or list(post.data_vars)
     rhat = _posterior_node(az.rhat(tree, var_names=names))
@@ -127,4 +133,5 @@ def diagnose(
         "; ".join(reasons),
         compile_seconds,
         backend,
+        adaptation,
     )
