@@ -130,6 +130,7 @@ def fit_seedmodel(dataset: str, draws: int, seed: int, backend: str = "auto") ->
     return {
         "fit_seconds": fit.diagnostics.seconds,
         "compile_seconds": fit.diagnostics.compile_seconds,
+        "adaptation": fit.diagnostics.adaptation,
         "divergences": fit.diagnostics.divergences,
         "steps_per_draw": _steps_per_draw(fit.posterior["sample_stats"]),
         "roi_draws": roi_draws,
@@ -245,6 +246,7 @@ def worker(spec: dict) -> dict:
     return {
         "fit_seconds": out["fit_seconds"],
         "compile_seconds": out.get("compile_seconds"),
+        "adaptation": out.get("adaptation"),
         "divergences": out["divergences"],
         "steps_per_draw": out.get("steps_per_draw"),
         "max_rhat_roi": rhat,
@@ -339,6 +341,7 @@ def main(argv: list[str] | None = None) -> int:
                     "seconds_to_converged": r["seconds_to_converged"],
                     "fit_seconds": r.get("fit_seconds"),
                     "compile_seconds": r.get("compile_seconds"),
+                    "adaptation": r.get("adaptation"),
                     "converged": r.get("converged", False),
                     "max_rhat_roi": r.get("max_rhat_roi"),
                     "min_ess_roi": r.get("min_ess_roi"),
