@@ -11,13 +11,15 @@ from seedmodel.schema import Dataset
 __all__ = ["calendar_controls", "independent_columns", "smoothed_level"]
 
 
-def calendar_controls(data: Dataset, brand: str) -> pd.DataFrame:
+def calendar_controls(data: Dataset, brand: str, *, peak_weeks: bool = True) -> pd.DataFrame:
     """Intercept, quadratic trend, day of week, yearly Fourier terms and event dummies.
 
     Each event gets a dummy over its days and, for events longer than three listed dates,
     another for its last one (sales peak on 11.11 and 6.18). On weekly data, events listed
     by day (as the default calendar is) give each week the share of its days inside the
-    event; events listed by week start fill their weeks. Constant columns are dropped.
+    event, and the last-day dummy marks the week holding that day (``peak_weeks=False``
+    leaves it out: the MMM does, see :func:`seedmodel.models.mmm.inputs.build_inputs`).
+    Events listed by week start fill their weeks. Constant columns are dropped.
     """
     dates = data.dates
     n = len(dates)
@@ -55,7 +57,7 @@ def calendar_controls(data: Dataset, brand: str) -> pd.DataFrame:
             members = idx[runs == run]
             if len(members) > 3:
                 last[members[-1]] = 1.0
-        if last.any():
+        if last.any() and (peak_weeks or not by_day):
             cols[f"event_{event}_last"] = last
     frame = pd.DataFrame(cols, index=dates)
     return independent_columns(frame)

@@ -8,6 +8,8 @@ import pytest
 
 from seedmodel.adapters import from_wide
 from seedmodel.features import calendar_controls
+from seedmodel.models.mmm.inputs import build_inputs
+from seedmodel.models.mmm.spec import SeedingMMM
 
 
 def _table(freq: str, periods: int, start: str, events: dict[str, list[int]] | None = None):
@@ -22,7 +24,8 @@ def _table(freq: str, periods: int, start: str, events: dict[str, list[int]] | N
 
 def test_weekly_data_count_the_share_of_each_week_inside_an_event():
     """Double 11 (1-11 November) on weeks starting Monday 27 October 2025: 2/7, 7/7, 2/7;
-    its last day, 11.11, falls in the week of 10 November."""
+    its last day, 11.11, falls in the week of 10 November, which the MMM leaves unmarked
+    (with that column, its weekly seeding ROI came out 7-15x too high)."""
     data = _table("W-MON", 80, "2025-01-06")
     cal = calendar_controls(data, "brand")
     d11 = cal["event_double11"]
@@ -31,12 +34,22 @@ def test_weekly_data_count_the_share_of_each_week_inside_an_event():
     assert d11.drop(weeks).eq(0).all()
     last = cal["event_double11_last"]
     assert last[pd.Timestamp("2025-11-10")] == 1.0 and last.sum() == 1.0
+    mmm = calendar_controls(data, "brand", peak_weeks=False)
+    assert not any(c.endswith("_last") for c in mmm.columns)
+    pd.testing.assert_series_equal(mmm["event_double11"], d11)
+    names = build_inputs(data, SeedingMMM()).control_names
+    assert "event_double11" in names and not any(n.endswith("_last") for n in names)
 
 
 def test_events_listed_by_week_start_fill_their_weeks_and_daily_data_keep_days():
     weekly = _table("W-MON", 30, "2025-01-06", events={"promo": [5, 6, 7, 8, 9]})
-    promo = calendar_controls(weekly, "brand")["event_promo"]
+    cal = calendar_controls(weekly, "brand")
+    promo = cal["event_promo"]
     assert promo.iloc[5:10].tolist() == [1.0] * 5 and promo.sum() == 5.0
+    assert cal["event_promo_last"].iloc[9] == 1.0 and cal["event_promo_last"].sum() == 1.0
     daily = _table("D", 400, "2025-01-01")
-    d11 = calendar_controls(daily, "brand")["event_double11"]
+    cal = calendar_controls(daily, "brand", peak_weeks=False)  # days are not weeks
+    d11 = cal["event_double11"]
     assert d11.sum() == 11.0 and set(d11.unique()) == {0.0, 1.0}
+    last = cal["event_double11_last"]  # daily data keep the peak day's own dummy
+    assert last[pd.Timestamp("2025-11-11")] == 1.0 and last.sum() == 1.0
