@@ -25,7 +25,7 @@ def _table(freq: str, periods: int, start: str, events: dict[str, list[int]] | N
 def test_weekly_data_count_the_share_of_each_week_inside_an_event():
     """Double 11 (1-11 November) on weeks starting Monday 27 October 2025: 2/7, 7/7, 2/7;
     its last day, 11.11, falls in the week of 10 November, which the MMM leaves unmarked
-    (with that column, its weekly seeding ROI came out 7-15x too high)."""
+    (with that column, its weekly seeding ROI came out up to 13x too high)."""
     data = _table("W-MON", 80, "2025-01-06")
     cal = calendar_controls(data, "brand")
     d11 = cal["event_double11"]

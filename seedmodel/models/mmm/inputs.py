@@ -186,7 +186,7 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
     # no weekly dummy for a festival's last day: its sales are summed into its week, and a
     # 0/1 column for that week gave each festival's peak week a free level, with which the
     # seeding channel's saturation collapsed into a near-constant share of GMV (its weekly
-    # ROI 7-15x the truth; docs/benchmarks.md). Daily data keep the peak day's dummy.
+    # ROI up to 13x the truth; docs/benchmarks.md). Daily data keep the peak day's dummy.
     frames = [calendar_controls(data, b, peak_weeks=False).drop(columns="const") for b in brands]
     names = tuple(dict.fromkeys(c for f in frames for c in f.columns))
     controls = np.stack([f.reindex(columns=names, fill_value=0.0).to_numpy() for f in frames])
