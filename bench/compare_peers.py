@@ -98,7 +98,8 @@ def _converged(roi_draws: dict) -> tuple[float, float]:
 def fit_seedmodel(dataset: str, draws: int, seed: int, backend: str = "auto") -> dict:
     """seedmodel's default model on the simulator. On the example, the example's own
     functional forms: geometric adstock over 8 weeks, logistic saturation, no demand signal,
-    and noise of constant size in sales units (``likelihood="normal"``), as it was made."""
+    trend, seasonality and events added to the level (``baseline="additive"``) and noise of
+    constant size in sales units (``likelihood="normal"``), as it was made."""
     import warnings
 
     import seedmodel as sm
@@ -110,6 +111,7 @@ def fit_seedmodel(dataset: str, draws: int, seed: int, backend: str = "auto") ->
             media={c: sm.MediaSpec("geometric", "logistic", 56) for c in ("x1", "x2")},
             demand="none",
             likelihood="normal",
+            baseline="additive",
         )
     else:
         data, truth = sim_data(seed)

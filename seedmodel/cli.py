@@ -9,6 +9,7 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from seedmodel.inference.options import ADAPTATIONS, BACKENDS, METHODS, SAMPLERS
+from seedmodel.models.mmm.spec import BASELINES, DEMAND_MODES, LIKELIHOODS
 from seedmodel.schema import DataError
 
 __all__ = ["main"]
@@ -93,7 +94,12 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     from seedmodel.sim import write_atomically
 
     data = load(args.path)
-    spec = SeedingMMM(demand=args.demand, engagement=args.engagement, likelihood=args.likelihood)
+    spec = SeedingMMM(
+        demand=args.demand,
+        engagement=args.engagement,
+        likelihood=args.likelihood,
+        baseline=args.baseline,
+    )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)  # said below, in every output
         fit = fit_mmm(
@@ -252,7 +258,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--demand",
-        choices=["latent", "control", "none"],
+        choices=DEMAND_MODES,
         default="latent",
         help="how organic buzz enters the baseline",
     )
@@ -263,9 +269,15 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--likelihood",
-        choices=["lognormal", "normal"],
+        choices=LIKELIHOODS,
         default="lognormal",
         help="noise proportional to GMV (default) or of constant size (additive-noise data)",
+    )
+    p.add_argument(
+        "--baseline",
+        choices=BASELINES,
+        default="multiplicative",
+        help="trend, seasonality and events as factors of the level (default) or added to it",
     )
     p.set_defaults(func=_cmd_fit)
 

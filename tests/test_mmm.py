@@ -68,6 +68,11 @@ def test_spec_round_trips_and_refuses_bad_values():
         SeedingMMM(likelihood="poisson")
     normal = SeedingMMM(likelihood="normal")
     assert SeedingMMM.from_dict(normal.to_dict()) == normal
+    with pytest.raises(ValueError, match="baseline"):
+        SeedingMMM(baseline="log")
+    additive = SeedingMMM(baseline="additive")
+    assert SeedingMMM.from_dict(additive.to_dict()) == additive
+    assert hash(additive) != hash(SeedingMMM())
 
 
 def test_units_do_not_change_the_model_inputs(small_sim):
@@ -278,10 +283,14 @@ def test_roi_reports_gmv_per_1000_interactions(small_fit):
         assert row["gmv_per_1000_interactions_lo"] < row["gmv_per_1000_interactions_hi"]
 
 
-def _additive_world(seed: int) -> tuple[sm.Dataset, dict[str, float]]:
+def _additive_world(
+    seed: int, trend: float = 0.8, season: float = 0.4
+) -> tuple[sm.Dataset, dict[str, float]]:
     """A weekly single-brand table made the way many synthetic MMM examples are: additive
     baseline (level, concave trend, yearly wave), geometric adstock over 8 weeks, logistic
-    saturation, and noise of constant size. Returns the data and each channel's true ROAS."""
+    saturation, and noise of constant size. ``trend`` and ``season`` set the trend's rise
+    (about 1.2x it) and the wave's amplitude, in units of the base level's 1,000. Returns the
+    data and each channel's true ROAS."""
     from seedmodel.adapters import from_wide
     from seedmodel.transforms import adstock, geometric_weights, logistic
 
@@ -294,8 +303,8 @@ def _additive_world(seed: int) -> tuple[sm.Dataset, dict[str, float]]:
     doy = 7.0 * np.arange(n) % 365.25
     base = (
         2.0
-        + 0.8 * ((np.linspace(0, 40, n) + 8) ** 0.25 - 1)
-        + 0.4 * np.cos(2 * np.pi * doy / 365.25)
+        + trend * ((np.linspace(0, 40, n) + 8) ** 0.25 - 1)
+        + season * np.cos(2 * np.pi * doy / 365.25)
     )
     truth, media = {}, np.zeros(n)
     for k, (alpha, lam, coef) in enumerate([(0.5, 3.0, 2.5), (0.25, 4.0, 1.5)]):
@@ -337,6 +346,67 @@ def test_normal_likelihood_recovers_additive_noise_worlds():
             covered.append(row.roi_lo <= true <= row.roi_hi)
     assert np.median(errors) < 0.12, errors
     assert sum(covered) >= 4, covered
+
+
+def _example_like_world(seed: int) -> tuple[sm.Dataset, dict[str, float]]:
+    """A table from PyMC-Marketing's example generator (the parameters listed in
+    ``shared/data/external/README.md``) with another seed: additive baseline of level,
+    concave trend and a two-harmonic yearly wave, two one-week events, an always-on x1 and a
+    flighted x2. Returns the data and each channel's true ROAS, carryover included."""
+    from seedmodel.adapters import from_wide
+    from seedmodel.transforms import adstock, geometric_weights, logistic
+
+    rng = np.random.default_rng(seed)
+    n = 179
+    dates = pd.date_range("2018-04-02", periods=n, freq="W-MON")
+    u1, u2 = rng.uniform(size=n), rng.uniform(size=n)
+    spend = {"x1": np.where(u1 > 0.9, u1, u1 / 2), "x2": np.where(u2 > 0.8, u2, 0.0)}
+    doy = np.asarray(dates.dayofyear)
+    wave = -np.sin(4 * np.pi * doy / 365.5) + np.cos(2 * np.pi * doy / 365.5)
+    base = 2.0 + ((np.linspace(0, 50, n) + 10) ** 0.25 - 1) + 0.5 * wave
+    events = np.zeros((2, n))
+    events[0, rng.integers(20, 80)] = events[1, rng.integers(100, 160)] = 1.0
+    truth, media = {}, np.zeros(n)
+    for name, alpha, lam, coef in [("x1", 0.4, 4.0, 3.0), ("x2", 0.2, 3.0, 2.0)]:
+        carried = adstock(np.append(spend[name], np.zeros(8)), geometric_weights(alpha, 8))
+        effect = coef * logistic(carried, lam)
+        truth[name] = 1000 * effect.sum() / spend[name].sum()
+        media = media + effect[:n]
+    y = 1000 * (base + 1.5 * events[0] + 2.5 * events[1] + media + rng.normal(0, 0.25, n))
+    wide = pd.DataFrame({"week": dates, "y": y, **spend, "e1": events[0], "e2": events[1]})
+    data = from_wide(wide, date="week", target="y", channels=["x1", "x2"], events=["e1", "e2"])
+    return data, truth
+
+
+def test_additive_baseline_recovers_the_always_on_channel_of_additive_worlds():
+    """Three worlds from PyMC-Marketing's example generator: with ``baseline="additive"``
+    (the generator's own form) the always-on x1 errs less than with the default
+    multiplicative baseline, and every channel stays within 10% with 5 of 6 intervals
+    covering. Measured (400 draws): x1 |error| 0.028, 0.001, 0.054 against 0.028, 0.004,
+    0.075; x2 0.076, 0.084 (the one miss), 0.018. At 500 draws over six seeds, x1 was closer
+    to the truth in 6 of 6 (mean |error| 0.034 against 0.051), x2 either way."""
+    x1_errors = {"multiplicative": [], "additive": []}
+    errors, covered = [], []
+    for seed in (1, 2, 3):
+        data, truth = _example_like_world(seed)
+        for baseline in x1_errors:
+            spec = SeedingMMM(
+                media={c: MediaSpec("geometric", "logistic", 56) for c in truth},
+                demand="none",
+                likelihood="normal",
+                baseline=baseline,
+            )
+            fit = sm.fit_mmm(data, spec, draws=400, tune=400, chains=2, random_seed=2)
+            table = roi(fit).set_index("channel")
+            x1_errors[baseline].append(abs(table.loc["x1", "roi"] / truth["x1"] - 1))
+            if baseline == "additive":
+                for channel, true in truth.items():
+                    row = table.loc[channel]
+                    errors.append(abs(row.roi - true) / true)
+                    covered.append(row.roi_lo <= true <= row.roi_hi)
+    assert np.mean(x1_errors["additive"]) < np.mean(x1_errors["multiplicative"]), x1_errors
+    assert max(errors) < 0.10, errors
+    assert sum(covered) >= 5, covered
 
 
 def test_weekly_seeding_channel_is_not_absorbed_as_a_constant():

@@ -95,14 +95,17 @@ def build_model(inputs: MMMInputs) -> pm.Model:
         )  # (B, C, T + H)
         contrib = (beta[:, :, :, None] * sat[:, :, None, :T]).sum(axis=1)  # (B, P, T)
 
-        # baseline: calendar, trend, seasonality, demand
+        # baseline: calendar, trend, seasonality, demand, as factors of the level or added to it
         intercept = pm.Normal("intercept", -0.1, 0.2, dims=("brand", "platform"))
         gamma = pm.Normal("gamma", 0.0, 0.3, dims=("brand", "platform", "control"))
         controls = pm.Data("controls", np.ascontiguousarray(inp.controls.transpose(0, 2, 1)))
-        eta = intercept[:, :, None] + pt.matmul(gamma, controls)  # (B, P, K) @ (B, K, T)
-        eta = eta + _demand(inp, model)
-
-        mu = pt.maximum(pt.exp(eta) + contrib, 1e-3)
+        terms = pt.matmul(gamma, controls) + _demand(inp, model)  # (B, P, K) @ (B, K, T)
+        if inp.spec.baseline == "additive":
+            # the same terms in units of the brand x platform's level, added to it
+            base = pt.exp(intercept)[:, :, None] * (1.0 + terms)
+        else:
+            base = pt.exp(intercept[:, :, None] + terms)
+        mu = pt.maximum(base + contrib, 1e-3)
         sigma = pm.HalfNormal("sigma", 0.2, dims=("brand", "platform"))
         if inp.spec.likelihood == "normal":
             name, observed, expected = "gmv", pm.Data("gmv_data", inp.y), mu

@@ -7,6 +7,7 @@ from typing import Any
 
 __all__ = [
     "ADSTOCKS",
+    "BASELINES",
     "DEMAND_MODES",
     "INPUTS",
     "LIKELIHOODS",
@@ -25,6 +26,7 @@ SATURATIONS = ("hill", "logistic")
 DEMAND_MODES = ("latent", "control", "none")
 RESIDUALS = ("ar1", "iid")
 LIKELIHOODS = ("lognormal", "normal")
+BASELINES = ("multiplicative", "additive")
 
 
 @dataclass(frozen=True)
@@ -84,7 +86,8 @@ class SeedingMMM:
     Per brand x platform, log GMV is Normal around ``log(baseline + media)``:
 
     - baseline = exp(intercept + trend + day of week + yearly Fourier + calendar events
-      (pre-sale, sale, last day, post-sale dip as separate effects) + loading x demand state);
+      (pre-sale, sale, last day, post-sale dip as separate effects) + loading x demand state)
+      (``baseline="additive"``: exp(intercept) x (1 + the same terms));
     - media = sum over channels of ``beta[brand, channel, platform] * saturation(adstock(spend))``
       with spend scaled by its brand x channel mean; ``beta`` is partially pooled across
       brands and may be negative on a platform (cannibalisation);
@@ -112,6 +115,12 @@ class SeedingMMM:
         the default: a Double 11 day is noisier in yuan than a quiet Tuesday) or of constant
         size in yuan (``normal``, for data whose noise is additive, as in many synthetic MMM
         examples). The residual model applies on that scale.
+    baseline : {"multiplicative", "additive"}
+        How trend, seasonality, events and demand combine: as factors of one level
+        (``multiplicative``, the default: a festival lifts a large brand by more yuan than a
+        small one, and seasonality swings wider as the trend grows) or as terms added to it
+        in yuan (``additive``: seasonality and events of the same size in yuan whatever the
+        trend, as in many synthetic MMM examples and in PyMC-Marketing's and Robyn's models).
     engagement : bool
         Channels not named in ``media`` respond to their notes' engagement instead of spend:
         reads for seeding notes, link clicks for link notes (see ``MediaSpec.input``).
@@ -129,6 +138,7 @@ class SeedingMMM:
     residual: str = "ar1"
     engagement: bool = False
     likelihood: str = "lognormal"
+    baseline: str = "multiplicative"
 
     def __post_init__(self) -> None:
         if self.demand not in DEMAND_MODES:
@@ -139,6 +149,8 @@ class SeedingMMM:
             raise ValueError(f"residual must be one of {RESIDUALS}, got {self.residual!r}")
         if self.likelihood not in LIKELIHOODS:
             raise ValueError(f"likelihood must be one of {LIKELIHOODS}, got {self.likelihood!r}")
+        if self.baseline not in BASELINES:
+            raise ValueError(f"baseline must be one of {BASELINES}, got {self.baseline!r}")
 
     def __hash__(self) -> int:
         return hash(
@@ -149,6 +161,7 @@ class SeedingMMM:
                 self.residual,
                 self.engagement,
                 self.likelihood,
+                self.baseline,
             )
         )
 
@@ -174,6 +187,7 @@ class SeedingMMM:
             "residual": self.residual,
             "engagement": self.engagement,
             "likelihood": self.likelihood,
+            "baseline": self.baseline,
         }
 
     @classmethod
@@ -186,6 +200,7 @@ class SeedingMMM:
             residual=data.get("residual", "iid"),
             engagement=data.get("engagement", False),
             likelihood=data.get("likelihood", "lognormal"),
+            baseline=data.get("baseline", "multiplicative"),
         )
 
     def fit(self, data, **kwargs):
