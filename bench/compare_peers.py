@@ -2,8 +2,8 @@
 
 Needs the ``bench`` extra (``pip install -e ".[bench]"``: PyMC-Marketing 1.x).
 
-    python bench/compare_peers.py                 # everything, cold and warm (~24 min, 2 cores)
-    python bench/compare_peers.py --quick         # cold runs, 1000 draws (~12 min, 2 cores)
+    python bench/compare_peers.py                 # everything, cold and warm (~17 min, 2 cores)
+    python bench/compare_peers.py --quick         # cold runs, 1000 draws (~6 min, 2 cores)
 
 Datasets:
 
@@ -331,38 +331,37 @@ def main(argv: list[str] | None = None) -> int:
             base = {"dataset": dataset, "library": library, "sampler": sampler, "seed": args.seed}
             cold_draws = None
             # cold starts with empty compile caches; warm reuses what cold left in them
-            caches = tempfile.TemporaryDirectory(prefix="compare_peers_")
-            for cache in ("cold",) if args.quick else ("cold", "warm"):
-                # warm: the cold run's final draws once, so the two differ only in the caches
-                r = converged_run(base, ladder if cold_draws is None else [cold_draws], caches.name)
-                cold_draws = r["draws"]
-                cells = pd.DataFrame(r.get("cells", []))
-                row = base | {
-                    "cache": cache,
-                    "draws": r["draws"],
-                    "seconds_to_converged": r["seconds_to_converged"],
-                    "fit_seconds": r.get("fit_seconds"),
-                    "compile_seconds": r.get("compile_seconds"),
-                    "adaptation": r.get("adaptation"),
-                    "converged": r.get("converged", False),
-                    "max_rhat_roi": r.get("max_rhat_roi"),
-                    "min_ess_roi": r.get("min_ess_roi"),
-                    "ess_per_second": (r.get("min_ess_roi") or 0)
-                    / max(r.get("fit_seconds") or 1, 1e-9),
-                    "divergences": r.get("divergences"),
-                    "steps_per_draw": r.get("steps_per_draw"),
-                    "median_rel_err": float(cells["rel_err"].median()) if len(cells) else None,
-                    "coverage": float(cells["covered"].mean()) if len(cells) else None,
-                    "error": r.get("error"),
-                    "cells": r.get("cells", []),
-                    "tries": r["tries"],
-                }
-                rows.append(row)
-                print(
-                    json.dumps({k: v for k, v in row.items() if k not in ("cells", "tries")}),
-                    flush=True,
-                )
-            caches.cleanup()
+            with tempfile.TemporaryDirectory(prefix="compare_peers_") as caches:
+                for cache in ("cold",) if args.quick else ("cold", "warm"):
+                    # warm: the cold run's final draws once, so the two differ only in the caches
+                    r = converged_run(base, ladder if cold_draws is None else [cold_draws], caches)
+                    cold_draws = r["draws"]
+                    cells = pd.DataFrame(r.get("cells", []))
+                    row = base | {
+                        "cache": cache,
+                        "draws": r["draws"],
+                        "seconds_to_converged": r["seconds_to_converged"],
+                        "fit_seconds": r.get("fit_seconds"),
+                        "compile_seconds": r.get("compile_seconds"),
+                        "adaptation": r.get("adaptation"),
+                        "converged": r.get("converged", False),
+                        "max_rhat_roi": r.get("max_rhat_roi"),
+                        "min_ess_roi": r.get("min_ess_roi"),
+                        "ess_per_second": (r.get("min_ess_roi") or 0)
+                        / max(r.get("fit_seconds") or 1, 1e-9),
+                        "divergences": r.get("divergences"),
+                        "steps_per_draw": r.get("steps_per_draw"),
+                        "median_rel_err": float(cells["rel_err"].median()) if len(cells) else None,
+                        "coverage": float(cells["covered"].mean()) if len(cells) else None,
+                        "error": r.get("error"),
+                        "cells": r.get("cells", []),
+                        "tries": r["tries"],
+                    }
+                    rows.append(row)
+                    print(
+                        json.dumps({k: v for k, v in row.items() if k not in ("cells", "tries")}),
+                        flush=True,
+                    )
 
     table = pd.DataFrame(rows).drop(columns=["cells", "tries", "seed", "error"])
     with pd.option_context("display.width", 200, "display.max_columns", 20):
