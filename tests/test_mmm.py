@@ -283,6 +283,24 @@ def test_roi_reports_gmv_per_1000_interactions(small_fit):
         assert row["gmv_per_1000_interactions_lo"] < row["gmv_per_1000_interactions_hi"]
 
 
+def _geometric_logistic_media(
+    channels: dict[str, tuple[np.ndarray, float, float, float]],
+) -> tuple[dict[str, float], np.ndarray]:
+    """Media effect of the synthetic MMM worlds: per channel (spend, alpha, lam, coef),
+    geometric adstock over 8 weeks, logistic saturation, coefficient in units of 1,000.
+    Returns each channel's true ROAS, carryover included (eight weeks past the data count),
+    and the summed effect over the data's weeks."""
+    from seedmodel.transforms import adstock, geometric_weights, logistic
+
+    truth, media = {}, 0.0
+    for name, (spend, alpha, lam, coef) in channels.items():
+        carried = adstock(np.append(spend, np.zeros(8)), geometric_weights(alpha, 8))
+        effect = coef * logistic(carried, lam)
+        truth[name] = 1000 * effect.sum() / spend.sum()
+        media = media + effect[: len(spend)]
+    return truth, media
+
+
 def _additive_world(
     seed: int, trend: float = 0.8, season: float = 0.4
 ) -> tuple[sm.Dataset, dict[str, float]]:
@@ -292,7 +310,6 @@ def _additive_world(
     (about 1.2x it) and the wave's amplitude, in units of the base level's 1,000. Returns the
     data and each channel's true ROAS."""
     from seedmodel.adapters import from_wide
-    from seedmodel.transforms import adstock, geometric_weights, logistic
 
     rng = np.random.default_rng(seed)
     n = 156
@@ -306,13 +323,9 @@ def _additive_world(
         + trend * ((np.linspace(0, 40, n) + 8) ** 0.25 - 1)
         + season * np.cos(2 * np.pi * doy / 365.25)
     )
-    truth, media = {}, np.zeros(n)
-    for k, (alpha, lam, coef) in enumerate([(0.5, 3.0, 2.5), (0.25, 4.0, 1.5)]):
-        # eight weeks past the data so that the last weeks' carryover counts in the truth
-        carried = adstock(np.append(spend[:, k], np.zeros(8)), geometric_weights(alpha, 8))
-        effect = coef * logistic(carried, lam)
-        truth[f"c{k + 1}"] = 1000 * effect.sum() / spend[:, k].sum()
-        media = media + effect[:n]
+    truth, media = _geometric_logistic_media(
+        {"c1": (spend[:, 0], 0.5, 3.0, 2.5), "c2": (spend[:, 1], 0.25, 4.0, 1.5)}
+    )
     y = 1000 * (base + media + rng.normal(0.0, 0.2, n))
     wide = pd.DataFrame(
         {
@@ -354,7 +367,6 @@ def _example_like_world(seed: int) -> tuple[sm.Dataset, dict[str, float]]:
     concave trend and a two-harmonic yearly wave, two one-week events, an always-on x1 and a
     flighted x2. Returns the data and each channel's true ROAS, carryover included."""
     from seedmodel.adapters import from_wide
-    from seedmodel.transforms import adstock, geometric_weights, logistic
 
     rng = np.random.default_rng(seed)
     n = 179
@@ -366,12 +378,9 @@ def _example_like_world(seed: int) -> tuple[sm.Dataset, dict[str, float]]:
     base = 2.0 + ((np.linspace(0, 50, n) + 10) ** 0.25 - 1) + 0.5 * wave
     events = np.zeros((2, n))
     events[0, rng.integers(20, 80)] = events[1, rng.integers(100, 160)] = 1.0
-    truth, media = {}, np.zeros(n)
-    for name, alpha, lam, coef in [("x1", 0.4, 4.0, 3.0), ("x2", 0.2, 3.0, 2.0)]:
-        carried = adstock(np.append(spend[name], np.zeros(8)), geometric_weights(alpha, 8))
-        effect = coef * logistic(carried, lam)
-        truth[name] = 1000 * effect.sum() / spend[name].sum()
-        media = media + effect[:n]
+    truth, media = _geometric_logistic_media(
+        {"x1": (spend["x1"], 0.4, 4.0, 3.0), "x2": (spend["x2"], 0.2, 3.0, 2.0)}
+    )
     y = 1000 * (base + 1.5 * events[0] + 2.5 * events[1] + media + rng.normal(0, 0.25, n))
     wide = pd.DataFrame({"week": dates, "y": y, **spend, "e1": events[0], "e2": events[1]})
     data = from_wide(wide, date="week", target="y", channels=["x1", "x2"], events=["e1", "e2"])
