@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, replace
+from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
 __all__ = [
@@ -153,17 +153,11 @@ class SeedingMMM:
             raise ValueError(f"baseline must be one of {BASELINES}, got {self.baseline!r}")
 
     def __hash__(self) -> int:
-        return hash(
-            (
-                tuple(sorted(self.media.items())),
-                self.demand,
-                self.knot_days,
-                self.residual,
-                self.engagement,
-                self.likelihood,
-                self.baseline,
-            )
-        )
+        return hash((tuple(sorted(self.media.items())), *self._options().values()))
+
+    def _options(self) -> dict[str, Any]:
+        """Every field but ``media``, in declaration order (plain values)."""
+        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "media"}
 
     def media_for(self, channel: str, has_clicks: bool) -> MediaSpec:
         """The channel's MediaSpec (explicit, else the default for its kind)."""
@@ -180,15 +174,7 @@ class SeedingMMM:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form."""
-        return {
-            "media": {c: asdict(m) for c, m in self.media.items()},
-            "demand": self.demand,
-            "knot_days": self.knot_days,
-            "residual": self.residual,
-            "engagement": self.engagement,
-            "likelihood": self.likelihood,
-            "baseline": self.baseline,
-        }
+        return {"media": {c: asdict(m) for c, m in self.media.items()}, **self._options()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SeedingMMM:
