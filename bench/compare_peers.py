@@ -301,6 +301,30 @@ def converged_run(base: dict, ladder: list[int], cache: str | None = None) -> di
     }
 
 
+def _row(base: dict, cache: str, r: dict) -> dict:
+    """One table row (with its cells and tries) from a converged run's result."""
+    cells = pd.DataFrame(r.get("cells", []))
+    return base | {
+        "cache": cache,
+        "draws": r["draws"],
+        "seconds_to_converged": r["seconds_to_converged"],
+        "fit_seconds": r.get("fit_seconds"),
+        "compile_seconds": r.get("compile_seconds"),
+        "adaptation": r.get("adaptation"),
+        "converged": r.get("converged", False),
+        "max_rhat_roi": r.get("max_rhat_roi"),
+        "min_ess_roi": r.get("min_ess_roi"),
+        "ess_per_second": (r.get("min_ess_roi") or 0) / max(r.get("fit_seconds") or 1, 1e-9),
+        "divergences": r.get("divergences"),
+        "steps_per_draw": r.get("steps_per_draw"),
+        "median_rel_err": float(cells["rel_err"].median()) if len(cells) else None,
+        "coverage": float(cells["covered"].mean()) if len(cells) else None,
+        "error": r.get("error"),
+        "cells": r.get("cells", []),
+        "tries": r["tries"],
+    }
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worker", default=None, help=argparse.SUPPRESS)
@@ -336,27 +360,7 @@ def main(argv: list[str] | None = None) -> int:
                     # warm: the cold run's final draws once, so the two differ only in the caches
                     r = converged_run(base, ladder if cold_draws is None else [cold_draws], caches)
                     cold_draws = r["draws"]
-                    cells = pd.DataFrame(r.get("cells", []))
-                    row = base | {
-                        "cache": cache,
-                        "draws": r["draws"],
-                        "seconds_to_converged": r["seconds_to_converged"],
-                        "fit_seconds": r.get("fit_seconds"),
-                        "compile_seconds": r.get("compile_seconds"),
-                        "adaptation": r.get("adaptation"),
-                        "converged": r.get("converged", False),
-                        "max_rhat_roi": r.get("max_rhat_roi"),
-                        "min_ess_roi": r.get("min_ess_roi"),
-                        "ess_per_second": (r.get("min_ess_roi") or 0)
-                        / max(r.get("fit_seconds") or 1, 1e-9),
-                        "divergences": r.get("divergences"),
-                        "steps_per_draw": r.get("steps_per_draw"),
-                        "median_rel_err": float(cells["rel_err"].median()) if len(cells) else None,
-                        "coverage": float(cells["covered"].mean()) if len(cells) else None,
-                        "error": r.get("error"),
-                        "cells": r.get("cells", []),
-                        "tries": r["tries"],
-                    }
+                    row = _row(base, cache, r)
                     rows.append(row)
                     print(
                         json.dumps({k: v for k, v in row.items() if k not in ("cells", "tries")}),
