@@ -7,6 +7,14 @@ summary, and writes every cell to JSON.
     python bench/recovery.py                              # 3 worlds x 5 seeds, 1000 draws
     python bench/recovery.py --worlds strong_buzz --seeds 1 2 --variants latent control
     python bench/recovery.py --lift                       # + a lift test on one channel
+    python bench/recovery.py --family 30 --stress         # 30 drawn worlds + the stress worlds
+
+``--family N`` fits worlds 0..N-1 of :func:`seedmodel.sim.family.family_world` (mechanisms
+drawn from wide ranges, one brand each) and ``--stress`` the named worlds of
+:data:`seedmodel.sim.family.STRESS_WORLDS`; the summary then has a table by mechanism and
+by channel, and counts confidently wrong cells (the 90% interval misses the truth by a factor
+of 2 or more). Cells whose true ROI is 0 (a null channel) are scored apart: their interval
+should reach down to about 0.
 
 Variants change the model, not the world: ``latent`` (default spec), ``control``
 (organic as a plain regressor), ``iid`` (independent residuals), ``geometric``
@@ -31,11 +39,13 @@ import pandas as pd
 import seedmodel as sm
 from seedmodel.fit import NotConvergedWarning, fit_mmm
 from seedmodel.models.mmm.spec import LINK_MEDIA, SEEDING_MEDIA, MediaSpec, SeedingMMM
+from seedmodel.sim.family import STRESS_WORLDS, FamilyWorld, family_world, stress_world
 from seedmodel.sim.worlds import RECOVERY_WORLDS as WORLDS
 from seedmodel.sim.worlds import recovery_world as world_config
 
 VARIANTS = {
     "latent": SeedingMMM(),
+    "smooth": SeedingMMM(trend="smooth"),
     "control": SeedingMMM(demand="control"),
     "iid": SeedingMMM(residual="iid"),
     "knots14": SeedingMMM(knot_days=14),
@@ -61,13 +71,52 @@ def cells(sim: sm.Simulation, fit: sm.Fit) -> pd.DataFrame:
     table["attribution_roi"] = [
         attr[(r.brand, r.channel)] / spend[(r.brand, r.channel)] for r in table.itertuples()
     ]
-    table["rel_err"] = (table["roi"] - table["true_roi"]).abs() / table["true_roi"]
-    table["attr_rel_err"] = (table["attribution_roi"] - table["true_roi"]).abs() / table["true_roi"]
+    true = table["true_roi"].where(table["true_roi"] > 0)  # a null cell has no relative error
+    table["rel_err"] = (table["roi"] - true).abs() / true
+    table["signed_err"] = (table["roi"] - true) / true
+    table["attr_rel_err"] = (table["attribution_roi"] - true).abs() / true
     table["covered"] = (table["roi_lo"] <= table["true_roi"]) & (
         table["true_roi"] <= table["roi_hi"]
     )
-    table["width"] = (table["roi_hi"] - table["roi_lo"]) / table["true_roi"]
+    table["width"] = (table["roi_hi"] - table["roi_lo"]) / true
+    table["confidently_wrong"] = (table["roi_lo"] >= 2 * true) | (table["roi_hi"] <= true / 2)
     return table
+
+
+def by_group(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
+    """Error, coverage, width and confidently wrong cells per group (cells with a true ROI
+    above 0)."""
+    scored = cells[cells["true_roi"] > 0]
+    return (
+        scored.groupby(keys)
+        .agg(
+            cells=("rel_err", "size"),
+            median_rel_err=("rel_err", "median"),
+            median_signed_err=("signed_err", "median"),
+            coverage=("covered", "mean"),
+            median_width=("width", "median"),
+            confidently_wrong=("confidently_wrong", "sum"),
+            attr_median_rel_err=("attr_rel_err", "median"),
+        )
+        .round(3)
+    )
+
+
+def family_tables(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The family's tables: by mechanism group and by channel, per variant."""
+    mech_cols = [c for c in cells.columns if c.startswith("mech_")]
+    long = cells.melt(
+        id_vars=[c for c in cells.columns if c not in mech_cols],
+        value_vars=mech_cols,
+        var_name="mechanism",
+        value_name="group",
+    ).dropna(subset=["group"])
+    long["mechanism"] = long["mechanism"].str.removeprefix("mech_")
+    return {
+        "by_mechanism": by_group(long, ["variant", "mechanism", "group"]),
+        "by_channel": by_group(cells, ["variant", "channel"]),
+        "overall": by_group(cells, ["variant"]),
+    }
 
 
 def without_lifts(sim: sm.Simulation) -> sm.Dataset:
@@ -87,52 +136,73 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--chains", type=int, default=2)
     ap.add_argument("--lift", action="store_true", help="fit with and without lift tests")
     ap.add_argument("--only-lift", action="store_true", help="fit with lift tests only")
+    ap.add_argument("--family", type=int, default=0, help="fit family worlds 0..N-1")
+    ap.add_argument("--family-start", type=int, default=0, help="first family world")
+    ap.add_argument("--stress", action="store_true", help="fit the named stress worlds")
     ap.add_argument("--out", default="bench/results/recovery.json")
     args = ap.parse_args(argv)
 
+    runs: list[tuple[str, int, object, dict[str, str]]] = []
+    if args.family or args.stress:
+        named: list[FamilyWorld] = [
+            family_world(i) for i in range(args.family_start, args.family_start + args.family)
+        ]
+        named += [stress_world(n) for n in STRESS_WORLDS] if args.stress else []
+        runs = [(w.name, 1, w.config, w.mechanisms) for w in named]
+    else:
+        runs = [(w, s, world_config(w), {}) for w in args.worlds for s in args.seeds]
+
     rows, fits = [], []
-    for world in args.worlds:
-        for seed in args.seeds:
-            sim = sm.simulate(world_config(world), random_seed=seed)
-            datasets = {} if args.only_lift else {"no_lift": without_lifts(sim)}
-            if (args.lift or args.only_lift) and not sim.data.lift_tests.empty:
-                datasets["lift"] = sim.data
-            for variant in args.variants:
-                for lift_name, data in datasets.items():
-                    t = time.perf_counter()
-                    with warnings.catch_warnings():
-                        warnings.simplefilter("ignore", NotConvergedWarning)
-                        fit = fit_mmm(
-                            data,
-                            VARIANTS[variant],
-                            draws=args.draws,
-                            tune=args.tune,
-                            chains=args.chains,
-                            random_seed=seed,
-                        )
-                    seconds = time.perf_counter() - t
-                    table = cells(sim, fit).assign(
-                        world=world, seed=seed, variant=variant, lift=lift_name
+    for world, seed, config, mechs in runs:
+        sim = sm.simulate(config, random_seed=seed)
+        datasets = {} if args.only_lift else {"no_lift": without_lifts(sim)}
+        if (args.lift or args.only_lift) and not sim.data.lift_tests.empty:
+            datasets["lift"] = sim.data
+        for variant in args.variants:
+            for lift_name, data in datasets.items():
+                t = time.perf_counter()
+                with warnings.catch_warnings():
+                    warnings.simplefilter("ignore", NotConvergedWarning)
+                    fit = fit_mmm(
+                        data,
+                        VARIANTS[variant],
+                        draws=args.draws,
+                        tune=args.tune,
+                        chains=args.chains,
+                        random_seed=seed,
                     )
-                    rows.append(table)
-                    d = fit.diagnostics
-                    fits.append(
-                        dict(
-                            world=world,
-                            seed=seed,
-                            variant=variant,
-                            lift=lift_name,
-                            seconds=round(seconds, 1),
-                            max_rhat=d.max_rhat,
-                            min_ess_bulk=d.min_ess_bulk,
-                            divergences=d.divergences,
-                            converged=d.converged,
-                            median_rel_err=float(table["rel_err"].median()),
-                            coverage=float(table["covered"].mean()),
-                            attr_median_rel_err=float(table["attr_rel_err"].median()),
-                        )
+                seconds = time.perf_counter() - t
+                table = cells(sim, fit).assign(
+                    world=world,
+                    seed=seed,
+                    variant=variant,
+                    lift=lift_name,
+                    **{f"mech_{k}": v for k, v in mechs.items()},
+                )
+                rows.append(table)
+                d = fit.diagnostics
+                fits.append(
+                    dict(
+                        world=world,
+                        seed=seed,
+                        variant=variant,
+                        lift=lift_name,
+                        seconds=round(seconds, 1),
+                        max_rhat=d.max_rhat,
+                        min_ess_bulk=d.min_ess_bulk,
+                        divergences=d.divergences,
+                        converged=d.converged,
+                        median_rel_err=float(table["rel_err"].median()),
+                        coverage=float(table["covered"].mean()),
+                        attr_median_rel_err=float(table["attr_rel_err"].median()),
+                        cells=[
+                            f"{r.channel}: {r.roi:.2f} [{r.roi_lo:.2f}, {r.roi_hi:.2f}] "
+                            f"true {r.true_roi:.2f}"
+                            for r in table.itertuples()
+                        ],
                     )
-                    print(json.dumps(fits[-1]), flush=True)
+                )
+                print(json.dumps(fits[-1]), flush=True)
     all_cells = pd.concat(rows, ignore_index=True)
     summary = (
         all_cells.groupby(["world", "variant", "lift"])
@@ -157,6 +227,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     print(summary.to_string())
     print(overall.to_string())
+    family = family_tables(all_cells) if runs and runs[0][3] else {}
+    for name, frame in family.items():
+        print(f"\n{name}\n{frame.to_string()}")
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
@@ -166,6 +239,10 @@ def main(argv: list[str] | None = None) -> int:
                 "fits": fits,
                 "summary": summary.reset_index().to_dict(orient="records"),
                 "overall": overall.reset_index().to_dict(orient="records"),
+                **{
+                    f"family_{k}": json.loads(v.reset_index().to_json(orient="records"))
+                    for k, v in family.items()
+                },
                 "cells": json.loads(
                     all_cells.replace({np.nan: None}).to_json(orient="records", date_format="iso")
                 ),

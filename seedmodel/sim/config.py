@@ -5,7 +5,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
-__all__ = ["DEFAULT_CHANNELS", "ChannelSpec", "WorldConfig"]
+__all__ = ["DEFAULT_CHANNELS", "NOISES", "ChannelSpec", "WorldConfig"]
+
+#: GMV noise families of the simulator.
+NOISES = ("lognormal", "student_t", "additive")
 
 
 @dataclass(frozen=True)
@@ -42,6 +45,15 @@ class ChannelSpec:
     halo : float
         Effect on the other platforms as a share of the effect on the main one: positive is a
         halo, negative is cannibalisation.
+    hill_slope : float
+        Slope of the Hill saturation (1: concave from the start; above 1: S-shaped, a
+        threshold before returns rise; below 1: sharply concave).
+    flight_on, flight_off : float
+        Mean lengths (days) of on and off bursts; 0 takes the kind's default (seeding 35 / 14,
+        link 50 / 10).
+    spend_growth : float
+        Budget growth over the data, as a fraction (0.8: the last day's budget is 1.8 times
+        the first's, linearly).
     """
 
     name: str
@@ -59,6 +71,10 @@ class ChannelSpec:
     max_lag: int = 90
     roi: float = 2.0
     halo: float = 0.0
+    hill_slope: float = 1.0
+    flight_on: float = 0.0
+    flight_off: float = 0.0
+    spend_growth: float = 0.0
 
 
 DEFAULT_CHANNELS: tuple[ChannelSpec, ...] = (
@@ -164,6 +180,31 @@ class WorldConfig:
         Media moves GMV at all (off: a world where engagement has no effect).
     noise_sd : float
         Log-scale sd of daily GMV noise.
+    growth : float or None
+        Yearly baseline growth of every brand (default: drawn per brand in [-0.05, 0.25]).
+    trend_bend : float
+        Size (log scale) of an S-shaped change of the baseline level over the data, centred
+        at a random day: a non-linear trend that a quadratic does not follow.
+    level_shifts : int
+        Permanent level changes of each brand's baseline (each +-5% to +-20%, at random
+        days): a listing, a price change, a competitor.
+    shock_sd, shock_days : float
+        Fast demand shocks: a log-scale AR(1) of marginal sd ``shock_sd`` whose memory is
+        ``shock_days`` days (a promotion, a viral note, a stock-out), multiplying demand.
+    shock_budget_pull : float
+        How hard budgets chase the fast shocks (spend x exp(pull x shock / shock_sd)):
+        confounding that changes week to week, not slowly like buzz.
+    budget_lead_days : int
+        Budgets follow the demand index this many days ahead (positive: planned for the
+        demand to come) or behind (negative: reacting to it).
+    media_share : float or None
+        Rescale every channel's effect so that media make this share of GMV over the data
+        (the channels' ``roi`` then set only their relative sizes).
+    noise : {"lognormal", "student_t", "additive"}
+        Family of GMV noise: lognormal (the model's own), heavy-tailed Student-t (3 degrees of
+        freedom) on the log scale, or additive noise of constant size in yuan.
+    noise_phi : float
+        Day-to-day autocorrelation of the GMV noise.
     """
 
     start: str = "2024-10-01"
@@ -190,11 +231,25 @@ class WorldConfig:
     lift_tests: bool = False
     media_effect: bool = True
     noise_sd: float = 0.08
+    growth: float | None = None
+    trend_bend: float = 0.0
+    level_shifts: int = 0
+    shock_sd: float = 0.0
+    shock_days: float = 3.0
+    shock_budget_pull: float = 0.0
+    budget_lead_days: int = 0
+    media_share: float | None = None
+    noise: str = "lognormal"
+    noise_phi: float = 0.0
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
         if self.freq not in ("D", "W"):
             raise ValueError(f"freq must be 'D' or 'W', got {self.freq!r}")
+        if self.noise not in NOISES:
+            raise ValueError(f"noise must be one of {NOISES}, got {self.noise!r}")
+        if self.media_share is not None and not 0.0 < self.media_share < 1.0:
+            raise ValueError(f"media_share must be in (0, 1), got {self.media_share!r}")
         if self.days < 28 or self.n_brands < 1:
             raise ValueError("a world needs at least 28 days and one brand")
         names = [c.name for c in self.channels]

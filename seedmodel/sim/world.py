@@ -62,6 +62,16 @@ def _ar1(rng: np.random.Generator, shape: tuple[int, ...], phi: float, sd: float
     return out
 
 
+def _ar_filter(eps: np.ndarray, phi: float) -> np.ndarray:
+    """AR(1) filter along the last axis, scaled to keep the innovations' marginal variance."""
+    out = np.array(eps, dtype=float)
+    scale = np.sqrt(1.0 - phi**2)
+    out[..., 1:] *= scale
+    for t in range(1, out.shape[-1]):
+        out[..., t] += phi * out[..., t - 1]
+    return out
+
+
 def _flights(rng: np.random.Generator, n: int, on_mean: float, off_mean: float) -> np.ndarray:
     """On/off mask with geometric run lengths."""
     out = np.zeros(n, dtype=bool)
@@ -154,7 +164,8 @@ class World:
         for c, w in enumerate(self.kernels):
             carried = adstock(driver[:, c], w, axis=-1)
             scaled = carried / self.half[:, c, None]
-            out[:, c] = hill(scaled, 1.0) if self.config.saturation else 0.5 * scaled
+            slope = self.config.channels[c].hill_slope
+            out[:, c] = hill(scaled, 1.0, slope) if self.config.saturation else 0.5 * scaled
         return out
 
     def contributions(self, spend: np.ndarray) -> np.ndarray:
@@ -202,6 +213,9 @@ def make_world(config: WorldConfig, seed: int) -> World:
     """
     cfg = config
     rng = np.random.default_rng(seed)
+    # mechanisms added after the first worlds draw from their own stream, so that a world
+    # without them is the same world as before they existed
+    xr = np.random.default_rng([seed, 17])
     n_data, T = cfg.days, cfg.days + cfg.horizon_days
     dates = pd.date_range(cfg.start, periods=T, freq="D", name="date")
     B, C, P = cfg.n_brands, len(cfg.channels), len(cfg.platforms)
@@ -230,6 +244,8 @@ def make_world(config: WorldConfig, seed: int) -> World:
         ]
     )
     growth = rng.uniform(-0.05, 0.25, B)
+    if cfg.growth is not None:
+        growth = np.full(B, float(cfg.growth))
     weekend = rng.uniform(0.04, 0.12, B)
     dow_shape = np.array([0.0, -0.2, -0.2, 0.0, 0.4, 1.0, 0.8])[dates.day_of_week.to_numpy()]
     amp = rng.uniform(0.04, 0.14, B)
@@ -248,9 +264,10 @@ def make_world(config: WorldConfig, seed: int) -> World:
             buzz[b, start:] += bump
     buzz = (buzz - buzz.mean(axis=1, keepdims=True)) / buzz.std(axis=1, keepdims=True)
     buzz_on = cfg.buzz_strength if cfg.buzz else 0.0
+    shape, shock = _slow_and_fast_demand(cfg, xr, B, n_data, T)
     baseline = (
         level[:, :, None]
-        * season[:, None, :]
+        * (season * shape * np.exp(shock))[:, None, :]
         * festival[None]
         * np.exp(0.15 * buzz_on * buzz)[:, None, :]
     )
@@ -266,12 +283,19 @@ def make_world(config: WorldConfig, seed: int) -> World:
             continue
         budget = spec.daily_budget * size * rng.lognormal(0.0, 0.25, B)
         on_off = (35.0, 14.0) if spec.kind == "seeding" else (50.0, 10.0)
+        if spec.flight_on > 0 and spec.flight_off > 0:
+            on_off = (spec.flight_on, spec.flight_off)
+        ahead = np.clip(np.arange(n_data) + cfg.budget_lead_days, 0, T - 1)
         for b in range(B):
             plan = np.full(n_data, budget[b]) * rng.lognormal(-0.02, 0.2, n_data)
+            if spec.spend_growth:
+                plan *= 1.0 + spec.spend_growth * np.linspace(0.0, 1.0, n_data)
             if cfg.demand_budgets:
-                plan *= demand_index[b, :n_data] ** 1.2
+                plan *= demand_index[b, ahead] ** 1.2
                 lagged = np.concatenate([np.zeros(3), buzz[b, : n_data - 3]])
                 plan *= np.exp(0.3 * buzz_on * lagged)
+                if cfg.shock_sd > 0 and cfg.shock_budget_pull:
+                    plan *= np.exp(cfg.shock_budget_pull * shock[b, :n_data] / cfg.shock_sd)
             if cfg.flights:
                 plan *= _flights(rng, n_data, *on_off)
             if cfg.go_live and spec.go_live:
@@ -365,4 +389,53 @@ def make_world(config: WorldConfig, seed: int) -> World:
     if not cfg.media_effect:
         beta[:] = 0.0
     object.__setattr__(world, "beta", beta)
+    if cfg.media_share is not None and cfg.media_effect:
+        # media's share of each brand's GMV over the data: contrib / (baseline + contrib)
+        media = world.contributions(spend)[..., :n_data].sum(axis=(1, 2, 3))
+        base = baseline[..., :n_data].sum(axis=(1, 2))
+        target = cfg.media_share / (1.0 - cfg.media_share) * base
+        factor = np.divide(target, media, out=np.ones(B), where=media > 0)
+        object.__setattr__(world, "beta", beta * factor[:, None])
+    if cfg.noise != "lognormal" or cfg.noise_phi:
+        noise["gmv"] = _gmv_noise(world, xr)
     return world
+
+
+def _slow_and_fast_demand(
+    cfg: WorldConfig, xr: np.random.Generator, B: int, n_data: int, T: int
+) -> tuple[np.ndarray, np.ndarray]:
+    """Multipliers of the baseline (B, T): a non-linear trend with level shifts, and the log
+    of fast demand shocks."""
+    days = np.arange(T, dtype=float)
+    shape = np.ones((B, T))
+    if cfg.trend_bend:
+        mid = xr.uniform(0.25, 0.75, B) * n_data
+        width = xr.uniform(20.0, 120.0, B)
+        sign = xr.choice([-1.0, 1.0], B)
+        s_curve = 1.0 / (1.0 + np.exp(-(days[None, :] - mid[:, None]) / width[:, None]))
+        shape *= np.exp(sign[:, None] * cfg.trend_bend * (s_curve - 0.5))
+    for b in range(B):
+        for _ in range(cfg.level_shifts):
+            day = int(xr.integers(30, max(n_data - 30, 31)))
+            shape[b, day:] *= np.exp(xr.uniform(0.05, 0.2) * xr.choice([-1.0, 1.0]))
+    shock = np.zeros((B, T))
+    if cfg.shock_sd > 0:
+        shock = _ar1(xr, (B, T), float(np.exp(-1.0 / max(cfg.shock_days, 0.1))), cfg.shock_sd)
+    return shape, shock
+
+
+def _gmv_noise(world: World, xr: np.random.Generator) -> np.ndarray:
+    """Multiplicative GMV noise (B, P, T) of the configured family and autocorrelation."""
+    cfg = world.config
+    shape = world.baseline.shape
+    eps = (
+        xr.standard_t(3, shape) / np.sqrt(3.0)
+        if cfg.noise == "student_t"
+        else xr.normal(size=shape)
+    )
+    z = _ar_filter(eps, cfg.noise_phi)
+    if cfg.noise == "additive":
+        mean = world.expected_gmv(world.spend)
+        level = mean[..., : world.n_data].mean(axis=-1, keepdims=True)
+        return np.maximum(1.0 + cfg.noise_sd * level * z / mean, 0.05)
+    return np.exp(cfg.noise_sd * z - cfg.noise_sd**2 / 2)

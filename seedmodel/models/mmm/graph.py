@@ -100,6 +100,8 @@ def build_model(inputs: MMMInputs) -> pm.Model:
         gamma = pm.Normal("gamma", 0.0, 0.3, dims=("brand", "platform", "control"))
         controls = pm.Data("controls", np.ascontiguousarray(inp.controls.transpose(0, 2, 1)))
         terms = pt.matmul(gamma, controls) + _demand(inp, model)  # (B, P, K) @ (B, K, T)
+        if inp.trend_basis is not None:
+            terms = terms + _smooth_trend(inp, model)
         if inp.spec.baseline == "additive":
             # the same terms in units of the brand x platform's level, added to it
             base = pt.exp(intercept)[:, :, None] * (1.0 + terms)
@@ -171,6 +173,17 @@ def _platform_shares(inp: MMMInputs, model: pm.Model, pooled: bool):
     ratio = inp.gmv_scale[:, inp.home[c_idx]] / inp.gmv_scale[:, p_idx]  # (B, cross)
     shares = (-0.3 + (0.3 + top) * pm.math.sigmoid(v)) * ratio
     return pt.set_subtensor(share[:, c_idx, p_idx], shares)
+
+
+def _smooth_trend(inp: MMMInputs, model: pm.Model):
+    """(B, P, T) a random walk over spline knots per brand x platform, centred (the
+    intercept holds the level); one step size, learnt from the data, for all of them."""
+    model.add_coord("trend_knot", np.arange(inp.trend_basis.shape[1]))
+    step = pm.HalfNormal("trend_step", 0.1)
+    z = pm.Normal("trend_z", 0.0, 1.0, dims=("brand", "platform", "trend_knot"))
+    walk = pt.cumsum(z, axis=-1) * step
+    walk = walk - walk.mean(axis=-1, keepdims=True)
+    return pt.matmul(walk, pt.as_tensor(inp.trend_basis.T))
 
 
 def _ar1_likelihood(resid, sigma) -> None:

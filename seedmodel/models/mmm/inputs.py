@@ -55,6 +55,7 @@ class MMMInputs:
     rates: np.ndarray | None  # (B, C, T) standardised log reads per yuan
     rate_mask: np.ndarray | None  # (B, C, T) bool, live periods with reads
     basis: np.ndarray  # (T, J) demand-state spline basis
+    trend_basis: np.ndarray | None  # (T, K) smooth-trend spline basis (None: quadratic)
     lifts: tuple[LiftRow, ...]
     home: np.ndarray  # (C,) position of each channel's home platform
     linked: np.ndarray  # (C,) bool, the channel's notes link to a store (link clicks)
@@ -187,7 +188,12 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
     # 0/1 column for that week gave each festival's peak week a free level, with which the
     # seeding channel's saturation collapsed into a near-constant share of GMV (its weekly
     # ROI up to 13x the truth; docs/benchmarks.md). Daily data keep the peak day's dummy.
-    frames = [calendar_controls(data, b, peak_weeks=False).drop(columns="const") for b in brands]
+    # the smooth trend replaces the quadratic's columns
+    drop = ["const", "trend", "trend2"] if spec.trend == "smooth" else ["const"]
+    frames = [
+        calendar_controls(data, b, peak_weeks=False).drop(columns=drop, errors="ignore")
+        for b in brands
+    ]
     names = tuple(dict.fromkeys(c for f in frames for c in f.columns))
     controls = np.stack([f.reindex(columns=names, fill_value=0.0).to_numpy() for f in frames])
     # orthonormal columns (QR per brand, unit variance): trend, seasonality and festivals
@@ -228,6 +234,11 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
 
     T = len(data.dates)
     basis = _spline_basis(T, max(2, round(spec.knot_days / pdays)))
+    trend_basis = (
+        _spline_basis(T, max(2, round(spec.trend_knot_days / pdays)))
+        if spec.trend == "smooth"
+        else None
+    )
 
     lifts = []
     pos = pd.Series(np.arange(T), index=data.dates)
@@ -269,6 +280,7 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         rates=rates,
         rate_mask=rate_mask,
         basis=basis,
+        trend_basis=trend_basis,
         lifts=tuple(lifts),
         home=_home_platforms(data, spec, channels, platforms),
         linked=np.array([has_clicks[c] for c in channels], dtype=bool),

@@ -13,6 +13,7 @@ __all__ = [
     "LIKELIHOODS",
     "PROGRAMME_STORES",
     "RESIDUALS",
+    "TRENDS",
     "SATURATIONS",
     "MediaSpec",
     "SeedingMMM",
@@ -27,6 +28,7 @@ DEMAND_MODES = ("latent", "control", "none")
 RESIDUALS = ("ar1", "iid")
 LIKELIHOODS = ("lognormal", "normal")
 BASELINES = ("multiplicative", "additive")
+TRENDS = ("smooth", "quadratic")
 
 
 @dataclass(frozen=True)
@@ -121,6 +123,15 @@ class SeedingMMM:
         small one, and seasonality swings wider as the trend grows) or as terms added to it
         in yuan (``additive``: seasonality and events of the same size in yuan whatever the
         trend, as in many synthetic MMM examples and in PyMC-Marketing's and Robyn's models).
+    trend : {"smooth", "quadratic"}
+        The baseline's slow movement: a random walk over spline knots every
+        ``trend_knot_days`` per brand x platform, whose step size the data set (``smooth``,
+        the default: growth that bends, slows or shifts level, as brands' does), or a
+        quadratic in time (``quadratic``, the first models' form). A slow, mostly-on channel
+        whose budget grows faster than sales could otherwise stand in for the bends a
+        quadratic cannot follow (docs/mmm.md, *Worlds nobody here designed*).
+    trend_knot_days : int
+        Spacing of the smooth trend's knots (days; default 91, a quarter).
     engagement : bool
         Channels not named in ``media`` respond to their notes' engagement instead of spend:
         reads for seeding notes, link clicks for link notes (see ``MediaSpec.input``).
@@ -139,6 +150,8 @@ class SeedingMMM:
     engagement: bool = False
     likelihood: str = "lognormal"
     baseline: str = "multiplicative"
+    trend: str = "quadratic"
+    trend_knot_days: int = 91
 
     def __post_init__(self) -> None:
         if self.demand not in DEMAND_MODES:
@@ -151,6 +164,10 @@ class SeedingMMM:
             raise ValueError(f"likelihood must be one of {LIKELIHOODS}, got {self.likelihood!r}")
         if self.baseline not in BASELINES:
             raise ValueError(f"baseline must be one of {BASELINES}, got {self.baseline!r}")
+        if self.trend not in TRENDS:
+            raise ValueError(f"trend must be one of {TRENDS}, got {self.trend!r}")
+        if self.trend_knot_days < 7:
+            raise ValueError("trend_knot_days must be >= 7")
 
     def __hash__(self) -> int:
         return hash((tuple(sorted(self.media.items())), *self._options().values()))
@@ -187,6 +204,9 @@ class SeedingMMM:
             engagement=data.get("engagement", False),
             likelihood=data.get("likelihood", "lognormal"),
             baseline=data.get("baseline", "multiplicative"),
+            # fits saved before the smooth trend had the quadratic one
+            trend=data.get("trend", "quadratic"),
+            trend_knot_days=data.get("trend_knot_days", 91),
         )
 
     def fit(self, data, **kwargs):

@@ -1,0 +1,125 @@
+"""The world family: new mechanisms do what they say, and leave older worlds unchanged."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+import numpy as np
+import pytest
+
+import seedmodel as sm
+from seedmodel.sim.family import FAMILY_RANGES, STRESS_WORLDS, family_world, stress_world
+from seedmodel.transforms import hill
+
+SMALL = sm.WorldConfig(start="2025-03-01", n_brands=2, days=300)
+
+
+def _world(**changes):
+    return sm.simulate(SMALL.with_(**changes), random_seed=5).world
+
+
+def test_worlds_without_the_new_mechanisms_are_the_worlds_drawn_before_them():
+    # totals of sm.simulate(WorldConfig(n_brands=2, days=200), random_seed=5) as drawn
+    # before the family's mechanisms existed (they draw from a stream of their own)
+    sim = sm.simulate(sm.WorldConfig(n_brands=2, days=200), random_seed=5)
+    assert sim.data.sales["gmv"].sum() == pytest.approx(521776271.07, rel=1e-12)
+    assert sim.data.media["spend"].sum() == pytest.approx(11810382.9, rel=1e-12)
+
+
+def test_media_share_sets_media_share_of_each_brands_gmv():
+    for share in (0.03, 0.3):
+        w = _world(media_share=share)
+        n = w.n_data
+        media = w.contributions(w.spend)[..., :n].sum(axis=(1, 2, 3))
+        gmv = w.expected_gmv(w.spend)[..., :n].sum(axis=(1, 2))
+        np.testing.assert_allclose(media / gmv, share, rtol=0.02)
+
+
+def test_hill_slope_shapes_the_response():
+    base = _world()
+    slopes = tuple(replace(c, hill_slope=2.5) for c in SMALL.channels)
+    steep = _world(channels=slopes)
+    drive = steep.driver(steep.engagement(steep.spend))
+    from seedmodel.transforms import adstock
+
+    carried = adstock(drive[:, 0], steep.kernels[0], axis=-1) / steep.half[:, 0, None]
+    np.testing.assert_allclose(steep.response(drive)[:, 0], hill(carried, 1.0, 2.5))
+    assert not np.allclose(steep.response(drive)[:, 0], base.response(drive)[:, 0])
+
+
+def test_spend_growth_and_flight_lengths_shape_the_budget():
+    grow = tuple(
+        replace(c, spend_growth=1.0, flight_on=14.0, flight_off=7.0) for c in SMALL.channels
+    )
+    w = _world(channels=grow, demand_budgets=False, min_spend_rule=False, go_live=False)
+    spend = w.spend[:, 0, : w.n_data]
+    half = w.n_data // 2
+    live = spend > 0
+    early = spend[:, :half][live[:, :half]].mean()
+    late = spend[:, half:][live[:, half:]].mean()
+    assert 1.3 < late / early < 1.9  # 1 + 1.0 * t: ~1.6 between the halves' midpoints
+    assert 0.55 < live.mean() < 0.78  # on 14 of every 21 days on average
+
+
+def test_fast_shocks_move_demand_and_the_budgets_that_chase_them():
+    w = _world(shock_sd=0.2, shock_days=3.0, shock_budget_pull=0.6, buzz=False)
+    calm = _world(buzz=False)
+    n = w.n_data
+    log_ratio = np.log(w.baseline[:, 0, :n] / calm.baseline[:, 0, :n])  # the shock itself
+    assert 0.15 < log_ratio.std() < 0.25
+    live = w.spend[:, 0, :n] > 0
+    spend_ratio = np.log(w.spend[:, 0, :n][live] / calm.spend[:, 0, :n][live])
+    assert np.corrcoef(spend_ratio, log_ratio[live])[0, 1] > 0.9
+
+
+@pytest.mark.parametrize("noise", ["student_t", "additive"])
+def test_noise_families(noise):
+    w = _world(noise=noise, noise_sd=0.1)
+    z = np.log(w.noise["gmv"][..., : w.n_data])
+    if noise == "student_t":
+        kurt = ((z - z.mean()) ** 4).mean() / z.var() ** 2
+        assert kurt > 4.0  # heavier tails than the lognormal's 3
+    else:
+        expected = w.expected_gmv(w.spend)[..., : w.n_data]
+        yuan = expected * (w.noise["gmv"][..., : w.n_data] - 1.0)
+        # constant size in yuan: the sd on high and low days of a brand x platform agree
+        hi = expected[0, 0] > np.median(expected[0, 0])
+        ratio = yuan[0, 0][hi].std() / yuan[0, 0][~hi].std()
+        assert 0.8 < ratio < 1.25
+
+
+def test_trend_bend_and_level_shifts_change_the_baseline_slowly():
+    w = _world(trend_bend=0.4, level_shifts=2, buzz=False)
+    calm = _world(buzz=False)
+    n = w.n_data
+    ratio = np.log(w.baseline[:, 0, :n] / calm.baseline[:, 0, :n])
+    assert (np.abs(np.diff(ratio, axis=1)) > 0.04).sum(axis=1).max() <= 2  # shifts are steps
+    assert (ratio.max(axis=1) - ratio.min(axis=1) > 0.1).all()
+
+
+def test_family_worlds_are_reproducible_and_inside_their_ranges():
+    worlds = [family_world(s) for s in range(20)]
+    assert family_world(7) == worlds[7]
+    assert len({w.config for w in worlds}) == 20
+    for w in worlds:
+        cfg = w.config
+        assert FAMILY_RANGES["days"][0] <= cfg.days <= FAMILY_RANGES["days"][1]
+        assert FAMILY_RANGES["media_share"][0] <= cfg.media_share <= FAMILY_RANGES["media_share"][1]
+        for c in cfg.channels:
+            if c.kind != "organic":
+                assert (
+                    FAMILY_RANGES["hill_slope"][0] <= c.hill_slope <= FAMILY_RANGES["hill_slope"][1]
+                )
+        assert set(w.mechanisms) >= {"seeding_lag", "seeding_hill", "flighting", "noise", "shocks"}
+    # the ranges are visited on both sides of each group boundary
+    for key in ("seeding_lag", "seeding_hill", "flighting", "media_share", "buzz"):
+        assert len({w.mechanisms[key] for w in worlds}) >= 2, key
+
+
+def test_every_stress_world_simulates_and_the_null_channel_has_no_effect():
+    for name in STRESS_WORLDS:
+        sim = sm.simulate(stress_world(name).config.with_(days=120), random_seed=1)
+        assert sim.data.sales["gmv"].gt(0).all()
+    null = sm.simulate(stress_world("null_seeding").config.with_(days=400), random_seed=1)
+    assert all(b["little_red_star"] == 0.0 for b in null.truth["roi"].values())
+    assert all(b["red_cat"] > 0 for b in null.truth["roi"].values())
