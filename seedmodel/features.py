@@ -4,11 +4,18 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+from scipy.interpolate import BSpline
 
 from seedmodel.calendar import ecommerce_calendar
 from seedmodel.schema import Dataset
 
-__all__ = ["calendar_controls", "independent_columns", "smoothed_level"]
+__all__ = [
+    "calendar_controls",
+    "independent_columns",
+    "slow_trend",
+    "smoothed_level",
+    "spline_basis",
+]
 
 
 def calendar_controls(data: Dataset, brand: str, *, peak_weeks: bool = True) -> pd.DataFrame:
@@ -61,6 +68,34 @@ def calendar_controls(data: Dataset, brand: str, *, peak_weeks: bool = True) -> 
             cols[f"event_{event}_last"] = last
     frame = pd.DataFrame(cols, index=dates)
     return independent_columns(frame)
+
+
+def spline_basis(n: int, spacing: int) -> np.ndarray:
+    """Cubic B-spline basis over periods ``0..n-1`` with knots every ``spacing`` periods.
+
+    Examples
+    --------
+    >>> spline_basis(30, 7).sum(axis=1).round(12).tolist() == [1.0] * 30  # a partition of one
+    True
+    """
+    degree = 3
+    inner = np.arange(0, n - 1, spacing, dtype=float)[1:]
+    knots = np.concatenate([[0.0] * (degree + 1), inner, [float(n - 1)] * (degree + 1)])
+    return BSpline.design_matrix(np.arange(n, dtype=float), knots, degree).toarray()
+
+
+def slow_trend(data: Dataset, knot_days: int = 30) -> pd.DataFrame:
+    """Smooth time columns (cubic B-splines, knots every ``knot_days`` days, at least four
+    periods apart; the first column is left out, the intercept spans it).
+
+    Slow movements of demand that no proxy measures well (buzz that organic notes track only
+    noisily, a trend that bends) would otherwise load on any slowly varying engagement series.
+    """
+    spacing = max(4, round(knot_days / data.period_days))
+    basis = spline_basis(len(data.dates), spacing)[:, 1:]
+    return pd.DataFrame(
+        basis, index=data.dates, columns=[f"spline{k}" for k in range(basis.shape[1])]
+    )
 
 
 def independent_columns(frame: pd.DataFrame) -> pd.DataFrame:

@@ -175,3 +175,32 @@ def test_small_pieces():
     assert basis.shape == (43, 6)
     assert robustness_value(0.0, 500) == 0.0
     assert 0 < robustness_value(2.0, 500) < robustness_value(6.0, 500) < 1
+
+
+@pytest.fixture(scope="module")
+def null_seeding():
+    """小红星 does nothing; buzz (strength 1.5) drives its reads and GMV."""
+    from seedmodel.sim.family import stress_world
+
+    sims = [sm.simulate(stress_world("null_seeding").config, random_seed=s) for s in (1, 2)]
+    tables = [link(s.data, metrics=("collects", "reads"), outcomes=("gmv",)).table for s in sims]
+    table = pd.concat(tables, ignore_index=True)
+    return table[(table["channel"] == "little_red_star") & (table["verdict"] != "insufficient_data")]
+
+
+def test_a_negative_link_is_not_support(null_seeding):
+    rows = null_seeding
+    negative = rows[rows["elasticity_hi"] < 0]
+    assert len(negative) >= 1  # the over-adjusted cells that used to be called supported
+    assert (negative["verdict"] == "not_supported").all()
+    assert (negative["direction"] == "negative").all()
+    assert negative["note"].str.contains("moves against engagement").all()
+    positive = rows[rows["elasticity_lo"] > 0]
+    assert (positive["verdict"] == "supported").all()
+    assert set(rows["direction"]) <= {"positive", "negative", "unclear"}
+
+
+def test_null_seeding_channel_is_rarely_called_supported(null_seeding):
+    # measured: 1 of 16 cells (4 seeds: 3 of 32); before sign-aware verdicts 41% of 32
+    assert len(null_seeding) == 16
+    assert (null_seeding["verdict"] == "supported").mean() <= 0.125

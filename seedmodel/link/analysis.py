@@ -17,6 +17,7 @@ from seedmodel.link.design import (
     lag_basis,
     metric_series,
     organic_controls,
+    slow_trend,
 )
 from seedmodel.link.dlm import fit_distributed_lag, profile_peak, robustness_value
 from seedmodel.schema import Dataset
@@ -47,6 +48,7 @@ EXTRA_COLUMNS = [
     "peak_lag_lo",
     "peak_lag_hi",
     "robustness_value",
+    "direction",
     "live_periods",
     "note",
 ]
@@ -91,11 +93,23 @@ class LinkResult:
         return Path(folder) / "link.csv"
 
 
-def _note(raw: float, deseason: float, adjusted: float, verdict: str) -> str:
+def _direction(lo: float, hi: float) -> str:
+    """Sign of an elasticity interval: ``positive``, ``negative`` or ``unclear`` (covers 0)."""
+    return "positive" if lo > 0 else "negative" if hi < 0 else "unclear"
+
+
+def _note(
+    raw: float, deseason: float, adjusted: float, verdict: str, direction: str = "unclear"
+) -> str:
     if verdict == "insufficient_data":
         return "too few live periods or no variation"
     if verdict == "supported":
         return "link survives adjustment for calendar, seasonality and buzz"
+    if direction == "negative":
+        return (
+            "after adjustment the outcome moves against engagement: no support for a positive "
+            "link (over-adjustment, cannibalisation or a confounder; check with a lift test)"
+        )
     if np.isnan(raw) or abs(raw) < 0.3:
         return "no adjusted link"
     if abs(deseason) < 0.5 * abs(raw):
@@ -121,6 +135,7 @@ def link(
     n_draws: int = 2000,
     min_live: int | None = None,
     random_seed: int = 0,
+    trend_knot_days: int | None = None,
 ) -> LinkResult:
     """How note engagement links to downstream GMV and funnel outcomes, and how much survives.
 
@@ -148,6 +163,12 @@ def link(
         periods (at least 8).
     random_seed : int
         Seed of the draws; same seed, same table.
+    trend_knot_days : int, optional
+        Add a smooth trend (cubic B-splines, knots this many days apart) to the controls, for
+        slow demand movements that the buzz proxies miss. Off by default: on 132 cells of
+        simulated worlds, 30-day knots raised elasticity-interval coverage from 0.67 to 0.82
+        and cut null seeding cells called significant from 41% to 22%, but they compete with
+        the seeding notes' long lags and moved their peak-lag estimate (docs/link.md).
 
     Returns
     -------
@@ -159,8 +180,9 @@ def link(
     summed over the lag window. ``raw_corr`` is the same-period Pearson correlation of the two
     series as they come (what the "0.82" anecdote measures), with an interval from Bartlett's
     effective sample size. ``verdict`` is ``supported`` when the adjusted elasticity interval
-    excludes 0, ``not_supported`` when it covers 0, ``insufficient_data`` when the channel has
-    too few live periods.
+    lies above 0, ``not_supported`` when it covers 0 or lies below it (``direction`` says
+    which: a significant negative link is no support for engagement -> GMV), and
+    ``insufficient_data`` when the channel has too few live periods.
 
     Examples
     --------
@@ -183,8 +205,10 @@ def link(
     q = (100 * (1 - level) / 2, 100 * (1 + level) / 2)
 
     rows, profiles = [], []
+    trend = slow_trend(data, trend_knot_days) if trend_knot_days else pd.DataFrame()
     for brand in data.brand_names:
-        cal = calendar_controls(data, brand)
+        # calendar (and any slow trend): what "deseasonalised" removes, the first controls
+        cal = pd.concat([calendar_controls(data, brand), trend], axis=1)
         org = organic_controls(data, brand)
         both = pd.concat([cal, org], axis=1)
         # the model drops the first L periods: keep controls that still add rank there
@@ -262,7 +286,9 @@ def link(
                         raw_ccf = [
                             float(np.corrcoef(x[: n - lag], y[lag:])[0, 1]) for lag in range(L + 1)
                         ]
-                        verdict = "supported" if e_lo > 0 or e_hi < 0 else "not_supported"
+                        direction = _direction(e_lo, e_hi)
+                        # a link that runs the wrong way is not support for engagement -> GMV
+                        verdict = "supported" if direction == "positive" else "not_supported"
                         rows.append(
                             base
                             | {
@@ -271,6 +297,7 @@ def link(
                                 "elasticity_lo": e_lo,
                                 "elasticity_hi": e_hi,
                                 "verdict": verdict,
+                                "direction": direction,
                                 "corr_deseasonalized": deseason,
                                 "corr_adjusted": adjusted,
                                 "prewhitened_corr": float(ccf[peak]),
@@ -279,7 +306,7 @@ def link(
                                 "robustness_value": robustness_value(
                                     e_point / max(float(np.std(e_draws)), 1e-12), fit.df_resid
                                 ),
-                                "note": _note(raw, deseason, adjusted, verdict),
+                                "note": _note(raw, deseason, adjusted, verdict, direction),
                             }
                         )
                         w_lo, w_hi = np.percentile(w_draws, q, axis=0)
@@ -312,5 +339,6 @@ def link(
         "random_seed": random_seed,
         "freq": data.freq,
         "min_live": min_live,
+        "trend_knot_days": trend_knot_days,
     }
     return LinkResult(table=table, profiles=profile, settings=settings)

@@ -7,7 +7,12 @@ import numpy as np
 import pandas as pd
 from scipy.interpolate import BSpline
 
-from seedmodel.features import calendar_controls, independent_columns, smoothed_level
+from seedmodel.features import (
+    calendar_controls,
+    independent_columns,
+    slow_trend,
+    smoothed_level,
+)
 from seedmodel.schema import Dataset
 from seedmodel.schema.tables import INTERACTIONS
 from seedmodel.transforms import lag_matrix
@@ -20,6 +25,7 @@ __all__ = [
     "lagged",
     "metric_series",
     "organic_controls",
+    "slow_trend",
     "smoothed_level",
 ]
 

@@ -7,9 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 import pandas as pd
-from scipy.interpolate import BSpline
 
-from seedmodel.features import calendar_controls
+from seedmodel.features import calendar_controls, spline_basis
 from seedmodel.models.mmm.spec import PROGRAMME_STORES, SeedingMMM
 from seedmodel.schema import Dataset
 from seedmodel.schema.tables import INTERACTIONS
@@ -140,14 +139,6 @@ def _orthonormal(z: np.ndarray) -> np.ndarray:
     return np.where(keep[None, :], q * np.sqrt(z.shape[0]), 0.0)
 
 
-def _spline_basis(n: int, spacing: int) -> np.ndarray:
-    """Cubic B-spline basis over 0..n-1 with knots every ``spacing`` periods."""
-    degree = 3
-    inner = np.arange(0, n - 1, spacing, dtype=float)[1:]
-    knots = np.concatenate([[0.0] * (degree + 1), inner, [float(n - 1)] * (degree + 1)])
-    return BSpline.design_matrix(np.arange(n, dtype=float), knots, degree).toarray()
-
-
 def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
     """Arrays for the MMM from a checked dataset.
 
@@ -233,9 +224,9 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
             rates = rate_mask = None
 
     T = len(data.dates)
-    basis = _spline_basis(T, max(2, round(spec.knot_days / pdays)))
+    basis = spline_basis(T, max(2, round(spec.knot_days / pdays)))
     trend_basis = (
-        _spline_basis(T, max(2, round(spec.trend_knot_days / pdays)))
+        spline_basis(T, max(2, round(spec.trend_knot_days / pdays)))
         if spec.trend == "smooth"
         else None
     )

@@ -13,8 +13,8 @@ __all__ = [
     "LIKELIHOODS",
     "PROGRAMME_STORES",
     "RESIDUALS",
-    "TRENDS",
     "SATURATIONS",
+    "TRENDS",
     "MediaSpec",
     "SeedingMMM",
 ]
