@@ -185,7 +185,8 @@ def null_seeding():
     sims = [sm.simulate(stress_world("null_seeding").config, random_seed=s) for s in (1, 2)]
     tables = [link(s.data, metrics=("collects", "reads"), outcomes=("gmv",)).table for s in sims]
     table = pd.concat(tables, ignore_index=True)
-    return table[(table["channel"] == "little_red_star") & (table["verdict"] != "insufficient_data")]
+    seeding = table["channel"] == "little_red_star"
+    return table[seeding & (table["verdict"] != "insufficient_data")]
 
 
 def test_a_negative_link_is_not_support(null_seeding):
