@@ -46,6 +46,9 @@ from seedmodel.sim.worlds import recovery_world as world_config
 VARIANTS = {
     "latent": SeedingMMM(),
     "smooth": SeedingMMM(trend="smooth"),
+    "quadratic": SeedingMMM(trend="quadratic"),  # the default before 2026-12-02
+    "reaction": SeedingMMM(trend="smooth", budget_reaction="control"),
+    "wideprior": SeedingMMM(trend="smooth", effect_prior=(0.01, 1.5)),
     "control": SeedingMMM(demand="control"),
     "iid": SeedingMMM(residual="iid"),
     "knots14": SeedingMMM(knot_days=14),
@@ -102,8 +105,9 @@ def by_group(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
     )
 
 
-def family_tables(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
-    """The family's tables: by mechanism group and by channel, per variant."""
+def mechanism_cells(cells: pd.DataFrame) -> pd.DataFrame:
+    """One row per cell and mechanism (columns ``mechanism`` and ``group``) from the
+    ``mech_*`` columns of family cells; empty when there are none."""
     mech_cols = [c for c in cells.columns if c.startswith("mech_")]
     long = cells.melt(
         id_vars=[c for c in cells.columns if c not in mech_cols],
@@ -112,6 +116,12 @@ def family_tables(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
         value_name="group",
     ).dropna(subset=["group"])
     long["mechanism"] = long["mechanism"].str.removeprefix("mech_")
+    return long
+
+
+def family_tables(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
+    """The family's tables: by mechanism group and by channel, per variant."""
+    long = mechanism_cells(cells)
     return {
         "by_mechanism": by_group(long, ["variant", "mechanism", "group"]),
         "by_channel": by_group(cells, ["variant", "channel"]),

@@ -6,6 +6,7 @@
 ('LumaBeauty', 'PureCare', 'VitaWell')
 """
 
+from seedmodel.analysis.checks import FitChecks, check_fit
 from seedmodel.analysis.contributions import contributions
 from seedmodel.analysis.roi import roi
 from seedmodel.calendar import ecommerce_calendar
@@ -32,6 +33,7 @@ __all__ = [
     "DataError",
     "Dataset",
     "Fit",
+    "FitChecks",
     "LinkResult",
     "MediaSpec",
     "PlanResponse",
@@ -41,6 +43,7 @@ __all__ = [
     "__version__",
     "allocate",
     "breakeven",
+    "check_fit",
     "contributions",
     "ecommerce_calendar",
     "fit_mmm",

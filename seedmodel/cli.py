@@ -48,7 +48,12 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
         fit = load_fit(fit_file)
         data, roi_table, diagnostics = fit.data, roi(fit), fit.diagnostics
-        plan_parts = _plan_parts(fit, days=90)
+        checks_file = Path(args.path) / "checks.json"
+        if checks_file.is_file():
+            import json
+
+            plan_parts["checks"] = json.loads(checks_file.read_text(encoding="utf-8"))
+        plan_parts |= _plan_parts(fit, days=90)
         plan_parts["contrib"] = contributions(fit, freq="W")
     else:
         data = load(args.path)
@@ -116,13 +121,23 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         )
     table = roi(fit, window=(args.start, args.end))
     diag = fit.diagnostics.to_dict()
+    checks = None
+    if args.checks:
+        from seedmodel.analysis.checks import check_fit
+
+        checks = check_fit(fit).to_dict()
+        diag["checks"] = {k: checks[k] for k in ("passed", "warnings")}
 
     def fill(tmp):
         table.to_csv(tmp / "roi.csv", index=False, float_format="%.6g", lineterminator="\n")
         (tmp / "diagnostics.json").write_text(json.dumps(diag, indent=2) + "\n")
+        if checks is not None:
+            (tmp / "checks.json").write_text(json.dumps(checks, indent=2) + "\n")
         fit.save(tmp / "fit.nc")
 
     write_atomically(args.out, fill)
+    for line in (checks or {}).get("warnings", []):
+        print(f"seedmodel: CHECK: {line}", file=sys.stderr)
     if not fit.diagnostics.converged:
         print(
             f"seedmodel: WARNING: the fit did NOT converge ({fit.diagnostics.reason}); "
@@ -133,7 +148,8 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         if args.strict:
             return EXIT_NOT_CONVERGED
     print(
-        f"wrote roi.csv, diagnostics.json and fit.nc to {args.out} "
+        f"wrote roi.csv, diagnostics.json{', checks.json' if checks else ''} and fit.nc to "
+        f"{args.out} "
         f"({'converged' if fit.diagnostics.converged else 'NOT converged'}, "
         f"{fit.diagnostics.seconds:.0f} s)"
     )
@@ -237,6 +253,14 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--start", default=None, help="ROI window start (default: data start)")
     p.add_argument("--end", default=None, help="ROI window end (default: data end)")
     p.add_argument("--strict", action="store_true", help="exit 3 when the fit did not converge")
+    p.add_argument(
+        "--checks",
+        action=argparse.BooleanOptionalAction,
+        default=True,
+        help="after the fit, refit once with a placebo channel and the last quarter held out, "
+        "and compare each channel's share of GMV with its prior; writes checks.json "
+        "(default on)",
+    )
     p.add_argument("--sampler", choices=SAMPLERS, default="nutpie")
     p.add_argument(
         "--backend",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
 
@@ -143,6 +143,7 @@ def fit_mmm(
     target_accept: float = 0.9,
     backend: str = "auto",
     adaptation: str = "auto",
+    holdout: int = 0,
 ) -> Fit:
     """Fit a SeedingMMM to checked data.
 
@@ -176,6 +177,10 @@ def fit_mmm(
         ``auto`` takes ``low_rank`` up to 100 parameters and ``diag`` above
         (:func:`seedmodel.inference.sample.mass_matrix`; docs/benchmarks.md). The choice is
         recorded in ``diagnostics.adaptation``.
+    holdout : int
+        Periods at the end of the data left out of the likelihood (their expected GMV is
+        kept as ``mu``): the out-of-sample forecast check of
+        :func:`seedmodel.analysis.checks.check_fit`. 0 for a normal fit.
 
     Returns
     -------
@@ -200,6 +205,10 @@ def fit_mmm(
         raise ValueError(f"adaptation must be one of {ADAPTATIONS}, got {adaptation!r}")
     spec = spec or SeedingMMM()
     inputs = build_inputs(data, spec)
+    if not 0 <= holdout <= inputs.n_periods // 2:
+        raise ValueError(f"holdout must be between 0 and half the data's periods, got {holdout}")
+    if holdout:
+        inputs = replace(inputs, holdout=int(holdout))
     model = build_model(inputs)
     mass = mass_matrix(adaptation, model)
     if method != "nuts" or sampler != "nutpie":

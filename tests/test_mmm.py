@@ -239,8 +239,18 @@ def test_cli_fit_same_seed_same_roi_and_not_converged_is_loud(tmp_path):
     table = pd.read_csv(tmp_path / "a" / "roi.csv")
     assert (~table["converged"]).all()
     assert (tmp_path / "a" / "fit.nc").is_file()
-    strict = run_cli("fit", str(world), "--out", str(tmp_path / "c"), "--draws", "40", "--strict")
+    # the per-fit checks ran, are in diagnostics.json, and repeat with the seed
+    checks = json.loads((tmp_path / "a" / "checks.json").read_text())
+    assert set(checks) >= {"passed", "warnings", "placebo", "forecast", "shares"}
+    assert diag["checks"]["passed"] == checks["passed"]
+    assert (tmp_path / "a" / "checks.json").read_bytes() == (
+        tmp_path / "b" / "checks.json"
+    ).read_bytes()
+    strict = run_cli(
+        "fit", str(world), "--out", str(tmp_path / "c"), "--draws", "40", "--strict", "--no-checks"
+    )
     assert strict.returncode == 3
+    assert not (tmp_path / "c" / "checks.json").exists()
 
 
 def test_contributions_add_up_to_the_incremental_gmv(small_fit):

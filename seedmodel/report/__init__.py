@@ -30,6 +30,7 @@ def build_report(
     plan=None,
     curves: pd.DataFrame | None = None,
     front: pd.DataFrame | None = None,
+    checks: dict | None = None,
 ) -> str:
     """The report's HTML as a string.
 
@@ -48,10 +49,12 @@ def build_report(
     plan, curves, front : optional
         An :class:`~seedmodel.plan.Allocation`, its response curves and a budget frontier
         (``seedmodel.plan``).
+    checks : dict, optional
+        :meth:`seedmodel.analysis.checks.FitChecks.to_dict` of the fit.
     """
     sections: list[Section] = []
     if roi_table is not None and diagnostics is not None:
-        sections.append(roi_section(roi_table, diagnostics, contrib))
+        sections.append(roi_section(roi_table, diagnostics, contrib, checks))
     if plan is not None and curves is not None:
         converged = diagnostics is None or diagnostics.converged
         sections.append(plan_section(plan, curves, front, converged=converged))

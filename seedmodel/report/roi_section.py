@@ -63,11 +63,37 @@ def plot_contributions(contrib: pd.DataFrame) -> Figure:
     return fig
 
 
+def checks_html(checks: dict) -> str:
+    """The per-fit checks: a warning per failed check, then their tables."""
+    if checks["passed"]:
+        head = '<p class="muted">All checks passed.</p>'
+    else:
+        items = "".join(f"<li>{html.escape(w)}</li>" for w in checks["warnings"])
+        head = f'<div class="warn"><b>Checks that failed</b><ul>{items}</ul></div>'
+    parts = [
+        (
+            "Placebo channel (a real channel's spend shifted by months: its ROI should reach 0)",
+            "placebo",
+        ),
+        ("Forecast of the held-out last periods (GMV in CNY; coverage nominal 90%)", "forecast"),
+        ("Each channel's share of GMV, prior and posterior", "shares"),
+    ]
+    body = "".join(
+        f"<p>{html.escape(title)}</p>" + table_html(pd.DataFrame(checks[key]), floatfmt="{:,.3f}")
+        for title, key in parts
+        if checks.get(key)
+    )
+    return '<h3 id="roi-checks">Checks</h3>' + head + body
+
+
 def roi_section(
-    table: pd.DataFrame, diagnostics: Diagnostics, contrib: pd.DataFrame | None = None
+    table: pd.DataFrame,
+    diagnostics: Diagnostics,
+    contrib: pd.DataFrame | None = None,
+    checks: dict | None = None,
 ) -> Section:
-    """ROI table and chart, contributions over time when given, and a loud banner when the
-    fit did not converge."""
+    """ROI table and chart, contributions over time when given, the per-fit checks when
+    given, and a loud banner when the fit did not converge."""
     d = diagnostics
     banner = (
         ""
@@ -78,6 +104,12 @@ def roi_section(
             "refit with more draws or chains.</p>"
         )
     )
+    if checks is not None and not checks["passed"]:
+        banner += (
+            f'<p class="warn"><b>{len(checks["warnings"])} of the per-fit checks failed</b> '
+            "(placebo channel, held-out forecast, shares of GMV): read the ROI below with "
+            'the <a href="#roi-checks">checks</a> in mind.</p>'
+        )
     split = [
         c
         for c in table.columns
@@ -100,6 +132,7 @@ def roi_section(
             "platforms (posterior mean).</p>"
             + figure_html(plot_contributions(contrib), "contributions over time")
         )
+        + ("" if checks is None else checks_html(checks))
         + "<h3>Fit diagnostics</h3>"
         + table_html(diag, floatfmt="{:,.3f}")
     )

@@ -49,6 +49,7 @@ def build_model(inputs: MMMInputs) -> pm.Model:
         "control": list(inp.control_names),
         "knot": np.arange(inp.basis.shape[1]),
         "date": np.arange(T),
+        "fitted_date": np.arange(T - inp.holdout),
     }
     pooled = B > 1
     with pm.Model(coords=coords) as model:
@@ -68,18 +69,19 @@ def build_model(inputs: MMMInputs) -> pm.Model:
         # negative effect that would push expected GMV below zero). g and the
         # half-saturation are far less correlated than beta and half: sample those, derive
         # beta. (With a free share on every platform too, g and the shares formed a ridge.)
+        g_centre, g_sd = np.log(inp.spec.effect_prior[0]), inp.spec.effect_prior[1]
         if pooled:
             lh_mu = pm.Normal("log_half_mu", 0.0, 0.4, dims="channel")
             lh_sd = pm.HalfNormal("log_half_sd", 0.3)
             lh_z = pm.Normal("log_half_z", 0.0, 1.0, dims=("brand", "channel"))
             log_half = lh_mu + lh_sd * lh_z
-            lg_mu = pm.Normal("log_gross_mu", np.log(0.05), 0.7, dims="channel")
+            lg_mu = pm.Normal("log_gross_mu", g_centre, g_sd, dims="channel")
             lg_sd = pm.HalfNormal("log_gross_sd", 0.5)
             lg_z = pm.Normal("log_gross_z", 0.0, 1.0, dims=("brand", "channel"))
             log_gross = lg_mu + lg_sd * lg_z
         else:
             log_half = pm.Normal("log_half", 0.0, 0.4, dims=("brand", "channel"))
-            log_gross = pm.Normal("log_gross", np.log(0.05), 0.7, dims=("brand", "channel"))
+            log_gross = pm.Normal("log_gross", g_centre, g_sd, dims=("brand", "channel"))
         half = pm.Deterministic("half", pt.exp(log_half), dims=("brand", "channel"))
         share = _platform_shares(inp, model, pooled)
         effect = pt.exp(log_gross)[:, :, None] * share
@@ -109,18 +111,23 @@ def build_model(inputs: MMMInputs) -> pm.Model:
             base = pt.exp(intercept[:, :, None] + terms)
         mu = pt.maximum(base + contrib, 1e-3)
         sigma = pm.HalfNormal("sigma", 0.2, dims=("brand", "platform"))
+        fitted = T - inp.holdout  # the last ``holdout`` periods are forecast, not fitted
+        if inp.holdout:
+            pm.Deterministic("mu", mu, dims=("brand", "platform", "date"))
+            mu = mu[:, :, :fitted]
         if inp.spec.likelihood == "normal":
-            name, observed, expected = "gmv", pm.Data("gmv_data", inp.y), mu
+            name, observed, expected = "gmv", pm.Data("gmv_data", inp.y[:, :, :fitted]), mu
         else:
             name, expected = "log_gmv", pt.log(mu)
-            observed = pm.Data("log_gmv_data", np.log(np.maximum(inp.y, 1e-3)))
+            y = np.log(np.maximum(inp.y[:, :, :fitted], 1e-3))
+            observed = pm.Data("log_gmv_data", y)
         if inp.spec.residual == "iid":
             pm.Normal(
                 name,
                 expected,
                 sigma[:, :, None],
                 observed=observed,
-                dims=("brand", "platform", "date"),
+                dims=("brand", "platform", "fitted_date"),
             )
         else:
             _ar1_likelihood(observed - expected, sigma)

@@ -14,7 +14,7 @@ from seedmodel.schema import Dataset
 from seedmodel.schema.tables import INTERACTIONS
 from seedmodel.transforms import lag_matrix
 
-__all__ = ["LiftRow", "MMMInputs", "build_inputs"]
+__all__ = ["LiftRow", "MMMInputs", "budget_deviations", "build_inputs"]
 
 
 @dataclass(frozen=True)
@@ -58,6 +58,7 @@ class MMMInputs:
     lifts: tuple[LiftRow, ...]
     home: np.ndarray  # (C,) position of each channel's home platform
     linked: np.ndarray  # (C,) bool, the channel's notes link to a store (link clicks)
+    holdout: int = 0  # periods at the end left out of the likelihood (a forecast check)
 
     @property
     def n_periods(self) -> int:
@@ -139,6 +140,25 @@ def _orthonormal(z: np.ndarray) -> np.ndarray:
     return np.where(keep[None, :], q * np.sqrt(z.shape[0]), 0.0)
 
 
+def budget_deviations(spend: np.ndarray, window: int) -> np.ndarray:
+    """(B, C, T) log spend minus the log of its planned level, a centred rolling median of
+    live spend over ``window`` periods; 0 where nothing was spent.
+
+    Examples
+    --------
+    >>> x = np.array([[[0, 100, 100, 200, 100, 100, 0]]], dtype=float)
+    >>> budget_deviations(x, 5).round(3).tolist()
+    [[[0.0, 0.0, 0.0, 0.693, 0.0, 0.0, 0.0]]]
+    """
+    out = np.zeros_like(spend, dtype=float)
+    for idx in np.ndindex(spend.shape[:-1]):
+        s = pd.Series(np.where(spend[idx] > 0, spend[idx], np.nan))
+        plan = s.rolling(window, center=True, min_periods=1).median().to_numpy()
+        live = spend[idx] > 0
+        out[idx][live] = np.log(spend[idx][live] / plan[live])
+    return out
+
+
 def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
     """Arrays for the MMM from a checked dataset.
 
@@ -185,6 +205,13 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         calendar_controls(data, b, peak_weeks=False).drop(columns=drop, errors="ignore")
         for b in brands
     ]
+    if spec.budget_reaction == "control":
+        window = max(3, round(spec.plan_days / pdays))
+        deviation = budget_deviations(spend, window)  # (B, C, T)
+        frames = [
+            f.assign(**{f"reaction_{c}": deviation[b, i] for i, c in enumerate(channels)})
+            for b, f in enumerate(frames)
+        ]
     names = tuple(dict.fromkeys(c for f in frames for c in f.columns))
     controls = np.stack([f.reindex(columns=names, fill_value=0.0).to_numpy() for f in frames])
     # orthonormal columns (QR per brand, unit variance): trend, seasonality and festivals

@@ -8,6 +8,7 @@ from typing import Any
 __all__ = [
     "ADSTOCKS",
     "BASELINES",
+    "BUDGET_REACTIONS",
     "DEMAND_MODES",
     "INPUTS",
     "LIKELIHOODS",
@@ -29,6 +30,7 @@ RESIDUALS = ("ar1", "iid")
 LIKELIHOODS = ("lognormal", "normal")
 BASELINES = ("multiplicative", "additive")
 TRENDS = ("smooth", "quadratic")
+BUDGET_REACTIONS = ("control", "none")
 
 
 @dataclass(frozen=True)
@@ -132,6 +134,22 @@ class SeedingMMM:
         quadratic cannot follow (docs/mmm.md, *Worlds nobody here designed*).
     trend_knot_days : int
         Spacing of the smooth trend's knots (days; default 91, a quarter).
+    budget_reaction : {"control", "none"}
+        ``control``: each channel's day-to-day deviation of log spend from its planned level
+        (a centred rolling median of live spend over ``plan_days``) enters the baseline as a
+        control with a free coefficient per brand x platform: a control function for budgets
+        that react to short demand shocks (a promotion, a viral note) the data do not
+        measure. The channel's effect is then learnt from its planned variation (flights,
+        levels, go-lives) rather than from day-to-day moves that may be reactions.
+        ``none`` uses all of spend's variation.
+    plan_days : int
+        Window (days) of the planned level for ``budget_reaction="control"``.
+    effect_prior : (float, float)
+        Prior of each channel's effect at its typical spend, as a share of the brand x
+        platform's mean GMV: log-normal with this median and log-scale sd (with several
+        brands, the prior of the channel's mean across brands). Unit-free: spend and GMV
+        in any units give the same prior. Its lower tail is what lets a channel with no
+        effect come out near 0.
     engagement : bool
         Channels not named in ``media`` respond to their notes' engagement instead of spend:
         reads for seeding notes, link clicks for link notes (see ``MediaSpec.input``).
@@ -150,8 +168,11 @@ class SeedingMMM:
     engagement: bool = False
     likelihood: str = "lognormal"
     baseline: str = "multiplicative"
-    trend: str = "quadratic"
+    trend: str = "smooth"
     trend_knot_days: int = 91
+    budget_reaction: str = "none"
+    plan_days: int = 15
+    effect_prior: tuple[float, float] = (0.05, 0.7)
 
     def __post_init__(self) -> None:
         if self.demand not in DEMAND_MODES:
@@ -168,6 +189,19 @@ class SeedingMMM:
             raise ValueError(f"trend must be one of {TRENDS}, got {self.trend!r}")
         if self.trend_knot_days < 7:
             raise ValueError("trend_knot_days must be >= 7")
+        if self.budget_reaction not in BUDGET_REACTIONS:
+            raise ValueError(
+                f"budget_reaction must be one of {BUDGET_REACTIONS}, got {self.budget_reaction!r}"
+            )
+        if self.plan_days < 3:
+            raise ValueError("plan_days must be >= 3")
+        median, sd = self.effect_prior
+        if not (0 < median < 1 and sd > 0):
+            raise ValueError(
+                "effect_prior must be (median share in (0, 1), log sd > 0), "
+                f"got {self.effect_prior}"
+            )
+        object.__setattr__(self, "effect_prior", (float(median), float(sd)))
 
     def __hash__(self) -> int:
         return hash((tuple(sorted(self.media.items())), *self._options().values()))
@@ -207,6 +241,9 @@ class SeedingMMM:
             # fits saved before the smooth trend had the quadratic one
             trend=data.get("trend", "quadratic"),
             trend_knot_days=data.get("trend_knot_days", 91),
+            budget_reaction=data.get("budget_reaction", "none"),
+            plan_days=data.get("plan_days", 15),
+            effect_prior=tuple(data.get("effect_prior", (0.05, 0.7))),
         )
 
     def fit(self, data, **kwargs):

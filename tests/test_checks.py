@@ -1,0 +1,78 @@
+"""Per-fit checks: a placebo channel, a held-out forecast, prior and posterior shares."""
+
+from __future__ import annotations
+
+import json
+
+import numpy as np
+import pytest
+
+import seedmodel as sm
+from seedmodel.analysis.checks import PLACEBO, check_fit, with_placebo
+from seedmodel.fit import fit_mmm
+
+WORLD = sm.WorldConfig(n_brands=1, days=500)
+
+
+@pytest.fixture(scope="module")
+def world():
+    sim = sm.simulate(WORLD, random_seed=3)
+    frames = {n: getattr(sim.data, n) for n in ("media", "sales", "brands", "events")}
+    return sim, sm.from_frames(**frames)
+
+
+def test_placebo_keeps_the_channels_flights_and_spend_but_not_their_timing(world):
+    _, data = world
+    out = with_placebo(data, "little_red_star", random_seed=1)
+    assert PLACEBO in out.paid_channels
+    real = data.media[data.media["channel"] == "little_red_star"]["spend"].to_numpy()
+    fake = out.media[out.media["channel"] == PLACEBO]["spend"].to_numpy()
+    np.testing.assert_allclose(np.sort(fake), np.sort(real))  # same spend, same live days
+    assert not np.allclose(fake, real)
+    lag = int(np.argmax([np.array_equal(np.roll(real, k), fake) for k in range(len(real))]))
+    assert len(real) // 4 <= lag <= 3 * len(real) // 4  # shifted by months
+    engagement = out.media.loc[out.media["channel"] == PLACEBO, ["reads", "clicks"]]
+    assert (engagement == 0).all().all()
+    with pytest.raises(ValueError, match="placebo_of"):
+        fit = fit_mmm(data, draws=20, tune=20, random_seed=1)
+        check_fit(fit, placebo_of="nope")
+
+
+@pytest.fixture(scope="module")
+def checked(world):
+    _, data = world
+    fit = fit_mmm(data, draws=300, tune=300, chains=2, random_seed=1)
+    return fit, check_fit(fit)
+
+
+def test_placebo_on_a_null_series_is_not_pushed_above_its_prior(checked):
+    _, checks = checked
+    p = checks.placebo.iloc[0]
+    assert len(checks.placebo) == 1 and p["placebo_of"] == "little_red_star"
+    # measured: ROI 1.48 [0.38, 3.54] against its prior's 1.75 [0.36, 4.77]. The data pull a
+    # series with no effect down a little; the log-normal effect prior keeps its interval
+    # from reaching exactly 0 (docs/mmm.md, "Checks that run with every fit")
+    assert p["roi"] <= p["prior_roi"]
+    assert p["roi_lo"] < 0.5 and p["prior_roi_lo"] < 0.5
+    assert bool(p["passed"])
+
+
+def test_last_quarter_forecast_covers_near_its_nominal_rate(checked):
+    _, checks = checked
+    f = checks.forecast
+    assert set(f["platform"]) == {"tmall", "jd"} and (f["periods"] == 91).all()
+    assert (f["coverage"] >= 0.75).all()  # nominal 0.9 on 91 autocorrelated days
+    assert (f["error"].abs() < 0.15).all()
+    assert ((f["forecast_lo"] <= f["actual"]) & (f["actual"] <= f["forecast_hi"])).all()
+
+
+def test_shares_compare_prior_and_posterior_and_serialise(checked):
+    fit, checks = checked
+    s = checks.shares.set_index("channel")
+    assert set(s.index) == set(fit.inputs.channels)
+    assert (s["prior_share_lo"] < s["prior_share"]).all()
+    assert (s["prior_share"] < s["prior_share_hi"]).all()
+    assert (s["share_lo"] <= s["share"]).all() and (s["share"] <= s["share_hi"]).all()
+    out = json.loads(json.dumps(checks.to_dict()))
+    assert out["passed"] == checks.passed and len(out["shares"]) == len(s)
+    assert checks.passed == (not checks.warnings)
