@@ -76,3 +76,20 @@ def test_shares_compare_prior_and_posterior_and_serialise(checked):
     out = json.loads(json.dumps(checks.to_dict()))
     assert out["passed"] == checks.passed and len(out["shares"]) == len(s)
     assert checks.passed == (not checks.warnings)
+
+
+def test_report_shows_failed_checks_first_and_as_text():
+    from seedmodel.report.roi_section import checks_html
+
+    checks = {
+        "passed": False,
+        "warnings": ["placebo <script>alert(1)</script> has ROI 2.64"],
+        "placebo": [{"brand": "B", "placebo_of": "little_red_star", "roi": 2.6412}],
+        "forecast": [{"brand": "B", "platform": "jd", "actual": 13873382.1, "coverage": 0.912}],
+        "shares": [{"brand": "B", "channel": "red_jd", "share": 0.0221}],
+    }
+    page = checks_html(checks)
+    assert "Checks that failed" in page
+    assert "<script>" not in page and "&lt;script&gt;" in page
+    assert "13,873,382" in page and "91.2%" in page and "2.2%" in page and "2.64" in page
+    assert "All checks passed" in checks_html({**checks, "passed": True, "warnings": []})

@@ -17,6 +17,7 @@ well and still gets the answer wrong. These checks look where such a failure sho
 
 from __future__ import annotations
 
+import logging
 import warnings
 from dataclasses import dataclass, field
 from typing import Any
@@ -135,8 +136,18 @@ def _prior_fit(fit: Fit, draws: int, random_seed: int) -> Fit:
     model = build_model(fit.inputs)
     names = [v.name for v in model.free_RVs] + ["half", "beta"]
     names += [v.name for v in model.deterministics if v.name.endswith("__scale")]
-    with model:
-        prior = pm.sample_prior_predictive(draws=draws, var_names=names, random_seed=random_seed)
+    logger = logging.getLogger("pymc")
+    level = logger.level
+    logger.setLevel(logging.WARNING)  # no "Sampling: [...]" line in a CLI run
+    try:
+        with model, warnings.catch_warnings():
+            # the AR(1) likelihood is a Potential: the prior rightly ignores it
+            warnings.filterwarnings("ignore", message=".*Potentials.*", category=UserWarning)
+            prior = pm.sample_prior_predictive(
+                draws=draws, var_names=names, random_seed=random_seed
+            )
+    finally:
+        logger.setLevel(level)
     tree = xr.DataTree.from_dict({"posterior": prior["prior"].to_dataset()})
     return Fit(
         spec=fit.spec,

@@ -63,6 +63,24 @@ def plot_contributions(contrib: pd.DataFrame) -> Figure:
     return fig
 
 
+def _readable(frame: pd.DataFrame) -> pd.DataFrame:
+    """Checks tables as a reader wants them: shares and rates in %, yuan whole, ROI to 0.01."""
+    out = frame.copy()
+    for column in out.columns:
+        values = out[column]
+        if not pd.api.types.is_float_dtype(values):
+            continue
+        if column == "error":
+            out[column] = values.map("{:+.1%}".format)
+        elif "share" in column or column == "coverage":
+            out[column] = values.map("{:.1%}".format)
+        elif column == "actual" or column.startswith("forecast"):
+            out[column] = values.map("{:,.0f}".format)
+        else:
+            out[column] = values.map("{:,.2f}".format)
+    return out
+
+
 def checks_html(checks: dict) -> str:
     """The per-fit checks: a warning per failed check, then their tables."""
     if checks["passed"]:
@@ -72,14 +90,15 @@ def checks_html(checks: dict) -> str:
         head = f'<div class="warn"><b>Checks that failed</b><ul>{items}</ul></div>'
     parts = [
         (
-            "Placebo channel (a real channel's spend shifted by months: its ROI should reach 0)",
+            "Placebo channel (a real channel's spend shifted by months: its ROI should reach "
+            "0, or at least stay at its prior)",
             "placebo",
         ),
         ("Forecast of the held-out last periods (GMV in CNY; coverage nominal 90%)", "forecast"),
         ("Each channel's share of GMV, prior and posterior", "shares"),
     ]
     body = "".join(
-        f"<p>{html.escape(title)}</p>" + table_html(pd.DataFrame(checks[key]), floatfmt="{:,.3f}")
+        f"<p>{html.escape(title)}</p>" + table_html(_readable(pd.DataFrame(checks[key])))
         for title, key in parts
         if checks.get(key)
     )

@@ -94,6 +94,8 @@ class MMMInputs:
 
 def _standardise(v: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     m = np.ones_like(v, dtype=bool) if mask is None else mask
+    if not m.any():  # e.g. a channel whose notes report no reads
+        return np.zeros_like(v, dtype=float)
     mu, sd = v[m].mean(), v[m].std()
     out = (v - mu) / (sd if sd > 0 else 1.0)
     return np.where(m, out, 0.0)
