@@ -45,10 +45,12 @@ from seedmodel.sim.worlds import recovery_world as world_config
 
 VARIANTS = {
     "latent": SeedingMMM(),
-    "smooth": SeedingMMM(trend="smooth"),
-    "quadratic": SeedingMMM(trend="quadratic"),  # the default before 2026-12-02
+    # the family's rows in docs/recovery_family.md (the default since 2026-12-02 is
+    # "reaction"; "quadratic" is the default before it)
+    "quadratic": SeedingMMM(trend="quadratic", budget_reaction="none"),
+    "smooth": SeedingMMM(trend="smooth", budget_reaction="none"),
+    "wideprior": SeedingMMM(trend="smooth", budget_reaction="none", effect_prior=(0.01, 1.5)),
     "reaction": SeedingMMM(trend="smooth", budget_reaction="control"),
-    "wideprior": SeedingMMM(trend="smooth", effect_prior=(0.01, 1.5)),
     "control": SeedingMMM(demand="control"),
     "iid": SeedingMMM(residual="iid"),
     "knots14": SeedingMMM(knot_days=14),

@@ -135,13 +135,16 @@ class SeedingMMM:
     trend_knot_days : int
         Spacing of the smooth trend's knots (days; default 91, a quarter).
     budget_reaction : {"control", "none"}
-        ``control``: each channel's day-to-day deviation of log spend from its planned level
-        (a centred rolling median of live spend over ``plan_days``) enters the baseline as a
-        control with a free coefficient per brand x platform: a control function for budgets
+        ``control`` (the default): each channel's day-to-day deviation of log spend from its
+        planned level (a centred rolling median of live spend over ``plan_days``) enters the
+        baseline as a control with a free coefficient per brand x platform: a control
+        function for budgets
         that react to short demand shocks (a promotion, a viral note) the data do not
         measure. The channel's effect is then learnt from its planned variation (flights,
         levels, go-lives) rather than from day-to-day moves that may be reactions.
-        ``none`` uses all of spend's variation.
+        ``none`` uses all of spend's variation (fits saved before this option). On 30
+        worlds drawn from wide ranges, ``control`` cut the median ROI error from 0.35 to
+        0.29 and raised 90% coverage from 0.57 to 0.71 (docs/recovery_family.md).
     plan_days : int
         Window (days) of the planned level for ``budget_reaction="control"``.
     effect_prior : (float, float)
@@ -170,7 +173,7 @@ class SeedingMMM:
     baseline: str = "multiplicative"
     trend: str = "smooth"
     trend_knot_days: int = 91
-    budget_reaction: str = "none"
+    budget_reaction: str = "control"
     plan_days: int = 15
     effect_prior: tuple[float, float] = (0.05, 0.7)
 
