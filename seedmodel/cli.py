@@ -9,7 +9,13 @@ from collections.abc import Callable, Sequence
 import numpy as np
 
 from seedmodel.inference.options import ADAPTATIONS, BACKENDS, METHODS, SAMPLERS
-from seedmodel.models.mmm.spec import BASELINES, DEMAND_MODES, LIKELIHOODS
+from seedmodel.models.mmm.spec import (
+    BASELINES,
+    BUDGET_REACTIONS,
+    DEMAND_MODES,
+    LIKELIHOODS,
+    TRENDS,
+)
 from seedmodel.schema import DataError
 
 __all__ = ["main"]
@@ -104,6 +110,8 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         engagement=args.engagement,
         likelihood=args.likelihood,
         baseline=args.baseline,
+        trend=args.trend,
+        budget_reaction=args.budget_reaction,
     )
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)  # said below, in every output
@@ -302,6 +310,20 @@ def _parser() -> argparse.ArgumentParser:
         choices=BASELINES,
         default="multiplicative",
         help="trend, seasonality and events as factors of the level (default) or added to it",
+    )
+    p.add_argument(
+        "--trend",
+        choices=TRENDS,
+        default="smooth",
+        help="the baseline's slow movement: a random walk over quarterly knots (default) or a "
+        "quadratic in time",
+    )
+    p.add_argument(
+        "--budget-reaction",
+        choices=BUDGET_REACTIONS,
+        default="control",
+        help="control for budgets' day-to-day reactions to unmeasured demand (default), or use "
+        "all of spend's variation",
     )
     p.set_defaults(func=_cmd_fit)
 
