@@ -52,24 +52,26 @@ EVENT_DEMAND = {
 PEAK_DAYS = {"06-18": (1.4, 1.8, 1.3), "11-11": (2.2, 1.6, 1.6)}
 
 
+def _ar_recursion(out: np.ndarray, phi: float) -> np.ndarray:
+    """``out[t] += phi * out[t - 1]`` along the last axis, in place: the first value and the
+    innovations in, the AR(1) series out."""
+    for t in range(1, out.shape[-1]):
+        out[..., t] += phi * out[..., t - 1]
+    return out
+
+
 def _ar1(rng: np.random.Generator, shape: tuple[int, ...], phi: float, sd: float) -> np.ndarray:
     """Stationary AR(1) along the last axis with marginal sd ``sd``."""
-    eps = rng.normal(0.0, sd * np.sqrt(1 - phi**2), shape)
-    out = np.empty(shape)
+    out = rng.normal(0.0, sd * np.sqrt(1 - phi**2), shape)
     out[..., 0] = rng.normal(0.0, sd, shape[:-1])
-    for t in range(1, shape[-1]):
-        out[..., t] = phi * out[..., t - 1] + eps[..., t]
-    return out
+    return _ar_recursion(out, phi)
 
 
 def _ar_filter(eps: np.ndarray, phi: float) -> np.ndarray:
     """AR(1) filter along the last axis, scaled to keep the innovations' marginal variance."""
     out = np.array(eps, dtype=float)
-    scale = np.sqrt(1.0 - phi**2)
-    out[..., 1:] *= scale
-    for t in range(1, out.shape[-1]):
-        out[..., t] += phi * out[..., t - 1]
-    return out
+    out[..., 1:] *= np.sqrt(1.0 - phi**2)
+    return _ar_recursion(out, phi)
 
 
 def _flights(rng: np.random.Generator, n: int, on_mean: float, off_mean: float) -> np.ndarray:
