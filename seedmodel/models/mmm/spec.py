@@ -15,6 +15,7 @@ __all__ = [
     "PROGRAMME_STORES",
     "RESIDUALS",
     "SATURATIONS",
+    "SAVED_BEFORE",
     "TRENDS",
     "MediaSpec",
     "SeedingMMM",
@@ -81,6 +82,16 @@ LINK_MEDIA = MediaSpec("geometric", "hill", 21)
 #: The store each of RED's link programmes jumps to (CONTRACT.md channel names): the home
 #: platform of these channels unless their MediaSpec names another.
 PROGRAMME_STORES = {"red_cat": "tmall", "red_jd": "jd"}
+
+
+#: What a saved spec without an option meant, where that differs from today's default: the
+#: option's value in the models that were saved before it existed (or changed default).
+SAVED_BEFORE: dict[str, Any] = {
+    "knot_days": 14,
+    "residual": "iid",
+    "trend": "quadratic",
+    "budget_reaction": "none",
+}
 
 
 @dataclass(frozen=True)
@@ -233,21 +244,12 @@ class SeedingMMM:
     @classmethod
     def from_dict(cls, data: dict[str, Any]) -> SeedingMMM:
         """Inverse of :meth:`to_dict`."""
-        return cls(
-            media={c: MediaSpec(**m) for c, m in data.get("media", {}).items()},
-            demand=data.get("demand", "latent"),
-            knot_days=data.get("knot_days", 14),
-            residual=data.get("residual", "iid"),
-            engagement=data.get("engagement", False),
-            likelihood=data.get("likelihood", "lognormal"),
-            baseline=data.get("baseline", "multiplicative"),
-            # fits saved before the smooth trend had the quadratic one
-            trend=data.get("trend", "quadratic"),
-            trend_knot_days=data.get("trend_knot_days", 91),
-            budget_reaction=data.get("budget_reaction", "none"),
-            plan_days=data.get("plan_days", 15),
-            effect_prior=tuple(data.get("effect_prior", (0.05, 0.7))),
-        )
+        options = {
+            f.name: data.get(f.name, SAVED_BEFORE.get(f.name, f.default))
+            for f in fields(cls)
+            if f.name != "media"
+        }
+        return cls(media={c: MediaSpec(**m) for c, m in data.get("media", {}).items()}, **options)
 
     def fit(self, data, **kwargs):
         """Fit to a Dataset; see :func:`seedmodel.fit.fit_mmm` for the options."""
