@@ -152,13 +152,11 @@ def budget_deviations(spend: np.ndarray, window: int) -> np.ndarray:
     >>> budget_deviations(x, 5).round(3).tolist()
     [[[0.0, 0.0, 0.0, 0.693, 0.0, 0.0, 0.0]]]
     """
-    out = np.zeros_like(spend, dtype=float)
-    for idx in np.ndindex(spend.shape[:-1]):
-        s = pd.Series(np.where(spend[idx] > 0, spend[idx], np.nan))
-        plan = s.rolling(window, center=True, min_periods=1).median().to_numpy()
-        live = spend[idx] > 0
-        out[idx][live] = np.log(spend[idx][live] / plan[live])
-    return out
+    live = spend > 0
+    series = pd.DataFrame(np.where(live, spend, np.nan).reshape(-1, spend.shape[-1]).T)
+    plan = series.rolling(window, center=True, min_periods=1).median().to_numpy().T
+    ratio = np.where(live, spend, 1.0) / np.where(live, plan.reshape(spend.shape), 1.0)
+    return np.where(live, np.log(ratio), 0.0)
 
 
 def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
