@@ -243,14 +243,14 @@ def check_fit(
         raise ValueError(f"placebo_of must be one of {inp.channels}, got {placebo_of!r}")
     holdout = max(1, round(holdout_days / data.period_days))
     holdout = min(holdout, inp.n_periods // 2)
-    seed = fit.random_seed
+    seed, check_draws = fit.random_seed, draws or d.draws
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)
         check = fit_mmm(
             with_placebo(data, placebo_of, seed),
             fit.spec,
-            draws=draws or d.draws,
-            tune=draws or d.draws,
+            draws=check_draws,
+            tune=check_draws,
             chains=d.chains,
             random_seed=seed,
             holdout=holdout,
@@ -301,7 +301,7 @@ def check_fit(
     settings = {
         "holdout_periods": holdout,
         "placebo_of": placebo_of,
-        "draws": draws or d.draws,
+        "draws": check_draws,
         "level": level,
         "check_fit_converged": bool(check.diagnostics.converged),
     }

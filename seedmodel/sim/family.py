@@ -158,7 +158,9 @@ def family_world(seed: int, *, n_brands: int = 1) -> FamilyWorld:
 
 def mechanisms(config: WorldConfig, seeding: dict[str, Any]) -> dict[str, str]:
     """The mechanism groups of a configuration (the recovery table's rows)."""
-    lag_mean = seeding.get("lag_scale", 16.0) * _gamma_mean(seeding.get("lag_shape", 2.0))
+    lag_mean = seeding.get("lag_scale", 16.0) * _weibull_mean_per_scale(
+        seeding.get("lag_shape", 2.0)
+    )
     seeding_spec = next(c for c in config.channels if c.kind == "seeding")
     slope = seeding_spec.hill_slope
     duty = seeding_spec.flight_on / max(seeding_spec.flight_on + seeding_spec.flight_off, 1e-9)
@@ -189,7 +191,8 @@ def mechanisms(config: WorldConfig, seeding: dict[str, Any]) -> dict[str, str]:
     }
 
 
-def _gamma_mean(shape: float) -> float:
+def _weibull_mean_per_scale(shape: float) -> float:
+    """Mean of a Weibull lag per unit of its scale: Gamma(1 + 1 / shape)."""
     from math import gamma
 
     return gamma(1.0 + 1.0 / shape)
