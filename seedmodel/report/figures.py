@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
+from matplotlib.patches import Rectangle
+
+from seedmodel.report.canvas import LITERAL_TEXT, subplots
 
 __all__ = ["plot_brand_overview"]
 
@@ -34,6 +34,7 @@ def _shade(ax, spans: pd.DataFrame) -> None:
         )
 
 
+@matplotlib.rc_context(LITERAL_TEXT)
 def plot_brand_overview(
     brand: str,
     spend: pd.DataFrame,
@@ -60,9 +61,7 @@ def plot_brand_overview(
     """
     panels = [("spend (CNY)", spend), ("note reads", reads), ("GMV (CNY)", gmv)]
     panels = [(label, frame) for label, frame in panels if frame is not None]
-    fig, axes = plt.subplots(
-        len(panels), 1, figsize=(10, 2.4 * len(panels)), sharex=True, constrained_layout=True
-    )
+    fig, axes = subplots(len(panels), 1, figsize=(10, 2.4 * len(panels)), sharex=True)
     for ax, (label, frame) in zip(axes, panels, strict=True):
         _shade(ax, spans)
         for column in frame.columns:
@@ -73,7 +72,7 @@ def plot_brand_overview(
         ax.grid(alpha=0.25, lw=0.5)
     lines_legend = axes[0].get_legend()
     axes[0].add_artist(lines_legend)
-    handles = [plt.Rectangle((0, 0), 1, 1, color=c, alpha=0.45) for c in EVENT_COLORS.values()]
+    handles = [Rectangle((0, 0), 1, 1, color=c, alpha=0.45) for c in EVENT_COLORS.values()]
     axes[0].legend(
         handles, list(EVENT_COLORS), loc="upper right", fontsize=6, ncols=4, frameon=False
     )

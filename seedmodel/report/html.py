@@ -1,16 +1,27 @@
-"""A self-contained HTML page: sections of text, tables and figures embedded as PNG."""
+"""A self-contained HTML page: sections of text, tables and figures embedded as PNG.
+
+Every page and section is a Jinja2 template with autoescaping: a value is escaped unless it is
+:class:`markupsafe.Markup` made here (a rendered template, a table pandas escaped, an image).
+User strings (brands, channels, events, file names) never become markup, by construction.
+"""
 
 from __future__ import annotations
 
 import base64
-import html
 import io
 from dataclasses import dataclass
+from functools import cache
+from typing import Any
 
+import matplotlib
 import pandas as pd
+from jinja2 import Environment, PackageLoader, StrictUndefined, select_autoescape
+from markupsafe import Markup
 from matplotlib.figure import Figure
 
-__all__ = ["Section", "figure_html", "render_page", "table_html"]
+from seedmodel.report.canvas import LITERAL_TEXT
+
+__all__ = ["Section", "figure_html", "render", "render_page", "table_html"]
 
 CSS = """
 body{font-family:-apple-system,'Segoe UI','PingFang SC','Noto Sans CJK SC',sans-serif;
@@ -29,44 +40,58 @@ class Section:
     """One section of the report: a title and its HTML body."""
 
     title: str
-    body: str
+    body: Markup
     anchor: str = ""
 
 
-def figure_html(fig: Figure, alt: str) -> str:
-    """Render a Figure as an embedded PNG ``<img>`` (the figure is closed)."""
-    import matplotlib.pyplot as plt
+@cache
+def _environment() -> Environment:
+    return Environment(
+        loader=PackageLoader("seedmodel.report", "templates"),
+        autoescape=select_autoescape(default=True, default_for_string=True),
+        undefined=StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
 
+
+def render(template: str, **context: Any) -> Markup:
+    """Render ``templates/<template>`` with ``context`` (escaped unless already Markup)."""
+    return Markup(_environment().get_template(template).render(**context))
+
+
+def figure_html(fig: Figure, alt: str) -> Markup:
+    """Render a Figure as an embedded PNG ``<img>``; its text is drawn literally."""
     buf = io.BytesIO()
-    fig.savefig(buf, format="png", dpi=110)
-    plt.close(fig)
+    with matplotlib.rc_context(LITERAL_TEXT):
+        fig.savefig(buf, format="png", dpi=110)
     data = base64.b64encode(buf.getvalue()).decode("ascii")
-    return f'<img alt="{html.escape(alt)}" src="data:image/png;base64,{data}">'
+    return Markup('<img alt="{}" src="data:image/png;base64,{}">').format(alt, data)
 
 
-def table_html(frame: pd.DataFrame, *, floatfmt: str = "{:,.2f}") -> str:
-    """Render a DataFrame as an HTML table with readable numbers."""
+def table_html(frame: pd.DataFrame, *, floatfmt: str = "{:,.2f}") -> Markup:
+    """Render a DataFrame as an HTML table with readable numbers (cells and headers
+    escaped)."""
     formatters = {
         c: (lambda v, f=floatfmt: "" if pd.isna(v) else f.format(v))
         for c in frame.columns
         if pd.api.types.is_float_dtype(frame[c])
     }
-    return frame.to_html(index=False, border=0, formatters=formatters, escape=True, na_rep="")
+    frame = frame.rename(columns=str)
+    return Markup(
+        frame.to_html(index=False, border=0, formatters=formatters, escape=True, na_rep="")
+    )
 
 
-def render_page(title: str, subtitle: str, sections: list[Section]) -> str:
+def render_page(title: str, subtitle: str, sections: list[Section], *, lang: str = "en") -> str:
     """The whole page, with a table of contents."""
-    toc = "".join(
-        f'<li><a href="#{s.anchor or i}">{html.escape(s.title)}</a></li>'
-        for i, s in enumerate(sections)
-    )
-    body = "".join(
-        f'<section id="{s.anchor or i}"><h2>{html.escape(s.title)}</h2>{s.body}</section>'
-        for i, s in enumerate(sections)
-    )
-    return (
-        '<!DOCTYPE html>\n<html lang="en"><head><meta charset="utf-8">'
-        f"<title>{html.escape(title)}</title><style>{CSS}</style></head><body>"
-        f'<h1>{html.escape(title)}</h1><p class="muted">{html.escape(subtitle)}</p>'
-        f"<nav><ol>{toc}</ol></nav>{body}</body></html>\n"
+    return str(
+        render(
+            "page.html",
+            title=title,
+            subtitle=subtitle,
+            sections=sections,
+            css=Markup(CSS),
+            lang=lang,
+        )
     )

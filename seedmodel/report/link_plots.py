@@ -3,11 +3,10 @@
 from __future__ import annotations
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import pandas as pd
 from matplotlib.figure import Figure
+
+from seedmodel.report.canvas import LITERAL_TEXT, subplots
 
 __all__ = ["plot_lag_profiles", "plot_raw_vs_adjusted"]
 
@@ -18,6 +17,7 @@ VERDICT_COLORS = {
 }
 
 
+@matplotlib.rc_context(LITERAL_TEXT)
 def plot_raw_vs_adjusted(table: pd.DataFrame, *, title: str = "") -> Figure:
     """Raw correlation (x) against adjusted elasticity with its interval (y), one point per row.
 
@@ -25,7 +25,7 @@ def plot_raw_vs_adjusted(table: pd.DataFrame, *, title: str = "") -> Figure:
     survive adjustment.
     """
     rows = table[table["verdict"] != "insufficient_data"]
-    fig, ax = plt.subplots(figsize=(7, 4.2), constrained_layout=True)
+    fig, ax = subplots(figsize=(7, 4.2))
     for verdict, grp in rows.groupby("verdict"):
         ax.errorbar(
             grp["raw_corr"],
@@ -50,6 +50,7 @@ def plot_raw_vs_adjusted(table: pd.DataFrame, *, title: str = "") -> Figure:
     return fig
 
 
+@matplotlib.rc_context(LITERAL_TEXT)
 def plot_lag_profiles(profiles: pd.DataFrame, peaks: pd.DataFrame, *, title: str = "") -> Figure:
     """Adjusted lag weights (band = interval), the pre-whitened cross-correlation (thin), and
     the estimated peak lag with its interval (shaded), one panel per channel.
@@ -65,9 +66,7 @@ def plot_lag_profiles(profiles: pd.DataFrame, peaks: pd.DataFrame, *, title: str
         Figure title.
     """
     channels = list(dict.fromkeys(profiles["channel"]))
-    fig, axes = plt.subplots(
-        1, len(channels), figsize=(3.6 * len(channels), 3.0), constrained_layout=True, squeeze=False
-    )
+    fig, axes = subplots(1, len(channels), figsize=(3.6 * len(channels), 3.0), squeeze=False)
     for ax, channel in zip(axes[0], channels, strict=True):
         p = profiles[profiles["channel"] == channel]
         ax.fill_between(p["lag"], p["weight_lo"], p["weight_hi"], alpha=0.25, color="C0")

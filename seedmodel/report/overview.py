@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from seedmodel.analysis import channel_summary, data_quality, event_spans, series_by_period
 from seedmodel.report.figures import plot_brand_overview
-from seedmodel.report.html import Section, figure_html, table_html
+from seedmodel.report.html import Section, figure_html, render, table_html
 from seedmodel.schema import Dataset
 
 __all__ = ["overview_sections"]
@@ -28,7 +28,7 @@ def overview_sections(data: Dataset) -> list[Section]:
             gmv[brand][list(data.platform_names)],
             brand_spans,
         )
-        figures.append(f"<h3>{brand}</h3>" + figure_html(fig, f"{brand} overview"))
+        figures.append((brand, figure_html(fig, f"{brand} overview")))
     summary = channel_summary(data)
     summary["first_live"] = summary["first_live"].dt.strftime("%Y-%m-%d")
     return [
@@ -36,10 +36,7 @@ def overview_sections(data: Dataset) -> list[Section]:
         Section("Channels at a glance", table_html(summary), anchor="channels"),
         Section(
             "Spend, engagement and GMV over time",
-            "<p>Weekly sums. Shaded bands are calendar events (38, 618 and Double 11 with "
-            "their pre-sale and post-sale dip). Budgets that rise with festival demand are why "
-            "raw correlations between spend and GMV overstate media effects.</p>"
-            + "".join(figures),
+            render("overview.html", figures=figures),
             anchor="overview",
         ),
     ]

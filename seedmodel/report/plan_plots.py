@@ -4,25 +4,23 @@ frontier, and the recommended vs current split. Tables in, figures out."""
 from __future__ import annotations
 
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
+from seedmodel.report.canvas import LITERAL_TEXT, subplots
+
 __all__ = ["plot_allocation", "plot_frontier", "plot_response_curves"]
 
 
+@matplotlib.rc_context(LITERAL_TEXT)
 def plot_response_curves(curves: pd.DataFrame, plan: pd.DataFrame | None = None) -> Figure:
     """Incremental GMV against spend over the horizon, one panel per brand, a line (with its
     90% band) per channel; circles mark current spend, stars the recommendation."""
     brands = list(dict.fromkeys(curves["brand"]))
     ncol = min(3, len(brands))
     nrow = int(np.ceil(len(brands) / ncol))
-    fig, axes = plt.subplots(
-        nrow, ncol, figsize=(4.2 * ncol, 3.2 * nrow), squeeze=False, constrained_layout=True
-    )
+    fig, axes = subplots(nrow, ncol, figsize=(4.2 * ncol, 3.2 * nrow), squeeze=False)
     for ax, brand in zip(axes.ravel(), brands, strict=False):
         for i, (channel, g) in enumerate(curves[curves["brand"] == brand].groupby("channel")):
             color = f"C{i}"
@@ -61,10 +59,11 @@ def plot_response_curves(curves: pd.DataFrame, plan: pd.DataFrame | None = None)
     return fig
 
 
+@matplotlib.rc_context(LITERAL_TEXT)
 def plot_frontier(front: pd.DataFrame, current: tuple[float, float] | None = None) -> Figure:
     """Expected incremental GMV of the best plan at each total budget, with its interval;
     the current plan as a point."""
-    fig, ax = plt.subplots(figsize=(6, 3.6), constrained_layout=True)
+    fig, ax = subplots(figsize=(6, 3.6))
     x = front["budget"] / 1e4
     ax.plot(x, front["expected_incremental_gmv"] / 1e4, "o-", color="C0", ms=3, label="best plan")
     ax.fill_between(
@@ -84,11 +83,12 @@ def plot_frontier(front: pd.DataFrame, current: tuple[float, float] | None = Non
     return fig
 
 
+@matplotlib.rc_context(LITERAL_TEXT)
 def plot_allocation(plan: pd.DataFrame) -> Figure:
     """Current and recommended spend per brand x channel."""
     labels = [f"{b} · {c}" for b, c in zip(plan["brand"], plan["channel"], strict=True)]
     y = np.arange(len(plan))[::-1]
-    fig, ax = plt.subplots(figsize=(7, 0.3 * len(plan) + 1.3), constrained_layout=True)
+    fig, ax = subplots(figsize=(7, 0.3 * len(plan) + 1.3))
     ax.barh(y + 0.2, plan["current_spend"] / 1e4, height=0.4, color="0.7", label="current")
     ax.barh(y - 0.2, plan["recommended_spend"] / 1e4, height=0.4, color="C0", label="recommended")
     ax.set_yticks(y, labels, fontsize=8)

@@ -2,27 +2,25 @@
 
 from __future__ import annotations
 
-import html
-
 import matplotlib
-
-matplotlib.use("Agg")
-import matplotlib.pyplot as plt
 import pandas as pd
+from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from seedmodel.analysis.roi import ROI_COLUMNS
 from seedmodel.inference.diagnostics import Diagnostics
-from seedmodel.report.html import Section, figure_html, table_html
+from seedmodel.report.canvas import LITERAL_TEXT, subplots
+from seedmodel.report.html import Section, figure_html, render, table_html
 
 __all__ = ["plot_contributions", "plot_roi", "roi_section"]
 
 
+@matplotlib.rc_context(LITERAL_TEXT)
 def plot_roi(table: pd.DataFrame) -> Figure:
     """ROI per brand x channel with its interval (one row each)."""
     rows = table.iloc[::-1]
     labels = [f"{b} · {c}" for b, c in zip(rows["brand"], rows["channel"], strict=True)]
-    fig, ax = plt.subplots(figsize=(7, 0.35 * len(rows) + 1.2), constrained_layout=True)
+    fig, ax = subplots(figsize=(7, 0.35 * len(rows) + 1.2))
     ax.errorbar(
         rows["roi"],
         range(len(rows)),
@@ -41,12 +39,11 @@ def plot_roi(table: pd.DataFrame) -> Figure:
     return fig
 
 
+@matplotlib.rc_context(LITERAL_TEXT)
 def plot_contributions(contrib: pd.DataFrame) -> Figure:
     """Each channel's contribution over time (all platforms), one panel per brand."""
     brands = list(dict.fromkeys(contrib["brand"]))
-    fig, axes = plt.subplots(
-        len(brands), 1, figsize=(8, 2.4 * len(brands)), squeeze=False, constrained_layout=True
-    )
+    fig, axes = subplots(len(brands), 1, figsize=(8, 2.4 * len(brands)), squeeze=False)
     for ax, brand in zip(axes[:, 0], brands, strict=True):
         g = contrib[contrib["brand"] == brand]
         wide = g.pivot_table(
@@ -81,13 +78,8 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def checks_html(checks: dict) -> str:
+def checks_html(checks: dict) -> Markup:
     """The per-fit checks: a warning per failed check, then their tables."""
-    if checks["passed"]:
-        head = '<p class="muted">All checks passed.</p>'
-    else:
-        items = "".join(f"<li>{html.escape(w)}</li>" for w in checks["warnings"])
-        head = f'<div class="warn"><b>Checks that failed</b><ul>{items}</ul></div>'
     parts = [
         (
             "Placebo channel (a real channel's spend shifted by months: its ROI should reach "
@@ -97,12 +89,14 @@ def checks_html(checks: dict) -> str:
         ("Forecast of the held-out last periods (GMV in CNY; coverage nominal 90%)", "forecast"),
         ("Each channel's share of GMV, prior and posterior", "shares"),
     ]
-    body = "".join(
-        f"<p>{html.escape(title)}</p>" + table_html(_readable(pd.DataFrame(checks[key])))
+    tables = [
+        (title, table_html(_readable(pd.DataFrame(checks[key]))))
         for title, key in parts
         if checks.get(key)
+    ]
+    return render(
+        "checks.html", passed=checks["passed"], warnings=checks["warnings"], tables=tables
     )
-    return '<h3 id="roi-checks">Checks</h3>' + head + body
 
 
 def roi_section(
@@ -113,46 +107,26 @@ def roi_section(
 ) -> Section:
     """ROI table and chart, contributions over time when given, the per-fit checks when
     given, and a loud banner when the fit did not converge."""
-    d = diagnostics
-    banner = (
-        ""
-        if d.converged
-        else (
-            '<p class="warn"><b>This fit did NOT converge</b> '
-            f"({html.escape(d.reason)}). The numbers below are not to be trusted as they stand: "
-            "refit with more draws or chains.</p>"
-        )
-    )
-    if checks is not None and not checks["passed"]:
-        banner += (
-            f'<p class="warn"><b>{len(checks["warnings"])} of the per-fit checks failed</b> '
-            "(placebo channel, held-out forecast, shares of GMV): read the ROI below with "
-            'the <a href="#roi-checks">checks</a> in mind.</p>'
-        )
     split = [
         c
         for c in table.columns
         if c.startswith("incremental_gmv_") and c[-3:] not in ("_lo", "_hi")
     ]
-    shown = table[ROI_COLUMNS + split]
-    diag = pd.DataFrame([d.to_dict()]).drop(columns=["reason"])
-    body = (
-        banner
-        + "<p>Incremental GMV over all platforms caused by each channel's spend in the window "
-        f"({table['window_start'].iloc[0]} .. {table['window_end'].iloc[0]}), carryover "
-        "included, from the Bayesian MMM (posterior means and 90% intervals). ROI is GMV per "
-        "yuan; mROI is what the next yuan returns.</p>"
-        + table_html(shown)
-        + figure_html(plot_roi(table), "ROI by channel")
-        + (
-            ""
+    diag = pd.DataFrame([diagnostics.to_dict()]).drop(columns=["reason"])
+    body = render(
+        "roi.html",
+        diagnostics=diagnostics,
+        checks=checks,
+        window_start=table["window_start"].iloc[0],
+        window_end=table["window_end"].iloc[0],
+        table=table_html(table[ROI_COLUMNS + split]),
+        roi_figure=figure_html(plot_roi(table), "ROI by channel"),
+        contributions=(
+            None
             if contrib is None
-            else "<h3>Contributions over time</h3><p>GMV each channel adds per week, all "
-            "platforms (posterior mean).</p>"
-            + figure_html(plot_contributions(contrib), "contributions over time")
-        )
-        + ("" if checks is None else checks_html(checks))
-        + "<h3>Fit diagnostics</h3>"
-        + table_html(diag, floatfmt="{:,.3f}")
+            else figure_html(plot_contributions(contrib), "contributions over time")
+        ),
+        checks_html="" if checks is None else checks_html(checks),
+        diagnostics_table=table_html(diag, floatfmt="{:,.3f}"),
     )
     return Section("Incremental GMV and ROI by channel", body, anchor="roi")
