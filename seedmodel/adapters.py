@@ -1,4 +1,4 @@
-"""From the tables other MMM tools use into seedmodel's (CONTRACT.md section 2).
+"""From the tables other MMM tools use into seedmodel's (docs/contract.md section 2).
 
 A typical MMM table is *wide*: one row per date, the target, one spend column per channel,
 event dummies, perhaps controls. :func:`from_wide` turns it into a checked

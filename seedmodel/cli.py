@@ -1,4 +1,4 @@
-"""The ``seedmodel`` command line (CONTRACT.md section 4): thin wrappers over the library."""
+"""The ``seedmodel`` command line (docs/contract.md section 4): thin wrappers over the library."""
 
 from __future__ import annotations
 
@@ -16,14 +16,19 @@ from seedmodel.models.mmm.spec import (
     LIKELIHOODS,
     TRENDS,
 )
-from seedmodel.schema import DataError
+from seedmodel.schema import ArgumentError, DataError
 
 __all__ = ["main"]
 
+EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_NOT_CONVERGED = 3
 #: Engagement metrics the report's link section covers (link.csv covers all of them).
 REPORT_METRICS = ("reads", "collects", "clicks", "interactions")
+#: The files ``fit`` writes into FIT_DIR, replaced as one set.
+FIT_FILES = ("roi.csv", "diagnostics.json", "checks.json", "fit.nc")
+#: Fewest days ``simulate`` writes (its lift tests and link analysis need this many).
+MIN_SIM_DAYS = 60
 
 
 def _cmd_simulate(args: argparse.Namespace) -> int:
@@ -33,8 +38,8 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
         n_brands=args.brands, days=args.days, freq=args.freq, lift_tests=args.lift_tests
     )
     sim = simulate(config, random_seed=args.seed)
-    sim.write(args.out_dir)
-    print(f"wrote a simulated dataset and truth.json to {args.out_dir}")
+    sim.write(args.out)
+    print(f"wrote a simulated dataset and truth.json to {args.out}")
     return 0
 
 
@@ -63,8 +68,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
         plan_parts["contrib"] = contributions(fit, freq="W")
     else:
         data = load(args.path)
+    from seedmodel.link.analysis import MIN_PERIODS
+
     link_result = None
-    if "reads" in data.media or "collects" in data.media:
+    long_enough = len(data.dates) >= MIN_PERIODS[data.freq]
+    if not long_enough:
+        print(
+            f"seedmodel: note: {len(data.dates)} periods are too few for the engagement -> GMV "
+            f"analysis (it needs {MIN_PERIODS[data.freq]}); the report leaves it out",
+            file=sys.stderr,
+        )
+    elif "reads" in data.media or "collects" in data.media:
         link_result = link(data, metrics=REPORT_METRICS, outcomes=("gmv",), random_seed=args.seed)
     write_report(
         data,
@@ -98,13 +112,15 @@ def _cmd_fit(args: argparse.Namespace) -> int:
     import json
     import warnings
 
-    from seedmodel.analysis.roi import roi
-    from seedmodel.fit import NotConvergedWarning, fit_mmm
+    from seedmodel.analysis.roi import check_window, roi
+    from seedmodel.fit import NotConvergedWarning, check_fit_data, fit_mmm
     from seedmodel.models.mmm.spec import SeedingMMM
+    from seedmodel.outputs import write_set
     from seedmodel.schema import load
-    from seedmodel.sim import write_atomically
 
     data = load(args.path)
+    check_fit_data(data)
+    check_window(data.dates, data.period_days, args.start, args.end)
     spec = SeedingMMM(
         demand=args.demand,
         engagement=args.engagement,
@@ -143,7 +159,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
             (tmp / "checks.json").write_text(json.dumps(checks, indent=2) + "\n")
         fit.save(tmp / "fit.nc")
 
-    write_atomically(args.out, fill)
+    write_set(args.out, fill, owned=FIT_FILES)
     for line in (checks or {}).get("warnings", []):
         print(f"seedmodel: CHECK: {line}", file=sys.stderr)
     if not fit.diagnostics.converged:
@@ -207,12 +223,13 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
     except ValueError as exc:
         print(f"seedmodel: bad input: {exc}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    from seedmodel.outputs import write_file
+
     table = plan.table.assign(converged=bool(fit.diagnostics.converged))
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    table.to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n")
-    tmp.replace(out)
+    out = write_file(
+        args.out,
+        lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n"),
+    )
     s = plan.summary
     if not fit.diagnostics.converged:
         print(
@@ -235,31 +252,92 @@ def _has_clicks(fit, channel: str) -> bool:
     return "clicks" in media and media.loc[media["channel"] == channel, "clicks"].sum() > 0
 
 
+class _Parser(argparse.ArgumentParser):
+    """argparse with its refusals in the house style: one line, exit 2."""
+
+    def error(self, message: str):  # type: ignore[override]
+        self.exit(EXIT_BAD_INPUT, f"seedmodel: bad input: {self.prog}: {message}\n")
+
+
+def _whole(low: int) -> Callable[[str], int]:
+    """argparse type: a whole number >= ``low``."""
+
+    def parse(text: str) -> int:
+        try:
+            value = int(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a whole number") from None
+        if value < low:
+            raise argparse.ArgumentTypeError(f"must be >= {low}, got {value}")
+        return value
+
+    return parse
+
+
+def _real(low: float, *, inclusive: bool, high: float = float("inf")) -> Callable[[str], float]:
+    """argparse type: a finite number above ``low`` (or equal, when inclusive), below
+    ``high``."""
+
+    def parse(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
+        ok = np.isfinite(value) and (value >= low if inclusive else value > low) and value < high
+        if not ok:
+            bound = f"{'>=' if inclusive else '>'} {low:g}"
+            bound += "" if np.isinf(high) else f" and < {high:g}"
+            raise argparse.ArgumentTypeError(f"must be a finite number {bound}, got {text}")
+        return value
+
+    return parse
+
+
+def _date(text: str) -> str:
+    """argparse type: a YYYY-MM-DD date."""
+    import pandas as pd
+
+    try:
+        pd.Timestamp(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"{text!r} is not a date (YYYY-MM-DD)") from None
+    return text
+
+
 def _parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = _Parser(
         prog="seedmodel",
         description="Causal measurement of Xiaohongshu (RED) seeding and its Tmall / JD GMV.",
     )
-    sub = parser.add_subparsers(dest="command", required=True, metavar="COMMAND")
+    parser.add_argument(
+        "--debug", action="store_true", help="on an internal error, show the full traceback"
+    )
+    sub = parser.add_subparsers(
+        dest="command", required=True, metavar="COMMAND", parser_class=_Parser
+    )
 
     p = sub.add_parser("simulate", help="write a simulated dataset with its truth.json")
-    p.add_argument("out_dir", metavar="OUT_DIR")
-    p.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
-    p.add_argument("--brands", type=int, default=3, help="number of brands (default 3)")
-    p.add_argument("--days", type=int, default=730, help="days of data (default 730)")
+    p.add_argument("out", metavar="OUT_DIR")
+    p.add_argument("--seed", type=_whole(0), default=0, help="random seed (default 0)")
+    p.add_argument("--brands", type=_whole(1), default=3, help="number of brands (default 3)")
+    p.add_argument(
+        "--days", type=_whole(MIN_SIM_DAYS), default=730, help="days of data (default 730)"
+    )
     p.add_argument("--freq", choices=["D", "W"], default="D", help="daily or weekly rows")
     p.add_argument("--lift-tests", action="store_true", help="also write lift_tests.csv")
-    p.set_defaults(func=_cmd_simulate)
+    p.set_defaults(func=_cmd_simulate, out_kind="dir")
 
     p = sub.add_parser("fit", help="fit the Bayesian MMM: roi.csv, diagnostics.json, fit.nc")
     p.add_argument("path", metavar="DATA_DIR")
     p.add_argument("--out", required=True, metavar="FIT_DIR")
-    p.add_argument("--seed", type=int, default=0, help="sampler seed (default 0)")
-    p.add_argument("--draws", type=int, default=1000, help="kept draws per chain")
-    p.add_argument("--tune", type=int, default=None, help="warm-up draws (default = draws)")
-    p.add_argument("--chains", type=int, default=2)
-    p.add_argument("--start", default=None, help="ROI window start (default: data start)")
-    p.add_argument("--end", default=None, help="ROI window end (default: data end)")
+    p.add_argument("--seed", type=_whole(0), default=0, help="sampler seed (default 0)")
+    p.add_argument("--draws", type=_whole(1), default=1000, help="kept draws per chain")
+    p.add_argument("--tune", type=_whole(0), default=None, help="warm-up draws (default = draws)")
+    p.add_argument("--chains", type=_whole(1), default=2)
+    p.add_argument(
+        "--start", type=_date, default=None, help="ROI window start (default: data start)"
+    )
+    p.add_argument("--end", type=_date, default=None, help="ROI window end (default: data end)")
     p.add_argument("--strict", action="store_true", help="exit 3 when the fit did not converge")
     p.add_argument(
         "--checks",
@@ -325,38 +403,47 @@ def _parser() -> argparse.ArgumentParser:
         help="control for budgets' day-to-day reactions to unmeasured demand (default), or use "
         "all of spend's variation",
     )
-    p.set_defaults(func=_cmd_fit)
+    p.set_defaults(func=_cmd_fit, out_kind="dir")
 
     p = sub.add_parser("link", help="engagement -> GMV link analysis (link.csv)")
     p.add_argument("path", metavar="DATA_DIR")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for link.csv")
-    p.add_argument("--max-lag", type=int, default=None, help="longest lag in periods")
-    p.add_argument("--seed", type=int, default=0, help="seed of the interval draws")
-    p.set_defaults(func=_cmd_link)
+    p.add_argument("--max-lag", type=_whole(0), default=None, help="longest lag in periods")
+    p.add_argument("--seed", type=_whole(0), default=0, help="seed of the interval draws")
+    p.set_defaults(func=_cmd_link, out_kind="dir")
 
     p = sub.add_parser("optimize", help="recommend a budget split over the next days (plan.csv)")
     p.add_argument("path", metavar="FIT_DIR")
-    p.add_argument("--budget", type=float, required=True, help="total CNY over the plan")
-    p.add_argument("--days", type=int, default=90, help="days after the data (default 90)")
+    p.add_argument(
+        "--budget", type=_real(0, inclusive=False), required=True, help="total CNY over the plan"
+    )
+    p.add_argument("--days", type=_whole(1), default=90, help="days after the data (default 90)")
     p.add_argument("--out", required=True, help="plan.csv to write")
-    p.add_argument("--max-change", type=float, default=None, help="cap per cell, e.g. 0.3")
+    p.add_argument(
+        "--max-change", type=_real(0, inclusive=True), default=None, help="cap per cell, e.g. 0.3"
+    )
     p.add_argument("--off", action="append", default=[], metavar="CHANNEL", help="turn off")
     p.add_argument(
         "--min-daily-spend",
-        type=float,
+        type=_real(0, inclusive=True),
         default=None,
         help="least a live day of a link channel costs (default 5000; 0 = no rule)",
     )
     p.add_argument("--objective", choices=["mean", "cvar"], default="mean")
-    p.add_argument("--alpha", type=float, default=0.1, help="tail share for --objective cvar")
+    p.add_argument(
+        "--alpha",
+        type=_real(0, inclusive=False, high=1.0),
+        default=0.1,
+        help="tail share for --objective cvar",
+    )
     p.add_argument("--margins", action="store_true", help="maximise gross profit (brand margins)")
-    p.set_defaults(func=_cmd_optimize)
+    p.set_defaults(func=_cmd_optimize, out_kind="file")
 
     p = sub.add_parser("report", help="write the quarterly strategy report (HTML)")
     p.add_argument("path", metavar="DATA_DIR|FIT_DIR")
     p.add_argument("--out", required=True, help="HTML file to write")
-    p.add_argument("--seed", type=int, default=0, help="seed of the analyses' random draws")
-    p.set_defaults(func=_cmd_report)
+    p.add_argument("--seed", type=_whole(0), default=0, help="seed of the analyses' random draws")
+    p.set_defaults(func=_cmd_report, out_kind="file")
     return parser
 
 
@@ -365,10 +452,30 @@ def main(argv: Sequence[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     func: Callable[[argparse.Namespace], int] = args.func
     try:
-        return func(args)
-    except DataError as exc:
-        print(f"seedmodel: bad input: {exc}", file=sys.stderr)
+        from seedmodel.outputs import check_out, writer_lock
+
+        out = check_out(args.out, args.out_kind)
+        with writer_lock(out):
+            return func(args)
+    except (DataError, ArgumentError) as exc:
+        print(f"seedmodel: bad input: {_one_line(exc)}", file=sys.stderr)
         return EXIT_BAD_INPUT
+    except KeyboardInterrupt:
+        print("seedmodel: interrupted; nothing was written", file=sys.stderr)
+        return 130
+    except Exception as exc:
+        if args.debug:
+            raise
+        print(
+            f"seedmodel: internal error: {type(exc).__name__}: {_one_line(exc)} (nothing was "
+            "written; run with --debug for the traceback and report it)",
+            file=sys.stderr,
+        )
+        return EXIT_INTERNAL
+
+
+def _one_line(exc: BaseException) -> str:
+    return " ".join(str(exc).split())
 
 
 if __name__ == "__main__":

@@ -14,12 +14,14 @@ import xarray as xr
 from seedmodel.inference.diagnostics import Diagnostics
 from seedmodel.models.mmm.inputs import MMMInputs, build_inputs
 from seedmodel.models.mmm.spec import SeedingMMM
-from seedmodel.schema import Dataset, from_frames
+from seedmodel.schema import DataError, Dataset, from_frames
 from seedmodel.schema.tables import TABLES
 
 __all__ = ["Fit", "NotConvergedWarning", "fit_mmm", "load_fit"]
 
-FORMAT_VERSION = 1
+#: The fit file's format. 2: every spec option written, the library version recorded
+#: (1: fits saved before 2026-12-02, read with their options' values of that time).
+FORMAT_VERSION = 2
 
 
 class NotConvergedWarning(UserWarning):
@@ -92,22 +94,81 @@ class Fit:
         tree.attrs.update(
             {
                 "seedmodel_format": FORMAT_VERSION,
+                "seedmodel_version": _library_version(),
                 "spec": json.dumps(self.spec.to_dict()),
                 "diagnostics": json.dumps(self.diagnostics.to_dict()),
                 "random_seed": self.random_seed,
                 "method": self.method,
             }
         )
-        tmp = path.with_name(f".{path.name}.tmp")
-        tree.to_netcdf(tmp, engine="h5netcdf")
-        tmp.replace(path)
-        return path
+        from seedmodel.outputs import write_file
+
+        return write_file(path, lambda tmp: tree.to_netcdf(tmp, engine="h5netcdf"))
+
+
+#: Fewest periods a SeedingMMM is fitted on (a season's worth of flights and festivals).
+MIN_PERIODS = {"D": 90, "W": 26}
+
+
+def check_fit_data(data) -> None:
+    """Refuse what a fit cannot use, before any work.
+
+    Raises
+    ------
+    TypeError
+        ``data`` is not a checked :class:`~seedmodel.schema.Dataset`.
+    DataError
+        Fewer periods than :data:`MIN_PERIODS`.
+    """
+    if not isinstance(data, Dataset):
+        raise TypeError(
+            f"a fit needs a checked seedmodel Dataset, got {type(data).__name__}: load a "
+            "contract folder with sm.load(folder), or DataFrames with "
+            "sm.from_frames(media=..., sales=..., brands=...)"
+        )
+    need, n = MIN_PERIODS[data.freq], len(data.dates)
+    if n < need:
+        unit = "days" if data.freq == "D" else "weeks"
+        raise DataError(
+            "sales",
+            f"the MMM needs at least {need} {unit} of data; the dataset has {n}",
+            column="date",
+        )
+
+
+def _library_version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("seedmodel")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return "unknown"
 
 
 def load_fit(path: str | Path) -> Fit:
-    """Read a fit written by :meth:`Fit.save`."""
-    tree = xr.open_datatree(path, engine="h5netcdf").load()
+    """Read a fit written by :meth:`Fit.save`.
+
+    Raises
+    ------
+    DataError
+        The file is not a seedmodel fit, or was written in a format newer than this
+        version reads (:data:`FORMAT_VERSION`).
+    """
+    path = Path(path)
+    try:
+        tree = xr.open_datatree(path, engine="h5netcdf").load()
+    except (OSError, ValueError) as exc:
+        raise DataError(None, f"{path} is not a readable seedmodel fit ({exc})") from None
     attrs = tree.attrs
+    if "seedmodel_format" not in attrs or "spec" not in attrs:
+        raise DataError(None, f"{path} is not a seedmodel fit (no seedmodel_format)")
+    fmt = int(attrs["seedmodel_format"])
+    if fmt > FORMAT_VERSION:
+        raise DataError(
+            None,
+            f"{path} was written by seedmodel {attrs.get('seedmodel_version', '?')} in fit "
+            f"format {fmt}; this version reads formats up to {FORMAT_VERSION}: upgrade seedmodel",
+        )
     frames = {}
     for name in TABLES:
         key = f"data_{name}"
@@ -121,7 +182,7 @@ def load_fit(path: str | Path) -> Fit:
         {k: tree[k].to_dataset() for k in ("posterior", "sample_stats") if k in tree.children}
     )
     return Fit(
-        spec=SeedingMMM.from_dict(json.loads(attrs["spec"])),
+        spec=SeedingMMM.from_dict(json.loads(attrs["spec"]), format=fmt),
         data=data,
         posterior=post,
         diagnostics=Diagnostics(**diag),
@@ -200,6 +261,7 @@ def fit_mmm(
     from seedmodel.inference.sample import mass_matrix, nutpie_backend
     from seedmodel.models.mmm.graph import build_model
 
+    check_fit_data(data)
     compiler = nutpie_backend(backend)  # refuses an unknown one whatever the sampler
     if adaptation not in ADAPTATIONS:  # refused before any work, whatever the sampler
         raise ValueError(f"adaptation must be one of {ADAPTATIONS}, got {adaptation!r}")

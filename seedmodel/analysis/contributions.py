@@ -57,9 +57,10 @@ def contributions(fit: Fit, *, freq: str | None = None, level: float = 0.9) -> p
         kind = inp.spec.media[channel].saturation
         for b, brand in enumerate(inp.brands):
             sat = media_response(inp.x[b, c], weights, half[:, b], kind)[:, :T]  # (S, T)
-            summed = np.zeros((sat.shape[0], len(keys)))
-            np.add.at(summed.T, index, sat.T)
             for p, platform in enumerate(inp.platforms):
+                # a store's periods before it opened get nothing
+                summed = np.zeros((sat.shape[0], len(keys)))
+                np.add.at(summed.T, index, (sat * inp.live[b, p, :T]).T)
                 gmv = summed * (beta[:, b, p] * inp.gmv_scale[b, p])[:, None]
                 mean = gmv.mean(axis=0)
                 total_mean[b, p] += mean

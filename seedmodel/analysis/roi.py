@@ -1,4 +1,4 @@
-"""Fit -> incremental GMV, ROI and mROI per brand x channel (CONTRACT.md section 3).
+"""Fit -> incremental GMV, ROI and mROI per brand x channel (docs/contract.md section 3).
 
 Every number is a counterfactual computed draw by draw with the numpy response functions:
 the channel's spend in the window is set to zero (or scaled by 1.01 for mROI), other channels
@@ -15,18 +15,20 @@ import pandas as pd
 from seedmodel.analysis.intervals import mean_interval
 from seedmodel.fit import Fit
 from seedmodel.models.mmm.response import lag_weights, media_response
+from seedmodel.schema.errors import ArgumentError
 from seedmodel.schema.tables import INTERACTIONS
 
 __all__ = [
     "ROI_COLUMNS",
     "channel_draws",
+    "check_window",
     "incremental_draws",
     "roi",
     "window_positions",
     "window_response",
 ]
 
-#: The columns of CONTRACT.md's roi.csv, in order; :func:`roi` adds more after them.
+#: The columns of docs/contract.md's roi.csv, in order; :func:`roi` adds more after them.
 ROI_COLUMNS = [
     "brand",
     "channel",
@@ -42,18 +44,42 @@ ROI_COLUMNS = [
 
 
 def window_positions(fit: Fit, start: str | None = None, end: str | None = None) -> tuple[int, int]:
-    """Period positions ``(t0, t1)``, inclusive, of a window (default the whole data)."""
-    dates = fit.data.dates
-    t0 = 0 if start is None else int(np.searchsorted(dates, pd.Timestamp(start), side="left"))
+    """Period positions ``(t0, t1)``, inclusive, of a window (default the whole data).
+
+    Raises
+    ------
+    ArgumentError
+        A date that does not parse, or a window that starts before the data, ends after
+        them, or ends before it starts.
+    """
+    return check_window(fit.data.dates, fit.data.period_days, start, end)
+
+
+def check_window(
+    dates: pd.DatetimeIndex, period_days: int, start: str | None, end: str | None
+) -> tuple[int, int]:
+    """:func:`window_positions` on the data's ``dates`` (checked before a fit is run)."""
+    first = dates[0]
+    last = dates[-1] + pd.Timedelta(days=period_days - 1)  # a week's last day
+    span = f"the data run {first.date()}..{last.date()}"
+    when = {}
+    for name, value in (("start", start), ("end", end)):
+        if value is None:
+            continue
+        try:
+            when[name] = pd.Timestamp(value)
+        except (ValueError, TypeError):
+            raise ArgumentError(f"window {name} {value!r} is not a date (YYYY-MM-DD)") from None
+        if not first <= when[name] <= last:
+            raise ArgumentError(f"window {name} {value} is outside the data ({span})")
+    t0 = 0 if start is None else int(np.searchsorted(dates, when["start"], side="left"))
     t1 = (
         len(dates) - 1
         if end is None
-        else int(np.searchsorted(dates, pd.Timestamp(end), side="right") - 1)
+        else int(np.searchsorted(dates, when["end"], side="right") - 1)
     )
     if not 0 <= t0 <= t1 < len(dates):
-        raise ValueError(
-            f"window {start}..{end} is not inside the data ({dates[0].date()}..{dates[-1].date()})"
-        )
+        raise ArgumentError(f"window {start}..{end} is empty or ends before it starts ({span})")
     return t0, t1
 
 
@@ -79,25 +105,27 @@ def window_response(
     scales: tuple[float, ...],
     draws: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
 ) -> np.ndarray:
-    """Saturated response summed from ``t0`` to the end of the tail, per draw, with the
-    channel's spend in the window multiplied by each of ``scales``: (len(scales), S).
+    """Saturated response summed from ``t0`` to the end of the tail over the periods each
+    platform's store is live, per draw, with the channel's spend in the window multiplied by
+    each of ``scales``: (len(scales), S, P).
 
     ``draws`` is :func:`channel_draws` of ``c``, when the caller already has it.
     """
     inp = fit.inputs
     kind = inp.spec.media[inp.channels[c]].saturation
     weights, half, _ = draws if draws is not None else channel_draws(fit, c)
+    live = inp.live[b, :, t0:].astype(float)  # (P, T + H - t0)
     out = []
     for scale in scales:
         x = inp.x[b, c].copy()
         x[t0 : t1 + 1] *= scale
-        out.append(media_response(x, weights, half[:, b], kind)[:, t0:].sum(axis=1))
+        out.append(media_response(x, weights, half[:, b], kind)[:, t0:] @ live.T)
     return np.stack(out)
 
 
 def _to_gmv(fit: Fit, b: int, beta: np.ndarray, diff: np.ndarray) -> np.ndarray:
-    """A difference of responses (S,) in CNY per draw and platform (S, P)."""
-    return diff[:, None] * beta[:, b, :] * fit.inputs.gmv_scale[b][None, :]
+    """A difference of responses per draw and platform (S, P) in CNY."""
+    return diff * beta[:, b, :] * fit.inputs.gmv_scale[b][None, :]
 
 
 def incremental_draws(
@@ -151,7 +179,7 @@ def roi(
     Returns
     -------
     DataFrame
-        The columns of CONTRACT.md's ``roi.csv`` (brand, channel, spend, incremental_gmv,
+        The columns of docs/contract.md's ``roi.csv`` (brand, channel, spend, incremental_gmv,
         incremental_gmv_lo, incremental_gmv_hi, roi, roi_lo, roi_hi, mroi), then mroi_lo,
         mroi_hi, incremental_gmv_<platform> for each platform, then, when the data hold note
         interactions (likes, collects, comments, shares, follows), ``interactions`` and

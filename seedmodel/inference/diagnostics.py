@@ -18,7 +18,7 @@ MIN_ESS_BULK = 400
 
 @dataclass(frozen=True)
 class Diagnostics:
-    """What CONTRACT.md's ``diagnostics.json`` holds, and a little more.
+    """What docs/contract.md's ``diagnostics.json`` holds, and a little more.
 
     Attributes
     ----------

@@ -20,12 +20,12 @@ from seedmodel.link.design import (
     slow_trend,
 )
 from seedmodel.link.dlm import fit_distributed_lag, profile_peak, robustness_value
-from seedmodel.schema import Dataset
+from seedmodel.schema import DataError, Dataset
 from seedmodel.schema.tables import ENGAGEMENT_COLUMNS
 
 __all__ = ["LINK_COLUMNS", "LinkResult", "link"]
 
-#: Columns of link.csv (CONTRACT.md section 4), then the ones seedmodel adds.
+#: Columns of link.csv (docs/contract.md section 4), then the ones seedmodel adds.
 LINK_COLUMNS = [
     "brand",
     "channel",
@@ -64,7 +64,7 @@ class LinkResult:
     ----------
     table : DataFrame
         One row per brand x channel x metric x platform x outcome: the columns of link.csv
-        (CONTRACT.md section 4) and extra ones (see :data:`EXTRA_COLUMNS`).
+        (docs/contract.md section 4) and extra ones (see :data:`EXTRA_COLUMNS`).
     profiles : DataFrame
         Lag profiles: brand, channel, metric, platform, outcome, lag, weight, weight_lo,
         weight_hi (adjusted lag weights of the distributed-lag model), prewhitened_ccf,
@@ -79,7 +79,7 @@ class LinkResult:
 
     def write(self, folder: str | Path) -> Path:
         """Write ``link.csv`` (and ``link_profiles.csv``) into ``folder``, all or nothing."""
-        from seedmodel.sim import write_atomically
+        from seedmodel.outputs import write_set
 
         def fill(tmp: Path) -> None:
             self.table.to_csv(
@@ -89,7 +89,7 @@ class LinkResult:
                 tmp / "link_profiles.csv", index=False, float_format="%.6g", lineterminator="\n"
             )
 
-        write_atomically(folder, fill)
+        write_set(folder, fill, owned=("link.csv", "link_profiles.csv"))
         return Path(folder) / "link.csv"
 
 
@@ -123,6 +123,10 @@ def _note(
             f"organic proxy is removed)"
         )
     return f"raw correlation {raw:.2f} does not survive adjustment"
+
+
+#: Fewest periods the link analysis runs on (lags, calendar and buzz controls need them).
+MIN_PERIODS = {"D": 56, "W": 26}
 
 
 def link(
@@ -191,9 +195,17 @@ def link(
     >>> len(result.table)  # 3 brands x 3 paid channels x 1 metric x 2 platforms x 1 outcome
     18
     """
+    n = len(data.dates)
+    need = MIN_PERIODS[data.freq]
+    if n < need:
+        unit = "days" if data.freq == "D" else "weeks"
+        raise DataError(
+            "sales",
+            f"the link analysis needs at least {need} {unit} of data; the dataset has {n}",
+            column="date",
+        )
     rng = np.random.default_rng(random_seed)
     L = max_lag if max_lag is not None else (42 if data.freq == "D" else 8)
-    n = len(data.dates)
     if n < L + 30:
         L = max(1, n // 4)
     basis = lag_basis(L, 6 if data.freq == "D" else 4)

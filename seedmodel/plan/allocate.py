@@ -24,11 +24,13 @@ import pandas as pd
 from scipy.optimize import Bounds, LinearConstraint, milp, minimize
 
 from seedmodel.analysis.intervals import mean_interval
+from seedmodel.plan.arguments import check_cells, check_days, check_number
 from seedmodel.plan.response import PlanResponse, plan_response
+from seedmodel.schema.errors import ArgumentError
 
 __all__ = ["PLAN_COLUMNS", "Allocation", "allocate", "frontier"]
 
-#: CONTRACT.md's plan.csv columns, in order; :func:`allocate` adds more after them.
+#: docs/contract.md's plan.csv columns, in order; :func:`allocate` adds more after them.
 PLAN_COLUMNS = [
     "brand",
     "channel",
@@ -51,7 +53,7 @@ class Allocation:
     Attributes
     ----------
     table : DataFrame
-        One row per brand x channel: CONTRACT.md's plan.csv columns, then
+        One row per brand x channel: docs/contract.md's plan.csv columns, then
         ``current_incremental_gmv`` (and _lo/_hi), ``recommended_roi``, ``recommended_mroi``,
         ``current_mroi``, ``live``, ``min_spend``, ``lower``, ``upper`` and
         ``expected_incremental_gmv_<platform>``.
@@ -81,6 +83,19 @@ class _Cells:
     upper: np.ndarray
     minimum: np.ndarray
     optional: np.ndarray
+
+
+def _names(source) -> tuple[list[str], list[str]]:
+    """Brands and paid channels of a Fit or a PlanResponse."""
+    if isinstance(source, PlanResponse):
+        return list(source.brands), list(source.channels)
+    inputs = getattr(source, "inputs", None)
+    if inputs is None:
+        raise TypeError(
+            f"allocate needs a Fit (seedmodel.fit_mmm) or a PlanResponse, got "
+            f"{type(source).__name__}"
+        )
+    return list(inputs.brands), list(inputs.channels)
 
 
 def _lookup(spec, brand: str, channel: str):
@@ -130,6 +145,8 @@ def _cells(
             per_day = _lookup(min_daily_spend, brand, channel)
             minimum[b, c] = 0.0 if per_day is None else float(per_day) * days
             lower[b, c], upper[b, c] = lo, hi
+    if not (upper > 0).any():
+        raise ArgumentError("plan: every channel is off or capped at 0; there is nothing to plan")
     optional = (lower <= 0) & (minimum > 0)
     forced = (lower > 0) & (minimum > upper + 1e-9)
     if forced.any():
@@ -373,13 +390,24 @@ def allocate(
         plan.table, plan.summary["prob_better"]
     """
     if objective not in OBJECTIVES:
-        raise ValueError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
-    if not budget > 0:
-        raise ValueError(f"budget must be > 0, got {budget!r}")
-    if max_change is not None and max_change < 0:
-        raise ValueError("max_change must be >= 0")
+        raise ArgumentError(f"objective must be one of {OBJECTIVES}, got {objective!r}")
+    budget = check_number("budget", budget)
+    if max_change is not None:
+        max_change = check_number("max_change", max_change, inclusive=True)
+    check_number("alpha", alpha, high=1.0)
+    check_number("level", level, high=1.0)
+    brands, channels = _names(source)
+    for name, given in (("off", off), ("bounds", bounds), ("fixed", fixed)):
+        check_cells(name, given, brands, channels)
+    check_cells("min_daily_spend", min_daily_spend, brands, channels)
+    if brand_budgets is not None:
+        unknown = sorted(set(brand_budgets) - set(brands))
+        if unknown:
+            raise ArgumentError(f"brand_budgets: unknown brand {unknown[0]!r}; brands: {brands}")
     resp = (
-        source if isinstance(source, PlanResponse) else plan_response(source, days, margins=margins)
+        source
+        if isinstance(source, PlanResponse)
+        else plan_response(source, check_days(days), margins=margins)
     )
     if min_daily_spend is None:
         min_daily_spend = {c: 5000.0 for c in resp.link_channels}

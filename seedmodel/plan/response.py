@@ -5,7 +5,7 @@ the data end. Its channel input on each later period is the carryover of past sp
 plus ``s`` times the plan's own carryover per yuan ``u(t)``; the saturation of that sum, minus
 the saturation of ``p(t)`` alone, times the channel's effect on each platform, summed from
 the plan's first period to the end of the carryover tail, is the plan's incremental GMV
-(CONTRACT.md section 4: against spending nothing in those periods, carryover included).
+(docs/contract.md section 4: against spending nothing in those periods, carryover included).
 
 Everything is an array over posterior draws, so the optimizer evaluates a plan, and its
 gradient, for all draws at once.
@@ -224,9 +224,11 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
     PlanResponse
     """
     from seedmodel.analysis.roi import channel_draws
+    from seedmodel.plan.arguments import check_days
+    from seedmodel.schema.errors import ArgumentError
 
     inp = fit.inputs
-    N = max(1, round(days / inp.period_days))
+    N = max(1, round(check_days(days) / inp.period_days))
     T = inp.n_periods
     B, C = len(inp.brands), len(inp.channels)
     margin = np.ones(B)
@@ -262,10 +264,12 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
             past[b, c, :, :k] = weights @ lag_matrix(x, Lc)[T + idx].T
             unit[b, c, :, :k] = per_input * (per_yuan[b, c] / inp.input_scale[b, c])[:, None]
             half[b, c] = h[:, b]
-            value[b, c] = beta[:, b, :] * inp.gmv_scale[b][None, :] * margin[b]
+            # a store not open at the end of the data sells nothing in the plan either
+            open_ = inp.live[b, :, T - 1]
+            value[b, c] = beta[:, b, :] * (inp.gmv_scale[b] * open_)[None, :] * margin[b]
     current = inp.spend[:, :, T - N : T].mean(axis=-1) if N <= T else None
     if current is None:
-        raise ValueError(f"the plan ({N} periods) is longer than the data ({T} periods)")
+        raise ArgumentError(f"days: the plan ({N} periods) is longer than the data ({T} periods)")
     return PlanResponse(
         brands=inp.brands,
         channels=inp.channels,

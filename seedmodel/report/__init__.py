@@ -69,10 +69,7 @@ def build_report(
 def write_report(data: Dataset, out: str | Path, **kwargs) -> Path:
     """Write the self-contained HTML report to ``out``, all or nothing (options as for
     :func:`build_report`)."""
-    out = Path(out)
+    from seedmodel.outputs import write_file
+
     page = build_report(data, **kwargs)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    tmp = out.with_name(f".{out.name}.tmp")
-    tmp.write_text(page, encoding="utf-8")
-    tmp.replace(out)
-    return out
+    return write_file(out, lambda tmp: tmp.write_text(page, encoding="utf-8"))

@@ -1,7 +1,7 @@
-"""Tables of CONTRACT.md -> one validated container with named dimensions."""
+"""Tables of docs/contract.md -> one validated container with named dimensions."""
 
 from seedmodel.schema.dataset import Dataset, from_frames, load
-from seedmodel.schema.errors import DataError
+from seedmodel.schema.errors import ArgumentError, DataError
 from seedmodel.schema.tables import TABLES
 
-__all__ = ["TABLES", "DataError", "Dataset", "from_frames", "load"]
+__all__ = ["TABLES", "ArgumentError", "DataError", "Dataset", "from_frames", "load"]

@@ -30,7 +30,7 @@ def _ordered(values: pd.Series, standard: tuple[str, ...]) -> tuple[str, ...]:
 
 @dataclass(frozen=True, eq=False)
 class Dataset:
-    """A checked dataset (CONTRACT.md section 2). Build it with :func:`load` or :func:`from_frames`.
+    """A checked dataset (docs/contract.md section 2), from :func:`load` or :func:`from_frames`.
 
     Tables are typed and sorted by key; optional tables that were not given are empty frames
     with the contract's columns. Code that receives a ``Dataset`` never re-checks it.
@@ -170,7 +170,7 @@ def from_frames(**frames: pd.DataFrame) -> Dataset:
 
 
 def load(path: str | Path) -> Dataset:
-    """Read and check a dataset folder (CONTRACT.md section 2).
+    """Read and check a dataset folder (docs/contract.md section 2).
 
     Parameters
     ----------

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-__all__ = ["DataError"]
+__all__ = ["ArgumentError", "DataError"]
 
 
 class DataError(ValueError):
@@ -14,7 +14,7 @@ class DataError(ValueError):
     Parameters
     ----------
     table : str or None
-        Table of CONTRACT.md section 2 (``media``, ``sales``, ...), or None for the folder.
+        Table of docs/contract.md section 2 (``media``, ``sales``, ...), or None for the folder.
     problem : str
         What is wrong, in words.
     key : str or None
@@ -41,3 +41,9 @@ class DataError(ValueError):
         if column:
             parts.append(f"column '{column}'")
         super().__init__(f"{': '.join(parts)}: {problem}")
+
+
+class ArgumentError(ValueError):
+    """An argument that cannot be used: an unknown name, an impossible number, a window
+    outside the data, an output path that cannot be written. Refused before any work; the
+    message names the argument and what it allows."""

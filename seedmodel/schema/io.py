@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import csv
 import io
+import re
 from pathlib import Path
 
 import pandas as pd
@@ -21,9 +23,13 @@ def read_table(path: Path, table: str) -> pd.DataFrame:
     Raises
     ------
     DataError
-        Empty file, file with a header but no rows, or CSV that is not UTF-8.
+        Unreadable file, empty file, file with a header but no rows, CSV that is not UTF-8,
+        a header that names a column twice, or a row with more fields than the header.
     """
-    raw = path.read_bytes()
+    try:
+        raw = path.read_bytes()
+    except OSError as exc:
+        raise DataError(table, f"file {path.name} cannot be read ({exc.strerror})") from None
     if not raw.strip():
         raise DataError(table, f"file {path.name} is empty")
     if path.suffix == ".parquet":
@@ -42,18 +48,41 @@ def read_table(path: Path, table: str) -> pd.DataFrame:
                 "save it as UTF-8, e.g. from Excel choose 'CSV UTF-8'",
                 key=f"line {line}",
             ) from None
-        try:
-            frame = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
-        except pd.errors.ParserError as exc:
-            raise DataError(table, f"file {path.name} is not valid CSV ({exc})") from None
+        frame = _read_csv_text(text, path.name, table)
     frame.columns = [str(c).strip() for c in frame.columns]
+    twice = frame.columns[frame.columns.duplicated()]
+    if len(twice):
+        raise DataError(table, f"file {path.name} names the column twice", column=twice[0])
     if frame.empty:
         raise DataError(table, f"file {path.name} has a header but no rows")
     return frame
 
 
+def _read_csv_text(text: str, name: str, table: str) -> pd.DataFrame:
+    """CSV text as string columns, refusing what pandas would silently repair (a repeated
+    header name renamed ``spend.1``) or report in several lines (a ragged row)."""
+    header = next(csv.reader(io.StringIO(text)), [])
+    names = [h.strip() for h in header]
+    twice = [h for i, h in enumerate(names) if h in names[:i]]
+    if twice:
+        raise DataError(table, f"file {name} names the column twice", column=twice[0])
+    try:
+        return pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False)
+    except pd.errors.ParserError as exc:
+        found = re.search(r"Expected (\d+) fields in line (\d+), saw (\d+)", str(exc))
+        if found:
+            want, line, saw = found.groups()
+            raise DataError(
+                table,
+                f"file {name} has {saw} fields on line {line}, the header has {want}",
+                key=f"line {line}",
+            ) from None
+        first = str(exc).strip().splitlines()[0]
+        raise DataError(table, f"file {name} is not valid CSV ({first})") from None
+
+
 def read_folder(folder: str | Path) -> dict[str, pd.DataFrame]:
-    """Read every table of CONTRACT.md section 2 found in ``folder``.
+    """Read every table of docs/contract.md section 2 found in ``folder``.
 
     Returns
     -------
@@ -71,7 +100,7 @@ def read_folder(folder: str | Path) -> dict[str, pd.DataFrame]:
         raise DataError(None, f"no dataset folder at {folder}")
     frames: dict[str, pd.DataFrame] = {}
     for name, spec in TABLES.items():
-        files = [p for p in (folder / f"{name}.csv", folder / f"{name}.parquet") if p.is_file()]
+        files = [p for p in (folder / f"{name}.csv", folder / f"{name}.parquet") if p.exists()]
         if len(files) > 1:
             raise DataError(name, f"both {name}.csv and {name}.parquet in {folder}; keep one")
         if not files:
@@ -80,5 +109,7 @@ def read_folder(folder: str | Path) -> dict[str, pd.DataFrame]:
                     name, f"required table is missing: no {name}.csv or {name}.parquet in {folder}"
                 )
             continue
+        if not files[0].is_file():
+            raise DataError(name, f"{files[0].name} in {folder} is not a file")
         frames[name] = read_table(files[0], name)
     return frames

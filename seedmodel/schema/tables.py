@@ -1,4 +1,4 @@
-"""The tables of CONTRACT.md section 2: their keys and columns."""
+"""The tables of docs/contract.md section 2: their keys and columns."""
 
 from __future__ import annotations
 

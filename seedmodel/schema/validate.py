@@ -13,6 +13,9 @@ from seedmodel.schema.tables import TABLES, TableSpec
 __all__ = ["check_dataset", "infer_frequency", "parse_table"]
 
 _SNAKE = re.compile(r"^[a-z][a-z0-9_]*$")
+_CONTROL = r"[\x00-\x1f\x7f]"
+#: Longest brand name accepted.
+MAX_NAME = 200
 _NUMERIC_ANY_SIGN = {"incremental_gmv"}
 
 
@@ -115,6 +118,20 @@ def _parse_text(raw: pd.DataFrame, spec: TableSpec, column: str, *, allow_blank:
         if pos is not None:
             raise DataError(
                 spec.name, f"empty id{_more(blank)}", key=_row_key(raw, pos, spec), column=column
+            )
+    if column in spec.keys and column not in spec.ids:
+        # names (brands) travel into log lines, file-system-free outputs and the report:
+        # printable and of a sensible length; markup and $ are fine (escaped on output)
+        bad = text.str.contains(_CONTROL).to_numpy() | (text.str.len() > MAX_NAME).to_numpy()
+        pos = _first_bad(bad)
+        if pos is not None:
+            problem = (
+                f"name is longer than {MAX_NAME} characters"
+                if len(text.iloc[pos]) > MAX_NAME
+                else f"name {text.iloc[pos]!r} holds a control character (tab, newline, ...)"
+            )
+            raise DataError(
+                spec.name, f"{problem}{_more(bad)}", key=f"row {pos + 1}", column=column
             )
     if column in spec.ids:
         bad = ~text.str.fullmatch(_SNAKE).to_numpy() & ~blank

@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import shutil
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -28,7 +25,6 @@ __all__ = [
     "make_world",
     "simulate",
     "truth_table",
-    "write_atomically",
 ]
 
 
@@ -41,7 +37,7 @@ class Simulation:
     data : Dataset
         The tables, checked like any user's data.
     truth : dict
-        CONTRACT.md section 4 ``truth.json`` (with extra keys).
+        docs/contract.md section 4 ``truth.json`` (with extra keys).
     world : World
         The world itself, to re-simulate any other counterfactual.
     """
@@ -62,23 +58,11 @@ class Simulation:
                 json.dumps(self.truth, indent=2, ensure_ascii=False) + "\n", encoding="utf-8"
             )
 
-        write_atomically(folder, fill)
+        from seedmodel.outputs import write_set
+        from seedmodel.schema.tables import TABLES
 
-
-def write_atomically(folder: str | Path, fill) -> None:
-    """Let ``fill(tmp_dir)`` write files, then move them into ``folder`` only if it succeeded.
-
-    Files already in ``folder`` that ``fill`` does not write are kept.
-    """
-    folder = Path(folder)
-    folder.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=".tmp-", dir=folder))
-    try:
-        fill(tmp)
-        for item in sorted(tmp.iterdir()):
-            os.replace(item, folder / item.name)
-    finally:
-        shutil.rmtree(tmp, ignore_errors=True)
+        owned = [f"{name}.{ext}" for name in TABLES for ext in ("csv", "parquet")]
+        write_set(folder, fill, owned=[*owned, "truth.json"])
 
 
 def _align_weeks(config: WorldConfig) -> WorldConfig:

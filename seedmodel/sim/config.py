@@ -203,6 +203,9 @@ class WorldConfig:
     noise : {"lognormal", "student_t", "additive"}
         Family of GMV noise: lognormal (the model's own), heavy-tailed Student-t (3 degrees of
         freedom) on the log scale, or additive noise of constant size in yuan.
+    store_open : tuple of (platform, date)
+        Stores that open after the data start: no GMV (and no spend of the channels that
+        link to them) before that date, e.g. ``(("jd", "2025-04-01"),)``.
     noise_phi : float
         Day-to-day autocorrelation of the GMV noise.
     """
@@ -241,6 +244,7 @@ class WorldConfig:
     media_share: float | None = None
     noise: str = "lognormal"
     noise_phi: float = 0.0
+    store_open: tuple[tuple[str, str], ...] = ()
     extra: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     def __post_init__(self) -> None:
@@ -278,4 +282,5 @@ class WorldConfig:
         data = dict(data)
         data["channels"] = tuple(ChannelSpec(**c) for c in data["channels"])
         data["platforms"] = tuple(data["platforms"])
+        data["store_open"] = tuple(tuple(pair) for pair in data.get("store_open", ()))
         return cls(**data)

@@ -1,4 +1,4 @@
-"""Ground truth by counterfactual re-simulation (CONTRACT.md section 3).
+"""Ground truth by counterfactual re-simulation (docs/contract.md section 3).
 
 Each estimand reruns the world with the same draws and only the spend changed; nothing here
 uses a closed-form shortcut of the model inside the simulator.
@@ -67,7 +67,7 @@ def incremental_gmv(
 def truth_table(world: World, start: str | None = None, end: str | None = None) -> pd.DataFrame:
     """True spend, incremental GMV (total and per platform), ROI and mROI per brand x channel.
 
-    mROI follows CONTRACT.md section 3: (incremental GMV at spend x 1.01 - at spend) /
+    mROI follows docs/contract.md section 3: (incremental GMV at spend x 1.01 - at spend) /
     (0.01 x spend).
     """
     t0, t1 = day_window(world, start, end)
@@ -142,7 +142,7 @@ def _nested(table: pd.DataFrame, column: str) -> dict[str, dict[str, float | Non
 
 
 def truth_json(world: World, start: str | None = None, end: str | None = None) -> dict[str, Any]:
-    """The ``truth.json`` of CONTRACT.md section 4, with extra keys added.
+    """The ``truth.json`` of docs/contract.md section 4, with extra keys added.
 
     Extra keys: ``mroi``; ``incremental_gmv_by_platform`` {brand: {channel: {platform: x}}};
     ``elasticity`` {brand: {channel: {platform: x}}} (see :func:`elasticity_table`);

@@ -112,6 +112,7 @@ class World:
     split: np.ndarray  # (B, C, P) share of the effect on each platform
     organic_reads: np.ndarray  # (B, T)
     funnel: dict[str, np.ndarray]  # per-brand x platform constants (aov, cvr)
+    store_live: np.ndarray | None = None  # (P, T) bool, stores open (None: all, always)
 
     @property
     def data_dates(self) -> pd.DatetimeIndex:
@@ -178,7 +179,8 @@ class World:
     def expected_gmv(self, spend: np.ndarray) -> np.ndarray:
         """E[GMV | spend] per brand, platform and day (B, P, T), the latent states as drawn."""
         total = self.baseline + self.contributions(spend).sum(axis=1)
-        return np.maximum(total, 0.05 * self.baseline)
+        total = np.maximum(total, 0.05 * self.baseline)
+        return total if self.store_live is None else total * self.store_live[None]
 
 
 def _calendar_demand(dates: pd.DatetimeIndex, platforms: tuple[str, ...]) -> np.ndarray:
@@ -302,6 +304,9 @@ def make_world(config: WorldConfig, seed: int) -> World:
                 plan *= _flights(rng, n_data, *on_off)
             if cfg.go_live and spec.go_live:
                 plan[dates[:n_data] < pd.Timestamp(spec.go_live)] = 0.0
+            opens = dict(cfg.store_open).get(spec.target) if spec.kind == "link" else None
+            if opens:
+                plan[dates[:n_data] < pd.Timestamp(opens)] = 0.0
             if cfg.min_spend_rule and spec.min_daily_spend:
                 plan = np.where(plan > 0, np.maximum(plan, spec.min_daily_spend), 0.0)
             spend[b, c, :n_data] = np.round(plan, 2)
@@ -398,6 +403,11 @@ def make_world(config: WorldConfig, seed: int) -> World:
         target = cfg.media_share / (1.0 - cfg.media_share) * base
         factor = np.divide(target, media, out=np.ones(B), where=media > 0)
         object.__setattr__(world, "beta", beta * factor[:, None])
+    if cfg.store_open:
+        live = np.ones((P, T), dtype=bool)
+        for platform, day in cfg.store_open:
+            live[cfg.platforms.index(platform)] = dates >= pd.Timestamp(day)
+        object.__setattr__(world, "store_live", live)
     if cfg.noise != "lognormal" or cfg.noise_phi:
         noise["gmv"] = _gmv_noise(world, xr)
     return world

@@ -115,13 +115,17 @@ def build_model(inputs: MMMInputs) -> pm.Model:
         if inp.holdout:
             pm.Deterministic("mu", mu, dims=("brand", "platform", "date"))
             mu = mu[:, :, :fitted]
+        mask = inp.observed[:, :, :fitted]
+        y = inp.y[:, :, :fitted]
         if inp.spec.likelihood == "normal":
-            name, observed, expected = "gmv", pm.Data("gmv_data", inp.y[:, :, :fitted]), mu
+            name, observed, expected = "gmv", pm.Data("gmv_data", y), mu
         else:
+            # periods out of the likelihood (store not open, zero GMV) hold a placeholder
             name, expected = "log_gmv", pt.log(mu)
-            y = np.log(np.maximum(inp.y[:, :, :fitted], 1e-3))
-            observed = pm.Data("log_gmv_data", y)
-        if inp.spec.residual == "iid":
+            observed = pm.Data("log_gmv_data", np.log(np.where(mask, y, 1.0)))
+        if not mask.all():
+            _masked_likelihood(name, observed - expected, sigma, mask, inp.spec.residual)
+        elif inp.spec.residual == "iid":
             pm.Normal(
                 name,
                 expected,
@@ -206,6 +210,30 @@ def _ar1_likelihood(resid, sigma) -> None:
     logp = pm.logp(pm.Normal.dist(0.0, sigma), first).sum() + pt.log(1.0 - rho**2).sum() / 2
     logp = logp + pm.logp(pm.Normal.dist(0.0, sigma[:, :, None]), innov).sum()
     pm.Potential("log_gmv", logp)
+
+
+def _masked_likelihood(name: str, resid, sigma, mask: np.ndarray, residual: str) -> None:
+    """The likelihood over the periods in ``mask`` (B, P, T) only.
+
+    AR(1): a period whose predecessor is in the mask is an innovation on it; the first of
+    each run of masked-in periods has the stationary variance.
+    """
+    m = pt.as_tensor(mask.astype("float64"))
+    if residual == "iid":
+        logp = pm.logp(pm.Normal.dist(0.0, sigma[:, :, None]), resid)
+        pm.Potential(name, (logp * m).sum())
+        return
+    rho = pm.Uniform("rho", -0.2, 0.95, dims=("brand", "platform"))
+    prev = np.concatenate([np.zeros_like(mask[..., :1]), mask[..., :-1]], axis=-1)
+    start = pt.as_tensor((mask & ~prev).astype("float64"))
+    cont = pt.as_tensor((mask & prev).astype("float64"))
+    shifted = pt.concatenate([pt.zeros_like(resid[:, :, :1]), resid[:, :, :-1]], axis=-1)
+    stationary = resid * pt.sqrt(1.0 - rho[:, :, None] ** 2)
+    innov = resid - rho[:, :, None] * shifted
+    noise = pm.Normal.dist(0.0, sigma[:, :, None])
+    logp = (start * (pm.logp(noise, stationary) + pt.log(1.0 - rho[:, :, None] ** 2) / 2)).sum()
+    logp = logp + (cont * pm.logp(noise, innov)).sum()
+    pm.Potential(name, logp)
 
 
 def _weights(inp: MMMInputs, c: int, Lmax: int):

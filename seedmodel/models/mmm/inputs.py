@@ -10,11 +10,18 @@ import pandas as pd
 
 from seedmodel.features import calendar_controls, spline_basis
 from seedmodel.models.mmm.spec import PROGRAMME_STORES, SeedingMMM
-from seedmodel.schema import Dataset
+from seedmodel.schema import DataError, Dataset
 from seedmodel.schema.tables import INTERACTIONS
 from seedmodel.transforms import lag_matrix
 
-__all__ = ["LiftRow", "MMMInputs", "budget_deviations", "build_inputs"]
+__all__ = [
+    "LiftRow",
+    "MMMInputs",
+    "ZeroGMVWarning",
+    "budget_deviations",
+    "build_inputs",
+    "gmv_periods",
+]
 
 
 @dataclass(frozen=True)
@@ -47,7 +54,9 @@ class MMMInputs:
     spend: np.ndarray  # (B, C, T) spend, CNY
     spend_scale: np.ndarray  # (B, C) mean live spend per period
     y: np.ndarray  # (B, P, T) GMV / gmv_scale
-    gmv_scale: np.ndarray  # (B, P)
+    gmv_scale: np.ndarray  # (B, P) mean GMV per live period
+    live: np.ndarray  # (B, P, T + H) bool: the store is open (from its first sale on)
+    observed: np.ndarray  # (B, P, T) bool: periods in the likelihood (live, GMV > 0)
     controls: np.ndarray  # (B, T, K) calendar columns, no intercept
     control_names: tuple[str, ...]
     organic: np.ndarray | None  # (B, T) standardised log organic engagement
@@ -192,7 +201,8 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
     input_scale = _live_mean(driver, spend)
     x = np.concatenate([driver / input_scale[..., None], np.zeros((*spend.shape[:2], H))], axis=-1)
     gmv = data.sales_array("gmv").transpose("brand", "platform", "date").to_numpy()
-    gmv_scale = np.maximum(gmv.mean(axis=-1), 1e-9)
+    live, observed = gmv_periods(data, gmv)
+    gmv_scale = np.maximum((gmv * live).sum(axis=-1) / live.sum(axis=-1), 1e-9)
     y = gmv / gmv_scale[..., None]
 
     # no weekly dummy for a festival's last day: its sales are summed into its week, and a
@@ -292,6 +302,8 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         spend_scale=spend_scale,
         y=y,
         gmv_scale=gmv_scale,
+        live=np.concatenate([live, np.repeat(live[..., -1:], H, axis=-1)], axis=-1),
+        observed=observed,
         controls=controls,
         control_names=names,
         organic=organic,
@@ -303,6 +315,56 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         home=_home_platforms(data, spec, channels, platforms),
         linked=np.array([has_clicks[c] for c in channels], dtype=bool),
     )
+
+
+class ZeroGMVWarning(UserWarning):
+    """Periods of zero GMV inside a store's live span, left out of the fit."""
+
+
+def gmv_periods(data: Dataset, gmv: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Which periods a brand x platform's store is live, and which its GMV is fitted on.
+
+    A store is live from its first period with GMV > 0 (leading zeros: not open yet, e.g. a
+    JD store that opens months after the Tmall one); before that, it is out of the
+    likelihood and of every counterfactual. A zero inside the live span (an outage, a
+    delisted SKU) cannot be a lognormal observation: it is left out of the likelihood with a
+    :class:`ZeroGMVWarning` naming brand, platform and dates.
+
+    Returns
+    -------
+    live, observed : ndarray
+        (B, P, T) bool each.
+
+    Raises
+    ------
+    DataError
+        A brand x platform without any GMV: drop its rows from ``sales``.
+    """
+    import warnings
+
+    positive = gmv > 0
+    live = np.cumsum(positive, axis=-1) > 0
+    never = ~live.any(axis=-1)
+    if never.any():
+        b, p = np.argwhere(never)[0]
+        raise DataError(
+            "sales",
+            "GMV is 0 on every date: a platform where the brand does not sell cannot be fitted; "
+            "drop its rows",
+            key=f"brand={data.brand_names[b]}, platform={data.platform_names[p]}",
+            column="gmv",
+        )
+    gaps = live & ~positive
+    for b, p in np.argwhere(gaps.any(axis=-1)):
+        days = data.dates[gaps[b, p]]
+        shown = ", ".join(str(d.date()) for d in days[:3]) + (" ..." if len(days) > 3 else "")
+        warnings.warn(
+            f"sales: brand={data.brand_names[b]}, platform={data.platform_names[p]}: GMV is 0 "
+            f"on {len(days)} live period(s) ({shown}); they are left out of the fit",
+            ZeroGMVWarning,
+            stacklevel=3,
+        )
+    return live, live & positive
 
 
 def _home_platforms(

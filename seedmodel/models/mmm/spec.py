@@ -16,6 +16,7 @@ __all__ = [
     "RESIDUALS",
     "SATURATIONS",
     "SAVED_BEFORE",
+    "SPEC_FORMAT",
     "TRENDS",
     "MediaSpec",
     "SeedingMMM",
@@ -79,13 +80,16 @@ class MediaSpec:
 SEEDING_MEDIA = MediaSpec("weibull", "hill", 60)
 LINK_MEDIA = MediaSpec("geometric", "hill", 21)
 
-#: The store each of RED's link programmes jumps to (CONTRACT.md channel names): the home
+#: The store each of RED's link programmes jumps to (docs/contract.md channel names): the home
 #: platform of these channels unless their MediaSpec names another.
 PROGRAMME_STORES = {"red_cat": "tmall", "red_jd": "jd"}
 
 
-#: What a saved spec without an option meant, where that differs from today's default: the
-#: option's value in the models that were saved before it existed (or changed default).
+#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 2 writes every option; format
+#: 1 (fits saved before 2026-12-02) left out options that did not exist yet.
+SPEC_FORMAT = 2
+#: Format 1: what a saved spec without an option meant, where that differs from today's
+#: default (the option's value in models saved before it existed or changed default).
 SAVED_BEFORE: dict[str, Any] = {
     "knot_days": 14,
     "residual": "iid",
@@ -242,10 +246,39 @@ class SeedingMMM:
         return {"media": {c: asdict(m) for c, m in self.media.items()}, **self._options()}
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> SeedingMMM:
-        """Inverse of :meth:`to_dict`."""
+    def from_dict(cls, data: dict[str, Any], *, format: int = SPEC_FORMAT) -> SeedingMMM:
+        """Inverse of :meth:`to_dict`.
+
+        Parameters
+        ----------
+        data : dict
+            Options; a missing one takes today's default.
+        format : int
+            The format ``data`` was saved in (a fit file records it). Format 1 predates
+            some options: a missing one then takes its value of that time
+            (:data:`SAVED_BEFORE`), so an old fit reloads as it was fitted.
+
+        Raises
+        ------
+        ValueError
+            An option this version does not know (a spec from a newer seedmodel), or a
+            format newer than :data:`SPEC_FORMAT`.
+        """
+        if not 1 <= format <= SPEC_FORMAT:
+            raise ValueError(
+                f"spec format {format} is not one this seedmodel reads (1..{SPEC_FORMAT}); "
+                "it was written by a newer seedmodel: upgrade"
+            )
+        names = {f.name for f in fields(cls)}
+        unknown = sorted(set(data) - names)
+        if unknown:
+            raise ValueError(
+                f"spec option {unknown[0]!r} is unknown to this seedmodel (written by a newer "
+                "one?): upgrade"
+            )
+        fallback = SAVED_BEFORE if format == 1 else {}
         options = {
-            f.name: data.get(f.name, SAVED_BEFORE.get(f.name, f.default))
+            f.name: data.get(f.name, fallback.get(f.name, f.default))
             for f in fields(cls)
             if f.name != "media"
         }
