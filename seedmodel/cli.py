@@ -31,6 +31,23 @@ FIT_FILES = ("roi.csv", "diagnostics.json", "checks.json", "fit.nc")
 MIN_SIM_DAYS = 60
 
 
+def _cmd_check(args: argparse.Namespace) -> int:
+    from seedmodel.fit import MIN_PERIODS as FIT_MIN
+    from seedmodel.link.analysis import MIN_PERIODS as LINK_MIN
+    from seedmodel.schema import load
+
+    data = load(args.path)
+    n, unit = len(data.dates), "days" if data.freq == "D" else "weeks"
+    enough = [name for name, need in (("fit", FIT_MIN), ("link", LINK_MIN)) if n >= need[data.freq]]
+    print(
+        f"ok: {n} {unit} {data.dates[0].date()}..{data.dates[-1].date()}, "
+        f"{len(data.brand_names)} brand(s), channels {', '.join(data.channel_names)}, "
+        f"platforms {', '.join(data.platform_names)}; enough data for: "
+        f"{', '.join(enough) or 'the data report only'}"
+    )
+    return 0
+
+
 def _cmd_simulate(args: argparse.Namespace) -> int:
     from seedmodel.sim import WorldConfig, simulate
 
@@ -316,6 +333,10 @@ def _parser() -> argparse.ArgumentParser:
         dest="command", required=True, metavar="COMMAND", parser_class=_Parser
     )
 
+    p = sub.add_parser("check", help="check a dataset folder against the contract, nothing else")
+    p.add_argument("path", metavar="DATA_DIR")
+    p.set_defaults(func=_cmd_check, out_kind=None)
+
     p = sub.add_parser("simulate", help="write a simulated dataset with its truth.json")
     p.add_argument("out", metavar="OUT_DIR")
     p.add_argument("--seed", type=_whole(0), default=0, help="random seed (default 0)")
@@ -454,6 +475,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         from seedmodel.outputs import check_out, writer_lock
 
+        if args.out_kind is None:  # reads only
+            return func(args)
         out = check_out(args.out, args.out_kind)
         with writer_lock(out):
             return func(args)

@@ -95,7 +95,7 @@ def write_set(folder: str | Path, fill: Callable[[Path], None], owned: Iterable[
         File names this command writes: old copies are removed even when the new set does
         not hold them. Other files in ``folder`` are kept.
     """
-    folder = Path(folder).absolute()
+    folder = Path(folder).resolve()  # a symlinked folder: replace its target, keep the link
     folder.parent.mkdir(parents=True, exist_ok=True)
     tmp = Path(tempfile.mkdtemp(prefix=f".{folder.name}.new-", dir=folder.parent))
     os.chmod(tmp, 0o777 & ~_umask())  # mkdtemp's 0700 would become the folder's mode

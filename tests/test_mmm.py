@@ -132,7 +132,7 @@ def test_window_roi_is_inside_the_total(small_fit):
     part = roi(fit, window=("2025-09-01", "2025-10-31")).set_index("channel")
     assert (part["spend"] < whole["spend"]).all()
     assert part["window_start"].iloc[0] == "2025-09-01"
-    with pytest.raises(ValueError, match="not inside the data"):
+    with pytest.raises(ValueError, match="outside the data"):
         roi(fit, window=("2030-01-01", None))
 
 
