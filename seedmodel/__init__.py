@@ -6,29 +6,83 @@
 ('LumaBeauty', 'PureCare', 'VitaWell')
 """
 
-from seedmodel.analysis.checks import FitChecks, check_fit
-from seedmodel.analysis.contributions import contributions
-from seedmodel.analysis.roi import roi
-from seedmodel.calendar import ecommerce_calendar
-from seedmodel.fit import Fit, fit_mmm, load_fit
+from __future__ import annotations
+
+from importlib import import_module
+from typing import TYPE_CHECKING, Any
+
+# eager: the subpackage ``seedmodel.link`` shares its name with the function ``link``, and
+# the import system would put the module back in its place after a lazy import
 from seedmodel.link import LinkResult, link
-from seedmodel.models.mmm.spec import MediaSpec, SeedingMMM
-from seedmodel.plan import (
-    Allocation,
-    PlanResponse,
-    allocate,
-    breakeven,
-    frontier,
-    plan_response,
-    response_curves,
-)
-from seedmodel.schema import DataError, Dataset, from_frames, load
-from seedmodel.sim import ChannelSpec, Simulation, WorldConfig, simulate
+
+if TYPE_CHECKING:  # the lazy names below, for type checkers and IDEs
+    from seedmodel.analysis.checks import FitChecks, check_fit
+    from seedmodel.analysis.contributions import contributions
+    from seedmodel.analysis.roi import roi
+    from seedmodel.calendar import ecommerce_calendar
+    from seedmodel.fit import Fit, fit_mmm, load_fit
+    from seedmodel.models.mmm.spec import MediaSpec, SeedingMMM
+    from seedmodel.plan import (
+        Allocation,
+        PlanResponse,
+        allocate,
+        breakeven,
+        frontier,
+        plan_response,
+        response_curves,
+    )
+    from seedmodel.schema import ArgumentError, DataError, Dataset, from_frames, load
+    from seedmodel.sim import ChannelSpec, Simulation, WorldConfig, simulate
 
 __version__ = "0.1.0"
 
+#: Public name -> the module that defines it, imported on first use: ``import seedmodel``
+#: does not pull in PyMC, ArviZ or JAX until a fit needs them.
+_LAZY = {
+    "FitChecks": "seedmodel.analysis.checks",
+    "check_fit": "seedmodel.analysis.checks",
+    "contributions": "seedmodel.analysis.contributions",
+    "roi": "seedmodel.analysis.roi",
+    "ecommerce_calendar": "seedmodel.calendar",
+    "Fit": "seedmodel.fit",
+    "fit_mmm": "seedmodel.fit",
+    "load_fit": "seedmodel.fit",
+    "MediaSpec": "seedmodel.models.mmm.spec",
+    "SeedingMMM": "seedmodel.models.mmm.spec",
+    "Allocation": "seedmodel.plan",
+    "PlanResponse": "seedmodel.plan",
+    "allocate": "seedmodel.plan",
+    "breakeven": "seedmodel.plan",
+    "frontier": "seedmodel.plan",
+    "plan_response": "seedmodel.plan",
+    "response_curves": "seedmodel.plan",
+    "ArgumentError": "seedmodel.schema",
+    "DataError": "seedmodel.schema",
+    "Dataset": "seedmodel.schema",
+    "from_frames": "seedmodel.schema",
+    "load": "seedmodel.schema",
+    "ChannelSpec": "seedmodel.sim",
+    "Simulation": "seedmodel.sim",
+    "WorldConfig": "seedmodel.sim",
+    "simulate": "seedmodel.sim",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name not in _LAZY:
+        raise AttributeError(f"module 'seedmodel' has no attribute {name!r}")
+    value = getattr(import_module(_LAZY[name]), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))
+
+
 __all__ = [
     "Allocation",
+    "ArgumentError",
     "ChannelSpec",
     "DataError",
     "Dataset",

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.interpolate import BSpline
 
 from seedmodel.calendar import ecommerce_calendar
 from seedmodel.schema import Dataset
@@ -81,6 +80,8 @@ def spline_basis(n: int, spacing: int) -> np.ndarray:
     degree = 3
     inner = np.arange(0, n - 1, spacing, dtype=float)[1:]
     knots = np.concatenate([[0.0] * (degree + 1), inner, [float(n - 1)] * (degree + 1)])
+    from scipy.interpolate import BSpline  # scipy is imported on use, not with the package
+
     return BSpline.design_matrix(np.arange(n, dtype=float), knots, degree).toarray()
 
 

@@ -65,7 +65,7 @@ def test_a_platform_without_any_gmv_is_refused():
     data = sm.simulate(LATE_JD, random_seed=5).data
     sales = data.sales.assign(gmv=lambda f: f["gmv"].where(f["platform"] != "jd", 0.0))
     empty = sm.from_frames(media=data.media, sales=sales)
-    with pytest.raises(sm.DataError, match="platform=jd.*GMV is 0 on every date"):
+    with pytest.raises(sm.DataError, match=r"platform=jd.*GMV is 0 on every date"):
         build_inputs(empty, sm.SeedingMMM())
 
 

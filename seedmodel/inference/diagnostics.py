@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 
-import arviz as az
 import numpy as np
 import xarray as xr
 
@@ -105,6 +104,8 @@ def diagnose(
             adaptation,
         )
     names = var_names or list(post.data_vars)
+    import arviz as az  # heavy: imported when a fit is diagnosed, not with the package
+
     rhat = _posterior_node(az.rhat(tree, var_names=names))
     ess = _posterior_node(az.ess(tree, var_names=names, method="bulk"))
     max_rhat = float(max(np.nanmax(v.values) for v in rhat.data_vars.values()))

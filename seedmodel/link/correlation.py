@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from statsmodels.tsa.ar_model import AutoReg, ar_select_order
-from statsmodels.tsa.stattools import acf
 
 __all__ = ["ar_filter", "corr_interval", "prewhitened_ccf", "residualize"]
 
@@ -22,6 +20,7 @@ def corr_interval(
     (r, lo, hi)
     """
     from scipy import stats
+    from statsmodels.tsa.stattools import acf
 
     n = len(x)
     if np.std(x) == 0 or np.std(y) == 0:
@@ -43,6 +42,8 @@ def residualize(v: np.ndarray, controls: np.ndarray) -> np.ndarray:
 
 def ar_filter(x: np.ndarray, *, max_ar: int = 14) -> np.ndarray:
     """AR coefficients of ``x`` (order by AIC, at most ``max_ar``): the pre-whitening filter."""
+    from statsmodels.tsa.ar_model import AutoReg, ar_select_order
+
     if np.std(x) == 0:
         return np.zeros(0)
     order = ar_select_order(x, maxlag=min(max_ar, len(x) // 10), ic="aic", trend="c").ar_lags

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
-from scipy.interpolate import BSpline
 
 from seedmodel.features import (
     calendar_controls,
@@ -93,6 +92,8 @@ def lag_basis(max_lag: int, n_basis: int = 6) -> np.ndarray:
     n_inner = n_basis - degree - 1
     inner = max_lag * (np.linspace(0, 1, n_inner + 2)[1:-1] ** 2)
     knots = np.concatenate([[0.0] * (degree + 1), inner, [float(max_lag)] * (degree + 1)])
+    from scipy.interpolate import BSpline  # scipy is imported on use, not with the package
+
     basis = BSpline.design_matrix(lags, knots, degree).toarray()
     return basis
 

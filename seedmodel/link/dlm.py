@@ -6,7 +6,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 import numpy as np
-import statsmodels.api as smapi
 
 from seedmodel.link.design import lagged
 
@@ -197,6 +196,8 @@ def fit_distributed_lag(
         col += basis.shape[1]
     X = np.column_stack([*blocks, controls])[L:]
     ly = np.log1p(y)[L:]
+    import statsmodels.api as smapi  # heavy: imported when a link model is fitted
+
     model = smapi.GLSAR(ly, X, rho=ar_order)
     model.iterative_fit(maxiter=8)
     res = model.fit(cov_type="HAC", cov_kwds={"maxlags": hac_lags}) if hac_lags else model.fit()

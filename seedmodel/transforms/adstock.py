@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import numpy as np
-from scipy import stats
 
 __all__ = ["adstock", "geometric_weights", "lag_matrix", "weibull_weights"]
 
@@ -50,6 +49,8 @@ def weibull_weights(shape: float, scale: float, max_lag: int) -> np.ndarray:
     (1.0, 7)
     """
     edges = np.arange(max_lag + 2, dtype=float)
+    from scipy import stats  # scipy is imported on use, not with the package
+
     cdf = stats.weibull_min.cdf(edges, shape, scale=scale)
     w = np.diff(cdf)
     return w / w.sum()

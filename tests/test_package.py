@@ -1,0 +1,51 @@
+"""The package itself: light to import, no side effects, names where users look."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+HEAVY = ("pymc", "pytensor", "arviz", "jax", "matplotlib", "statsmodels", "nutpie", "scipy")
+
+
+def _modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint(' '.join(sys.modules))"],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout
+    return {name.split(".")[0] for name in out.split()}
+
+
+def test_import_and_help_do_not_load_the_heavy_stack():
+    for code in ("import seedmodel", "import seedmodel.cli", "import seedmodel as sm; sm.load"):
+        loaded = _modules_after(code)
+        assert not loaded & set(HEAVY), (code, sorted(loaded & set(HEAVY)))
+
+
+def test_public_names_resolve_and_link_stays_the_function():
+    import seedmodel as sm
+
+    for name in sm.__all__:
+        assert getattr(sm, name) is not None, name
+    import seedmodel.link.dlm  # importing a submodule must not replace sm.link
+
+    assert callable(sm.link) and callable(sm.roi) and callable(sm.contributions)
+
+
+def test_matplotlib_backend_is_not_chosen_by_importing_the_report():
+    loaded = _modules_after("import seedmodel.report")
+    assert "matplotlib" in loaded
+    out = subprocess.run(
+        [
+            sys.executable,
+            "-c",
+            "import matplotlib; import seedmodel.report; "
+            "print(matplotlib.rcParams._get_backend_or_none())",
+        ],
+        capture_output=True,
+        text=True,
+        check=True,
+    ).stdout.strip()
+    assert out == "None"  # the user's backend choice is left alone
