@@ -152,7 +152,9 @@ def _cmd_fit(args: argparse.Namespace) -> int:
             data,
             spec,
             draws=args.draws,
-            tune=args.tune or args.draws,
+            tune=args.tune if args.tune is not None else (args.draws or 1000),
+            max_minutes=args.max_minutes,
+            progress=lambda line: print(f"seedmodel: sampling: {line}", file=sys.stderr),
             chains=args.chains,
             random_seed=args.seed,
             sampler=args.sampler,
@@ -183,7 +185,12 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         print(
             f"seedmodel: WARNING: the fit did NOT converge ({fit.diagnostics.reason}); "
             "roi.csv and diagnostics.json say converged=false. Do not use these numbers "
-            "as they stand: raise --draws / --chains.",
+            "as they stand: "
+            + (
+                "raise --max-minutes, or --chains."
+                if fit.diagnostics.stopped == "time budget"
+                else "raise --draws / --chains, or leave --draws out to sample until converged."
+            ),
             file=sys.stderr,
         )
         if args.strict:
@@ -352,8 +359,21 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="DATA_DIR")
     p.add_argument("--out", required=True, metavar="FIT_DIR")
     p.add_argument("--seed", type=_whole(0), default=0, help="sampler seed (default 0)")
-    p.add_argument("--draws", type=_whole(1), default=1000, help="kept draws per chain")
-    p.add_argument("--tune", type=_whole(0), default=None, help="warm-up draws (default = draws)")
+    p.add_argument(
+        "--draws",
+        type=_whole(1),
+        default=None,
+        help="kept draws per chain (default: sample until converged, or --max-minutes)",
+    )
+    p.add_argument(
+        "--tune", type=_whole(0), default=None, help="warm-up draws (default: --draws, or 1000)"
+    )
+    p.add_argument(
+        "--max-minutes",
+        type=_real(0, inclusive=False),
+        default=15.0,
+        help="time budget of a fit without --draws (default 15)",
+    )
     p.add_argument("--chains", type=_whole(1), default=2)
     p.add_argument(
         "--start", type=_date, default=None, help="ROI window start (default: data start)"

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import json
 import warnings
+from collections.abc import Callable
 from dataclasses import dataclass, replace
 from functools import cached_property
 from pathlib import Path
@@ -195,16 +196,18 @@ def fit_mmm(
     data: Dataset,
     spec: SeedingMMM | None = None,
     *,
-    draws: int = 1000,
+    draws: int | None = None,
     tune: int = 1000,
     chains: int = 2,
     random_seed: int = 0,
     sampler: str = "nutpie",
     method: str = "nuts",
-    target_accept: float = 0.9,
+    target_accept: float | None = None,
     backend: str = "auto",
     adaptation: str = "auto",
     holdout: int = 0,
+    max_minutes: float = 15.0,
+    progress: Callable[[str], None] | None = None,
 ) -> Fit:
     """Fit a SeedingMMM to checked data.
 
@@ -214,16 +217,24 @@ def fit_mmm(
         From :func:`seedmodel.load`.
     spec : SeedingMMM, optional
         Default ``SeedingMMM()``.
-    draws, tune, chains : int
-        Per-chain kept and warm-up draws; chains.
+    draws : int, optional
+        Kept draws per chain. Default: sample until the convergence rule holds (R-hat <=
+        1.01 and bulk ESS >= 400 on every parameter), judged at fixed draw counts so that the
+        same seed gives the same numbers, or until ``max_minutes`` are spent;
+        ``diagnostics.stopped`` says which. A number keeps exactly that many draws.
+    tune, chains : int
+        Per-chain warm-up draws; chains.
     random_seed : int
         Same seed, same draws, same numbers.
     sampler : {"nutpie", "pymc", "numpyro"}
         NUTS implementation.
     method : {"nuts", "pathfinder", "advi"}
         ``nuts`` (exact) or a quick approximation, flagged as not converged.
-    target_accept : float
-        NUTS step-size target.
+    target_accept : float, optional
+        NUTS step-size target. Default 0.97 for a fit that samples until converged (on a
+        1-brand, 240-day world: 22 divergences at 0.9, 6 at 0.95, none at 0.97, which
+        converged at 4,800 draws per chain in 131 s), 0.9 with a fixed number of draws (quick
+        looks).
     backend : {"auto", "jax", "numba"}
         nutpie's compiler. ``auto`` (JAX) compiles in seconds; ``numba`` compiles for 1-2
         minutes but samples about twice as fast on a 3-brand daily model, so it is the
@@ -242,6 +253,10 @@ def fit_mmm(
         Periods at the end of the data left out of the likelihood (their expected GMV is
         kept as ``mu``): the out-of-sample forecast check of
         :func:`seedmodel.analysis.checks.check_fit`. 0 for a normal fit.
+    max_minutes : float
+        Time budget of a fit that samples until converged (``draws=None``).
+    progress : callable, optional
+        Called with a line of text as sampling goes (the command line prints them).
 
     Returns
     -------
@@ -257,6 +272,7 @@ def fit_mmm(
         sm.roi(fit)
     """
     from seedmodel.inference import diagnose, run_inference
+    from seedmodel.inference.diagnostics import rule_holds
     from seedmodel.inference.options import ADAPTATIONS
     from seedmodel.inference.sample import mass_matrix, nutpie_backend
     from seedmodel.models.mmm.graph import build_model
@@ -277,6 +293,9 @@ def fit_mmm(
         compiler = mass = ""  # nutpie's alone
     # at zero, the demand state and the non-centred offsets give their scale parameters
     # exactly-zero gradients, which nutpie rejects: start them slightly off zero
+    free = [v.name for v in model.free_RVs]
+    if draws is None and (method != "nuts" or sampler != "nutpie"):
+        draws = 1000  # approximations and other samplers: a fixed number
     initial = {
         rv.name: np.full(model.initial_point()[rv.name].shape, 0.1)
         for rv in model.free_RVs
@@ -290,21 +309,24 @@ def fit_mmm(
         tune=tune,
         chains=chains,
         random_seed=random_seed,
-        target_accept=target_accept,
+        target_accept=target_accept or (0.97 if draws is None else 0.9),
         initial=initial,
         backend=backend,
         adaptation=mass or "diag",
+        until=lambda tree: rule_holds(tree, free),
+        max_seconds=60.0 * max_minutes,
+        progress=progress,
     )
-    free = [v.name for v in model.free_RVs]
     diagnostics = diagnose(
         tree,
         sampler=sampler if method == "nuts" else method,
-        seconds=float(sum(seconds.values())),
+        seconds=float(seconds["compile"] + seconds["sample"]),
         compile_seconds=float(seconds.get("compile", 0.0)),
         exact=method == "nuts",
         var_names=free,
         backend=compiler,
         adaptation=mass,
+        stopped=str(seconds.get("stopped", "")),
     )
     fit = Fit(
         spec=inputs.spec,

@@ -61,7 +61,9 @@ def test_roi_rescales_exactly_up_to_monte_carlo_error(data):
             ("spend in 万元", _rescaled(data, spend=1e-4), 1e-4),  # ROI x 10,000
             ("GMV in 万元", _rescaled(data, gmv=1e-4), 1e4),  # ROI / 10,000
         ):
-            fit = fit_mmm(frame, draws=1500, tune=1500, chains=4, random_seed=11)
+            # sampled until converged; at the default target_accept this world keeps a few
+            # divergences (tests/test_until_converged.py, docs/benchmarks.md)
+            fit = fit_mmm(frame, random_seed=11, target_accept=0.97, max_minutes=10)
             assert fit.diagnostics.converged, (name, fit.diagnostics.reason)
             fits[name] = (_roi_draws(fit) * factor, fit)
     base = fits["yuan"][0]

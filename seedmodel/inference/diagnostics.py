@@ -7,7 +7,7 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import xarray as xr
 
-__all__ = ["Diagnostics", "diagnose"]
+__all__ = ["Diagnostics", "diagnose", "rule_holds"]
 
 #: A NUTS fit is converged when every parameter has R-hat at most this ...
 MAX_RHAT = 1.01
@@ -43,6 +43,9 @@ class Diagnostics:
     adaptation : str
         nutpie's mass-matrix adaptation, ``diag`` or ``low_rank`` ("" for the other samplers
         and for fits saved before it was recorded). Draws repeat only under the same one.
+    stopped : str
+        Why a fit that sampled until converged stopped: ``converged``, ``time budget`` or
+        ``draw cap`` ("" for a fit with a fixed number of draws).
     """
 
     max_rhat: float
@@ -57,6 +60,7 @@ class Diagnostics:
     compile_seconds: float = 0.0
     backend: str = ""
     adaptation: str = ""
+    stopped: str = ""
 
     def to_dict(self) -> dict:
         """JSON-ready dict (NaN written as None)."""
@@ -74,6 +78,12 @@ def _posterior_node(result) -> xr.Dataset:
     return result
 
 
+def rule_holds(tree: xr.DataTree, var_names: list[str] | None = None) -> bool:
+    """R-hat and bulk ESS meet the rule (divergences aside: more draws do not remove them)."""
+    d = diagnose(tree, sampler="", seconds=0.0, var_names=var_names)
+    return d.max_rhat <= MAX_RHAT and d.min_ess_bulk >= MIN_ESS_BULK
+
+
 def diagnose(
     tree: xr.DataTree,
     *,
@@ -84,6 +94,7 @@ def diagnose(
     var_names: list[str] | None = None,
     backend: str = "",
     adaptation: str = "",
+    stopped: str = "",
 ) -> Diagnostics:
     """R-hat, bulk ESS and divergences of a posterior (ArviZ), and the verdict."""
     post = tree["posterior"].to_dataset()
@@ -102,6 +113,7 @@ def diagnose(
             compile_seconds,
             backend,
             adaptation,
+            stopped,
         )
     names = var_names or list(post.data_vars)
     import arviz as az  # heavy: imported when a fit is diagnosed, not with the package
@@ -122,6 +134,8 @@ def diagnose(
         reasons.append(f"min bulk ESS {min_ess:.0f} < {MIN_ESS_BULK}")
     if div:
         reasons.append(f"{div} divergent transitions")
+    if reasons and stopped == "time budget":
+        reasons.append("the time budget ran out first")
     return Diagnostics(
         max_rhat,
         min_ess,
@@ -135,4 +149,5 @@ def diagnose(
         compile_seconds,
         backend,
         adaptation,
+        stopped,
     )

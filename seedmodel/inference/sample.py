@@ -3,7 +3,10 @@
 from __future__ import annotations
 
 import time
+from collections.abc import Callable
+from typing import Any
 
+import numpy as np
 import pymc as pm
 import xarray as xr
 
@@ -60,12 +63,17 @@ def mass_matrix(adaptation: str, model: pm.Model) -> str:
     return "low_rank" if dims <= LOW_RANK_MAX_DIMS else "diag"
 
 
+#: Kept draws per chain at which a run that samples until converged is judged: fixed, so
+#: that the same seed stops at the same draw and gives the same numbers.
+CHECKPOINTS = (400, 800, 1200, 1600, 2400, 3200, 4800, 6400, 9600, 12800, 19200, 25600)
+
+
 def run_inference(
     model: pm.Model,
     *,
     method: str = "nuts",
     sampler: str = "nutpie",
-    draws: int = 1000,
+    draws: int | None = 1000,
     tune: int = 1000,
     chains: int = 2,
     random_seed: int = 0,
@@ -73,7 +81,10 @@ def run_inference(
     initial: dict | None = None,
     adaptation: str = "auto",
     backend: str = "auto",
-) -> tuple[xr.DataTree, dict[str, float]]:
+    until: Callable[[xr.DataTree], bool] | None = None,
+    max_seconds: float = 900.0,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[xr.DataTree, dict[str, Any]]:
     """Draw from the posterior of ``model``.
 
     Parameters
@@ -86,7 +97,10 @@ def run_inference(
     sampler : {"nutpie", "pymc", "numpyro"}
         NUTS implementation (``method="nuts"``).
     draws, tune, chains : int
-        Kept draws per chain, warm-up draws per chain, chains.
+        Kept draws per chain, warm-up draws per chain, chains. ``draws=None`` (NUTS with
+        nutpie) samples until ``until`` holds, judged at the fixed draw counts of
+        :data:`CHECKPOINTS`, or until ``max_seconds`` are spent, extending one run rather
+        than restarting it.
     random_seed : int
         Seed; the same seed gives the same draws.
     target_accept : float
@@ -98,13 +112,24 @@ def run_inference(
         samplers.
     backend : {"auto", "jax", "numba"}
         nutpie's compiler (see :func:`nutpie_backend`); ignored by the other samplers.
+    until : callable, optional
+        With ``draws=None``: the draws so far -> whether to stop (converged).
+    max_seconds : float
+        With ``draws=None``: the time budget for sampling.
+    progress : callable, optional
+        Called with a line of text at each checkpoint (draws, time, verdict).
 
     Returns
     -------
     (DataTree, dict)
         The draws (``posterior`` group, ``sample_stats`` for NUTS) and timings in seconds
-        (``compile``, ``sample``).
+        (``compile``, ``sample``), and with ``draws=None`` why sampling stopped
+        (``stopped``: ``converged``, ``time budget`` or ``draw cap``).
     """
+    if draws is None and (method != "nuts" or sampler != "nutpie"):
+        raise ValueError(
+            "draws=None (sample until converged) needs method='nuts', sampler='nutpie'"
+        )
     if method not in METHODS:
         raise ValueError(f"method must be one of {METHODS}, got {method!r}")
     mass = mass_matrix(adaptation, model)
@@ -124,9 +149,7 @@ def run_inference(
             initial_points=initial,
         )
         t1 = time.perf_counter()
-        tree = nutpie.sample(
-            compiled,
-            draws=draws,
+        options = dict(
             tune=tune,
             chains=chains,
             seed=random_seed,
@@ -135,6 +158,11 @@ def run_inference(
             cores=chains,
             adaptation=mass,
         )
+        if draws is not None:
+            tree = nutpie.sample(compiled, draws=draws, **options)
+        else:
+            running = nutpie.sample(compiled, draws=CHECKPOINTS[-1], blocking=False, **options)
+            tree, stopped = _sample_until(running, until, max_seconds, progress)
     elif method == "nuts":
         if sampler not in SAMPLERS:
             raise ValueError(f"sampler must be one of {SAMPLERS}, got {sampler!r}")
@@ -169,4 +197,70 @@ def run_inference(
     if not isinstance(tree, xr.DataTree):
         tree = xr.DataTree.from_dict({k: getattr(tree, k) for k in tree.groups()})
     t2 = time.perf_counter()
-    return tree, {"compile": t1 - t0, "sample": t2 - t1}
+    timings: dict[str, Any] = {"compile": t1 - t0, "sample": t2 - t1}
+    if draws is None:
+        timings["stopped"] = stopped
+    return tree, timings
+
+
+def _kept(tree: xr.DataTree) -> int:
+    """Draws per chain that every chain has completed (a running sampler's chains differ)."""
+    if "posterior" not in tree.children:
+        return 0
+    post = tree["posterior"].to_dataset()
+    if post.sizes.get("draw", 0) == 0 or not post.data_vars:
+        return 0
+    first = next(iter(post.data_vars.values())).values
+    done = ~np.isnan(first.reshape(first.shape[0], first.shape[1], -1)).any(axis=-1)
+    return int(done.all(axis=0).cumprod().sum())
+
+
+def _first(tree: xr.DataTree, n: int) -> xr.DataTree:
+    """The first ``n`` kept draws of every chain."""
+    groups = {
+        name: tree[name].to_dataset().isel(draw=slice(0, n))
+        for name in ("posterior", "sample_stats")
+        if name in tree.children
+    }
+    return xr.DataTree.from_dict(groups)
+
+
+def _finished(running) -> bool:
+    try:
+        return bool(running.is_finished)
+    except TimeoutError:  # nutpie raises this while the chains are still busy
+        return False
+
+
+def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.DataTree, str]:
+    """Poll a running nutpie sampler; stop at the first checkpoint where ``until`` holds, or
+    when the time budget is spent (keeping the draws up to the last checkpoint reached)."""
+    start = time.perf_counter()
+    judged, last = 0, None
+    stopped = "draw cap"
+    while True:
+        elapsed = time.perf_counter() - start
+        finished = _finished(running)
+        tree = running.inspect() if not finished else None
+        n = _kept(tree) if tree is not None else CHECKPOINTS[-1]
+        reached = [c for c in CHECKPOINTS if judged < c <= n]
+        for c in reached:
+            judged, last = c, _first(tree if tree is not None else running.inspect(), c)
+            ok = until is None or until(last)
+            if progress is not None:
+                progress(
+                    f"{c} draws per chain after {elapsed:.0f} s: "
+                    f"{'converged' if ok else 'not converged yet'}"
+                )
+            if ok:
+                stopped = "converged"
+                break
+        if stopped == "converged" or finished:
+            break
+        if elapsed > max_seconds:
+            stopped = "time budget"
+            break
+        time.sleep(min(max(2.0, 0.1 * elapsed), 20.0))
+    final = running.wait() if _finished(running) else running.abort()
+    n = judged if judged else _kept(final)
+    return _first(final, n), stopped

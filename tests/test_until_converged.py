@@ -1,0 +1,28 @@
+"""A fit without a number of draws samples until the convergence rule holds, or its time
+budget is spent, and says which."""
+
+from __future__ import annotations
+
+import warnings
+
+import seedmodel as sm
+from seedmodel.fit import NotConvergedWarning, fit_mmm
+from seedmodel.inference.sample import CHECKPOINTS
+
+
+def test_a_fit_without_draws_stops_at_a_checkpoint_and_says_why():
+    sim = sm.simulate(sm.WorldConfig(start="2025-05-01", n_brands=1, days=120), random_seed=2)
+    lines: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotConvergedWarning)
+        fit = fit_mmm(sim.data, random_seed=1, max_minutes=0.3, progress=lines.append)
+    d = fit.diagnostics
+    assert d.stopped in ("converged", "time budget"), d
+    assert d.draws in CHECKPOINTS  # judged at fixed counts: the same seed stops at the same one
+    assert fit.posterior["posterior"].sizes["draw"] == d.draws
+    assert lines and lines[-1].startswith(f"{d.draws} draws per chain")
+    if d.stopped == "time budget":
+        assert not d.converged and "time budget ran out" in d.reason
+    else:
+        assert d.max_rhat <= 1.01 and d.min_ess_bulk >= 400
+    assert d.to_dict()["stopped"] == d.stopped
