@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import time
+import warnings
 from collections.abc import Callable
 from typing import Any
 
@@ -225,6 +226,13 @@ def _first(tree: xr.DataTree, n: int) -> xr.DataTree:
     return xr.DataTree.from_dict(groups)
 
 
+def _inspect(running) -> xr.DataTree:
+    """The draws so far (early on, ArviZ warns that there are fewer draws than chains)."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", UserWarning)
+        return running.inspect()
+
+
 def _finished(running) -> bool:
     try:
         return bool(running.is_finished)
@@ -241,11 +249,11 @@ def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.Data
     while True:
         elapsed = time.perf_counter() - start
         finished = _finished(running)
-        tree = running.inspect() if not finished else None
+        tree = _inspect(running) if not finished else None
         n = _kept(tree) if tree is not None else CHECKPOINTS[-1]
         reached = [c for c in CHECKPOINTS if judged < c <= n]
         for c in reached:
-            judged, last = c, _first(tree if tree is not None else running.inspect(), c)
+            judged, last = c, _first(tree if tree is not None else _inspect(running), c)
             ok = until is None or until(last)
             if progress is not None:
                 progress(
