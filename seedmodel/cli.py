@@ -154,7 +154,9 @@ def _cmd_fit(args: argparse.Namespace) -> int:
             draws=args.draws,
             tune=args.tune if args.tune is not None else (args.draws or 1000),
             max_minutes=args.max_minutes,
-            progress=lambda line: print(f"seedmodel: sampling: {line}", file=sys.stderr),
+            progress=None
+            if args.quiet
+            else lambda line: print(f"seedmodel: sampling: {line}", file=sys.stderr),
             chains=args.chains,
             random_seed=args.seed,
             sampler=args.sampler,
@@ -380,6 +382,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--end", type=_date, default=None, help="ROI window end (default: data end)")
     p.add_argument("--strict", action="store_true", help="exit 3 when the fit did not converge")
+    p.add_argument("--quiet", action="store_true", help="no progress lines while sampling")
     p.add_argument(
         "--checks",
         action=argparse.BooleanOptionalAction,

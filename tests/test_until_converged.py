@@ -26,3 +26,21 @@ def test_a_fit_without_draws_stops_at_a_checkpoint_and_says_why():
     else:
         assert d.max_rhat <= 1.01 and d.min_ess_bulk >= 400
     assert d.to_dict()["stopped"] == d.stopped
+
+
+def test_the_command_line_shows_progress_unless_quiet(tmp_path):
+    from conftest import run_cli
+
+    world = tmp_path / "w"
+    assert (
+        run_cli("simulate", world, "--brands", "1", "--days", "100", "--seed", "3").returncode == 0
+    )
+    args = ["fit", world, "--max-minutes", "0.25", "--no-checks"]
+    loud = run_cli(*args, "--out", tmp_path / "a")
+    quiet = run_cli(*args, "--out", tmp_path / "b", "--quiet")
+    assert loud.returncode == quiet.returncode == 0, loud.stderr
+    assert "seedmodel: sampling: 400 draws per chain after" in loud.stderr
+    assert "seedmodel: sampling:" not in quiet.stderr
+    for proc in (loud, quiet):  # stopped by the rule or by the budget, and said so
+        said = "converged" in proc.stdout or "time budget ran out" in proc.stderr
+        assert said, proc.stdout + proc.stderr
