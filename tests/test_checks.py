@@ -5,6 +5,7 @@ from __future__ import annotations
 import json
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import seedmodel as sm
@@ -93,3 +94,17 @@ def test_report_shows_failed_checks_first_and_as_text():
     assert "<script>" not in page and "&lt;script&gt;" in page
     assert "13,873,382" in page and "91.2%" in page and "2.2%" in page and "2.64" in page
     assert "All checks passed" in checks_html({**checks, "passed": True, "warnings": []})
+
+
+def test_tradeoff_with_the_baseline_is_measured_per_channel_and_flagged(checked):
+    from seedmodel.analysis.checks import MAX_TRADEOFF, baseline_tradeoff
+
+    fit, checks = checked
+    t = checks.tradeoff.set_index("channel")
+    assert set(t.index) == set(fit.inputs.channels)
+    assert t["corr"].between(-1, 1).all()
+    assert (t["passed"] == (t["corr"].abs() < MAX_TRADEOFF)).all()
+    pd.testing.assert_frame_equal(baseline_tradeoff(fit), checks.tradeoff)  # from the fit alone
+    flagged = [w for w in checks.warnings if "trade off" in w]
+    assert len(flagged) == int((~t["passed"]).sum())
+    assert len(checks.to_dict()["tradeoff"]) == len(t)

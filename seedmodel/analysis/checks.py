@@ -13,6 +13,11 @@ well and still gets the answer wrong. These checks look where such a failure sho
 - **shares**: each channel's incremental GMV as a share of the brand's GMV under the prior
   and the posterior. A posterior far outside the prior's bulk is the data speaking loudly,
   which is worth a second look when the channel is slow and mostly on.
+- **trade-off**: how tightly a channel's incremental GMV and the brand's baseline level move
+  together across the posterior draws (rank correlation). Near -1, the data cannot tell the
+  channel's level from the baseline's: the ROI rests on the model's shape assumptions (lag,
+  saturation, trend), and on worlds nobody here designed such cells were the confidently wrong
+  ones (docs/mmm.md). Computed from the fit itself, no refit.
 """
 
 from __future__ import annotations
@@ -32,10 +37,21 @@ from seedmodel.fit import Fit, NotConvergedWarning, fit_mmm
 from seedmodel.schema import Dataset, from_frames
 from seedmodel.schema.tables import TABLES
 
-__all__ = ["PLACEBO", "FitChecks", "check_fit", "gmv_shares", "with_placebo"]
+__all__ = [
+    "MAX_TRADEOFF",
+    "PLACEBO",
+    "FitChecks",
+    "baseline_tradeoff",
+    "check_fit",
+    "gmv_shares",
+    "with_placebo",
+]
 
 #: Name of the placebo channel added by :func:`with_placebo`.
 PLACEBO = "placebo"
+#: A channel whose incremental GMV correlates with the baseline level at least this strongly
+#: (in size) across the posterior is flagged: the data barely separate the two.
+MAX_TRADEOFF = 0.85
 
 
 @dataclass(frozen=True, eq=False)
@@ -60,6 +76,10 @@ class FitChecks:
         One sentence per failed check.
     settings : dict
         holdout periods, placebo channel, draws.
+    tradeoff : DataFrame
+        brand, channel, corr (rank correlation of the channel's incremental GMV with the
+        brand's baseline level over the posterior draws), passed (``|corr| <
+        MAX_TRADEOFF``).
     """
 
     placebo: pd.DataFrame
@@ -67,6 +87,7 @@ class FitChecks:
     shares: pd.DataFrame
     warnings: list[str] = field(default_factory=list)
     settings: dict[str, Any] = field(default_factory=dict)
+    tradeoff: pd.DataFrame = field(default_factory=pd.DataFrame)
 
     @property
     def passed(self) -> bool:
@@ -86,7 +107,26 @@ class FitChecks:
             "placebo": records(self.placebo),
             "forecast": records(self.forecast),
             "shares": records(self.shares),
+            "tradeoff": records(self.tradeoff),
         }
+
+
+def baseline_tradeoff(fit: Fit) -> pd.DataFrame:
+    """Per brand x channel, the rank correlation over the posterior draws between the
+    channel's incremental GMV (whole data) and the brand's baseline level (its intercept,
+    averaged over platforms); ``passed`` when smaller in size than :data:`MAX_TRADEOFF`."""
+    inp = fit.inputs
+    t0, t1 = window_positions(fit)
+    level = fit.draws("intercept").mean(axis=-1)  # (S, B)
+    rows = []
+    for b, brand in enumerate(inp.brands):
+        for c, channel in enumerate(inp.channels):
+            inc = incremental_draws(fit, b, c, t0, t1).sum(axis=1)
+            corr = pd.Series(inc).corr(pd.Series(level[:, b]), method="spearman")
+            rows.append({"brand": brand, "channel": channel, "corr": float(corr)})
+    out = pd.DataFrame(rows)
+    out["passed"] = ~(out["corr"].abs() >= MAX_TRADEOFF)
+    return out
 
 
 def with_placebo(data: Dataset, like: str, random_seed: int = 0) -> Dataset:
@@ -296,6 +336,15 @@ def check_fit(
         for r in shares.itertuples()
         if r.outside_prior
     ]
+    tradeoff = baseline_tradeoff(fit)
+    notes += [
+        f"{r.brand} {r.channel}: its incremental GMV and the baseline level trade off "
+        f"(posterior rank correlation {r.corr:+.2f}): the data barely separate them, so its "
+        "ROI rests on the model's assumptions; read its interval as a lower bound on the "
+        "uncertainty and test the channel with a lift test"
+        for r in tradeoff.itertuples()
+        if not r.passed
+    ]
     if not check.diagnostics.converged:
         notes.append(f"the check fit did not converge ({check.diagnostics.reason})")
     settings = {
@@ -305,4 +354,4 @@ def check_fit(
         "level": level,
         "check_fit_converged": bool(check.diagnostics.converged),
     }
-    return FitChecks(placebo, forecast, shares, notes, settings)
+    return FitChecks(placebo, forecast, shares, notes, settings, tradeoff)

@@ -88,6 +88,11 @@ def checks_html(checks: dict) -> Markup:
         ),
         ("Forecast of the held-out last periods (GMV in CNY; coverage nominal 90%)", "forecast"),
         ("Each channel's share of GMV, prior and posterior", "shares"),
+        (
+            "Channel effect against the baseline level (rank correlation over the posterior; "
+            "near -1: the data barely tell them apart)",
+            "tradeoff",
+        ),
     ]
     tables = [
         (title, table_html(_readable(pd.DataFrame(checks[key]))))
