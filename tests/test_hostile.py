@@ -427,3 +427,23 @@ def test_fit_files_are_read_by_their_format(small_fit, small_fit_dir, tmp_path, 
     junk.mkdir()
     (junk / "fit.nc").write_text("not a fit")
     refused(capsys, "report", junk, "--out", tmp_path / "r.html", says="not a readable")
+
+
+def test_chinese_names_are_drawn_with_a_cjk_font_when_one_is_installed():
+    import warnings as w
+
+    from matplotlib import rc_context
+    from matplotlib.font_manager import fontManager
+
+    from seedmodel.report.canvas import LITERAL_TEXT, subplots
+    from seedmodel.report.html import figure_html
+
+    cjk = [f for f in LITERAL_TEXT["font.family"] if f in {x.name for x in fontManager.ttflist}]
+    if len(cjk) < 2:  # DejaVu Sans alone: this machine has no CJK font
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk)")
+    with rc_context(LITERAL_TEXT):
+        fig, ax = subplots(figsize=(3, 2))
+        ax.set_title("花西子 · 小红星 $x$")
+    with w.catch_warnings():
+        w.simplefilter("error")  # a missing glyph warns
+        assert "<img" in figure_html(fig, "t")

@@ -9,8 +9,24 @@ from matplotlib.figure import Figure
 
 __all__ = ["LITERAL_TEXT", "subplots"]
 
-#: Report figures show names as typed: ``$`` in a brand is a dollar sign, not math-text.
-LITERAL_TEXT = {"text.parse_math": False}
+#: Report figures show names as typed: ``$`` in a brand is a dollar sign, not math-text;
+#: Chinese (花西子, 小红星) is drawn with the first CJK font installed (matplotlib falls back
+#: glyph by glyph along this list), DejaVu Sans for the rest.
+LITERAL_TEXT = {
+    "text.parse_math": False,
+    # a list of families, not the generic "sans-serif": matplotlib falls back glyph by glyph
+    # only along an explicit list
+    "font.family": [
+        "DejaVu Sans",
+        "Noto Sans CJK SC",
+        "Noto Serif CJK SC",
+        "Source Han Sans SC",
+        "PingFang SC",
+        "Microsoft YaHei",
+        "WenQuanYi Zen Hei",
+        "SimHei",
+    ],
+}
 
 
 def subplots(nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Figure, Any]:
