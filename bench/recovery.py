@@ -144,6 +144,12 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--variants", nargs="+", default=["latent"], choices=list(VARIANTS))
     ap.add_argument("--seeds", nargs="+", type=int, default=[1, 2, 3, 4, 5])
     ap.add_argument("--draws", type=int, default=1000)
+    ap.add_argument(
+        "--until-converged",
+        action="store_true",
+        help="sample each fit until converged (fit_mmm's default) instead of --draws",
+    )
+    ap.add_argument("--max-minutes", type=float, default=15.0, help="with --until-converged")
     ap.add_argument("--tune", type=int, default=1000)
     ap.add_argument("--chains", type=int, default=2)
     ap.add_argument("--lift", action="store_true", help="fit with and without lift tests")
@@ -178,8 +184,9 @@ def main(argv: list[str] | None = None) -> int:
                     fit = fit_mmm(
                         data,
                         VARIANTS[variant],
-                        draws=args.draws,
+                        draws=None if args.until_converged else args.draws,
                         tune=args.tune,
+                        max_minutes=args.max_minutes,
                         chains=args.chains,
                         random_seed=seed,
                     )
@@ -204,6 +211,8 @@ def main(argv: list[str] | None = None) -> int:
                         min_ess_bulk=d.min_ess_bulk,
                         divergences=d.divergences,
                         converged=d.converged,
+                        draws=d.draws,
+                        stopped=d.stopped,
                         median_rel_err=float(table["rel_err"].median()),
                         coverage=float(table["covered"].mean()),
                         attr_median_rel_err=float(table["attr_rel_err"].median()),
