@@ -257,7 +257,8 @@ def check_fit(
         The channel whose on/off pattern the placebo copies; default the seeding channel
         with the most spend (a channel without link clicks), else the one with most spend.
     draws : int, optional
-        Draws per chain of the check fit (default the fit's).
+        Draws per chain of the check fit (default the fit's, at most 1000; warm-up as many,
+        at most 1000).
     prior_draws : int
         Prior draws for the shares.
     level : float
@@ -283,14 +284,16 @@ def check_fit(
         raise ValueError(f"placebo_of must be one of {inp.channels}, got {placebo_of!r}")
     holdout = max(1, round(holdout_days / data.period_days))
     holdout = min(holdout, inp.n_periods // 2)
-    seed, check_draws = fit.random_seed, draws or d.draws
+    # a fit sampled until converged may hold thousands of draws; the check's refit needs
+    # intervals, not that precision
+    seed, check_draws = fit.random_seed, draws or min(d.draws, 1000)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)
         check = fit_mmm(
             with_placebo(data, placebo_of, seed),
             fit.spec,
             draws=check_draws,
-            tune=check_draws,
+            tune=min(check_draws, 1000),
             chains=d.chains,
             random_seed=seed,
             holdout=holdout,
