@@ -302,19 +302,19 @@ def _whole(low: int) -> Callable[[str], int]:
 
 def _real(low: float, *, inclusive: bool, high: float = float("inf")) -> Callable[[str], float]:
     """argparse type: a finite number above ``low`` (or equal, when inclusive), below
-    ``high``."""
+    ``high`` (:func:`seedmodel.plan.arguments.check_number`, the API's own check)."""
 
     def parse(text: str) -> float:
+        from seedmodel.plan.arguments import check_number  # not at start-up: it loads scipy
+
         try:
             value = float(text)
         except ValueError:
             raise argparse.ArgumentTypeError(f"{text!r} is not a number") from None
-        ok = np.isfinite(value) and (value >= low if inclusive else value > low) and value < high
-        if not ok:
-            bound = f"{'>=' if inclusive else '>'} {low:g}"
-            bound += "" if np.isinf(high) else f" and < {high:g}"
-            raise argparse.ArgumentTypeError(f"must be a finite number {bound}, got {text}")
-        return value
+        try:
+            return check_number("the value", value, low=low, high=high, inclusive=inclusive)
+        except ArgumentError as exc:
+            raise argparse.ArgumentTypeError(str(exc)) from None
 
     return parse
 

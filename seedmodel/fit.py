@@ -127,14 +127,7 @@ def check_fit_data(data) -> None:
             "contract folder with sm.load(folder), or DataFrames with "
             "sm.from_frames(media=..., sales=..., brands=...)"
         )
-    need, n = MIN_PERIODS[data.freq], len(data.dates)
-    if n < need:
-        unit = "days" if data.freq == "D" else "weeks"
-        raise DataError(
-            "sales",
-            f"the MMM needs at least {need} {unit} of data; the dataset has {n}",
-            column="date",
-        )
+    data.require_periods(MIN_PERIODS, "the MMM")
 
 
 def _library_version() -> str:

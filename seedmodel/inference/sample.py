@@ -244,17 +244,15 @@ def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.Data
     """Poll a running nutpie sampler; stop at the first checkpoint where ``until`` holds, or
     when the time budget is spent (keeping the draws up to the last checkpoint reached)."""
     start = time.perf_counter()
-    judged, last = 0, None
-    stopped = "draw cap"
+    judged, stopped = 0, "draw cap"
     while True:
         elapsed = time.perf_counter() - start
         finished = _finished(running)
-        tree = _inspect(running) if not finished else None
-        n = _kept(tree) if tree is not None else CHECKPOINTS[-1]
-        reached = [c for c in CHECKPOINTS if judged < c <= n]
-        for c in reached:
-            judged, last = c, _first(tree if tree is not None else _inspect(running), c)
-            ok = until is None or until(last)
+        tree = _inspect(running)  # once per poll; complete when finished
+        n = _kept(tree)
+        for c in [c for c in CHECKPOINTS if judged < c <= n]:
+            judged = c
+            ok = until is None or until(_first(tree, c))
             if progress is not None:
                 progress(
                     f"{c} draws per chain after {elapsed:.0f} s: "

@@ -20,7 +20,7 @@ from seedmodel.link.design import (
     slow_trend,
 )
 from seedmodel.link.dlm import fit_distributed_lag, profile_peak, robustness_value
-from seedmodel.schema import DataError, Dataset
+from seedmodel.schema import Dataset
 from seedmodel.schema.tables import ENGAGEMENT_COLUMNS
 
 __all__ = ["LINK_COLUMNS", "LinkResult", "link"]
@@ -195,15 +195,8 @@ def link(
     >>> len(result.table)  # 3 brands x 3 paid channels x 1 metric x 2 platforms x 1 outcome
     18
     """
+    data.require_periods(MIN_PERIODS, "the link analysis")
     n = len(data.dates)
-    need = MIN_PERIODS[data.freq]
-    if n < need:
-        unit = "days" if data.freq == "D" else "weeks"
-        raise DataError(
-            "sales",
-            f"the link analysis needs at least {need} {unit} of data; the dataset has {n}",
-            column="date",
-        )
     rng = np.random.default_rng(random_seed)
     L = max_lag if max_lag is not None else (42 if data.freq == "D" else 8)
     if n < L + 30:

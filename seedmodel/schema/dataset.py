@@ -95,6 +95,24 @@ class Dataset:
         """Whether an optional table was given with rows."""
         return not getattr(self, table).empty
 
+    def require_periods(self, minimum: dict[str, int], purpose: str) -> None:
+        """Refuse data shorter than ``minimum[freq]`` periods for ``purpose`` (e.g. "the
+        MMM"), before any work.
+
+        Raises
+        ------
+        DataError
+            Naming the table (sales), the column (date), what is needed and what there is.
+        """
+        need, n = minimum[self.freq], len(self.dates)
+        if n < need:
+            unit = "days" if self.freq == "D" else "weeks"
+            raise DataError(
+                "sales",
+                f"{purpose} needs at least {need} {unit} of data; the dataset has {n}",
+                column="date",
+            )
+
     def media_array(self, column: str = "spend") -> xr.DataArray:
         """A media column as an array with dims (date, brand, channel)."""
         return self._array(self.media, "channel", self.channel_names, column)
