@@ -15,7 +15,7 @@ def test_a_fit_without_draws_stops_at_a_checkpoint_and_says_why():
     lines: list[str] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)
-        fit = fit_mmm(sim.data, random_seed=1, max_minutes=0.3, progress=lines.append)
+        fit = fit_mmm(sim.data, random_seed=1, max_minutes=1.0, progress=lines.append)
     d = fit.diagnostics
     assert d.stopped in ("converged", "time budget"), d
     assert d.draws in CHECKPOINTS  # judged at fixed counts: the same seed stops at the same one
@@ -35,7 +35,7 @@ def test_the_command_line_shows_progress_unless_quiet(tmp_path):
     assert (
         run_cli("simulate", world, "--brands", "1", "--days", "100", "--seed", "3").returncode == 0
     )
-    args = ["fit", world, "--max-minutes", "0.25", "--no-checks"]
+    args = ["fit", world, "--max-minutes", "1", "--no-checks"]
     loud = run_cli(*args, "--out", tmp_path / "a")
     quiet = run_cli(*args, "--out", tmp_path / "b", "--quiet")
     assert loud.returncode == quiet.returncode == 0, loud.stderr
