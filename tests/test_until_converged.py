@@ -44,3 +44,16 @@ def test_the_command_line_shows_progress_unless_quiet(tmp_path):
     for proc in (loud, quiet):  # stopped by the rule or by the budget, and said so
         said = "converged" in proc.stdout or "time budget ran out" in proc.stderr
         assert said, proc.stdout + proc.stderr
+
+
+def test_a_budget_spent_before_the_first_checkpoint_still_gives_its_draws():
+    sim = sm.simulate(sm.WorldConfig(start="2025-05-01", n_brands=1, days=100), random_seed=4)
+    lines: list[str] = []
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotConvergedWarning)
+        fit = fit_mmm(sim.data, random_seed=1, max_minutes=0.001, progress=lines.append)
+    d = fit.diagnostics
+    assert d.draws == CHECKPOINTS[0] and d.stopped in ("time budget", "converged"), d
+    assert fit.posterior["posterior"].sizes["draw"] == CHECKPOINTS[0]
+    assert any("before the first 400 draws" in line for line in lines)
+    assert sm.roi(fit)["roi"].notna().all()  # a usable, if unconverged, fit

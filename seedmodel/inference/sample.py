@@ -242,9 +242,11 @@ def _finished(running) -> bool:
 
 def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.DataTree, str]:
     """Poll a running nutpie sampler; stop at the first checkpoint where ``until`` holds, or
-    when the time budget is spent (keeping the draws up to the last checkpoint reached)."""
+    when the time budget is spent (keeping the draws up to the last checkpoint reached; a
+    budget spent before the first checkpoint is stretched to reach it, so that a fit always
+    has a checkpoint's number of draws and the same seed gives the same numbers)."""
     start = time.perf_counter()
-    judged, stopped = 0, "draw cap"
+    judged, stopped, warned = 0, "draw cap", False
     while True:
         elapsed = time.perf_counter() - start
         finished = _finished(running)
@@ -264,8 +266,15 @@ def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.Data
         if stopped == "converged" or finished:
             break
         if elapsed > max_seconds:
-            stopped = "time budget"
-            break
+            if judged:
+                stopped = "time budget"
+                break
+            if not warned and progress is not None:
+                progress(
+                    f"the time budget is spent before the first {CHECKPOINTS[0]} draws per "
+                    "chain; sampling on to them (fewer would say nothing)"
+                )
+            warned = True
         time.sleep(min(max(2.0, 0.1 * elapsed), 20.0))
     final = running.wait() if _finished(running) else running.abort()
     n = judged if judged else _kept(final)
