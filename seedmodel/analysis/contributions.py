@@ -35,7 +35,8 @@ def contributions(fit: Fit, *, freq: str | None = None, level: float = 0.9) -> p
     DataFrame
         date, brand, platform, channel, contribution, contribution_lo, contribution_hi
         (CNY), plus ``share``: the contribution over the observed GMV of that brand, platform
-        and period.
+        and period, and ``periods``: how many of the data's periods the row sums (a week at
+        either end of the data may be partial).
 
     Examples
     --------
@@ -78,6 +79,7 @@ def contributions(fit: Fit, *, freq: str | None = None, level: float = 0.9) -> p
                     )
                 )
     out = pd.concat(frames, ignore_index=True)
+    out["periods"] = np.bincount(index)[np.searchsorted(keys, out["date"].to_numpy())]
     observed = fit.data.sales_array("gmv").transpose("brand", "platform", "date").to_numpy()
     obs = np.zeros((len(inp.brands), len(inp.platforms), len(keys)))
     np.add.at(np.moveaxis(obs, -1, 0), index, np.moveaxis(observed, -1, 0))

@@ -181,7 +181,9 @@ def roi(
     DataFrame
         The columns of docs/contract.md's ``roi.csv`` (brand, channel, spend, incremental_gmv,
         incremental_gmv_lo, incremental_gmv_hi, roi, roi_lo, roi_hi, mroi), then mroi_lo,
-        mroi_hi, incremental_gmv_<platform> for each platform, then, when the data hold note
+        mroi_hi, ``prob_roi_above_1`` (the posterior probability that the channel returned
+        more GMV than it cost), incremental_gmv_<platform> (with _lo, _hi) for each
+        platform, then, when the data hold note
         interactions (likes, collects, comments, shares, follows), ``interactions`` and
         ``gmv_per_1000_interactions`` (with _lo, _hi): incremental GMV per 1,000 of the
         interactions the channel's notes drew in the window; then window_start, window_end
@@ -217,14 +219,14 @@ def roi(
             if spend > 0:
                 row |= mean_interval("roi", inc / spend, level)
                 row |= mean_interval("mroi", more / (0.01 * spend), level)
+                row["prob_roi_above_1"] = float(np.mean(inc > spend))
             else:
                 row |= dict.fromkeys(
                     ("roi", "roi_lo", "roi_hi", "mroi", "mroi_lo", "mroi_hi"), np.nan
                 )
-            row |= {
-                f"incremental_gmv_{p}": float(inc_p[:, i].mean())
-                for i, p in enumerate(inp.platforms)
-            }
+                row["prob_roi_above_1"] = np.nan
+            for i, p in enumerate(inp.platforms):
+                row |= mean_interval(f"incremental_gmv_{p}", inc_p[:, i], level)
             acts = engagement.get((brand, channel), 0.0)
             if acts > 0:
                 row["interactions"] = acts
