@@ -58,6 +58,49 @@ def screenshot(html: Path, png: Path, *, width: int = 1200, height: int = 4000) 
     return png
 
 
+def layout(html: Path, *, width: int = 1280) -> dict[str, int]:
+    """Widths the page lays out to in a ``width``-pixel window: ``scroll`` (the document's
+    scroll width; above ``width`` means the page overflows sideways) and ``widest`` (the
+    widest element's right edge, outside scrolling boxes).
+
+    Runs a copy of the page with a measuring script added; the report itself has none.
+    """
+    binary = find_chromium()
+    if binary is None:
+        raise FileNotFoundError("no chromium on PATH (apt-get install chromium)")
+    probe = (
+        "<script>window.addEventListener('load',()=>{let w=0;"
+        "for(const e of document.querySelectorAll('body *')){"
+        "if(e.closest('.scroll'))continue;w=Math.max(w,e.getBoundingClientRect().right);}"
+        "document.body.setAttribute('data-layout',"
+        "document.documentElement.scrollWidth+','+Math.ceil(w));});</script>"
+    )
+    with tempfile.TemporaryDirectory() as tmp:
+        copy = Path(tmp) / "page.html"
+        copy.write_text(html.read_text(encoding="utf-8").replace("</body>", probe + "</body>"))
+        proc = subprocess.run(
+            [
+                binary,
+                *FLAGS,
+                f"--user-data-dir={tmp}/profile",
+                f"--window-size={width},900",
+                "--virtual-time-budget=5000",
+                "--dump-dom",
+                copy.as_uri(),
+            ],
+            check=True,
+            capture_output=True,
+            timeout=120,
+            text=True,
+        )
+    import re
+
+    found = re.search(r'data-layout="(\d+),(\d+)"', proc.stdout)
+    if found is None:
+        raise RuntimeError("the measuring script did not run")
+    return {"scroll": int(found[1]), "widest": int(found[2])}
+
+
 if __name__ == "__main__":
     try:
         print(screenshot(Path(sys.argv[1]), Path(sys.argv[2])))

@@ -6,8 +6,6 @@ import argparse
 import sys
 from collections.abc import Callable, Sequence
 
-import numpy as np
-
 from seedmodel.inference.options import ADAPTATIONS, BACKENDS, METHODS, SAMPLERS
 from seedmodel.models.mmm.spec import (
     BASELINES,
@@ -24,9 +22,12 @@ EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_NOT_CONVERGED = 3
 #: Engagement metrics the report's link section covers (link.csv covers all of them).
-REPORT_METRICS = ("reads", "collects", "clicks", "interactions")
 #: The files ``fit`` writes into FIT_DIR, replaced as one set.
 FIT_FILES = ("roi.csv", "diagnostics.json", "checks.json", "fit.nc")
+#: What ``seedmodel run`` writes (replaced as one set).
+RUN_FILES = (*FIT_FILES, "plan.csv", "report.html")
+#: Report languages (seedmodel.report.i18n.LANGS; repeated here so that --help stays light).
+LANGS = ("en", "zh")
 #: Fewest days ``simulate`` writes (its lift tests and link analysis need this many).
 MIN_SIM_DAYS = 60
 
@@ -60,84 +61,138 @@ def _cmd_simulate(args: argparse.Namespace) -> int:
     return 0
 
 
+def _note(line: str) -> None:
+    print(f"seedmodel: note: {line}", file=sys.stderr)
+
+
 def _cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from seedmodel.link import link
-    from seedmodel.report import write_report
-    from seedmodel.schema import load
+    from seedmodel.outputs import write_file
+    from seedmodel.report.compose import data_report, fit_report, plan_from_table
 
     fit_file = Path(args.path) / "fit.nc"
-    roi_table = diagnostics = None
-    plan_parts: dict = {}
     if fit_file.is_file():  # a FIT_DIR: the fitted model's data and its ROI
-        from seedmodel.analysis import contributions, roi
+        import json
+
         from seedmodel.fit import load_fit
 
         fit = load_fit(fit_file)
-        data, roi_table, diagnostics = fit.data, roi(fit), fit.diagnostics
         checks_file = Path(args.path) / "checks.json"
-        if checks_file.is_file():
-            import json
-
-            plan_parts["checks"] = json.loads(checks_file.read_text(encoding="utf-8"))
-        plan_parts |= _plan_parts(fit, days=90)
-        plan_parts["contrib"] = contributions(fit, freq="W")
-    else:
-        data = load(args.path)
-    from seedmodel.link.analysis import MIN_PERIODS
-
-    link_result = None
-    long_enough = len(data.dates) >= MIN_PERIODS[data.freq]
-    if not long_enough:
-        print(
-            f"seedmodel: note: {len(data.dates)} periods are too few for the engagement -> GMV "
-            f"analysis (it needs {MIN_PERIODS[data.freq]}); the report leaves it out",
-            file=sys.stderr,
+        checks = (
+            json.loads(checks_file.read_text(encoding="utf-8")) if checks_file.is_file() else None
         )
-    elif "reads" in data.media or "collects" in data.media:
-        link_result = link(data, metrics=REPORT_METRICS, outcomes=("gmv",), random_seed=args.seed)
-    write_report(
-        data,
-        args.out,
-        source=str(args.path),
-        link=link_result,
-        roi_table=roi_table,
-        diagnostics=diagnostics,
-        **plan_parts,
-    )
+        plan = None
+        if args.plan is not None:
+            plan = plan_from_table(fit, _read_plan(args.plan))
+        page = fit_report(
+            fit,
+            checks=checks,
+            plan=plan,
+            budget=args.budget,
+            days=args.days,
+            source=str(args.path),
+            lang=args.lang,
+            seed=args.seed,
+            note=_note,
+        )
+    else:
+        if args.plan is not None or args.budget is not None:
+            raise ArgumentError(
+                f"{args.path} holds no fit.nc: --plan and --budget need a FIT_DIR "
+                "(run seedmodel fit, or seedmodel run)"
+            )
+        from seedmodel.schema import load
+
+        page = data_report(
+            load(args.path), source=str(args.path), lang=args.lang, seed=args.seed, note=_note
+        )
+    write_file(args.out, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     print(f"wrote {args.out}")
     return 0
 
 
-def _plan_parts(fit, days: int) -> dict:
-    """The report's plan: the current total budget re-split, curves, a frontier."""
-    from seedmodel.plan import allocate, frontier, plan_response, response_curves
+def _read_plan(path: str):
+    """plan.csv as written by ``seedmodel optimize``; one line naming the problem if not."""
+    import pandas as pd
 
-    resp = plan_response(fit, days)
-    budget = float(resp.current.sum() * resp.periods)
-    if budget <= 0:
-        return {}
-    return {
-        "plan": allocate(resp, budget),
-        "curves": response_curves(resp),
-        "front": frontier(resp, budget * np.array([0.5, 0.75, 1.0, 1.25, 1.5, 2.0])),
-    }
+    try:
+        return pd.read_csv(path)
+    except (OSError, ValueError) as exc:
+        raise ArgumentError(f"--plan {path}: cannot be read as a plan.csv ({exc})") from None
 
 
-def _cmd_fit(args: argparse.Namespace) -> int:
-    import json
+def _fit_and_check(args: argparse.Namespace, spec):
+    """Load, check, fit and run the per-fit checks: (fit, roi table, diagnostics dict,
+    checks dict or None)."""
     import warnings
 
     from seedmodel.analysis.roi import check_window, roi
     from seedmodel.fit import NotConvergedWarning, check_fit_data, fit_mmm
-    from seedmodel.models.mmm.spec import SeedingMMM
-    from seedmodel.outputs import write_set
     from seedmodel.schema import load
 
     data = load(args.path)
     check_fit_data(data)
-    check_window(data.dates, data.period_days, args.start, args.end)
+    start, end = getattr(args, "start", None), getattr(args, "end", None)
+    check_window(data.dates, data.period_days, start, end)
+    draws = getattr(args, "draws", None)
+    tune = getattr(args, "tune", None)
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotConvergedWarning)  # said below, in every output
+        fit = fit_mmm(
+            data,
+            spec,
+            draws=draws,
+            tune=tune if tune is not None else (draws or 1000),
+            max_minutes=args.max_minutes,
+            progress=None
+            if args.quiet
+            else lambda line: print(f"seedmodel: sampling: {line}", file=sys.stderr),
+            chains=getattr(args, "chains", 2),
+            random_seed=args.seed,
+            sampler=getattr(args, "sampler", "nutpie"),
+            method=getattr(args, "method", "nuts"),
+            backend=getattr(args, "backend", "auto"),
+            adaptation=getattr(args, "adaptation", "auto"),
+        )
+    table = roi(fit, window=(start, end))
+    diag = fit.diagnostics.to_dict()
+    checks = None
+    if args.checks:
+        from seedmodel.analysis.checks import check_fit
+
+        checks = check_fit(fit).to_dict()
+        diag["checks"] = {k: checks[k] for k in ("passed", "warnings")}
+    return fit, table, diag, checks
+
+
+def _write_fit_files(tmp, fit, table, diag, checks) -> None:
+    import json
+
+    table.to_csv(tmp / "roi.csv", index=False, float_format="%.6g", lineterminator="\n")
+    (tmp / "diagnostics.json").write_text(json.dumps(diag, indent=2) + "\n")
+    if checks is not None:
+        (tmp / "checks.json").write_text(json.dumps(checks, indent=2) + "\n")
+    fit.save(tmp / "fit.nc")
+
+
+def _fit_warnings(fit, checks, hint: str) -> None:
+    """The stderr lines of failed checks and of a fit that did not converge."""
+    for line in (checks or {}).get("warnings", []):
+        print(f"seedmodel: CHECK: {line}", file=sys.stderr)
+    if not fit.diagnostics.converged:
+        print(
+            f"seedmodel: WARNING: the fit did NOT converge ({fit.diagnostics.reason}); "
+            "roi.csv and diagnostics.json say converged=false. Do not use these numbers "
+            f"as they stand: {hint}",
+            file=sys.stderr,
+        )
+
+
+def _cmd_fit(args: argparse.Namespace) -> int:
+    from seedmodel.models.mmm.spec import SeedingMMM
+    from seedmodel.outputs import write_set
+
     spec = SeedingMMM(
         demand=args.demand,
         engagement=args.engagement,
@@ -146,62 +201,69 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         trend=args.trend,
         budget_reaction=args.budget_reaction,
     )
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", NotConvergedWarning)  # said below, in every output
-        fit = fit_mmm(
-            data,
-            spec,
-            draws=args.draws,
-            tune=args.tune if args.tune is not None else (args.draws or 1000),
-            max_minutes=args.max_minutes,
-            progress=None
-            if args.quiet
-            else lambda line: print(f"seedmodel: sampling: {line}", file=sys.stderr),
-            chains=args.chains,
-            random_seed=args.seed,
-            sampler=args.sampler,
-            method=args.method,
-            backend=args.backend,
-            adaptation=args.adaptation,
-        )
-    table = roi(fit, window=(args.start, args.end))
-    diag = fit.diagnostics.to_dict()
-    checks = None
-    if args.checks:
-        from seedmodel.analysis.checks import check_fit
-
-        checks = check_fit(fit).to_dict()
-        diag["checks"] = {k: checks[k] for k in ("passed", "warnings")}
-
-    def fill(tmp):
-        table.to_csv(tmp / "roi.csv", index=False, float_format="%.6g", lineterminator="\n")
-        (tmp / "diagnostics.json").write_text(json.dumps(diag, indent=2) + "\n")
-        if checks is not None:
-            (tmp / "checks.json").write_text(json.dumps(checks, indent=2) + "\n")
-        fit.save(tmp / "fit.nc")
-
-    write_set(args.out, fill, owned=FIT_FILES)
-    for line in (checks or {}).get("warnings", []):
-        print(f"seedmodel: CHECK: {line}", file=sys.stderr)
-    if not fit.diagnostics.converged:
-        print(
-            f"seedmodel: WARNING: the fit did NOT converge ({fit.diagnostics.reason}); "
-            "roi.csv and diagnostics.json say converged=false. Do not use these numbers "
-            "as they stand: "
-            + (
-                "raise --max-minutes, or --chains."
-                if fit.diagnostics.stopped == "time budget"
-                else "raise --draws / --chains, or leave --draws out to sample until converged."
-            ),
-            file=sys.stderr,
-        )
-        if args.strict:
-            return EXIT_NOT_CONVERGED
+    fit, table, diag, checks = _fit_and_check(args, spec)
+    write_set(
+        args.out, lambda tmp: _write_fit_files(tmp, fit, table, diag, checks), owned=FIT_FILES
+    )
+    _fit_warnings(
+        fit,
+        checks,
+        "raise --max-minutes, or --chains."
+        if fit.diagnostics.stopped == "time budget"
+        else "raise --draws / --chains, or leave --draws out to sample until converged.",
+    )
+    if not fit.diagnostics.converged and args.strict:
+        return EXIT_NOT_CONVERGED
     print(
         f"wrote roi.csv, diagnostics.json{', checks.json' if checks else ''} and fit.nc to "
         f"{args.out} "
         f"({'converged' if fit.diagnostics.converged else 'NOT converged'}, "
         f"{fit.diagnostics.seconds:.0f} s)"
+    )
+    return 0
+
+
+def _cmd_run(args: argparse.Namespace) -> int:
+    """The main job: fit (until converged), check, plan and report, written as one set."""
+    from seedmodel.models.mmm.spec import SeedingMMM
+    from seedmodel.outputs import write_set
+    from seedmodel.report.compose import fit_report, report_plan
+
+    fit, table, diag, checks = _fit_and_check(args, SeedingMMM())
+    if not args.quiet:
+        print("seedmodel: planning and writing the report", file=sys.stderr)
+    plan = report_plan(fit, budget=args.budget, days=args.days) or {}
+    page = fit_report(
+        fit,
+        checks=checks,
+        plan=plan,
+        source=str(args.path),
+        lang=args.lang,
+        seed=args.seed,
+        note=_note,
+    )
+
+    def fill(tmp) -> None:
+        _write_fit_files(tmp, fit, table, diag, checks)
+        if plan:
+            plan_table = plan["plan"].table.assign(
+                converged=bool(fit.diagnostics.converged),
+                days=args.days,
+                budget=plan["plan"].summary["budget"],
+            )
+            plan_table.to_csv(
+                tmp / "plan.csv", index=False, float_format="%.6g", lineterminator="\n"
+            )
+        (tmp / "report.html").write_text(page, encoding="utf-8")
+
+    write_set(args.out, fill, owned=RUN_FILES)
+    _fit_warnings(fit, checks, "raise --max-minutes.")
+    if not fit.diagnostics.converged and args.strict:
+        return EXIT_NOT_CONVERGED
+    print(
+        f"wrote {', '.join(f for f in RUN_FILES if f != 'checks.json' or checks)} to {args.out} "
+        f"({'converged' if fit.diagnostics.converged else 'NOT converged'}, "
+        f"{fit.diagnostics.seconds:.0f} s of sampling); open {args.out}/report.html"
     )
     return 0
 
@@ -251,7 +313,9 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     from seedmodel.outputs import write_file
 
-    table = plan.table.assign(converged=bool(fit.diagnostics.converged))
+    table = plan.table.assign(
+        converged=bool(fit.diagnostics.converged), days=args.days, budget=args.budget
+    )
     out = write_file(
         args.out,
         lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n"),
@@ -487,7 +551,44 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("path", metavar="DATA_DIR|FIT_DIR")
     p.add_argument("--out", required=True, help="HTML file to write")
     p.add_argument("--seed", type=_whole(0), default=0, help="seed of the analyses' random draws")
+    p.add_argument("--lang", choices=LANGS, default="en", help="en (default) or zh (中文)")
+    p.add_argument(
+        "--plan", default=None, metavar="PLAN_CSV", help="show this plan (from seedmodel optimize)"
+    )
+    p.add_argument(
+        "--budget",
+        type=_real(0, inclusive=False),
+        default=None,
+        help="plan this total CNY (default: what the last --days of data spent)",
+    )
+    p.add_argument("--days", type=_whole(1), default=90, help="days of the plan (default 90)")
     p.set_defaults(func=_cmd_report, out_kind="file")
+
+    p = sub.add_parser(
+        "run",
+        help="the main job: fit, check, plan next quarter and write the report, in one folder",
+    )
+    p.add_argument("path", metavar="DATA_DIR")
+    p.add_argument("--out", required=True, metavar="DIR", help="folder for every output")
+    p.add_argument(
+        "--budget",
+        type=_real(0, inclusive=False),
+        default=None,
+        help="total CNY of the plan (default: what the last --days of data spent)",
+    )
+    p.add_argument("--days", type=_whole(1), default=90, help="days of the plan (default 90)")
+    p.add_argument("--lang", choices=LANGS, default="en", help="report language: en or zh")
+    p.add_argument("--seed", type=_whole(0), default=0, help="random seed")
+    p.add_argument(
+        "--max-minutes",
+        type=_real(0, inclusive=False),
+        default=15.0,
+        help="time budget of the sampler (default 15)",
+    )
+    p.add_argument("--quiet", action="store_true", help="no progress lines")
+    p.add_argument("--strict", action="store_true", help="exit 3 if the fit did not converge")
+    p.add_argument("--no-checks", dest="checks", action="store_false", help="skip the checks")
+    p.set_defaults(func=_cmd_run, out_kind="dir")
     return parser
 
 

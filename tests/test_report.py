@@ -53,7 +53,7 @@ def test_cli_simulate_then_report(tmp_path):
     assert (world / "truth.json").is_file() and out.stat().st_size > 50_000
     page = out.read_text(encoding="utf-8")
     assert "Engagement → GMV: what survives adjustment" in page
-    assert "robustness_value" in page and "lag profile" in page
+    assert "robustness value" in page and "lag profile" in page and "link.csv" in page
 
 
 def test_report_not_written_half_way(small_sim, tmp_path, monkeypatch):

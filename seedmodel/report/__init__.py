@@ -7,14 +7,18 @@ from pathlib import Path
 
 import pandas as pd
 
+from seedmodel.analysis.attribution import reconcile_attribution
 from seedmodel.inference.diagnostics import Diagnostics
 from seedmodel.link import LinkResult
-from seedmodel.report.html import Section, render_page
+from seedmodel.report.html import Section, render, render_page
+from seedmodel.report.i18n import LANGS, text
 from seedmodel.report.link_section import link_section
 from seedmodel.report.overview import overview_sections
 from seedmodel.report.plan_section import plan_section
 from seedmodel.report.roi_section import roi_section
+from seedmodel.report.summary import summary_html
 from seedmodel.schema import Dataset
+from seedmodel.schema.errors import ArgumentError
 
 __all__ = ["build_report", "write_report"]
 
@@ -31,6 +35,7 @@ def build_report(
     curves: pd.DataFrame | None = None,
     front: pd.DataFrame | None = None,
     checks: dict | None = None,
+    lang: str = "en",
 ) -> str:
     """The report's HTML as a string.
 
@@ -51,19 +56,59 @@ def build_report(
         (``seedmodel.plan``).
     checks : dict, optional
         :meth:`seedmodel.analysis.checks.FitChecks.to_dict` of the fit.
+    lang : {"en", "zh"}
+        Language of every heading, sentence, axis and table header; channels are shown by
+        their programme names and money in ¥k / ¥M (en) or 万元 / 亿元 (zh). Downloaded
+        tables keep ids and raw numbers.
+
+    With a fit, the page opens with a summary in plain sentences whose every number links
+    to a table cell (:mod:`seedmodel.report.summary`).
     """
+    if lang not in LANGS:
+        raise ArgumentError(f"lang must be one of {LANGS}, got {lang!r}")
     sections: list[Section] = []
     if roi_table is not None and diagnostics is not None:
-        sections.append(roi_section(roi_table, diagnostics, contrib, checks))
+        attribution = reconcile_attribution(data, roi_table)
+        summary = summary_html(
+            roi_table,
+            diagnostics,
+            lang,
+            checks=checks,
+            attribution=attribution,
+            plan=plan if curves is not None else None,
+        )
+        sections.append(Section(text("summary", lang), summary, anchor="summary"))
+        sections.append(
+            roi_section(roi_table, diagnostics, contrib, checks, lang=lang, attribution=attribution)
+        )
+    else:
+        sections.append(
+            Section(text("summary", lang), render("note.html", note=text("no_fit", lang)))
+        )
     if plan is not None and curves is not None:
         converged = diagnostics is None or diagnostics.converged
-        sections.append(plan_section(plan, curves, front, converged=converged))
-    sections += overview_sections(data)
+        sections.append(plan_section(plan, curves, front, converged=converged, lang=lang))
+    sections += overview_sections(data, lang)
     if link is not None and not link.table.empty:
-        sections.append(link_section(link))
+        sections.append(link_section(link, lang))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
-    subtitle = f"data: {source or 'in memory'} · written {stamp} · seedmodel"
-    return render_page("seedmodel: RED seeding → Tmall / JD strategy report", subtitle, sections)
+    subtitle = text(
+        "subtitle",
+        lang,
+        source=source or text("in_memory", lang),
+        stamp=stamp,
+        version=_version(),
+    )
+    return render_page(text("title", lang), subtitle, sections, lang=lang)
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("seedmodel")
+    except PackageNotFoundError:
+        return "(not installed)"
 
 
 def write_report(data: Dataset, out: str | Path, **kwargs) -> Path:

@@ -7,7 +7,8 @@ import pandas as pd
 from matplotlib.figure import Figure
 from matplotlib.patches import Rectangle
 
-from seedmodel.report.canvas import LITERAL_TEXT, subplots
+from seedmodel.report.canvas import LITERAL_TEXT, channel_color, subplots
+from seedmodel.report.i18n import channel_name, platform_name, text
 
 __all__ = ["plot_brand_overview"]
 
@@ -41,6 +42,7 @@ def plot_brand_overview(
     reads: pd.DataFrame | None,
     gmv: pd.DataFrame,
     spans: pd.DataFrame,
+    lang: str = "en",
 ) -> Figure:
     """Spend per channel, reads per channel and GMV per platform over time, events shaded.
 
@@ -59,13 +61,20 @@ def plot_brand_overview(
     -------
     Figure
     """
-    panels = [("spend (CNY)", spend), ("note reads", reads), ("GMV (CNY)", gmv)]
+    panels = [
+        (f"{text('spend_axis', lang)} (¥)", spend),
+        (text("col_reads", lang), reads),
+        ("GMV (¥)", gmv),
+    ]
     panels = [(label, frame) for label, frame in panels if frame is not None]
     fig, axes = subplots(len(panels), 1, figsize=(10, 2.4 * len(panels)), sharex=True)
     for ax, (label, frame) in zip(axes, panels, strict=True):
         _shade(ax, spans)
         for column in frame.columns:
-            ax.plot(frame.index, frame[column], lw=1.2, label=str(column))
+            name = str(column)
+            color = channel_color(name) if frame is not gmv else None
+            shown = platform_name(name, lang) if frame is gmv else channel_name(name, lang)
+            ax.plot(frame.index, frame[column], lw=1.2, label=shown, color=color)
         ax.set_ylabel(label)
         ax.legend(loc="upper left", fontsize=7, ncols=4, frameon=False)
         ax.ticklabel_format(axis="y", style="sci", scilimits=(-3, 4))
@@ -76,5 +85,5 @@ def plot_brand_overview(
     axes[0].legend(
         handles, list(EVENT_COLORS), loc="upper right", fontsize=6, ncols=4, frameon=False
     )
-    axes[0].set_title(f"{brand}: weekly spend, reads and GMV", loc="left", fontsize=10)
+    axes[0].set_title(text("fig_overview_title", lang, brand=brand), loc="left", fontsize=10)
     return fig

@@ -21,7 +21,7 @@ from matplotlib.figure import Figure
 
 from seedmodel.report.canvas import LITERAL_TEXT
 
-__all__ = ["Section", "figure_html", "render", "render_page", "table_html"]
+__all__ = ["Section", "download_link", "figure_html", "render", "render_page", "table_html"]
 
 CSS = """
 body{font-family:-apple-system,'Segoe UI','PingFang SC','Noto Sans CJK SC',sans-serif;
@@ -30,7 +30,9 @@ h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-to
 table{border-collapse:collapse;font-size:.85em;margin:.6em 0}
 td,th{border:1px solid #ddd;padding:.25em .6em;text-align:right}
 td:first-child,th:first-child{text-align:left}
-img{max-width:100%}.warn{background:#fff3cd;border:1px solid #e0c46c;padding:.6em 1em}
+img{max-width:100%}.scroll{overflow-x:auto;max-width:100%}
+.dl{font-size:.8em;margin-left:.5em}ul.summary li{margin:.3em 0}.n{font-weight:600}
+.warn{background:#fff3cd;border:1px solid #e0c46c;padding:.6em 1em}
 .muted{color:#777;font-size:.85em}
 """
 
@@ -69,18 +71,35 @@ def figure_html(fig: Figure, alt: str) -> Markup:
     return Markup('<img alt="{}" src="data:image/png;base64,{}">').format(alt, data)
 
 
-def table_html(frame: pd.DataFrame, *, floatfmt: str = "{:,.2f}") -> Markup:
+def download_link(frame: pd.DataFrame, filename: str, label: str, title: str) -> Markup:
+    """A link that saves ``frame`` as ``filename`` (UTF-8 CSV with BOM, so that Excel reads
+    Chinese), embedded in the page: the report stays one offline file."""
+    raw = ("\ufeff" + frame.to_csv(index=False, lineterminator="\n")).encode("utf-8")
+    data = base64.b64encode(raw).decode("ascii")
+    return Markup(
+        '<a class="dl" download="{}" title="{}" href="data:text/csv;charset=utf-8;base64,{}">{}</a>'
+    ).format(filename, title, data, label)
+
+
+def table_html(
+    frame: pd.DataFrame,
+    *,
+    floatfmt: str = "{:,.2f}",
+    download: Markup | None = None,
+) -> Markup:
     """Render a DataFrame as an HTML table with readable numbers (cells and headers
-    escaped)."""
+    escaped), in a box that scrolls sideways rather than overflow the page, with an optional
+    :func:`download_link` under it."""
     formatters = {
         c: (lambda v, f=floatfmt: "" if pd.isna(v) else f.format(v))
         for c in frame.columns
         if pd.api.types.is_float_dtype(frame[c])
     }
     frame = frame.rename(columns=str)
-    return Markup(
+    table = Markup(
         frame.to_html(index=False, border=0, formatters=formatters, escape=True, na_rep="")
     )
+    return Markup('<div class="scroll">{}</div>{}').format(table, download or "")
 
 
 def render_page(title: str, subtitle: str, sections: list[Section], *, lang: str = "en") -> str:

@@ -7,6 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from seedmodel.report.canvas import LITERAL_TEXT, subplots
+from seedmodel.report.i18n import channel_name, text
 
 __all__ = ["plot_lag_profiles", "plot_raw_vs_adjusted"]
 
@@ -18,7 +19,7 @@ VERDICT_COLORS = {
 
 
 @matplotlib.rc_context(LITERAL_TEXT)
-def plot_raw_vs_adjusted(table: pd.DataFrame, *, title: str = "") -> Figure:
+def plot_raw_vs_adjusted(table: pd.DataFrame, *, title: str = "", lang: str = "en") -> Figure:
     """Raw correlation (x) against adjusted elasticity with its interval (y), one point per row.
 
     A point high on x but with an interval crossing 0 is the "0.82 correlation" that does not
@@ -42,8 +43,8 @@ def plot_raw_vs_adjusted(table: pd.DataFrame, *, title: str = "") -> Figure:
             label=verdict.replace("_", " "),
         )
     ax.axhline(0, color="k", lw=0.8)
-    ax.set_xlabel("raw correlation (same period)")
-    ax.set_ylabel("adjusted elasticity (%GMV per +1%)")
+    ax.set_xlabel(text("fig_raw_corr", lang))
+    ax.set_ylabel(text("fig_elasticity", lang))
     ax.legend(frameon=False, fontsize=8)
     ax.set_title(title, loc="left", fontsize=10)
     ax.grid(alpha=0.25, lw=0.5)
@@ -51,7 +52,9 @@ def plot_raw_vs_adjusted(table: pd.DataFrame, *, title: str = "") -> Figure:
 
 
 @matplotlib.rc_context(LITERAL_TEXT)
-def plot_lag_profiles(profiles: pd.DataFrame, peaks: pd.DataFrame, *, title: str = "") -> Figure:
+def plot_lag_profiles(
+    profiles: pd.DataFrame, peaks: pd.DataFrame, *, title: str = "", lang: str = "en"
+) -> Figure:
     """Adjusted lag weights (band = interval), the pre-whitened cross-correlation (thin), and
     the estimated peak lag with its interval (shaded), one panel per channel.
 
@@ -80,11 +83,11 @@ def plot_lag_profiles(profiles: pd.DataFrame, peaks: pd.DataFrame, *, title: str
             peak, lo, hi = (int(row[c].iloc[0]) for c in ("peak_lag", "peak_lag_lo", "peak_lag_hi"))
             ax.axvspan(lo, hi, color="C2", alpha=0.12, lw=0)
             ax.axvline(peak, color="C2", lw=1.2)
-            ax.set_title(f"{channel}: peak lag {peak} [{lo}, {hi}]", fontsize=9)
+            ax.set_title(f"{channel_name(channel, lang)}: {peak} [{lo}, {hi}]", fontsize=9)
         else:
-            ax.set_title(channel, fontsize=9)
-        ax.set_xlabel("lag (periods)")
-    axes[0][0].set_ylabel("effect on log outcome (blue)")
+            ax.set_title(channel_name(channel, lang), fontsize=9)
+        ax.set_xlabel(text("fig_lag", lang))
+    axes[0][0].set_ylabel(text("fig_lag_effect", lang))
     axes[0][-1].annotate(
         "orange: pre-whitened cross-correlation",
         (1, -0.28),

@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from seedmodel.link import LinkResult
-from seedmodel.report.html import Section, figure_html, render, table_html
+from seedmodel.report.html import Section, download_link, figure_html, render, table_html
+from seedmodel.report.i18n import headers, platform_name, text
 from seedmodel.report.link_plots import plot_lag_profiles, plot_raw_vs_adjusted
 
 __all__ = ["link_section"]
@@ -24,15 +25,19 @@ SHOWN = [
 ]
 
 
-def link_section(result: LinkResult, *, metric: str = "collects", outcome: str = "gmv") -> Section:
+def link_section(
+    result: LinkResult, lang: str = "en", *, metric: str = "collects", outcome: str = "gmv"
+) -> Section:
     """Summary table (one metric, GMV), raw-vs-adjusted scatter and lag profiles per brand."""
     table = result.table
+
+    def link(frame, name: str):
+        return download_link(frame, name, text("download", lang), text("download_title", lang))
+
     metric = metric if metric in set(table["metric"]) else str(table["metric"].iloc[0])
     focus = table[(table["metric"] == metric) & (table["outcome"] == outcome)]
     scatter = figure_html(
-        plot_raw_vs_adjusted(
-            table[table["outcome"] == outcome], title=f"all metrics → {outcome}: raw vs adjusted"
-        ),
+        plot_raw_vs_adjusted(table[table["outcome"] == outcome], title=f"→ {outcome}", lang=lang),
         "raw vs adjusted",
     )
     profiles = []
@@ -46,19 +51,27 @@ def link_section(result: LinkResult, *, metric: str = "collects", outcome: str =
                     plot_lag_profiles(
                         grp,
                         focus[(focus["brand"] == brand) & (focus["platform"] == platform)],
-                        title=f"{brand}: {metric} → {platform} {outcome}",
+                        title=f"{brand}: {metric} → {platform_name(platform, lang)} {outcome}",
+                        lang=lang,
                     ),
                     f"lag profile {brand} {platform}",
                 )
             )
     body = render(
         "link.html",
-        max_lag=result.settings["max_lag"],
-        level=result.settings["level"],
+        lead=text(
+            "link_lead",
+            lang,
+            max_lag=result.settings["max_lag"],
+            level=f"{result.settings['level']:.0%}",
+        ),
         metric=metric,
         outcome=outcome,
-        table=table_html(focus[SHOWN], floatfmt="{:,.3f}"),
+        table=table_html(
+            headers(focus[SHOWN], lang), floatfmt="{:,.3f}", download=link(table, "link.csv")
+        ),
+        profiles_download=None if prof.empty else link(prof, "link_profiles.csv"),
         scatter=scatter,
         profiles=profiles,
     )
-    return Section("Engagement → GMV: what survives adjustment", body, anchor="link")
+    return Section(text("link_title", lang), body, anchor="link")

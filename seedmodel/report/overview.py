@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
+import pandas as pd
+
 from seedmodel.analysis import channel_summary, data_quality, event_spans, series_by_period
 from seedmodel.report.figures import plot_brand_overview
-from seedmodel.report.html import Section, figure_html, render, table_html
+from seedmodel.report.html import Section, download_link, figure_html, render, table_html
+from seedmodel.report.i18n import headers, money, text
 from seedmodel.schema import Dataset
 
 __all__ = ["overview_sections"]
 
 
-def overview_sections(data: Dataset) -> list[Section]:
+def overview_sections(data: Dataset, lang: str = "en") -> list[Section]:
     """Sections: data quality, per-channel summary, and one time-series figure per brand."""
     spans = event_spans(data)
     spend = series_by_period(data, "media", "spend", by="channel")
@@ -27,16 +30,39 @@ def overview_sections(data: Dataset) -> list[Section]:
             None if reads is None else reads[brand],
             gmv[brand][list(data.platform_names)],
             brand_spans,
+            lang,
         )
-        figures.append((brand, figure_html(fig, f"{brand} overview")))
+        weekly = pd.concat(
+            {
+                "spend": spend[brand],
+                **({} if reads is None else {"reads": reads[brand]}),
+                "gmv": gmv[brand],
+            },
+            axis=1,
+        )
+        weekly.columns = [f"{kind}_{name}" for kind, name in weekly.columns]
+        link = download_link(
+            weekly.reset_index(),
+            f"weekly_{brand}.csv",
+            text("download", lang),
+            text("download_title", lang),
+        )
+        figures.append((brand, figure_html(fig, f"{brand} overview") + link))
     summary = channel_summary(data)
     summary["first_live"] = summary["first_live"].dt.strftime("%Y-%m-%d")
+    summary["spend"] = [money(v, lang) for v in summary["spend"]]
     return [
-        Section("Data quality", table_html(data_quality(data)), anchor="quality"),
-        Section("Channels at a glance", table_html(summary), anchor="channels"),
         Section(
-            "Spend, engagement and GMV over time",
-            render("overview.html", figures=figures),
+            text("quality_title", lang),
+            table_html(headers(data_quality(data), lang)),
+            anchor="quality",
+        ),
+        Section(
+            text("channels_title", lang), table_html(headers(summary, lang)), anchor="channels"
+        ),
+        Section(
+            text("overview_title", lang),
+            render("overview.html", figures=figures, lead=text("overview_lead", lang)),
             anchor="overview",
         ),
     ]

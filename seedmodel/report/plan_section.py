@@ -5,11 +5,66 @@ from __future__ import annotations
 
 import pandas as pd
 
-from seedmodel.plan.allocate import PLAN_COLUMNS, Allocation
-from seedmodel.report.html import Section, figure_html, render, table_html
+from seedmodel.plan.allocate import Allocation
+from seedmodel.report.html import Section, download_link, figure_html, render, table_html
+from seedmodel.report.i18n import channel_name, money, percent, ratio, text
 from seedmodel.report.plan_plots import plot_allocation, plot_frontier, plot_response_curves
 
-__all__ = ["plan_section"]
+__all__ = ["plan_section", "readable_frontier", "readable_plan"]
+
+
+def readable_plan(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The plan table for reading: programme names, money in 万元 / ¥k, the change, the
+    expected incremental GMV with its interval, mROI now and after."""
+    return pd.DataFrame(
+        {
+            text("col_brand", lang): table["brand"],
+            text("col_channel", lang): [channel_name(c, lang) for c in table["channel"]],
+            text("col_current_spend", lang): [money(v, lang) for v in table["current_spend"]],
+            text("col_recommended_spend", lang): [
+                money(v, lang) for v in table["recommended_spend"]
+            ],
+            text("col_change", lang): [
+                ("+" if d > 0 else "") + money(d, lang)
+                for d in table["recommended_spend"] - table["current_spend"]
+            ],
+            text("col_expected", lang): [
+                f"{money(m, lang)} [{money(lo, lang)} – {money(hi, lang)}]"
+                for m, lo, hi in zip(
+                    table["expected_incremental_gmv"],
+                    table["expected_incremental_gmv_lo"],
+                    table["expected_incremental_gmv_hi"],
+                    strict=True,
+                )
+            ],
+            text("col_current_mroi", lang): [ratio(v) for v in table["current_mroi"]],
+            text("col_recommended_mroi", lang): [ratio(v) for v in table["recommended_mroi"]],
+        }
+    )
+
+
+def readable_frontier(front: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The budget frontier for reading: money in 万元 / ¥k, ROI to 0.01, probabilities in %."""
+    out = pd.DataFrame(
+        {
+            text("col_budget", lang): [money(v, lang) for v in front["budget"]],
+            text("col_expected", lang): [
+                f"{money(m, lang)} [{money(lo, lang)} – {money(hi, lang)}]"
+                for m, lo, hi in zip(
+                    front["expected_incremental_gmv"],
+                    front["expected_incremental_gmv_lo"],
+                    front["expected_incremental_gmv_hi"],
+                    strict=True,
+                )
+            ],
+        }
+    )
+    for column in ("roi", "marginal_roi"):
+        if column in front:
+            out[text(f"col_{column}_plain", lang)] = [ratio(v) for v in front[column]]
+    if "prob_better" in front:
+        out[text("col_prob_better", lang)] = [percent(v) for v in front["prob_better"]]
+    return out
 
 
 def plan_section(
@@ -18,30 +73,60 @@ def plan_section(
     front: pd.DataFrame | None = None,
     *,
     converged: bool = True,
+    lang: str = "en",
 ) -> Section:
     """Section for a plan from :func:`seedmodel.allocate` with its response curves and,
     optionally, a frontier from :func:`seedmodel.frontier`."""
+
+    def link(frame: pd.DataFrame, name: str):
+        return download_link(frame, name, text("download", lang), text("download_title", lang))
+
     s = plan.summary
-    shown = plan.table[[*PLAN_COLUMNS, "current_mroi", "recommended_mroi"]].rename(
-        columns=lambda c: c.replace("expected_incremental_gmv", "inc_gmv")
-    )
+    if s["objective"] == "mean":
+        objective = text("objective_mean", lang)
+    else:
+        objective = text("objective_cvar", lang, alpha=s["objective"].removeprefix("cvar"))
     has_front = front is not None and len(front) > 0
     body = render(
         "plan.html",
-        s=s,
         converged=converged,
-        what="gross profit" if s["quantity"] == "gross_profit" else "GMV",
-        table=table_html(shown),
-        allocation=figure_html(plot_allocation(plan.table), "current and recommended spend"),
-        curves=figure_html(plot_response_curves(curves, plan.table), "response curves"),
+        not_converged=text("plan_not_converged", lang),
+        lead=text(
+            "plan_lead",
+            lang,
+            days=s["days"],
+            budget=money(s["budget"], lang),
+            objective=objective,
+            what=text("what_profit" if s["quantity"] == "gross_profit" else "what_gmv", lang),
+            rec=money(s["recommended_incremental_gmv"], lang),
+            rec_lo=money(s["recommended_incremental_gmv_lo"], lang),
+            rec_hi=money(s["recommended_incremental_gmv_hi"], lang),
+            current_spend=money(s["current_spend"], lang),
+            cur=money(s["current_incremental_gmv"], lang),
+            prob=percent(s["prob_better"]),
+        ),
+        table=table_html(readable_plan(plan.table, lang), download=link(plan.table, "plan.csv")),
+        allocation=figure_html(plot_allocation(plan.table, lang), text("plan_title", lang)),
+        curves_title=text("curves_title", lang),
+        curves_lead=text("curves_lead", lang),
+        curves=figure_html(
+            plot_response_curves(curves, plan.table, lang), text("curves_title", lang)
+        ),
+        curves_download=link(curves, "response_curves.csv"),
+        frontier_title=text("frontier_title", lang),
+        frontier_lead=text("frontier_lead", lang),
         frontier=(
             figure_html(
-                plot_frontier(front, (s["current_spend"], s["current_incremental_gmv"])),
-                "budget frontier",
+                plot_frontier(front, (s["current_spend"], s["current_incremental_gmv"]), lang),
+                text("frontier_title", lang),
             )
             if has_front
             else None
         ),
-        frontier_table=table_html(front) if has_front else None,
+        frontier_table=table_html(
+            readable_frontier(front, lang), download=link(front, "frontier.csv")
+        )
+        if has_front
+        else None,
     )
-    return Section("Next quarter's budget", body, anchor="plan")
+    return Section(text("plan_title", lang), body, anchor="plan")

@@ -7,41 +7,43 @@ import pandas as pd
 from markupsafe import Markup
 from matplotlib.figure import Figure
 
-from seedmodel.analysis.roi import ROI_COLUMNS
 from seedmodel.inference.diagnostics import Diagnostics
-from seedmodel.report.canvas import LITERAL_TEXT, subplots
-from seedmodel.report.html import Section, figure_html, render, table_html
+from seedmodel.report.canvas import LITERAL_TEXT, channel_color, subplots
+from seedmodel.report.html import Section, download_link, figure_html, render, table_html
+from seedmodel.report.i18n import UNIT_10K, channel_name, money, percent, platform_name, ratio, text
 
 __all__ = ["plot_contributions", "plot_roi", "roi_section"]
 
 
 @matplotlib.rc_context(LITERAL_TEXT)
-def plot_roi(table: pd.DataFrame) -> Figure:
-    """ROI per brand x channel with its interval (one row each)."""
-    rows = table.iloc[::-1]
-    labels = [f"{b} · {c}" for b, c in zip(rows["brand"], rows["channel"], strict=True)]
+def plot_roi(table: pd.DataFrame, lang: str = "en") -> Figure:
+    """ROI per brand x channel with its interval (one row each, in the channel's colour);
+    x marks the mROI."""
+    rows = table[table["spend"] > 0].iloc[::-1]
+    labels = [
+        f"{b} · {channel_name(c, lang)}"
+        for b, c in zip(rows["brand"], rows["channel"], strict=True)
+    ]
     fig, ax = subplots(figsize=(7, 0.35 * len(rows) + 1.2))
-    ax.errorbar(
-        rows["roi"],
-        range(len(rows)),
-        xerr=[rows["roi"] - rows["roi_lo"], rows["roi_hi"] - rows["roi"]],
-        fmt="o",
-        color="C0",
-        ms=4,
-        lw=1,
-    )
-    ax.scatter(rows["mroi"], range(len(rows)), marker="x", color="C3", s=20, label="mROI")
+    for y, r in enumerate(rows.itertuples()):
+        color = channel_color(r.channel)
+        ax.errorbar(
+            r.roi, y, xerr=[[r.roi - r.roi_lo], [r.roi_hi - r.roi]], fmt="o", color=color, ms=4
+        )
+        ax.scatter(r.mroi, y, marker="x", color=color, s=20)
     ax.axvline(1.0, color="k", lw=0.6, ls=":")
     ax.set_yticks(range(len(rows)), labels, fontsize=8)
-    ax.set_xlabel("GMV per yuan (ROI, 90% interval; x = mROI)")
-    ax.legend(frameon=False, fontsize=8)
+    ax.set_xlabel(text("roi_axis", lang))
     ax.grid(alpha=0.25, lw=0.5, axis="x")
     return fig
 
 
 @matplotlib.rc_context(LITERAL_TEXT)
-def plot_contributions(contrib: pd.DataFrame) -> Figure:
-    """Each channel's contribution over time (all platforms), one panel per brand."""
+def plot_contributions(contrib: pd.DataFrame, lang: str = "en") -> Figure:
+    """Each channel's contribution over time (all platforms) with its 90% band, one panel
+    per brand; partial periods at either end are left out."""
+    if "periods" in contrib:  # a partial week at either end would look like a drop
+        contrib = contrib[contrib["periods"] == contrib["periods"].max()]
     brands = list(dict.fromkeys(contrib["brand"]))
     fig, axes = subplots(len(brands), 1, figsize=(8, 2.4 * len(brands)), squeeze=False)
     for ax, brand in zip(axes[:, 0], brands, strict=True):
@@ -49,14 +51,34 @@ def plot_contributions(contrib: pd.DataFrame) -> Figure:
         wide = g.pivot_table(
             ["contribution", "contribution_lo", "contribution_hi"], "date", "channel", aggfunc="sum"
         )
-        for i, channel in enumerate(wide["contribution"].columns):
+        for channel in wide["contribution"].columns:
+            color = channel_color(channel)
             ax.plot(
-                wide.index, wide["contribution"][channel] / 1e4, color=f"C{i}", lw=1, label=channel
+                wide.index,
+                wide["contribution"][channel] / 1e4,
+                color=color,
+                lw=1,
+                label=channel_name(channel, lang),
+            )
+            ax.fill_between(
+                wide.index,
+                wide["contribution_lo"][channel] / 1e4,
+                wide["contribution_hi"][channel] / 1e4,
+                color=color,
+                alpha=0.12,
+                lw=0,
             )
         ax.set_title(brand, fontsize=9)
-        ax.set_ylabel("GMV added (CNY 10k)")
+        ax.set_ylabel(f"{text('contrib_axis', lang)} ({UNIT_10K[lang]})")
         ax.grid(alpha=0.25, lw=0.5)
-    axes[0, 0].legend(frameon=False, fontsize=8, ncol=3)
+    # the legend above the panels, never over the lines
+    fig.legend(
+        *axes[0, 0].get_legend_handles_labels(),
+        loc="outside upper center",
+        ncol=6,
+        frameon=False,
+        fontsize=8,
+    )
     return fig
 
 
@@ -78,29 +100,95 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def checks_html(checks: dict) -> Markup:
-    """The per-fit checks: a warning per failed check, then their tables."""
+def checks_html(checks: dict, lang: str = "en") -> Markup:
+    """The per-fit checks: a warning per failed check, then their tables (each
+    downloadable)."""
     parts = [
-        (
-            "Placebo channel (a real channel's spend shifted by months: its ROI should reach "
-            "0, or at least stay at its prior)",
-            "placebo",
-        ),
-        ("Forecast of the held-out last periods (GMV in CNY; coverage nominal 90%)", "forecast"),
-        ("Each channel's share of GMV, prior and posterior", "shares"),
-        (
-            "Channel effect against the baseline level (rank correlation over the posterior; "
-            "near -1: the data barely tell them apart)",
-            "tradeoff",
-        ),
+        ("check_placebo", "placebo"),
+        ("check_forecast", "forecast"),
+        ("check_shares", "shares"),
+        ("check_tradeoff", "tradeoff"),
     ]
-    tables = [
-        (title, table_html(_readable(pd.DataFrame(checks[key]))))
-        for title, key in parts
-        if checks.get(key)
-    ]
+    tables = []
+    for title, key in parts:
+        if not checks.get(key):
+            continue
+        frame = pd.DataFrame(checks[key])
+        link = download_link(
+            frame, f"checks_{key}.csv", text("download", lang), text("download_title", lang)
+        )
+        tables.append((text(title, lang), table_html(_readable(frame), download=link)))
     return render(
-        "checks.html", passed=checks["passed"], warnings=checks["warnings"], tables=tables
+        "checks.html",
+        passed=checks["passed"],
+        warnings=checks["warnings"],
+        tables=tables,
+        title=text("checks_title", lang),
+        passed_text=text("checks_passed", lang),
+        failed_text=text("checks_failed_box", lang),
+    )
+
+
+def _interval(mid: str, lo: str, hi: str) -> str:
+    return f"{mid} [{lo} – {hi}]"
+
+
+def readable_roi(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """The ROI table as a reader wants it: programme names, money in 万元 / ¥k, ROI to 0.01,
+    intervals beside their estimate."""
+    rows = []
+    for r in table.itertuples():
+        live = r.spend > 0
+        rows.append(
+            {
+                text("col_brand", lang): r.brand,
+                text("col_channel", lang): channel_name(r.channel, lang),
+                text("col_spend", lang): money(r.spend, lang),
+                text("col_incremental_gmv", lang): _interval(
+                    money(r.incremental_gmv, lang),
+                    money(r.incremental_gmv_lo, lang),
+                    money(r.incremental_gmv_hi, lang),
+                ),
+                text("col_roi", lang): (
+                    _interval(ratio(r.roi), ratio(r.roi_lo), ratio(r.roi_hi)) if live else "–"
+                ),
+                text("col_prob", lang): percent(r.prob_roi_above_1) if live else "–",
+                text("col_mroi", lang): ratio(r.mroi) if live else "–",
+            }
+        )
+    return pd.DataFrame(rows)
+
+
+def readable_attribution(table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`~seedmodel.analysis.attribution.reconcile_attribution` for reading."""
+    return pd.DataFrame(
+        {
+            text("col_brand", lang): table["brand"],
+            text("col_channel", lang): [channel_name(c, lang) for c in table["channel"]],
+            text("col_platform", lang): [platform_name(p, lang) for p in table["platform"]],
+            text("col_attributed", lang): [
+                f"{money(v, lang)} ({d} d)"
+                for v, d in zip(table["attributed_gmv"], table["window_days"], strict=True)
+            ],
+            text("col_incremental_gmv", lang): [
+                _interval(money(m, lang), money(lo, lang), money(hi, lang))
+                for m, lo, hi in zip(
+                    table["incremental_gmv"],
+                    table["incremental_gmv_lo"],
+                    table["incremental_gmv_hi"],
+                    strict=True,
+                )
+            ],
+            text("col_factor", lang): [
+                _interval(ratio(m), ratio(lo), ratio(hi))
+                for m, lo, hi in zip(
+                    table["incrementality"],
+                    table["incrementality_lo"],
+                    table["incrementality_hi"],
+                    strict=True,
+                )
+            ],
+        }
     )
 
 
@@ -109,29 +197,53 @@ def roi_section(
     diagnostics: Diagnostics,
     contrib: pd.DataFrame | None = None,
     checks: dict | None = None,
+    *,
+    lang: str = "en",
+    attribution: pd.DataFrame | None = None,
 ) -> Section:
-    """ROI table and chart, contributions over time when given, the per-fit checks when
-    given, and a loud banner when the fit did not converge."""
-    split = [
-        c
-        for c in table.columns
-        if c.startswith("incremental_gmv_") and c[-3:] not in ("_lo", "_hi")
-    ]
+    """ROI table and chart, attribution against incremental GMV, contributions over time,
+    the per-fit checks when given, and a loud banner when the fit did not converge. Every
+    table can be downloaded as CSV (the raw numbers, with channel ids)."""
+
+    def link(frame: pd.DataFrame, name: str) -> Markup:
+        return download_link(frame, name, text("download", lang), text("download_title", lang))
+
     diag = pd.DataFrame([diagnostics.to_dict()]).drop(columns=["reason"])
+    has_attr = attribution is not None and not attribution.empty
     body = render(
         "roi.html",
         diagnostics=diagnostics,
         checks=checks,
-        window_start=table["window_start"].iloc[0],
-        window_end=table["window_end"].iloc[0],
-        table=table_html(table[ROI_COLUMNS + split]),
-        roi_figure=figure_html(plot_roi(table), "ROI by channel"),
+        not_converged=text("roi_not_converged", lang, reason=diagnostics.reason),
+        checks_failed=text("roi_checks_failed", lang, n=len((checks or {}).get("warnings", []))),
+        lead=text(
+            "roi_lead",
+            lang,
+            start=table["window_start"].iloc[0],
+            end=table["window_end"].iloc[0],
+        ),
+        table=table_html(readable_roi(table, lang), download=link(table, "roi.csv")),
+        roi_figure=figure_html(plot_roi(table, lang), text("roi_axis", lang)),
+        attr_title=text("attr_title", lang),
+        attr_lead=text("attr_lead", lang),
+        attribution=(
+            table_html(
+                readable_attribution(attribution, lang),
+                download=link(attribution, "attribution.csv"),
+            )
+            if has_attr
+            else None
+        ),
+        contrib_title=text("contrib_title", lang),
+        contrib_lead=text("contrib_lead", lang),
         contributions=(
             None
             if contrib is None
-            else figure_html(plot_contributions(contrib), "contributions over time")
+            else figure_html(plot_contributions(contrib, lang), text("contrib_title", lang))
         ),
-        checks_html="" if checks is None else checks_html(checks),
+        contrib_download=None if contrib is None else link(contrib, "contributions.csv"),
+        checks_html="" if checks is None else checks_html(checks, lang),
+        diag_title=text("diag_title", lang),
         diagnostics_table=table_html(diag, floatfmt="{:,.3f}"),
     )
-    return Section("Incremental GMV and ROI by channel", body, anchor="roi")
+    return Section(text("roi_title", lang), body, anchor="roi")

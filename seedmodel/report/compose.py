@@ -1,0 +1,178 @@
+"""What goes into a report, decided once for the library and the command line.
+
+:func:`fit_report` builds the strategy report of a fitted model: summary, ROI, attribution,
+contributions, checks, the plan it is given (or one it makes for a budget), the data
+overview and the engagement -> GMV analysis. :func:`data_report` builds the data-only report.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+import pandas as pd
+
+from seedmodel.schema import Dataset
+
+__all__ = [
+    "REPORT_METRICS",
+    "check_fonts",
+    "data_report",
+    "fit_report",
+    "plan_from_table",
+    "report_plan",
+]
+
+#: Engagement metrics the report's engagement -> GMV section analyses.
+REPORT_METRICS = ("reads", "collects", "clicks", "interactions")
+#: Budgets of the frontier, as multiples of the plan's budget.
+FRONTIER = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
+
+
+def _link_result(data: Dataset, seed: int, note: Callable[[str], None] | None, lang: str):
+    from seedmodel.link import link
+    from seedmodel.link.analysis import MIN_PERIODS
+    from seedmodel.report.i18n import text
+
+    if len(data.dates) < MIN_PERIODS[data.freq]:
+        if note is not None:
+            note(text("link_missing", lang, n=len(data.dates), need=MIN_PERIODS[data.freq]))
+        return None
+    if "reads" not in data.media and "collects" not in data.media:
+        return None
+    return link(data, metrics=REPORT_METRICS, outcomes=("gmv",), random_seed=seed)
+
+
+def _has_cjk(text: str) -> bool:
+    return any("\u3000" <= ch <= "\u9fff" or "\uf900" <= ch <= "\ufaff" for ch in text)
+
+
+def check_fonts(data: Dataset, lang: str, note: Callable[[str], None] | None) -> bool:
+    """Whether the figures can draw the report's Chinese (``lang="zh"`` or a Chinese brand);
+    says what to install through ``note`` when they cannot."""
+    from seedmodel.report.canvas import installed_cjk_fonts
+
+    needed = lang == "zh" or any(_has_cjk(b) for b in data.brand_names)
+    if not needed or installed_cjk_fonts():
+        return True
+    if note is not None:
+        note(
+            "no Chinese font is installed, so Chinese in the figures is drawn as boxes (the "
+            "text of the page is fine): install one, e.g. apt-get install fonts-noto-cjk"
+        )
+    return False
+
+
+def data_report(
+    data: Dataset,
+    *,
+    source: str = "",
+    lang: str = "en",
+    seed: int = 0,
+    note: Callable[[str], None] | None = None,
+) -> str:
+    """The data-only report (overview, quality, engagement -> GMV) as HTML.
+
+    ``note`` receives a line for each part left out (data too short for the link analysis).
+    """
+    from seedmodel.report import build_report
+
+    check_fonts(data, lang, note)
+    link = _link_result(data, seed, note, lang)
+    return build_report(data, source=source, link=link, lang=lang)
+
+
+def report_plan(fit, *, budget: float | None = None, days: int = 90, **constraints: Any):
+    """The plan a report shows: :func:`seedmodel.allocate` for ``budget`` over ``days``
+    (default budget: what the last ``days`` of data spent), its response curves and a budget
+    frontier. ``None`` when nothing was spent and no budget is given."""
+    from seedmodel.plan import allocate, frontier, plan_response, response_curves
+
+    resp = plan_response(fit, days)
+    if budget is None:
+        budget = float(resp.current.sum() * resp.periods)
+        if budget <= 0:
+            return None
+    plan = allocate(resp, budget, **constraints)
+    return {
+        "plan": plan,
+        "curves": response_curves(resp),
+        "front": frontier(resp, budget * np.array(FRONTIER)),
+    }
+
+
+def plan_from_table(fit, table: pd.DataFrame) -> dict:
+    """The plan of a ``plan.csv`` written by ``seedmodel optimize``, re-evaluated on ``fit``:
+    every cell fixed at its recommended spend, over the file's ``days``, within its
+    ``budget``.
+
+    Raises
+    ------
+    ArgumentError
+        The table lacks the columns this needs, or names a brand or channel the fit does
+        not have.
+    """
+    from seedmodel.schema.errors import ArgumentError
+
+    need = {"brand", "channel", "recommended_spend", "days", "budget"}
+    missing = sorted(need - set(table.columns))
+    if missing:
+        raise ArgumentError(
+            f"plan.csv: column {missing[0]!r} is missing (write it with seedmodel optimize)"
+        )
+    fixed = {
+        (str(r.brand), str(r.channel)): float(r.recommended_spend)
+        for r in table.itertuples(index=False)
+    }
+    days = int(table["days"].iloc[0])
+    budget = float(table["budget"].iloc[0])
+    return report_plan(fit, budget=budget, days=days, fixed=fixed, min_daily_spend={})
+
+
+def fit_report(
+    fit,
+    *,
+    checks: dict | None = None,
+    plan: dict | None = None,
+    budget: float | None = None,
+    days: int = 90,
+    source: str = "",
+    lang: str = "en",
+    seed: int = 0,
+    note: Callable[[str], None] | None = None,
+) -> str:
+    """The strategy report of a fitted model as HTML.
+
+    Parameters
+    ----------
+    fit : Fit
+        The fitted SeedingMMM.
+    checks : dict, optional
+        Its per-fit checks (``checks.json``).
+    plan : dict, optional
+        :func:`report_plan` or :func:`plan_from_table`; default: ``report_plan(fit,
+        budget=budget, days=days)``.
+    budget, days :
+        For the default plan.
+    source, lang, seed, note :
+        As for :func:`data_report`.
+    """
+    from seedmodel.analysis import contributions, roi
+    from seedmodel.report import build_report
+
+    if plan is None:
+        plan = report_plan(fit, budget=budget, days=days) or {}
+    check_fonts(fit.data, lang, note)
+    link = _link_result(fit.data, seed, note, lang)
+    return build_report(
+        fit.data,
+        source=source,
+        link=link,
+        roi_table=roi(fit),
+        diagnostics=fit.diagnostics,
+        contrib=contributions(fit, freq="W"),
+        checks=checks,
+        lang=lang,
+        **plan,
+    )

@@ -1,0 +1,133 @@
+"""The report's words and number formats in Chinese and English.
+
+Every heading, sentence, axis label and table header of the report comes from the message
+catalogue (``messages.toml``);
+channel and platform ids are shown by their programme names (小红星 / 红猫 / 红京, 天猫 /
+京东 in Chinese; Little Red Star / Red Cat / Red JD in English) and kept as ids in every
+exported table. Money is in 万元 / 亿元 for Chinese readers and in ¥ with k / M for English
+ones, with three significant figures: a strategy report is read, not reconciled to the fen.
+"""
+
+from __future__ import annotations
+
+import math
+import tomllib
+from functools import cache
+from importlib.resources import files
+
+__all__ = [
+    "LANGS",
+    "UNIT_10K",
+    "catalogue",
+    "channel_name",
+    "headers",
+    "money",
+    "percent",
+    "platform_name",
+    "ratio",
+    "text",
+]
+
+LANGS = ("en", "zh")
+
+CHANNELS = {
+    "en": {"little_red_star": "Little Red Star", "red_cat": "Red Cat", "red_jd": "Red JD"},
+    "zh": {"little_red_star": "小红星", "red_cat": "红猫", "red_jd": "红京"},
+}
+#: The unit of figure axes in ten thousands of yuan.
+UNIT_10K = {"en": "CNY 10k", "zh": "万元"}
+PLATFORMS = {
+    "en": {"tmall": "Tmall", "jd": "JD"},
+    "zh": {"tmall": "天猫", "jd": "京东"},
+}
+
+
+#: The message catalogue, ``messages.toml`` beside this module: key -> {"en": ..., "zh": ...}.
+#: Read on first use.
+@cache
+def catalogue() -> dict[str, dict[str, str]]:
+    """Every text of the report, by key and language."""
+    return tomllib.loads(files("seedmodel.report").joinpath("messages.toml").read_text("utf-8"))
+
+
+def text(key: str, lang: str, **fields: object) -> str:
+    """The report's text ``key`` in ``lang``, with ``fields`` filled in."""
+    return catalogue()[key][lang].format(**fields)
+
+
+def headers(frame, lang: str):
+    """``frame`` with its column names in ``lang`` where the catalogue has them
+    (``col_<name>``), and channel ids as programme names."""
+    names = catalogue()
+    out = frame.rename(columns=lambda c: names[f"col_{c}"][lang] if f"col_{c}" in names else c)
+    if "channel" in frame.columns:
+        out[names["col_channel"][lang]] = [channel_name(c, lang) for c in frame["channel"]]
+    return out
+
+
+def channel_name(channel: str, lang: str) -> str:
+    """A channel id as readers know it (小红星 / Little Red Star); other ids unchanged."""
+    return CHANNELS[lang].get(channel, channel)
+
+
+def platform_name(platform: str, lang: str) -> str:
+    """A platform id as readers know it (天猫 / Tmall); other ids unchanged."""
+    return PLATFORMS[lang].get(platform, platform)
+
+
+def _significant(x: float, digits: int = 3) -> str:
+    """``x`` with ``digits`` significant figures, thousands separated, no exponent."""
+    if x == 0 or not math.isfinite(x):
+        return f"{x:,.0f}" if math.isfinite(x) else "–"
+    decimals = max(0, digits - 1 - math.floor(math.log10(abs(x))))
+    return f"{round(x, decimals):,.{decimals}f}"
+
+
+def money(x: float, lang: str) -> str:
+    """Yuan for reading: ``1,234 万元`` / ``1.23 亿元`` (zh), ``¥12.3M`` / ``¥456k`` (en).
+
+    Examples
+    --------
+    >>> money(12_345_678, "zh"), money(123_456_789, "zh"), money(12_345_678, "en")
+    ('1,230 万元', '1.23 亿元', '¥12.3M')
+    >>> money(99_999, "en"), money(999.6, "en")
+    ('¥100k', '¥1.00k')
+    >>> money(-4_560, "en"), money(880, "zh")
+    ('-¥4.56k', '880 元')
+    """
+    if not math.isfinite(x):
+        return "–"
+    sign, v = ("-" if x < 0 else ""), float(f"{abs(x):.3g}")  # 99,999 -> 100k, not 100.0k
+    if lang == "zh":
+        if v >= 1e8:
+            return f"{sign}{_significant(v / 1e8)} 亿元"
+        if v >= 1e4:
+            return f"{sign}{_significant(v / 1e4)} 万元"
+        return f"{sign}{_significant(v)} 元"
+    for unit, size in (("B", 1e9), ("M", 1e6), ("k", 1e3)):
+        if v >= size:
+            return f"{sign}¥{_significant(v / size)}{unit}"
+    return f"{sign}¥{_significant(v)}"
+
+
+def ratio(x: float) -> str:
+    """A ratio (ROI, factor) to two decimals: ``2.31``."""
+    return f"{x:.2f}" if math.isfinite(x) else "–"
+
+
+def percent(x: float) -> str:
+    """A probability or share as a whole percent; never a certain-looking 100% or 0% that
+    rounding made.
+
+    Examples
+    --------
+    >>> percent(0.974), percent(0.998), percent(1.0), percent(0.003)
+    ('97%', '>99%', '100%', '<1%')
+    """
+    if not math.isfinite(x):
+        return "–"
+    if 0.995 <= x < 1:
+        return ">99%"
+    if 0 < x < 0.005:
+        return "<1%"
+    return f"{x:.0%}"

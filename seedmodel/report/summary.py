@@ -1,0 +1,251 @@
+"""The report's first screen: a few plain sentences per brand, each number taken from a table.
+
+Every number is written as ``<span class="n" data-src=... data-row=... data-col=...
+data-value=...>`` naming the file and cell it comes from (``roi.csv``, ``plan.csv``, the
+attribution feed, or the plan's summary), so a reader, or a test, can check it against the
+tables below.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+from markupsafe import Markup
+
+from seedmodel.inference.diagnostics import Diagnostics
+from seedmodel.report.html import render
+from seedmodel.report.i18n import catalogue, channel_name, money, percent, ratio, text
+
+__all__ = ["WIDE", "BrandSummary", "numbers", "summary_html"]
+
+#: An interval whose high end is this many times its low end is too wide to act on.
+WIDE = 4.0
+#: A recommended change below this share of a brand's current spend is not called a move.
+MOVE_SHARE = 0.05
+
+
+@dataclass
+class BrandSummary:
+    """The sentences of one brand (or of the portfolio), as Markup."""
+
+    name: str
+    lines: list[Markup] = field(default_factory=list)
+
+
+def _num(shown: str, src: str, row: str, col: str, value: float) -> Markup:
+    """A number in a sentence, labelled with the table cell it comes from."""
+    return Markup(
+        '<span class="n" data-src="{}" data-row="{}" data-col="{}" data-value="{}">{}</span>'
+    ).format(src, row, col, repr(float(value)), shown)
+
+
+def _roi_line(r: pd.Series, lang: str) -> list[Markup]:
+    row = f"{r['brand']}|{r['channel']}"
+    name = channel_name(r["channel"], lang)
+    fields = {
+        "channel": name,
+        "roi": _num(ratio(r["roi"]), "roi.csv", row, "roi", r["roi"]),
+        "lo": _num(ratio(r["roi_lo"]), "roi.csv", row, "roi_lo", r["roi_lo"]),
+        "hi": _num(ratio(r["roi_hi"]), "roi.csv", row, "roi_hi", r["roi_hi"]),
+        "prob": _num(
+            percent(r["prob_roi_above_1"]),
+            "roi.csv",
+            row,
+            "prob_roi_above_1",
+            r["prob_roi_above_1"],
+        ),
+    }
+    key = "pays" if r["roi_lo"] > 1 else "does_not_pay" if r["roi_hi"] < 1 else "unclear"
+    lines = [_sentence(key, lang, fields)]
+    if r["roi_lo"] > 0 and r["roi_hi"] / r["roi_lo"] >= WIDE:
+        factor = r["roi_hi"] / r["roi_lo"]
+        lines.append(_sentence("too_wide", lang, {"channel": name, "factor": f"{factor:.0f}"}))
+    return lines
+
+
+def _sentence(key: str, lang: str, fields: dict) -> Markup:
+    """The text ``key`` with ``fields`` filled in; fields are escaped unless Markup."""
+    return Markup.escape(catalogue()[key][lang]).format(**fields)
+
+
+def _attribution_line(cell: pd.DataFrame, lang: str) -> Markup | None:
+    """One channel's attributed vs incremental GMV (summed over platforms)."""
+    attributed = float(cell["attributed_gmv"].sum())
+    if attributed <= 0:
+        return None
+    inc = {s: float(cell[f"incremental_gmv{s}"].sum()) for s in ("", "_lo", "_hi")}
+    brand, channel = cell["brand"].iloc[0], cell["channel"].iloc[0]
+    row = f"{brand}|{channel}"
+    return _sentence(
+        "attribution",
+        lang,
+        {
+            "channel": channel_name(channel, lang),
+            "attributed": _num(
+                money(attributed, lang), "attribution", row, "attributed_gmv", attributed
+            ),
+            "incremental": _num(
+                money(inc[""], lang), "attribution", row, "incremental_gmv", inc[""]
+            ),
+            "factor": _num(
+                ratio(inc[""] / attributed),
+                "attribution",
+                row,
+                "incrementality",
+                inc[""] / attributed,
+            ),
+            "lo": _num(
+                ratio(inc["_lo"] / attributed),
+                "attribution",
+                row,
+                "incrementality_lo",
+                inc["_lo"] / attributed,
+            ),
+            "hi": _num(
+                ratio(inc["_hi"] / attributed),
+                "attribution",
+                row,
+                "incrementality_hi",
+                inc["_hi"] / attributed,
+            ),
+        },
+    )
+
+
+def _move_line(plan_rows: pd.DataFrame, lang: str) -> Markup:
+    """The brand's largest cut paired with its largest increase, or the one of them there
+    is; "keep" when no cell changes by more than :data:`MOVE_SHARE` of the brand's spend."""
+    change = plan_rows["recommended_spend"] - plan_rows["current_spend"]
+    total = float(plan_rows["current_spend"].sum())
+    if change.abs().max() < MOVE_SHARE * max(total, 1e-9):
+        return _sentence("keep", lang, {})
+    cut, add = change.idxmin(), change.idxmax()
+    brand = plan_rows.loc[cut, "brand"]
+    names = {"source": cut, "target": add}
+    if change[cut] < 0 and change[add] > 0:
+        key, amount = "move", float(min(-change[cut], change[add]))
+        row = f"{brand}|{plan_rows.loc[cut, 'channel']}>{plan_rows.loc[add, 'channel']}"
+    elif change[add] > 0:
+        key, amount = "move_add", float(change[add])
+        row = f"{brand}|{plan_rows.loc[add, 'channel']}"
+    else:
+        key, amount = "move_cut", float(-change[cut])
+        row = f"{brand}|{plan_rows.loc[cut, 'channel']}"
+    fields = {"amount": _num(money(amount, lang), "plan.csv", row, "moved", amount)}
+    for role, i in names.items():
+        if "{" + role + "}" in catalogue()[key][lang]:
+            fields[role] = channel_name(plan_rows.loc[i, "channel"], lang)
+    return _sentence(key, lang, fields)
+
+
+def summary_html(
+    roi_table: pd.DataFrame,
+    diagnostics: Diagnostics,
+    lang: str,
+    *,
+    checks: dict | None = None,
+    attribution: pd.DataFrame | None = None,
+    plan=None,
+) -> Markup:
+    """The summary section's body: warnings first, then the portfolio, then each brand.
+
+    Parameters
+    ----------
+    roi_table : DataFrame
+        :func:`seedmodel.roi` (with ``prob_roi_above_1``).
+    diagnostics : Diagnostics
+        The fit's; a fit that did not converge is said first.
+    lang : {"en", "zh"}
+    checks : dict, optional
+        The per-fit checks (``FitChecks.to_dict``); failed ones are counted and the channels
+        that trade off with the baseline named.
+    attribution : DataFrame, optional
+        :func:`seedmodel.analysis.attribution.reconcile_attribution`.
+    plan : Allocation, optional
+        The plan shown in the report.
+    """
+    warnings: list[Markup] = []
+    if not diagnostics.converged:
+        warnings.append(_sentence("not_converged_first", lang, {"reason": diagnostics.reason}))
+    if checks and not checks.get("passed", True):
+        warnings.append(_sentence("checks_failed", lang, {"n": str(len(checks["warnings"]))}))
+    flagged = {
+        (t["brand"], t["channel"])
+        for t in (checks or {}).get("tradeoff", [])
+        if not t.get("passed", True)
+    }
+    portfolio = BrandSummary(text("portfolio", lang))
+    if plan is not None:
+        s = plan.summary
+        portfolio.lines.append(
+            _sentence(
+                "plan_gain",
+                lang,
+                {
+                    "days": str(s["days"]),
+                    "budget": _num(money(s["budget"], lang), "plan", "*", "budget", s["budget"]),
+                    "gain": _num(money(s["gain"], lang), "plan", "*", "gain", s["gain"]),
+                    "lo": _num(money(s["gain_lo"], lang), "plan", "*", "gain_lo", s["gain_lo"]),
+                    "hi": _num(money(s["gain_hi"], lang), "plan", "*", "gain_hi", s["gain_hi"]),
+                    "prob": _num(
+                        percent(s["prob_better"]), "plan", "*", "prob_better", s["prob_better"]
+                    ),
+                },
+            )
+        )
+    brands = []
+    for brand, rows in roi_table.groupby("brand", sort=False):
+        entry = BrandSummary(str(brand))
+        rows = rows[rows["spend"] > 0].sort_values("roi", ascending=False)
+        for _, r in rows.iterrows():
+            # one bullet per channel: whether it pays, what stands in the way of acting on
+            # it, and how the platforms' attribution compares
+            parts = _roi_line(r, lang)
+            if (brand, r["channel"]) in flagged:
+                parts.append(
+                    _sentence("tradeoff", lang, {"channel": channel_name(r["channel"], lang)})
+                )
+            if attribution is not None and not attribution.empty:
+                cell = attribution[
+                    (attribution["brand"] == brand) & (attribution["channel"] == r["channel"])
+                ]
+                line = None if cell.empty else _attribution_line(cell, lang)
+                if line is not None:
+                    parts.append(line)
+            entry.lines.append(Markup(" ").join(parts))
+        if plan is not None:
+            plan_rows = plan.table[plan.table["brand"] == brand].reset_index(drop=True)
+            entry.lines.append(_move_line(plan_rows, lang))
+        brands.append(entry)
+    return render(
+        "summary.html",
+        warnings=warnings,
+        lead=text("summary_lead", lang),
+        portfolio=portfolio if portfolio.lines else None,
+        brands=brands,
+    )
+
+
+def numbers(page: str) -> list[dict]:
+    """Every labelled number of a rendered page: src, row, col, value and the text shown.
+
+    For tests and for readers who want to trace a sentence to its table.
+    """
+    pattern = re.compile(
+        r'<span class="n" data-src="([^"]*)" data-row="([^"]*)" data-col="([^"]*)" '
+        r'data-value="([^"]*)">([^<]*)</span>'
+    )
+    return [
+        {
+            "src": html.unescape(m[0]),
+            "row": html.unescape(m[1]),
+            "col": m[2],
+            "value": float(m[3]) if m[3] not in ("nan", "inf", "-inf") else np.nan,
+            "shown": html.unescape(m[4]),
+        }
+        for m in pattern.findall(page)
+    ]

@@ -1,0 +1,222 @@
+"""The strategy report's first screen and languages: every number in the summary is a cell of
+roi.csv / plan.csv (or the plan's summary, or the attribution feed), Chinese and English,
+every chart's data downloadable, a fit that did not converge said first."""
+
+from __future__ import annotations
+
+import base64
+import io
+import re
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import run_cli
+
+import seedmodel as sm
+from seedmodel.analysis.attribution import reconcile_attribution
+from seedmodel.report.compose import fit_report, plan_from_table, report_plan
+from seedmodel.report.i18n import catalogue, money, percent, ratio
+from seedmodel.report.summary import numbers
+
+RATIOS = {"roi", "roi_lo", "roi_hi", "incrementality", "incrementality_lo", "incrementality_hi"}
+PERCENTS = {"prob_roi_above_1", "prob_better"}
+
+
+@pytest.fixture(scope="module")
+def parts(small_fit):
+    _, fit = small_fit
+    table = sm.roi(fit)
+    plan = report_plan(fit, days=60)
+    pages = {lang: fit_report(fit, plan=plan, lang=lang) for lang in ("en", "zh")}
+    return fit, table, plan, pages
+
+
+def _shown(col: str, value: float, lang: str) -> str:
+    if col in RATIOS:
+        return ratio(value)
+    if col in PERCENTS:
+        return percent(value)
+    return money(value, lang)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_every_summary_number_is_a_table_cell(parts, lang):
+    fit, table, plan, pages = parts
+    found = numbers(pages[lang])
+    assert len(found) >= 4 * len(table[table["spend"] > 0])  # roi, lo, hi, prob per channel
+    rows = table.set_index(["brand", "channel"])
+    attribution = reconcile_attribution(fit.data, table)
+    plan_rows = plan["plan"].table.set_index(["brand", "channel"])
+    sources = set()
+    for n in found:
+        sources.add(n["src"])
+        if n["src"] == "roi.csv":
+            expected = rows.loc[tuple(n["row"].split("|")), n["col"]]
+        elif n["src"] == "plan":
+            expected = plan["plan"].summary[n["col"]]
+        elif n["src"] == "attribution":
+            cells = attribution.set_index(["brand", "channel"]).loc[[tuple(n["row"].split("|"))]]
+            if n["col"].startswith("incrementality"):
+                suffix = n["col"].removeprefix("incrementality")
+                expected = cells[f"incremental_gmv{suffix}"].sum() / cells["attributed_gmv"].sum()
+            else:
+                expected = cells[n["col"]].sum()
+        else:  # plan.csv: the spend moved between (or into / out of) cells
+            assert n["src"] == "plan.csv" and n["col"] == "moved"
+            brand, cells = n["row"].split("|")
+            change = plan_rows["recommended_spend"] - plan_rows["current_spend"]
+            moved = [abs(change[(brand, c)]) for c in cells.split(">")]
+            expected = min(moved)
+        assert n["value"] == pytest.approx(float(expected), rel=1e-9, abs=1e-9), n
+        assert n["shown"] == _shown(n["col"], n["value"], lang), n
+    assert {"roi.csv", "plan", "attribution"} <= sources
+
+
+def test_summary_comes_first_and_says_when_the_fit_did_not_converge(parts):
+    fit, _, _, pages = parts
+    assert not fit.diagnostics.converged  # the shared quick fit: 300 draws
+    for lang, page in pages.items():
+        body = page[page.index("<section") :]
+        assert body.index('id="summary"') < body.index('id="roi"') < body.index('id="plan"')
+        warning = catalogue()["not_converged_first"][lang].split("(")[0].split("（")[0]
+        first_warn = re.search(r'<p class="warn"><b>(.*?)</b>', body).group(1)
+        assert first_warn.startswith(warning)
+
+
+def test_chinese_report_names_programmes_and_money_in_wan(parts):
+    _, _, _, pages = parts
+    zh, en = pages["zh"], pages["en"]
+    assert '<html lang="zh">' in zh and '<html lang="en">' in en
+    for word in ("小红星", "红猫", "红京", "摘要", "万元", "下季度预算"):
+        assert word in zh
+    for english in ("Incremental GMV and ROI by channel", "Next quarter's budget", "Summary"):
+        assert english not in zh
+    assert "Little Red Star" in en and "万元" not in en
+    # ids stay in the downloadable data, never fen-precise yuan in the tables shown
+    assert not re.search(r"\d{1,3}(,\d{3}){2,}\.\d\d<", zh + en)
+
+
+def _downloads(page: str) -> dict[str, pd.DataFrame]:
+    out = {}
+    for name, data in re.findall(
+        r'download="([^"]+)"[^>]*href="data:text/csv;charset=utf-8;base64,([^"]+)"', page
+    ):
+        raw = base64.b64decode(data).decode("utf-8-sig")
+        out[name] = pd.read_csv(io.StringIO(raw))
+    return out
+
+
+def test_every_chart_and_table_can_be_downloaded_as_csv(parts):
+    _, table, _, pages = parts
+    page = pages["zh"]
+    files = _downloads(page)
+    assert len(files) >= page.count("<img ")  # one table of numbers per chart, at least
+    for name in ("roi.csv", "plan.csv", "contributions.csv", "response_curves.csv"):
+        assert name in files and len(files[name]) > 0
+    # the downloads carry ids and raw numbers, as roi.csv does
+    got = files["roi.csv"].set_index(["brand", "channel"])["roi"]
+    want = table.set_index(["brand", "channel"])["roi"]
+    np.testing.assert_allclose(got.loc[want.index], want, rtol=1e-12)
+    assert set(files["plan.csv"]["channel"]) <= {"little_red_star", "red_cat", "red_jd"}
+
+
+def test_plan_of_optimize_is_the_plan_the_report_shows(small_fit):
+    _, fit = small_fit
+    chosen = sm.allocate(fit, 2_000_000, days=45)
+    csv = chosen.table.assign(days=45, budget=2_000_000)
+    again = plan_from_table(fit, csv)["plan"]
+    np.testing.assert_allclose(
+        again.table["recommended_spend"], chosen.table["recommended_spend"], rtol=1e-9
+    )
+    assert again.summary["budget"] == 2_000_000 and again.summary["days"] == 45
+    with pytest.raises(sm.ArgumentError, match=r"column .budget. is missing"):
+        plan_from_table(fit, chosen.table)
+
+
+def test_run_writes_fit_plan_and_report_as_one_set(small_dir, tmp_path):
+    out = tmp_path / "run"
+    r = run_cli(
+        "run", small_dir, "--out", out, "--max-minutes", "0.3", "--no-checks", "--lang", "zh",
+        "--quiet",
+    )  # fmt: skip
+    assert r.returncode == 0, r.stderr
+    assert sorted(p.name for p in out.iterdir()) == [
+        "diagnostics.json",
+        "fit.nc",
+        "plan.csv",
+        "report.html",
+        "roi.csv",
+    ]
+    plan = pd.read_csv(out / "plan.csv")
+    assert {"days", "budget", "converged"} <= set(plan.columns) and (plan["days"] == 90).all()
+    page = (out / "report.html").read_text(encoding="utf-8")
+    assert "摘要" in page and 'id="plan"' in page
+    # report --plan shows the plan of optimize, with its budget
+    plan_csv = tmp_path / "plan.csv"
+    r = run_cli("optimize", out, "--budget", "900000", "--days", "30", "--out", plan_csv)
+    assert r.returncode == 0, r.stderr
+    html = tmp_path / "r.html"
+    r = run_cli("report", out, "--plan", plan_csv, "--out", html)
+    assert r.returncode == 0, r.stderr
+    assert "budget of <span" in html.read_text(encoding="utf-8")
+    shown = numbers(html.read_text(encoding="utf-8"))
+    budget = [n for n in shown if n["col"] == "budget"]
+    assert budget and budget[0]["value"] == 900_000
+
+
+def _glyph(text: str) -> np.ndarray:
+    import matplotlib
+
+    from seedmodel.report.canvas import LITERAL_TEXT, subplots
+
+    with matplotlib.rc_context(LITERAL_TEXT):
+        fig, ax = subplots(figsize=(0.6, 0.6))
+        ax.set_axis_off()
+        ax.text(0.5, 0.5, text, ha="center", va="center", fontsize=20)
+        from matplotlib.backends.backend_agg import FigureCanvasAgg
+
+        canvas = FigureCanvasAgg(fig)
+        canvas.draw()
+        return np.asarray(canvas.buffer_rgba())[..., 0] < 128
+
+
+def test_chinese_in_figures_is_drawn_as_glyphs_not_boxes():
+    from seedmodel.report.canvas import installed_cjk_fonts
+
+    if not installed_cjk_fonts():
+        pytest.skip("no CJK font installed (apt-get install fonts-noto-cjk); the report says so")
+    # a font without the glyphs draws each as the same empty box (checked with DejaVu Sans
+    # alone: all three identical); real glyphs differ from each other
+    shapes = [_glyph(ch) for ch in "小红星"]
+    assert all(shape.sum() > 20 for shape in shapes)
+    assert not np.array_equal(shapes[0], shapes[1]) and not np.array_equal(shapes[1], shapes[2])
+
+
+def test_a_machine_without_a_chinese_font_is_told_what_to_install(small_sim, monkeypatch):
+    from seedmodel.report import compose
+
+    monkeypatch.setattr("seedmodel.report.canvas.installed_cjk_fonts", lambda: [])
+    said: list[str] = []
+    assert not compose.check_fonts(small_sim.data, "zh", said.append)
+    assert said and "fonts-noto-cjk" in said[0]
+    assert compose.check_fonts(small_sim.data, "en", said.append)  # nothing Chinese to draw
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_report_fits_a_1280_px_window_and_fetches_nothing(parts, tmp_path, lang):
+    import sys
+    from pathlib import Path
+
+    sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "scripts"))
+    from screenshot_report import find_chromium, layout
+
+    if find_chromium() is None:
+        pytest.fail("the browser check needs chromium: apt-get install chromium")
+    page = parts[3][lang]
+    assert not re.search(r'(src|href)="(https?:)?//', page)
+    html = tmp_path / "r.html"
+    html.write_text(page, encoding="utf-8")
+    got = layout(html, width=1280)
+    assert got["scroll"] <= 1280 and got["widest"] <= 1280, got
