@@ -122,6 +122,13 @@ def _read_plan(path: str):
         raise ArgumentError(f"--plan {path}: cannot be read as a plan.csv ({exc})") from None
 
 
+def _progress(args: argparse.Namespace, stage: str):
+    """A printer of progress lines for ``stage``, or None with ``--quiet``."""
+    if args.quiet:
+        return None
+    return lambda line: print(f"seedmodel: {stage}: {line}", file=sys.stderr, flush=True)
+
+
 def _fit_and_check(args: argparse.Namespace, spec):
     """Load, check, fit and run the per-fit checks: (fit, roi table, diagnostics dict,
     checks dict or None)."""
@@ -145,9 +152,7 @@ def _fit_and_check(args: argparse.Namespace, spec):
             draws=draws,
             tune=tune if tune is not None else (draws or 1000),
             max_minutes=args.max_minutes,
-            progress=None
-            if args.quiet
-            else lambda line: print(f"seedmodel: sampling: {line}", file=sys.stderr),
+            progress=_progress(args, "sampling"),
             chains=getattr(args, "chains", 2),
             random_seed=args.seed,
             sampler=getattr(args, "sampler", "nutpie"),
@@ -161,7 +166,12 @@ def _fit_and_check(args: argparse.Namespace, spec):
     if args.checks:
         from seedmodel.analysis.checks import check_fit
 
-        checks = check_fit(fit).to_dict()
+        if not args.quiet:
+            print(
+                "seedmodel: checks: one more fit (placebo channel, last quarter held out)",
+                file=sys.stderr,
+            )
+        checks = check_fit(fit, progress=_progress(args, "checks")).to_dict()
         diag["checks"] = {k: checks[k] for k in ("passed", "warnings")}
     return fit, table, diag, checks
 

@@ -14,15 +14,16 @@ import xarray as xr
 
 from seedmodel.inference.diagnostics import Diagnostics
 from seedmodel.models.mmm.inputs import MMMInputs, build_inputs
-from seedmodel.models.mmm.spec import SeedingMMM
+from seedmodel.models.mmm.spec import SPEC_FORMAT, SeedingMMM
 from seedmodel.schema import DataError, Dataset, from_frames
 from seedmodel.schema.tables import TABLES
 
 __all__ = ["Fit", "NotConvergedWarning", "fit_mmm", "load_fit"]
 
-#: The fit file's format. 2: every spec option written, the library version recorded
-#: (1: fits saved before 2026-12-02, read with their options' values of that time).
-FORMAT_VERSION = 2
+#: The fit file's format, the same number as its spec's (:data:`SPEC_FORMAT`). 3: the
+#: ``shocks`` option; 2: every spec option written, the library version recorded; 1: fits
+#: saved before 2026-12-02. Older formats are read with their options' values of that time.
+FORMAT_VERSION = SPEC_FORMAT
 
 
 class NotConvergedWarning(UserWarning):
@@ -139,6 +140,15 @@ def _library_version() -> str:
         return "unknown"
 
 
+def _interactive_progress() -> Callable[[str], None] | None:
+    """Print progress lines to stderr in a terminal or a notebook; nothing in a batch job."""
+    import sys
+
+    if "ipykernel" in sys.modules or sys.stderr.isatty():
+        return lambda line: print(f"seedmodel: {line}", file=sys.stderr, flush=True)
+    return None
+
+
 def load_fit(path: str | Path) -> Fit:
     """Read a fit written by :meth:`Fit.save`.
 
@@ -200,7 +210,7 @@ def fit_mmm(
     adaptation: str = "auto",
     holdout: int = 0,
     max_minutes: float = 15.0,
-    progress: Callable[[str], None] | None = None,
+    progress: Callable[[str], None] | str | None = "auto",
 ) -> Fit:
     """Fit a SeedingMMM to checked data.
 
@@ -248,8 +258,11 @@ def fit_mmm(
         :func:`seedmodel.analysis.checks.check_fit`. 0 for a normal fit.
     max_minutes : float
         Time budget of a fit that samples until converged (``draws=None``).
-    progress : callable, optional
-        Called with a line of text as sampling goes (the command line prints them).
+    progress : callable, "auto" or None
+        Called with a line of text per stage (compiling, warming up) and per checkpoint
+        (draws, divergences so far, budget left). ``"auto"`` (the default) prints them to
+        stderr in a terminal or a Jupyter notebook and stays silent in a scheduled job;
+        ``None`` is silent.
 
     Returns
     -------
@@ -264,6 +277,8 @@ def fit_mmm(
         fit = sm.SeedingMMM().fit(sm.load("data/sample"), random_seed=7)
         sm.roi(fit)
     """
+    if progress == "auto":
+        progress = _interactive_progress()
     from seedmodel.inference import diagnose, run_inference
     from seedmodel.inference.diagnostics import rule_holds
     from seedmodel.inference.options import ADAPTATIONS

@@ -57,3 +57,17 @@ def test_a_budget_spent_before_the_first_checkpoint_still_gives_its_draws():
     assert fit.posterior["posterior"].sizes["draw"] == CHECKPOINTS[0]
     assert any("before the first 400 draws" in line for line in lines)
     assert sm.roi(fit)["roi"].notna().all()  # a usable, if unconverged, fit
+
+
+def test_progress_is_printed_in_a_notebook_and_not_in_a_batch_job(monkeypatch, capsys):
+    import sys
+    import types
+
+    from seedmodel.fit import _interactive_progress
+
+    assert _interactive_progress() is None  # pytest's captured stderr is no terminal
+    monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    printer = _interactive_progress()
+    assert printer is not None
+    printer("400 draws per chain after 9 s: converged")
+    assert "seedmodel: 400 draws per chain after 9 s" in capsys.readouterr().err

@@ -243,6 +243,7 @@ def check_fit(
     level: float = 0.9,
     placebo_floor: float = 0.3,
     min_coverage: float = 0.7,
+    progress=None,
 ) -> FitChecks:
     """Run the per-fit checks (module docstring) with one refit.
 
@@ -269,6 +270,8 @@ def check_fit(
     min_coverage : float
         The forecast passes when at least this share of held-out periods is inside its
         interval (nominal ``level``).
+    progress : callable, "auto" or None
+        Progress lines of the refit, as for :func:`seedmodel.fit_mmm` (default silent).
 
     Returns
     -------
@@ -297,6 +300,7 @@ def check_fit(
             chains=d.chains,
             random_seed=seed,
             holdout=holdout,
+            progress=progress,
         )
     table = roi(check, level=level)
     placebo = table[table["channel"] == PLACEBO][["brand", "roi", "roi_lo", "roi_hi"]].copy()

@@ -142,6 +142,8 @@ def run_inference(
         # chains start at the prior's centre (or ``initial``), without jitter: jittered starts
         # land some chains of an MMM in modes where media mimics demand (budgets follow
         # demand), which they never leave
+        if progress is not None:
+            progress(f"compiling the model ({compiler})")
         compiled = nutpie.compile_pymc_model(
             model,
             backend=compiler,
@@ -150,6 +152,11 @@ def run_inference(
             initial_points=initial,
         )
         t1 = time.perf_counter()
+        if progress is not None:
+            progress(
+                f"compiled in {t1 - t0:.0f} s; {chains} chains warm up for {tune} draws, then "
+                + (f"keep {draws}" if draws is not None else "sample until converged")
+            )
         options = dict(
             tune=tune,
             chains=chains,
@@ -240,6 +247,13 @@ def _finished(running) -> bool:
         return False
 
 
+def _divergences(tree: xr.DataTree) -> int:
+    """Divergent transitions among the kept draws of ``tree``."""
+    if "sample_stats" not in tree.children or "diverging" not in tree["sample_stats"]:
+        return 0
+    return int(tree["sample_stats"]["diverging"].values.sum())
+
+
 def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.DataTree, str]:
     """Poll a running nutpie sampler; stop at the first checkpoint where ``until`` holds, or
     when the time budget is spent (keeping the draws up to the last checkpoint reached; a
@@ -259,6 +273,13 @@ def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.Data
                 progress(
                     f"{c} draws per chain after {elapsed:.0f} s: "
                     f"{'converged' if ok else 'not converged yet'}"
+                    f" ({_divergences(_first(tree, c))} divergent so far"
+                    + (
+                        ""
+                        if ok
+                        else f"; {max(0.0, max_seconds - elapsed) / 60:.1f} min of budget left"
+                    )
+                    + ")"
                 )
             if ok:
                 stopped = "converged"
