@@ -51,6 +51,10 @@ VARIANTS = {
     "smooth": SeedingMMM(trend="smooth", budget_reaction="none"),
     "wideprior": SeedingMMM(trend="smooth", budget_reaction="none", effect_prior=(0.01, 1.5)),
     "reaction": SeedingMMM(trend="smooth", budget_reaction="control"),
+    # 2026-12-03: weekly demand shocks in the baseline, with and without the budget-reaction
+    # control (docs/mmm.md, "Third look")
+    "shocks": SeedingMMM(shocks="weekly"),
+    "shocks_noreact": SeedingMMM(shocks="weekly", budget_reaction="none"),
     "control": SeedingMMM(demand="control"),
     "iid": SeedingMMM(residual="iid"),
     "knots14": SeedingMMM(knot_days=14),

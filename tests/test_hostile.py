@@ -393,6 +393,8 @@ def test_spec_from_a_dict_takes_todays_defaults_unless_saved_in_format_1():
         "quadratic",
         "none",
     )
+    assert sm.SeedingMMM.from_dict({"shocks": "weekly"}).shocks == "weekly"
+    assert sm.SeedingMMM.from_dict({}, format=2) == sm.SeedingMMM()
     with pytest.raises(ValueError, match="unknown to this seedmodel"):
         sm.SeedingMMM.from_dict({"warp_drive": True})
     with pytest.raises(ValueError, match="newer seedmodel"):

@@ -456,3 +456,18 @@ def test_cli_fit_trend_and_budget_reaction_options_reach_the_saved_fit(tmp_path)
     assert (spec.trend, spec.budget_reaction) == ("quadratic", "none")
     bad = run_cli("fit", str(world), "--out", str(out), "--budget-reaction", "maybe")
     assert bad.returncode == 2 and "budget-reaction" in bad.stderr
+
+
+def test_weekly_shock_term_is_an_option_for_daily_data(small_sim):
+    from seedmodel.models.mmm.graph import build_model
+
+    plain = build_inputs(small_sim.data, SeedingMMM())
+    assert plain.shock_basis is None and "shock_sd" not in build_model(plain).named_vars
+    inp = build_inputs(small_sim.data, SeedingMMM(shocks="weekly"))
+    T = inp.n_periods
+    assert inp.shock_basis.shape == (T, pytest.approx(T / 7, abs=4))
+    model = build_model(inp)
+    assert {"shock_sd", "shock_z"} <= set(model.named_vars)
+    assert model.named_vars["shock_z"].eval().shape[-1] == inp.shock_basis.shape[1]
+    with pytest.raises(ValueError, match="shocks must be one of"):
+        SeedingMMM(shocks="daily")

@@ -104,6 +104,8 @@ def build_model(inputs: MMMInputs) -> pm.Model:
         terms = pt.matmul(gamma, controls) + _demand(inp, model)  # (B, P, K) @ (B, K, T)
         if inp.trend_basis is not None:
             terms = terms + _smooth_trend(inp, model)
+        if inp.shock_basis is not None:
+            terms = terms + _shocks(inp, model)
         if inp.spec.baseline == "additive":
             # the same terms in units of the brand x platform's level, added to it
             base = pt.exp(intercept)[:, :, None] * (1.0 + terms)
@@ -195,6 +197,21 @@ def _smooth_trend(inp: MMMInputs, model: pm.Model):
     walk = pt.cumsum(z, axis=-1) * step
     walk = walk - walk.mean(axis=-1, keepdims=True)
     return pt.matmul(walk, pt.as_tensor(inp.trend_basis.T))
+
+
+def _shocks(inp: MMMInputs, model: pm.Model):
+    """(B, P, T) fast demand the data do not measure (a promotion, a viral note, a
+    competitor's sale): a smooth series with knots a week apart per brand x platform,
+    independent across knots, whose size the data set (near 0 when there are none).
+
+    Without it, weeks of demand that no control explains are left to the residual, whose
+    day-to-day memory is too short for them, and to the one flexible component with a
+    level: a slow, mostly-on seeding channel (docs/mmm.md).
+    """
+    model.add_coord("shock_knot", np.arange(inp.shock_basis.shape[1]))
+    size = pm.HalfNormal("shock_sd", 0.1)
+    z = pm.Normal("shock_z", 0.0, 1.0, dims=("brand", "platform", "shock_knot"))
+    return pt.matmul(z * size, pt.as_tensor(inp.shock_basis.T))
 
 
 def _ar1_likelihood(resid, sigma) -> None:

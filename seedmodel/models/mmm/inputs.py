@@ -64,6 +64,7 @@ class MMMInputs:
     rate_mask: np.ndarray | None  # (B, C, T) bool, live periods with reads
     basis: np.ndarray  # (T, J) demand-state spline basis
     trend_basis: np.ndarray | None  # (T, K) smooth-trend spline basis (None: quadratic)
+    shock_basis: np.ndarray | None  # (T, W) weekly demand-shock basis (None: no shocks)
     lifts: tuple[LiftRow, ...]
     home: np.ndarray  # (C,) position of each channel's home platform
     linked: np.ndarray  # (C,) bool, the channel's notes link to a store (link clicks)
@@ -215,11 +216,14 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         calendar_controls(data, b, peak_weeks=False).drop(columns=drop, errors="ignore")
         for b in brands
     ]
-    if spec.budget_reaction == "control":
+    if spec.budget_reaction != "none":
         window = max(3, round(spec.plan_days / pdays))
         deviation = budget_deviations(spend, window)  # (B, C, T)
+        reacting = [
+            i for i, c in enumerate(channels) if spec.budget_reaction == "control" or has_clicks[c]
+        ]
         frames = [
-            f.assign(**{f"reaction_{c}": deviation[b, i] for i, c in enumerate(channels)})
+            f.assign(**{f"reaction_{channels[i]}": deviation[b, i] for i in reacting})
             for b, f in enumerate(frames)
         ]
     names = tuple(dict.fromkeys(c for f in frames for c in f.columns))
@@ -311,6 +315,7 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         rate_mask=rate_mask,
         basis=basis,
         trend_basis=trend_basis,
+        shock_basis=(spline_basis(T, 7) if spec.shocks == "weekly" and pdays == 1 else None),
         lifts=tuple(lifts),
         home=_home_platforms(data, spec, channels, platforms),
         linked=np.array([has_clicks[c] for c in channels], dtype=bool),

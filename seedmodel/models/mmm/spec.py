@@ -16,6 +16,7 @@ __all__ = [
     "RESIDUALS",
     "SATURATIONS",
     "SAVED_BEFORE",
+    "SHOCKS",
     "SPEC_FORMAT",
     "TRENDS",
     "MediaSpec",
@@ -33,6 +34,7 @@ LIKELIHOODS = ("lognormal", "normal")
 BASELINES = ("multiplicative", "additive")
 TRENDS = ("smooth", "quadratic")
 BUDGET_REACTIONS = ("control", "none")
+SHOCKS = ("none", "weekly")
 
 
 @dataclass(frozen=True)
@@ -85,16 +87,20 @@ LINK_MEDIA = MediaSpec("geometric", "hill", 21)
 PROGRAMME_STORES = {"red_cat": "tmall", "red_jd": "jd"}
 
 
-#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 2 writes every option; format
-#: 1 (fits saved before 2026-12-02) left out options that did not exist yet.
-SPEC_FORMAT = 2
-#: Format 1: what a saved spec without an option meant, where that differs from today's
-#: default (the option's value in models saved before it existed or changed default).
-SAVED_BEFORE: dict[str, Any] = {
-    "knot_days": 14,
-    "residual": "iid",
-    "trend": "quadratic",
-    "budget_reaction": "none",
+#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 3 (2026-12-03) added
+#: ``shocks`` (default "none", as before it); format 2 (2026-12-02) writes every option;
+#: format 1 left out options that did not exist yet.
+SPEC_FORMAT = 3
+#: Per format: what a spec saved in it without an option meant, where that differs from
+#: today's default (the option's value before it existed or changed default).
+SAVED_BEFORE: dict[int, dict[str, Any]] = {
+    1: {
+        "knot_days": 14,
+        "residual": "iid",
+        "trend": "quadratic",
+        "budget_reaction": "none",
+        "shocks": "none",
+    },
 }
 
 
@@ -171,6 +177,13 @@ class SeedingMMM:
     engagement : bool
         Channels not named in ``media`` respond to their notes' engagement instead of spend:
         reads for seeding notes, link clicks for link notes (see ``MediaSpec.input``).
+    shocks : {"none", "weekly"}
+        ``weekly`` adds to the log baseline a term for demand nobody measured that moves
+        week to week (a promotion, a viral note): a spline with knots 7 days apart per brand
+        x platform, independent across knots, its size learnt (daily data only). On family
+        worlds it changed neither error nor coverage and halved the effective draws, so it
+        is not the default; without the budget-reaction control it helped the seeding
+        channel and hurt the link channels (docs/mmm.md, *Third look*).
 
     Examples
     --------
@@ -191,6 +204,7 @@ class SeedingMMM:
     budget_reaction: str = "control"
     plan_days: int = 15
     effect_prior: tuple[float, float] = (0.05, 0.7)
+    shocks: str = "none"
 
     def __post_init__(self) -> None:
         if self.demand not in DEMAND_MODES:
@@ -211,6 +225,8 @@ class SeedingMMM:
             raise ValueError(
                 f"budget_reaction must be one of {BUDGET_REACTIONS}, got {self.budget_reaction!r}"
             )
+        if self.shocks not in SHOCKS:
+            raise ValueError(f"shocks must be one of {SHOCKS}, got {self.shocks!r}")
         if self.plan_days < 3:
             raise ValueError("plan_days must be >= 3")
         median, sd = self.effect_prior
@@ -254,9 +270,10 @@ class SeedingMMM:
         data : dict
             Options; a missing one takes today's default.
         format : int
-            The format ``data`` was saved in (a fit file records it). Format 1 predates
-            some options: a missing one then takes its value of that time
-            (:data:`SAVED_BEFORE`), so an old fit reloads as it was fitted.
+            The format ``data`` was saved in (a fit file records it). An option missing
+            from a spec of an older format did not exist when it was saved: it takes its
+            value of that time (:data:`SAVED_BEFORE`), so an old fit reloads as it was
+            fitted. In today's format a missing option takes today's default.
 
         Raises
         ------
@@ -276,7 +293,7 @@ class SeedingMMM:
                 f"spec option {unknown[0]!r} is unknown to this seedmodel (written by a newer "
                 "one?): upgrade"
             )
-        fallback = SAVED_BEFORE if format == 1 else {}
+        fallback = SAVED_BEFORE.get(format, {})
         options = {
             f.name: data.get(f.name, fallback.get(f.name, f.default))
             for f in fields(cls)
