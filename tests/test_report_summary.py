@@ -20,6 +20,7 @@ from seedmodel.report.i18n import catalogue, money, percent, ratio
 from seedmodel.report.summary import numbers
 
 RATIOS = {"roi", "roi_lo", "roi_hi", "incrementality", "incrementality_lo", "incrementality_hi"}
+RATIOS |= {"placebo_roi", "placebo_roi_lo", "placebo_roi_hi"}
 PERCENTS = {"prob_roi_above_1", "prob_better"}
 
 
@@ -28,8 +29,25 @@ def parts(small_fit):
     _, fit = small_fit
     table = sm.roi(fit)
     plan = report_plan(fit, days=60)
-    pages = {lang: fit_report(fit, plan=plan, lang=lang) for lang in ("en", "zh")}
-    return fit, table, plan, pages
+    brand = fit.inputs.brands[0]
+    # a failed placebo and trade-off on the first brand's 小红星, as checks.json holds them
+    checks = {
+        "passed": False,
+        "warnings": ["placebo", "tradeoff"],
+        "placebo": [
+            {
+                "brand": brand,
+                "placebo_of": "little_red_star",
+                "roi": 9.13,
+                "roi_lo": 4.2,
+                "roi_hi": 14.04,
+                "passed": False,
+            }
+        ],
+        "tradeoff": [{"brand": brand, "channel": "little_red_star", "corr": -0.9, "passed": False}],
+    }
+    pages = {lang: fit_report(fit, plan=plan, lang=lang, checks=checks) for lang in ("en", "zh")}
+    return fit, table, plan, pages, checks
 
 
 def _shown(col: str, value: float, lang: str) -> str:
@@ -42,7 +60,7 @@ def _shown(col: str, value: float, lang: str) -> str:
 
 @pytest.mark.parametrize("lang", ["en", "zh"])
 def test_every_summary_number_is_a_table_cell(parts, lang):
-    fit, table, plan, pages = parts
+    fit, table, plan, pages, checks = parts
     found = numbers(pages[lang])
     assert len(found) >= 4 * len(table[table["spend"] > 0])  # roi, lo, hi, prob per channel
     rows = table.set_index(["brand", "channel"])
@@ -62,6 +80,12 @@ def test_every_summary_number_is_a_table_cell(parts, lang):
                 expected = cells[f"incremental_gmv{suffix}"].sum() / cells["attributed_gmv"].sum()
             else:
                 expected = cells[n["col"]].sum()
+        elif n["src"] == "checks.json":  # a failed placebo on this channel's pattern
+            brand, channel = n["row"].split("|")
+            (placebo,) = [
+                t for t in checks["placebo"] if t["brand"] == brand and t["placebo_of"] == channel
+            ]
+            expected = placebo[n["col"].removeprefix("placebo_")]
         else:  # plan.csv: the spend moved between (or into / out of) cells
             assert n["src"] == "plan.csv" and n["col"] == "moved"
             brand, cells = n["row"].split("|")
@@ -70,11 +94,11 @@ def test_every_summary_number_is_a_table_cell(parts, lang):
             expected = min(moved)
         assert n["value"] == pytest.approx(float(expected), rel=1e-9, abs=1e-9), n
         assert n["shown"] == _shown(n["col"], n["value"], lang), n
-    assert {"roi.csv", "plan", "attribution"} <= sources
+    assert {"roi.csv", "plan", "attribution", "checks.json"} <= sources
 
 
 def test_summary_comes_first_and_says_when_the_fit_did_not_converge(parts):
-    fit, _, _, pages = parts
+    fit, _, _, pages, _ = parts
     assert not fit.diagnostics.converged  # the shared quick fit: 300 draws
     for lang, page in pages.items():
         body = page[page.index("<section") :]
@@ -85,7 +109,7 @@ def test_summary_comes_first_and_says_when_the_fit_did_not_converge(parts):
 
 
 def test_chinese_report_names_programmes_and_money_in_wan(parts):
-    _, _, _, pages = parts
+    _, _, _, pages, _ = parts
     zh, en = pages["zh"], pages["en"]
     assert '<html lang="zh">' in zh and '<html lang="en">' in en
     for word in ("小红星", "红猫", "红京", "摘要", "万元", "下季度预算"):
@@ -108,7 +132,7 @@ def _downloads(page: str) -> dict[str, pd.DataFrame]:
 
 
 def test_every_chart_and_table_can_be_downloaded_as_csv(parts):
-    _, table, _, pages = parts
+    _, table, _, pages, _ = parts
     page = pages["zh"]
     files = _downloads(page)
     assert len(files) >= page.count("<img ")  # one table of numbers per chart, at least

@@ -10,6 +10,7 @@ import pandas as pd
 from seedmodel.analysis.attribution import reconcile_attribution
 from seedmodel.inference.diagnostics import Diagnostics
 from seedmodel.link import LinkResult
+from seedmodel.report.fit_section import fit_section
 from seedmodel.report.html import Section, render, render_page
 from seedmodel.report.i18n import LANGS, text
 from seedmodel.report.link_section import link_section
@@ -35,6 +36,7 @@ def build_report(
     curves: pd.DataFrame | None = None,
     front: pd.DataFrame | None = None,
     checks: dict | None = None,
+    fitted: pd.DataFrame | None = None,
     lang: str = "en",
 ) -> str:
     """The report's HTML as a string.
@@ -56,6 +58,8 @@ def build_report(
         (``seedmodel.plan``).
     checks : dict, optional
         :meth:`seedmodel.analysis.checks.FitChecks.to_dict` of the fit.
+    fitted : DataFrame, optional
+        :func:`seedmodel.analysis.fitted.fitted_gmv` of the fit: the model-fit section.
     lang : {"en", "zh"}
         Language of every heading, sentence, axis and table header; channels are shown by
         their programme names and money in ¥k / ¥M (en) or 万元 / 亿元 (zh). Downloaded
@@ -88,6 +92,8 @@ def build_report(
     if plan is not None and curves is not None:
         converged = diagnostics is None or diagnostics.converged
         sections.append(plan_section(plan, curves, front, converged=converged, lang=lang))
+    if fitted is not None:
+        sections.append(fit_section(fitted, lang, checks))
     sections += overview_sections(data, lang)
     if link is not None and not link.table.empty:
         sections.append(link_section(link, lang))

@@ -159,6 +159,7 @@ def fit_report(
         As for :func:`data_report`.
     """
     from seedmodel.analysis import contributions, roi
+    from seedmodel.analysis.fitted import fitted_gmv
     from seedmodel.report import build_report
 
     if plan is None:
@@ -173,6 +174,7 @@ def fit_report(
         diagnostics=fit.diagnostics,
         contrib=contributions(fit, freq="W"),
         checks=checks,
+        fitted=fitted_gmv(fit),
         lang=lang,
         **plan,
     )

@@ -72,6 +72,22 @@ def _sentence(key: str, lang: str, fields: dict) -> Markup:
     return Markup.escape(catalogue()[key][lang]).format(**fields)
 
 
+def _placebo_line(t: dict, lang: str) -> Markup:
+    """A failed placebo check on this channel's pattern (numbers from checks.json)."""
+    row = f"{t['brand']}|{t['placebo_of']}"
+    return _sentence(
+        "placebo_failed",
+        lang,
+        {
+            "channel": channel_name(t["placebo_of"], lang),
+            **{
+                key: _num(ratio(t[col]), "checks.json", row, f"placebo_{col}", t[col])
+                for key, col in (("roi", "roi"), ("lo", "roi_lo"), ("hi", "roi_hi"))
+            },
+        },
+    )
+
+
 def _attribution_line(cell: pd.DataFrame, lang: str) -> Markup | None:
     """One channel's attributed vs incremental GMV (summed over platforms)."""
     attributed = float(cell["attributed_gmv"].sum())
@@ -173,6 +189,11 @@ def summary_html(
         warnings.append(_sentence("not_converged_first", lang, {"reason": diagnostics.reason}))
     if checks and not checks.get("passed", True):
         warnings.append(_sentence("checks_failed", lang, {"n": str(len(checks["warnings"]))}))
+    placebos = {
+        (t["brand"], t["placebo_of"]): t
+        for t in (checks or {}).get("placebo", [])
+        if not t.get("passed", True)
+    }
     flagged = {
         (t["brand"], t["channel"])
         for t in (checks or {}).get("tradeoff", [])
@@ -205,6 +226,8 @@ def summary_html(
             # one bullet per channel: whether it pays, what stands in the way of acting on
             # it, and how the platforms' attribution compares
             parts = _roi_line(r, lang)
+            if (brand, r["channel"]) in placebos:
+                parts.append(_placebo_line(placebos[(brand, r["channel"])], lang))
             if (brand, r["channel"]) in flagged:
                 parts.append(
                     _sentence("tradeoff", lang, {"channel": channel_name(r["channel"], lang)})

@@ -31,13 +31,14 @@ def pt_saturate(kind: str, a, half):
     return (1.0 - e) / (1.0 + e)
 
 
-def build_model(inputs: MMMInputs) -> pm.Model:
+def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
     """The PyMC model for ``inputs`` (see :class:`~seedmodel.models.mmm.spec.SeedingMMM`).
 
     Posterior variables read by the analysis, per channel ``c``: ``{c}__alpha`` (geometric)
     or ``{c}__shape`` and ``{c}__scale`` (Weibull, scale in periods); per brand x channel:
     ``half`` (saturation scale, in units of typical spend); per brand x channel x platform:
     ``beta`` (GMV at full saturation, in units of the brand x platform's mean GMV).
+    ``keep_mu`` adds the expected GMV per period as the deterministic ``mu``.
     """
     inp = inputs
     B, C = len(inp.brands), len(inp.channels)
@@ -114,7 +115,9 @@ def build_model(inputs: MMMInputs) -> pm.Model:
         mu = pt.maximum(base + contrib, 1e-3)
         sigma = pm.HalfNormal("sigma", 0.2, dims=("brand", "platform"))
         fitted = T - inp.holdout  # the last ``holdout`` periods are forecast, not fitted
-        if inp.holdout:
+        if inp.holdout or keep_mu:
+            # expected GMV per period (scaled): kept for a forecast check, or computed from
+            # a fit's draws afterwards (seedmodel.analysis.fitted), never stored with a fit
             pm.Deterministic("mu", mu, dims=("brand", "platform", "date"))
             mu = mu[:, :, :fitted]
         mask = inp.observed[:, :, :fitted]
