@@ -1,6 +1,8 @@
 """Write the notebooks in notebooks/ from the cell sources below (run after editing them).
 
 Keeping the sources here makes notebook diffs readable; the test suite executes the notebooks.
+``python scripts/make_notebooks.py --execute`` also runs them and stores their outputs, so they
+read on GitHub or any viewer without running.
 """
 
 from __future__ import annotations
@@ -282,12 +284,28 @@ def build(cells: list[tuple[str, str]]) -> nbf.NotebookNode:
     return nb
 
 
+def execute(path: Path) -> None:
+    """Run ``path`` top to bottom and store its outputs in it, so it reads on any viewer."""
+    from nbclient import NotebookClient
+
+    nb = nbf.read(path, as_version=4)
+    NotebookClient(
+        nb, timeout=900, kernel_name="python3", resources={"metadata": {"path": str(path.parent)}}
+    ).execute()
+    nbf.write(nb, path)
+
+
 if __name__ == "__main__":
+    import sys
+
     HERE.mkdir(exist_ok=True)
     for name, cells in (
         ("01_quickstart", QUICKSTART),
         ("02_engagement_link", LINK),
         ("03_mmm_and_budget", MMM_AND_BUDGET),
     ):
-        nbf.write(build(cells), HERE / f"{name}.ipynb")
-        print("wrote", HERE / f"{name}.ipynb")
+        path = HERE / f"{name}.ipynb"
+        nbf.write(build(cells), path)
+        if "--execute" in sys.argv[1:]:
+            execute(path)
+        print("wrote", path, "(with outputs)" if "--execute" in sys.argv[1:] else "")
