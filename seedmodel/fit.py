@@ -141,10 +141,13 @@ def _library_version() -> str:
 
 
 def _interactive_progress() -> Callable[[str], None] | None:
-    """Print progress lines to stderr in a terminal or a notebook; nothing in a batch job."""
+    """Print progress lines to stderr in a terminal or a notebook (an IPython shell with a
+    kernel); nothing in a batch job, even one that has imported ipykernel."""
     import sys
 
-    if "ipykernel" in sys.modules or sys.stderr.isatty():
+    ipython = sys.modules.get("IPython")  # imported by the notebook, never by us
+    shell = ipython.get_ipython() if ipython is not None else None
+    if getattr(shell, "kernel", None) is not None or sys.stderr.isatty():
         return lambda line: print(f"seedmodel: {line}", file=sys.stderr, flush=True)
     return None
 

@@ -65,8 +65,13 @@ def test_progress_is_printed_in_a_notebook_and_not_in_a_batch_job(monkeypatch, c
 
     from seedmodel.fit import _interactive_progress
 
-    assert _interactive_progress() is None  # pytest's captured stderr is no terminal
+    # pytest's captured stderr is no terminal, and importing ipykernel (as the notebook
+    # tests do) does not make a notebook
     monkeypatch.setitem(sys.modules, "ipykernel", types.ModuleType("ipykernel"))
+    assert _interactive_progress() is None
+    fake = types.ModuleType("IPython")
+    fake.get_ipython = lambda: types.SimpleNamespace(kernel=object())  # a notebook's shell
+    monkeypatch.setitem(sys.modules, "IPython", fake)
     printer = _interactive_progress()
     assert printer is not None
     printer("400 draws per chain after 9 s: converged")

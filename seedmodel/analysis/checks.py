@@ -62,8 +62,8 @@ class FitChecks:
     ----------
     placebo : DataFrame
         brand, placebo_of, roi, roi_lo, roi_hi, prior_roi, prior_roi_lo, prior_roi_hi,
-        passed (the interval's lower end is below ``placebo_floor``, or the posterior mean
-        is not above the prior mean: the data do not push a null series up).
+        passed (the interval's lower end is below ``placebo_floor`` or below the prior's
+        mean: the data do not push a null series up).
     forecast : DataFrame
         brand, platform, periods, actual, forecast, forecast_lo, forecast_hi (total GMV of
         the held-out periods), error (forecast / actual - 1), coverage (share of held-out
@@ -265,8 +265,8 @@ def check_fit(
     level : float
         Interval level.
     placebo_floor : float
-        The placebo passes when its ROI interval's lower end is below this, or when its
-        posterior mean ROI is not above its prior mean.
+        The placebo passes when its ROI interval's lower end is below this, or below its
+        prior's mean ROI.
     min_coverage : float
         The forecast passes when at least this share of held-out periods is inside its
         interval (nominal ``level``).
@@ -314,9 +314,10 @@ def check_fit(
         placebo[f"prior_{column}"] = placebo["brand"].map(prior_roi[column]).to_numpy()
     # a series with no effect must come out near 0, or at least not above what the prior
     # alone says (the prior keeps a log-normal effect away from exactly 0)
-    placebo["passed"] = (placebo["roi_lo"] < placebo_floor) | (
-        placebo["roi"] <= placebo["prior_roi"]
-    )
+    # fails when the data, not noise, push it up: its whole interval above the prior's mean.
+    # (Comparing the two means failed about half of truly null placebos whose data say
+    # nothing: a 300-draw check at 0.97 gave 1.83 [0.43, 4.45] against the prior's 1.75.)
+    placebo["passed"] = placebo["roi_lo"] < np.maximum(placebo_floor, placebo["prior_roi"])
     forecast = _forecast(check, holdout, level, np.random.default_rng(seed))
     forecast["passed"] = forecast["coverage"] >= min_coverage
     prior = gmv_shares(_prior_fit(fit, prior_draws, seed), level).rename(
@@ -328,8 +329,9 @@ def check_fit(
     )
     notes = [
         f"placebo on {r.brand}'s {placebo_of} pattern has ROI {r.roi:.2f} "
-        f"[{r.roi_lo:.2f}, {r.roi_hi:.2f}], above its prior's {r.prior_roi:.2f}: the model "
-        "finds effects in spend with no effect and this channel's pattern; treat that "
+        f"[{r.roi_lo:.2f}, {r.roi_hi:.2f}], wholly above its prior's mean "
+        f"{r.prior_roi:.2f}: the model finds effects in spend with no effect and this "
+        "channel's pattern; treat that "
         "channel's ROI as an upper bound and test it"
         for r in placebo.itertuples()
         if not r.passed

@@ -98,7 +98,7 @@ def fit_quality(table: pd.DataFrame) -> pd.DataFrame:
     ...     "platform": "tmall", "actual": [10.0, 12.0] * 7, "fitted": [11.0] * 14,
     ...     "observed": True})
     >>> fit_quality(t)[["r2", "mape"]].round(3).values.tolist()
-    [[0.0, 0.087]]
+    [[0.0, 0.092]]
     """
     rows = []
     for (brand, platform), g in table[table["observed"]].groupby(["brand", "platform"]):
