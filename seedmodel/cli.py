@@ -122,6 +122,17 @@ def _read_plan(path: str):
         raise ArgumentError(f"--plan {path}: cannot be read as a plan.csv ({exc})") from None
 
 
+def _plan_arguments(p: argparse.ArgumentParser) -> None:
+    """``--budget`` and ``--days`` of the plan a report shows."""
+    p.add_argument(
+        "--budget",
+        type=_real(0, inclusive=False),
+        default=None,
+        help="total CNY of the plan (default: what the last --days of data spent)",
+    )
+    p.add_argument("--days", type=_whole(1), default=90, help="days of the plan (default 90)")
+
+
 def _progress(args: argparse.Namespace, stage: str):
     """A printer of progress lines for ``stage``, or None with ``--quiet``."""
     if args.quiet:
@@ -565,13 +576,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--plan", default=None, metavar="PLAN_CSV", help="show this plan (from seedmodel optimize)"
     )
-    p.add_argument(
-        "--budget",
-        type=_real(0, inclusive=False),
-        default=None,
-        help="plan this total CNY (default: what the last --days of data spent)",
-    )
-    p.add_argument("--days", type=_whole(1), default=90, help="days of the plan (default 90)")
+    _plan_arguments(p)
     p.set_defaults(func=_cmd_report, out_kind="file")
 
     p = sub.add_parser(
@@ -580,13 +585,7 @@ def _parser() -> argparse.ArgumentParser:
     )
     p.add_argument("path", metavar="DATA_DIR")
     p.add_argument("--out", required=True, metavar="DIR", help="folder for every output")
-    p.add_argument(
-        "--budget",
-        type=_real(0, inclusive=False),
-        default=None,
-        help="total CNY of the plan (default: what the last --days of data spent)",
-    )
-    p.add_argument("--days", type=_whole(1), default=90, help="days of the plan (default 90)")
+    _plan_arguments(p)
     p.add_argument("--lang", choices=LANGS, default="en", help="report language: en or zh")
     p.add_argument("--seed", type=_whole(0), default=0, help="random seed")
     p.add_argument(

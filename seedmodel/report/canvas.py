@@ -12,6 +12,7 @@ __all__ = [
     "CJK_FONTS",
     "LITERAL_TEXT",
     "channel_color",
+    "finish_panels",
     "installed_cjk_fonts",
     "subplots",
 ]
@@ -57,6 +58,20 @@ def channel_color(channel: str) -> str:
     if channel in CHANNEL_COLORS:
         return CHANNEL_COLORS[channel]
     return _OTHERS[sum(channel.encode("utf-8")) % len(_OTHERS)]
+
+
+def finish_panels(fig: Figure, axes: Any, used: int, ncol: int) -> None:
+    """Hide the panels after the first ``used`` and put the first panel's legend above
+    them all, where it covers no line or bar."""
+    for ax in axes.ravel()[used:]:
+        ax.set_visible(False)
+    fig.legend(
+        *axes.ravel()[0].get_legend_handles_labels(),
+        loc="outside upper center",
+        ncol=ncol,
+        frameon=False,
+        fontsize=8,
+    )
 
 
 def subplots(nrows: int = 1, ncols: int = 1, **kwargs: Any) -> tuple[Figure, Any]:

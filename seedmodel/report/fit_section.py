@@ -7,7 +7,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from seedmodel.analysis.fitted import fit_quality
-from seedmodel.report.canvas import LITERAL_TEXT, subplots
+from seedmodel.report.canvas import LITERAL_TEXT, finish_panels, subplots
 from seedmodel.report.html import Section, download_link, figure_html, render, table_html
 from seedmodel.report.i18n import UNIT_10K, headers, percent, platform_name, text
 
@@ -35,15 +35,7 @@ def plot_fitted(fitted: pd.DataFrame, lang: str = "en") -> Figure:
         ax.set_ylabel(f"GMV ({UNIT_10K[lang]})", fontsize=8)
         ax.tick_params(labelsize=7)
         ax.grid(alpha=0.25, lw=0.5)
-    for ax in axes.ravel()[len(cells) :]:
-        ax.set_visible(False)
-    fig.legend(
-        *axes[0, 0].get_legend_handles_labels(),
-        loc="outside upper center",
-        ncol=2,
-        frameon=False,
-        fontsize=8,
-    )
+    finish_panels(fig, axes, len(cells), ncol=2)
     return fig
 
 

@@ -22,9 +22,11 @@ __all__ = [
     "channel_name",
     "headers",
     "money",
+    "money_interval",
     "percent",
     "platform_name",
     "ratio",
+    "ratio_interval",
     "text",
 ]
 
@@ -108,6 +110,16 @@ def money(x: float, lang: str) -> str:
         if v >= size:
             return f"{sign}¥{_significant(v / size)}{unit}"
     return f"{sign}¥{_significant(v)}"
+
+
+def money_interval(mid: float, lo: float, hi: float, lang: str) -> str:
+    """``1,230 万元 [815 万元 – 3,070 万元]``: an estimate of money with its interval."""
+    return f"{money(mid, lang)} [{money(lo, lang)} – {money(hi, lang)}]"
+
+
+def ratio_interval(mid: float, lo: float, hi: float) -> str:
+    """``2.31 [1.20 – 3.40]``: a ratio with its interval."""
+    return f"{ratio(mid)} [{ratio(lo)} – {ratio(hi)}]"
 
 
 def ratio(x: float) -> str:

@@ -8,7 +8,7 @@ import numpy as np
 import pandas as pd
 from matplotlib.figure import Figure
 
-from seedmodel.report.canvas import LITERAL_TEXT, channel_color, subplots
+from seedmodel.report.canvas import LITERAL_TEXT, channel_color, finish_panels, subplots
 from seedmodel.report.i18n import UNIT_10K, channel_name, text
 
 __all__ = ["plot_allocation", "plot_frontier", "plot_response_curves"]
@@ -61,15 +61,7 @@ def plot_response_curves(
         ax.set_xlabel(f"{text('spend_axis', lang)} ({UNIT_10K[lang]})")
         ax.set_ylabel(f"{text('contrib_axis', lang)} ({UNIT_10K[lang]})")
         ax.grid(alpha=0.25, lw=0.5)
-    for ax in axes.ravel()[len(brands) :]:
-        ax.set_visible(False)
-    fig.legend(
-        *axes[0, 0].get_legend_handles_labels(),
-        loc="outside upper center",
-        ncol=6,
-        frameon=False,
-        fontsize=8,
-    )
+    finish_panels(fig, axes, len(brands), ncol=6)
     return fig
 
 

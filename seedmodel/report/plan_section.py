@@ -7,10 +7,16 @@ import pandas as pd
 
 from seedmodel.plan.allocate import Allocation
 from seedmodel.report.html import Section, download_link, figure_html, render, table_html
-from seedmodel.report.i18n import channel_name, money, percent, ratio, text
+from seedmodel.report.i18n import channel_name, money, money_interval, percent, ratio, text
 from seedmodel.report.plan_plots import plot_allocation, plot_frontier, plot_response_curves
 
 __all__ = ["plan_section", "readable_frontier", "readable_plan"]
+
+
+def _expected(table: pd.DataFrame, lang: str) -> list[str]:
+    """Expected incremental GMV with its interval, per row, for reading."""
+    columns = [f"expected_incremental_gmv{s}" for s in ("", "_lo", "_hi")]
+    return [money_interval(*row, lang) for row in table[columns].itertuples(index=False)]
 
 
 def readable_plan(table: pd.DataFrame, lang: str) -> pd.DataFrame:
@@ -28,15 +34,7 @@ def readable_plan(table: pd.DataFrame, lang: str) -> pd.DataFrame:
                 ("+" if d > 0 else "") + money(d, lang)
                 for d in table["recommended_spend"] - table["current_spend"]
             ],
-            text("col_expected", lang): [
-                f"{money(m, lang)} [{money(lo, lang)} – {money(hi, lang)}]"
-                for m, lo, hi in zip(
-                    table["expected_incremental_gmv"],
-                    table["expected_incremental_gmv_lo"],
-                    table["expected_incremental_gmv_hi"],
-                    strict=True,
-                )
-            ],
+            text("col_expected", lang): _expected(table, lang),
             text("col_current_mroi", lang): [ratio(v) for v in table["current_mroi"]],
             text("col_recommended_mroi", lang): [ratio(v) for v in table["recommended_mroi"]],
         }
@@ -48,15 +46,7 @@ def readable_frontier(front: pd.DataFrame, lang: str) -> pd.DataFrame:
     out = pd.DataFrame(
         {
             text("col_budget", lang): [money(v, lang) for v in front["budget"]],
-            text("col_expected", lang): [
-                f"{money(m, lang)} [{money(lo, lang)} – {money(hi, lang)}]"
-                for m, lo, hi in zip(
-                    front["expected_incremental_gmv"],
-                    front["expected_incremental_gmv_lo"],
-                    front["expected_incremental_gmv_hi"],
-                    strict=True,
-                )
-            ],
+            text("col_expected", lang): _expected(front, lang),
         }
     )
     for column in ("roi", "marginal_roi"):

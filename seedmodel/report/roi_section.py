@@ -8,9 +8,19 @@ from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from seedmodel.inference.diagnostics import Diagnostics
-from seedmodel.report.canvas import LITERAL_TEXT, channel_color, subplots
+from seedmodel.report.canvas import LITERAL_TEXT, channel_color, finish_panels, subplots
 from seedmodel.report.html import Section, download_link, figure_html, render, table_html
-from seedmodel.report.i18n import UNIT_10K, channel_name, money, percent, platform_name, ratio, text
+from seedmodel.report.i18n import (
+    UNIT_10K,
+    channel_name,
+    money,
+    money_interval,
+    percent,
+    platform_name,
+    ratio,
+    ratio_interval,
+    text,
+)
 
 __all__ = ["plot_contributions", "plot_roi", "roi_section"]
 
@@ -71,14 +81,7 @@ def plot_contributions(contrib: pd.DataFrame, lang: str = "en") -> Figure:
         ax.set_title(brand, fontsize=9)
         ax.set_ylabel(f"{text('contrib_axis', lang)} ({UNIT_10K[lang]})")
         ax.grid(alpha=0.25, lw=0.5)
-    # the legend above the panels, never over the lines
-    fig.legend(
-        *axes[0, 0].get_legend_handles_labels(),
-        loc="outside upper center",
-        ncol=6,
-        frameon=False,
-        fontsize=8,
-    )
+    finish_panels(fig, axes, len(brands), ncol=6)
     return fig
 
 
@@ -129,10 +132,6 @@ def checks_html(checks: dict, lang: str = "en") -> Markup:
     )
 
 
-def _interval(mid: str, lo: str, hi: str) -> str:
-    return f"{mid} [{lo} – {hi}]"
-
-
 def readable_roi(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """The ROI table as a reader wants it: programme names, money in 万元 / ¥k, ROI to 0.01,
     intervals beside their estimate."""
@@ -144,14 +143,10 @@ def readable_roi(table: pd.DataFrame, lang: str) -> pd.DataFrame:
                 text("col_brand", lang): r.brand,
                 text("col_channel", lang): channel_name(r.channel, lang),
                 text("col_spend", lang): money(r.spend, lang),
-                text("col_incremental_gmv", lang): _interval(
-                    money(r.incremental_gmv, lang),
-                    money(r.incremental_gmv_lo, lang),
-                    money(r.incremental_gmv_hi, lang),
+                text("col_incremental_gmv", lang): money_interval(
+                    r.incremental_gmv, r.incremental_gmv_lo, r.incremental_gmv_hi, lang
                 ),
-                text("col_roi", lang): (
-                    _interval(ratio(r.roi), ratio(r.roi_lo), ratio(r.roi_hi)) if live else "–"
-                ),
+                text("col_roi", lang): (ratio_interval(r.roi, r.roi_lo, r.roi_hi) if live else "–"),
                 text("col_prob", lang): percent(r.prob_roi_above_1) if live else "–",
                 text("col_mroi", lang): ratio(r.mroi) if live else "–",
             }
@@ -171,7 +166,7 @@ def readable_attribution(table: pd.DataFrame, lang: str) -> pd.DataFrame:
                 for v, d in zip(table["attributed_gmv"], table["window_days"], strict=True)
             ],
             text("col_incremental_gmv", lang): [
-                _interval(money(m, lang), money(lo, lang), money(hi, lang))
+                money_interval(m, lo, hi, lang)
                 for m, lo, hi in zip(
                     table["incremental_gmv"],
                     table["incremental_gmv_lo"],
@@ -180,7 +175,7 @@ def readable_attribution(table: pd.DataFrame, lang: str) -> pd.DataFrame:
                 )
             ],
             text("col_factor", lang): [
-                _interval(ratio(m), ratio(lo), ratio(hi))
+                ratio_interval(m, lo, hi)
                 for m, lo, hi in zip(
                     table["incrementality"],
                     table["incrementality_lo"],
