@@ -244,3 +244,24 @@ def test_report_fits_a_1280_px_window_and_fetches_nothing(parts, tmp_path, lang)
     html.write_text(page, encoding="utf-8")
     got = layout(html, width=1280)
     assert got["scroll"] <= 1280 and got["widest"] <= 1280, got
+
+
+def test_arrival_shares_say_what_an_attribution_window_can_see(parts):
+    from seedmodel.analysis.attribution import arrival_shares
+    from seedmodel.analysis.roi import channel_draws
+
+    fit, _, _, pages, _ = parts
+    shares = arrival_shares(fit).set_index("channel")
+    for k in (7, 15, 30):
+        col = shares[f"within_{k}d"]
+        assert ((shares[f"within_{k}d_lo"] <= col) & (col <= shares[f"within_{k}d_hi"])).all()
+        assert ((col >= 0) & (col <= 1 + 1e-12)).all()
+    assert (shares["within_7d"] <= shares["within_15d"] + 1e-12).all()
+    assert (shares["within_15d"] <= shares["within_30d"] + 1e-12).all()
+    # the mean share within 7 days is the mean of each draw's lag mass on lags 0..7
+    c = list(fit.inputs.channels).index("little_red_star")
+    weights = channel_draws(fit, c)[0]
+    assert shares.loc["little_red_star", "within_7d"] == pytest.approx(
+        weights[:, :8].sum(axis=1).mean(), rel=1e-12
+    )
+    assert "arrival_shares.csv" in pages["en"] and "7 天内" in pages["zh"]

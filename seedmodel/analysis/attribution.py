@@ -11,9 +11,13 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
+from seedmodel.analysis.intervals import mean_interval
 from seedmodel.schema import Dataset
 
-__all__ = ["ATTRIBUTION_COLUMNS", "reconcile_attribution"]
+__all__ = ["ATTRIBUTION_COLUMNS", "WINDOWS", "arrival_shares", "reconcile_attribution"]
+
+#: The platforms' attribution windows, in days.
+WINDOWS = (7, 15, 30)
 
 #: Columns of :func:`reconcile_attribution`'s table.
 ATTRIBUTION_COLUMNS = [
@@ -85,3 +89,39 @@ def reconcile_attribution(data: Dataset, roi_table: pd.DataFrame) -> pd.DataFram
             }
         )
     return pd.DataFrame(out, columns=ATTRIBUTION_COLUMNS)
+
+
+def arrival_shares(fit, windows: tuple[int, ...] = WINDOWS, level: float = 0.9) -> pd.DataFrame:
+    """How much of each channel's carried-over effect arrives within each window of days
+    after the spend: the part a platform's 7-, 15- or 30-day attribution window can see.
+
+    Parameters
+    ----------
+    fit : Fit
+        A fitted SeedingMMM.
+    windows : tuple of int
+        Days after the spend day (a window of 15 takes lags 0 to 15 days).
+    level : float
+        Interval level.
+
+    Returns
+    -------
+    DataFrame
+        channel, then ``within_<k>d`` (with _lo, _hi) per window: the posterior share of
+        the channel's lag kernel up to ``k`` days. It is the share of the effect of a
+        small change in spend; with saturation, the shares of a whole campaign's effect are
+        close to it. Lags are per channel, shared by brands.
+    """
+    from seedmodel.analysis.roi import channel_draws
+
+    inp = fit.inputs
+    rows = []
+    for c, channel in enumerate(inp.channels):
+        weights = channel_draws(fit, c)[0]  # (S, L + 1), lags in periods
+        cumulative = np.cumsum(weights, axis=1)
+        row: dict = {"channel": channel}
+        for k in windows:
+            lag = min(int(k // fit.data.period_days), weights.shape[1] - 1)
+            row |= mean_interval(f"within_{k}d", cumulative[:, lag], level)
+        rows.append(row)
+    return pd.DataFrame(rows)

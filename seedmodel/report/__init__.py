@@ -37,6 +37,7 @@ def build_report(
     front: pd.DataFrame | None = None,
     checks: dict | None = None,
     fitted: pd.DataFrame | None = None,
+    arrival: pd.DataFrame | None = None,
     lang: str = "en",
 ) -> str:
     """The report's HTML as a string.
@@ -60,6 +61,8 @@ def build_report(
         :meth:`seedmodel.analysis.checks.FitChecks.to_dict` of the fit.
     fitted : DataFrame, optional
         :func:`seedmodel.analysis.fitted.fitted_gmv` of the fit: the model-fit section.
+    arrival : DataFrame, optional
+        :func:`seedmodel.analysis.attribution.arrival_shares` of the fit.
     lang : {"en", "zh"}
         Language of every heading, sentence, axis and table header; channels are shown by
         their programme names and money in ¥k / ¥M (en) or 万元 / 亿元 (zh). Downloaded
@@ -83,7 +86,15 @@ def build_report(
         )
         sections.append(Section(text("summary", lang), summary, anchor="summary"))
         sections.append(
-            roi_section(roi_table, diagnostics, contrib, checks, lang=lang, attribution=attribution)
+            roi_section(
+                roi_table,
+                diagnostics,
+                contrib,
+                checks,
+                lang=lang,
+                attribution=attribution,
+                arrival=arrival,
+            )
         )
     else:
         sections.append(

@@ -159,6 +159,7 @@ def fit_report(
         As for :func:`data_report`.
     """
     from seedmodel.analysis import contributions, roi
+    from seedmodel.analysis.attribution import arrival_shares
     from seedmodel.analysis.fitted import fitted_gmv
     from seedmodel.report import build_report
 
@@ -175,6 +176,7 @@ def fit_report(
         contrib=contributions(fit, freq="W"),
         checks=checks,
         fitted=fitted_gmv(fit),
+        arrival=arrival_shares(fit),
         lang=lang,
         **plan,
     )

@@ -187,6 +187,23 @@ def readable_attribution(table: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
 
 
+def readable_arrival(arrival: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`~seedmodel.analysis.attribution.arrival_shares` for reading: ``25% [18–33%]``."""
+    out = pd.DataFrame(
+        {text("col_channel", lang): [channel_name(c, lang) for c in arrival["channel"]]}
+    )
+    for column in arrival.columns:
+        if column.startswith("within_") and column.endswith("d"):
+            days = column.removeprefix("within_").removesuffix("d")
+            out[text("col_within", lang, days=days)] = [
+                f"{percent(m)} [{percent(lo)}–{percent(hi)}]"
+                for m, lo, hi in zip(
+                    arrival[column], arrival[f"{column}_lo"], arrival[f"{column}_hi"], strict=True
+                )
+            ]
+    return out
+
+
 def roi_section(
     table: pd.DataFrame,
     diagnostics: Diagnostics,
@@ -195,6 +212,7 @@ def roi_section(
     *,
     lang: str = "en",
     attribution: pd.DataFrame | None = None,
+    arrival: pd.DataFrame | None = None,
 ) -> Section:
     """ROI table and chart, attribution against incremental GMV, contributions over time,
     the per-fit checks when given, and a loud banner when the fit did not converge. Every
@@ -228,6 +246,14 @@ def roi_section(
             )
             if has_attr
             else None
+        ),
+        arrival_lead=text("arrival_lead", lang),
+        arrival=(
+            None
+            if arrival is None or arrival.empty
+            else table_html(
+                readable_arrival(arrival, lang), download=link(arrival, "arrival_shares.csv")
+            )
         ),
         contrib_title=text("contrib_title", lang),
         contrib_lead=text("contrib_lead", lang),
