@@ -20,7 +20,7 @@ from seedmodel.report.i18n import catalogue, money, percent, ratio
 from seedmodel.report.summary import numbers
 
 RATIOS = {"roi", "roi_lo", "roi_hi", "incrementality", "incrementality_lo", "incrementality_hi"}
-RATIOS |= {"placebo_roi", "placebo_roi_lo", "placebo_roi_hi"}
+RATIOS |= {"placebo_roi", "placebo_roi_lo", "placebo_roi_hi", "recommended_mroi"}
 PERCENTS = {"prob_roi_above_1", "prob_better"}
 
 
@@ -86,6 +86,8 @@ def test_every_summary_number_is_a_table_cell(parts, lang):
                 t for t in checks["placebo"] if t["brand"] == brand and t["placebo_of"] == channel
             ]
             expected = placebo[n["col"].removeprefix("placebo_")]
+        elif n["col"] == "recommended_mroi":  # plan.csv: where the next yuan earns most
+            expected = plan_rows.loc[tuple(n["row"].split("|")), "recommended_mroi"]
         else:  # plan.csv: the spend moved between (or into / out of) cells
             assert n["src"] == "plan.csv" and n["col"] == "moved"
             brand, cells = n["row"].split("|")
@@ -95,6 +97,7 @@ def test_every_summary_number_is_a_table_cell(parts, lang):
         assert n["value"] == pytest.approx(float(expected), rel=1e-9, abs=1e-9), n
         assert n["shown"] == _shown(n["col"], n["value"], lang), n
     assert {"roi.csv", "plan", "attribution", "checks.json"} <= sources
+    assert sum(n["col"] == "recommended_mroi" for n in found) == 2  # best and worst next yuan
 
 
 def test_summary_comes_first_and_says_when_the_fit_did_not_converge(parts):

@@ -24,6 +24,8 @@ __all__ = ["WIDE", "BrandSummary", "numbers", "summary_html"]
 
 #: An interval whose high end is this many times its low end is too wide to act on.
 WIDE = 4.0
+#: Live cells whose mROI after the plan differ by less than this factor are "balanced".
+BALANCED = 1.1
 #: A recommended change below this share of a brand's current spend is not called a move.
 MOVE_SHARE = 0.05
 
@@ -158,6 +160,37 @@ def _move_line(plan_rows: pd.DataFrame, lang: str) -> Markup:
     return _sentence(key, lang, fields)
 
 
+def _next_yuan_line(table: pd.DataFrame, lang: str) -> Markup | None:
+    """Across brands and channels: where the next yuan earns most and least after the
+    recommended split (live cells, their mROI in plan.csv)."""
+    live = table[table["recommended_spend"] > 0].dropna(subset=["recommended_mroi"])
+    if len(live) < 2:
+        return None
+    best = live.loc[live["recommended_mroi"].idxmax()]
+    worst = live.loc[live["recommended_mroi"].idxmin()]
+
+    def name(r: pd.Series) -> str:
+        return f"{r['brand']} · {channel_name(r['channel'], lang)}"
+
+    def mroi(r: pd.Series) -> Markup:
+        row = f"{r['brand']}|{r['channel']}"
+        value = r["recommended_mroi"]
+        return _num(ratio(value), "plan.csv", row, "recommended_mroi", value)
+
+    # at an optimum the live cells' marginal returns are about equal: say so, not "most"
+    balanced = best["recommended_mroi"] <= BALANCED * worst["recommended_mroi"]
+    return _sentence(
+        "next_yuan_balanced" if balanced else "next_yuan",
+        lang,
+        {
+            "best": name(best),
+            "best_mroi": mroi(best),
+            "worst": name(worst),
+            "worst_mroi": mroi(worst),
+        },
+    )
+
+
 def summary_html(
     roi_table: pd.DataFrame,
     diagnostics: Diagnostics,
@@ -218,6 +251,10 @@ def summary_html(
                 },
             )
         )
+    if plan is not None:
+        line = _next_yuan_line(plan.table, lang)
+        if line is not None:
+            portfolio.lines.append(line)
     brands = []
     for brand, rows in roi_table.groupby("brand", sort=False):
         entry = BrandSummary(str(brand))
