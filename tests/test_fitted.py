@@ -35,3 +35,19 @@ def test_log_likelihood_feeds_arviz_loo(small_fit):
     assert tree["log_likelihood"]["gmv"].shape[-1] == n_obs
     loo = az.loo(tree, var_name="gmv")
     assert np.isfinite(float(loo.elpd_loo if hasattr(loo, "elpd_loo") else loo["elpd"]))
+
+
+def test_posterior_predictive_covers_the_observed_gmv_at_its_rate(small_fit):
+    from seedmodel.analysis.fitted import posterior_predictive
+
+    _, fit = small_fit
+    tree = posterior_predictive(fit, draws=50)
+    pred = tree["posterior_predictive"]["gmv"].values
+    actual = tree["observed_data"]["gmv"].values
+    assert pred.shape[-1] == actual.shape[0] == int(fit.inputs.observed.sum())
+    flat = pred.reshape(-1, pred.shape[-1])
+    lo, hi = np.quantile(flat, [0.05, 0.95], axis=0)
+    coverage = float(((actual >= lo) & (actual <= hi)).mean())
+    # new days' GMV, noise included: near its nominal 90% (the expected GMV's band would
+    # cover far fewer days)
+    assert 0.8 <= coverage <= 0.98, coverage

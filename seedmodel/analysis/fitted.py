@@ -8,13 +8,20 @@ draws x brands x platforms x days would dwarf the rest of ``fit.nc``).
 
 from __future__ import annotations
 
+import logging
 import warnings
 
 import numpy as np
 import pandas as pd
 import xarray as xr
 
-__all__ = ["expected_gmv_draws", "fit_quality", "fitted_gmv", "log_likelihood"]
+__all__ = [
+    "expected_gmv_draws",
+    "fit_quality",
+    "fitted_gmv",
+    "log_likelihood",
+    "posterior_predictive",
+]
 
 
 def _thinned(fit, draws: int) -> xr.Dataset:
@@ -34,13 +41,19 @@ def expected_gmv_draws(fit, draws: int = 100) -> xr.DataArray:
     posterior = _thinned(fit, draws)
     model = build_model(fit.inputs, keep_mu=True)
     free = [v.name for v in model.free_RVs]
+    logger = logging.getLogger("pymc")  # says "Sampling: []" for a deterministic
+    level = logger.level
+    logger.setLevel(logging.WARNING)
     with model, warnings.catch_warnings():
         # mu is a deterministic function of the draws: the likelihood's Potential (AR(1)
         # residual) plays no part in it, which is what PyMC warns about
         warnings.filterwarnings("ignore", "The effect of Potentials", UserWarning)
-        pred = pm.sample_posterior_predictive(
-            posterior[free], var_names=["mu"], progressbar=False, random_seed=0
-        )
+        try:
+            pred = pm.sample_posterior_predictive(
+                posterior[free], var_names=["mu"], progressbar=False, random_seed=0
+            )
+        finally:
+            logger.setLevel(level)
     mu = pred.posterior_predictive["mu"]
     scale = xr.DataArray(fit.inputs.gmv_scale, dims=("brand", "platform"))
     return (mu * scale.values[..., None]).assign_coords(
@@ -163,3 +176,55 @@ def log_likelihood(fit, *, draws: int = 100) -> xr.DataTree:
     flat = ll.reshape(*ll.shape[:2], -1)[..., mask.ravel()]
     loglik = xr.Dataset({"gmv": (("chain", "draw", "obs"), flat)})
     return xr.DataTree.from_dict({"posterior": posterior, "log_likelihood": loglik})
+
+
+def posterior_predictive(fit, *, draws: int = 100, random_seed: int = 0) -> xr.DataTree:
+    """New GMV drawn from the fitted model, for ``arviz.plot_ppc_dist`` and predictive checks.
+
+    Per thinned draw: the expected GMV times the model's noise (log-normal, or normal with
+    ``likelihood="normal"``), an AR(1) path of innovations ``sigma`` and coefficient ``rho``
+    started from its stationary law (independent with ``residual="iid"``). Periods out of the
+    likelihood (a store not yet open) are left out.
+
+    Returns
+    -------
+    DataTree
+        ``posterior_predictive`` and ``observed_data``, each with one variable ``gmv`` over
+        the observed periods (dims chain, draw, obs), in CNY.
+
+    Examples
+    --------
+    With ``fit`` from :func:`seedmodel.fit_mmm` (minutes, so not run as a doctest)::
+
+        import arviz as az
+        az.plot_ppc_dist(posterior_predictive(fit))  # ArviZ 1.x
+    """
+    mu = expected_gmv_draws(fit, draws)
+    posterior = _thinned(fit, draws)
+    inp = fit.inputs
+    T = mu.sizes["date"]
+    rng = np.random.default_rng(random_seed)
+    sigma = posterior["sigma"].values[..., None]  # (C, D, B, P, 1)
+    z = rng.standard_normal(mu.shape)
+    if fit.spec.residual == "ar1":
+        rho = posterior["rho"].values[..., None]
+        e = np.empty(mu.shape)
+        e[..., 0] = z[..., 0] * sigma[..., 0] / np.sqrt(1 - rho[..., 0] ** 2)
+        for t in range(1, T):
+            e[..., t] = rho[..., 0] * e[..., t - 1] + sigma[..., 0] * z[..., t]
+    else:
+        e = z * sigma
+    values = mu.values
+    if fit.spec.likelihood == "normal":
+        draws_gmv = values + e * inp.gmv_scale[..., None]
+    else:
+        draws_gmv = values * np.exp(e)
+    mask = inp.observed[..., :T].ravel()
+    actual = (inp.y[..., :T] * inp.gmv_scale[..., None]).ravel()[mask]
+    flat = draws_gmv.reshape(*draws_gmv.shape[:2], -1)[..., mask]
+    return xr.DataTree.from_dict(
+        {
+            "posterior_predictive": xr.Dataset({"gmv": (("chain", "draw", "obs"), flat)}),
+            "observed_data": xr.Dataset({"gmv": (("obs",), actual)}),
+        }
+    )
