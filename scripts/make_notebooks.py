@@ -308,4 +308,8 @@ if __name__ == "__main__":
         nbf.write(build(cells), path)
         if "--execute" in sys.argv[1:]:
             execute(path)
+    # the cell sources above are written for reading; ruff gives them the repository's style
+    import subprocess
+
+    subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(HERE)], check=False)
         print("wrote", path, "(with outputs)" if "--execute" in sys.argv[1:] else "")
