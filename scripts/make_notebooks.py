@@ -90,7 +90,7 @@ LINK = [
     ),
     (
         "code",
-        "import pandas as pd\nimport seedmodel as sm\n"
+        "import seedmodel as sm\n"
         "from seedmodel.report.link_plots import plot_lag_profiles, plot_raw_vs_adjusted",
     ),
     (
@@ -308,8 +308,9 @@ if __name__ == "__main__":
         nbf.write(build(cells), path)
         if "--execute" in sys.argv[1:]:
             execute(path)
+        print("wrote", path, "(with outputs)" if "--execute" in sys.argv[1:] else "")
     # the cell sources above are written for reading; ruff gives them the repository's style
     import subprocess
 
-    subprocess.run([sys.executable, "-m", "ruff", "format", "-q", str(HERE)], check=False)
-        print("wrote", path, "(with outputs)" if "--execute" in sys.argv[1:] else "")
+    for command in (["check", "--fix", "-q"], ["format", "-q"]):
+        subprocess.run([sys.executable, "-m", "ruff", *command, str(HERE)], check=False)
