@@ -117,8 +117,15 @@ def test_chinese_report_names_programmes_and_money_in_wan(parts):
     assert '<html lang="zh">' in zh and '<html lang="en">' in en
     for word in ("小红星", "红猫", "红京", "摘要", "万元", "下季度预算"):
         assert word in zh
-    for english in ("Incremental GMV and ROI by channel", "Next quarter's budget", "Summary"):
+    for english in (
+        "Incremental GMV and ROI by channel",
+        "Next quarter's budget",
+        "Summary",
+        "date range",  # the data-quality table's words too
+        "share of periods live",
+    ):
         assert english not in zh
+    assert "日期范围" in zh and "投放周期占比" in zh
     assert "Little Red Star" in en and "万元" not in en
     # ids stay in the downloadable data, never fen-precise yuan in the tables shown
     assert not re.search(r"\d{1,3}(,\d{3}){2,}\.\d\d<", zh + en)

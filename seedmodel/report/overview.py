@@ -13,6 +13,35 @@ from seedmodel.schema import Dataset
 __all__ = ["overview_sections"]
 
 
+def _pairs(key: str, lang: str) -> list[tuple[str, str]]:
+    """``a=b|c=d`` of the catalogue as pairs (empty in English: the analysis speaks it)."""
+    raw = text(key, lang)
+    return [tuple(item.split("=", 1)) for item in raw.split("|")] if raw else []
+
+
+def readable_quality(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """:func:`seedmodel.analysis.data_quality` in ``lang``: its fixed words translated,
+    names (brands, channels, tables) kept as they are."""
+    labels = dict(_pairs("dq_labels", lang))
+    if not labels:
+        return frame
+    prefixes = _pairs("dq_prefixes", lang)
+    counts = _pairs("dq_counts", lang)
+
+    def say(value: str) -> str:
+        if value in labels:
+            return labels[value]
+        for old, new in prefixes:
+            if value.startswith(old):
+                return new + value.removeprefix(old)
+        for old, new in counts:
+            if value.endswith(old) and value.removesuffix(old).isdigit():
+                return value.removesuffix(old) + new
+        return value
+
+    return frame.map(lambda v: say(v) if isinstance(v, str) else v)
+
+
 def overview_sections(data: Dataset, lang: str = "en") -> list[Section]:
     """Sections: data quality, per-channel summary, and one time-series figure per brand."""
     spans = event_spans(data)
@@ -54,7 +83,7 @@ def overview_sections(data: Dataset, lang: str = "en") -> list[Section]:
     return [
         Section(
             text("quality_title", lang),
-            table_html(headers(data_quality(data), lang)),
+            table_html(headers(readable_quality(data_quality(data), lang), lang)),
             anchor="quality",
         ),
         Section(
