@@ -40,6 +40,7 @@ from seedmodel.schema.tables import TABLES
 __all__ = [
     "MAX_TRADEOFF",
     "PLACEBO",
+    "PLACEBO_TOLERANCE",
     "FitChecks",
     "baseline_tradeoff",
     "check_fit",
@@ -62,8 +63,9 @@ class FitChecks:
     ----------
     placebo : DataFrame
         brand, placebo_of, roi, roi_lo, roi_hi, prior_roi, prior_roi_lo, prior_roi_hi,
-        passed (the interval's lower end is below ``placebo_floor`` or below the prior's
-        mean: the data do not push a null series up).
+        passed (the interval's lower end is below ``placebo_floor``, or the posterior mean
+        is at most :data:`PLACEBO_TOLERANCE` x the prior mean: the data do not push a null
+        series up by more than noise).
     forecast : DataFrame
         brand, platform, periods, actual, forecast, forecast_lo, forecast_hi (total GMV of
         the held-out periods), error (forecast / actual - 1), coverage (share of held-out
@@ -127,6 +129,14 @@ def baseline_tradeoff(fit: Fit) -> pd.DataFrame:
     out = pd.DataFrame(rows)
     out["passed"] = ~(out["corr"].abs() >= MAX_TRADEOFF)
     return out
+
+
+#: A placebo's posterior mean ROI up to this multiple of its prior mean is noise, not
+#: a failure. Measured on family worlds 0-11 (bench/checks.py): the plain comparison (1.0)
+#: flagged family-4 and family-9 (seeding-channel errors 0.71 and 14.96) and, on the test
+#: world, a null placebo whose data say nothing (1.83 against 1.75); 1.2 keeps the first two
+#: and drops the third.
+PLACEBO_TOLERANCE = 1.2
 
 
 def with_placebo(data: Dataset, like: str, random_seed: int = 0) -> Dataset:
@@ -265,8 +275,8 @@ def check_fit(
     level : float
         Interval level.
     placebo_floor : float
-        The placebo passes when its ROI interval's lower end is below this, or below its
-        prior's mean ROI.
+        The placebo passes when its ROI interval's lower end is below this, or its mean is
+        at most :data:`PLACEBO_TOLERANCE` x its prior's mean ROI.
     min_coverage : float
         The forecast passes when at least this share of held-out periods is inside its
         interval (nominal ``level``).
@@ -314,10 +324,11 @@ def check_fit(
         placebo[f"prior_{column}"] = placebo["brand"].map(prior_roi[column]).to_numpy()
     # a series with no effect must come out near 0, or at least not above what the prior
     # alone says (the prior keeps a log-normal effect away from exactly 0)
-    # fails when the data, not noise, push it up: its whole interval above the prior's mean.
-    # (Comparing the two means failed about half of truly null placebos whose data say
-    # nothing: a 300-draw check at 0.97 gave 1.83 [0.43, 4.45] against the prior's 1.75.)
-    placebo["passed"] = placebo["roi_lo"] < np.maximum(placebo_floor, placebo["prior_roi"])
+    # fails when the data push a null series up by more than noise: its posterior mean more
+    # than PLACEBO_TOLERANCE x its prior mean (docs/mmm.md, "Checks that run with every fit")
+    placebo["passed"] = (placebo["roi_lo"] < placebo_floor) | (
+        placebo["roi"] <= PLACEBO_TOLERANCE * placebo["prior_roi"]
+    )
     forecast = _forecast(check, holdout, level, np.random.default_rng(seed))
     forecast["passed"] = forecast["coverage"] >= min_coverage
     prior = gmv_shares(_prior_fit(fit, prior_draws, seed), level).rename(
@@ -329,7 +340,7 @@ def check_fit(
     )
     notes = [
         f"placebo on {r.brand}'s {placebo_of} pattern has ROI {r.roi:.2f} "
-        f"[{r.roi_lo:.2f}, {r.roi_hi:.2f}], wholly above its prior's mean "
+        f"[{r.roi_lo:.2f}, {r.roi_hi:.2f}], above its prior's mean "
         f"{r.prior_roi:.2f}: the model finds effects in spend with no effect and this "
         "channel's pattern; treat that "
         "channel's ROI as an upper bound and test it"
