@@ -67,6 +67,12 @@ def run_world(index: int, draws: int) -> list[dict]:
     return rows
 
 
+def _of(frame: pd.DataFrame, rows: pd.Series, column: str, how: str) -> float:
+    """``how`` ("median" or "mean") of ``column`` over ``rows``; NaN when there are none."""
+    picked = frame.loc[rows, column].astype(float)
+    return float(getattr(picked, how)()) if len(picked) else np.nan
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--family", type=int, default=12)
@@ -86,26 +92,16 @@ def main(argv: list[str] | None = None) -> int:
         "placebo_pass_rate_old_rule": float(frame["passed_old_rule"].mean()),
         "placebo_interval_reaches_0.3": float(frame["covers_zero_region"].mean()),
         "median_placebo_roi": float(frame["placebo_roi"].median()),
-        "seeding_err_when_placebo_failed": float(
-            frame.loc[~frame["passed"], "seeding_rel_err"].median()
-        )
-        if (~frame["passed"]).any()
-        else np.nan,
-        "seeding_err_when_placebo_passed": float(
-            frame.loc[frame["passed"], "seeding_rel_err"].median()
-        )
-        if frame["passed"].any()
-        else np.nan,
-        "seeding_coverage_when_placebo_failed": float(
-            frame.loc[~frame["passed"], "seeding_covered"].mean()
-        )
-        if (~frame["passed"]).any()
-        else np.nan,
-        "seeding_coverage_when_placebo_passed": float(
-            frame.loc[frame["passed"], "seeding_covered"].mean()
-        )
-        if frame["passed"].any()
-        else np.nan,
+        **{
+            f"seeding_{name}_when_placebo_{state}": _of(
+                frame, frame["passed"] == passed, column, how
+            )
+            for name, column, how in (
+                ("err", "seeding_rel_err", "median"),
+                ("coverage", "seeding_covered", "mean"),
+            )
+            for state, passed in (("failed", False), ("passed", True))
+        },
     }
     print(pd.Series(summary).round(3).to_string())
     Path(args.out).write_text(json.dumps({"args": vars(args), "rows": rows, "summary": summary}))
