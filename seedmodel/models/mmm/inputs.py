@@ -216,14 +216,11 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         calendar_controls(data, b, peak_weeks=False).drop(columns=drop, errors="ignore")
         for b in brands
     ]
-    if spec.budget_reaction != "none":
+    if spec.budget_reaction == "control":
         window = max(3, round(spec.plan_days / pdays))
         deviation = budget_deviations(spend, window)  # (B, C, T)
-        reacting = [
-            i for i, c in enumerate(channels) if spec.budget_reaction == "control" or has_clicks[c]
-        ]
         frames = [
-            f.assign(**{f"reaction_{channels[i]}": deviation[b, i] for i in reacting})
+            f.assign(**{f"reaction_{c}": deviation[b, i] for i, c in enumerate(channels)})
             for b, f in enumerate(frames)
         ]
     names = tuple(dict.fromkeys(c for f in frames for c in f.columns))
