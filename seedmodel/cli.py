@@ -21,7 +21,6 @@ __all__ = ["main"]
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_NOT_CONVERGED = 3
-#: Engagement metrics the report's link section covers (link.csv covers all of them).
 #: The files ``fit`` writes into FIT_DIR, replaced as one set.
 FIT_FILES = ("roi.csv", "diagnostics.json", "checks.json", "fit.nc")
 #: What ``seedmodel run`` writes (replaced as one set).
@@ -155,6 +154,12 @@ def _fit_and_check(args: argparse.Namespace, spec):
     check_window(data.dates, data.period_days, start, end)
     draws = getattr(args, "draws", None)
     tune = getattr(args, "tune", None)
+    # the sampler settings the command offers (fit); fit_mmm's own defaults for the rest (run)
+    sampler_options = {
+        k: getattr(args, k)
+        for k in ("chains", "sampler", "method", "backend", "adaptation")
+        if hasattr(args, k)
+    }
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)  # said below, in every output
         fit = fit_mmm(
@@ -164,12 +169,8 @@ def _fit_and_check(args: argparse.Namespace, spec):
             tune=tune if tune is not None else (draws or 1000),
             max_minutes=args.max_minutes,
             progress=_progress(args, "sampling"),
-            chains=getattr(args, "chains", 2),
             random_seed=args.seed,
-            sampler=getattr(args, "sampler", "nutpie"),
-            method=getattr(args, "method", "nuts"),
-            backend=getattr(args, "backend", "auto"),
-            adaptation=getattr(args, "adaptation", "auto"),
+            **sampler_options,
         )
     table = roi(fit, window=(start, end))
     diag = fit.diagnostics.to_dict()
@@ -208,6 +209,15 @@ def _fit_warnings(fit, checks, hint: str) -> None:
             f"as they stand: {hint}",
             file=sys.stderr,
         )
+
+
+def _write_plan(path, plan, fit, days: int) -> None:
+    """plan.csv: the plan's table, whether its fit converged, and the horizon and budget
+    that ``report --plan`` reads back."""
+    table = plan.table.assign(
+        converged=bool(fit.diagnostics.converged), days=days, budget=plan.summary["budget"]
+    )
+    table.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
 
 
 def _cmd_fit(args: argparse.Namespace) -> int:
@@ -256,6 +266,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     plan = report_plan(fit, budget=args.budget, days=args.days) or {}
     page = fit_report(
         fit,
+        roi_table=table,
         checks=checks,
         plan=plan,
         source=str(args.path),
@@ -267,14 +278,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     def fill(tmp) -> None:
         _write_fit_files(tmp, fit, table, diag, checks)
         if plan:
-            plan_table = plan["plan"].table.assign(
-                converged=bool(fit.diagnostics.converged),
-                days=args.days,
-                budget=plan["plan"].summary["budget"],
-            )
-            plan_table.to_csv(
-                tmp / "plan.csv", index=False, float_format="%.6g", lineterminator="\n"
-            )
+            _write_plan(tmp / "plan.csv", plan["plan"], fit, args.days)
         (tmp / "report.html").write_text(page, encoding="utf-8")
 
     write_set(args.out, fill, owned=RUN_FILES)
@@ -334,13 +338,7 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     from seedmodel.outputs import write_file
 
-    table = plan.table.assign(
-        converged=bool(fit.diagnostics.converged), days=args.days, budget=args.budget
-    )
-    out = write_file(
-        args.out,
-        lambda tmp: table.to_csv(tmp, index=False, float_format="%.6g", lineterminator="\n"),
-    )
+    out = write_file(args.out, lambda tmp: _write_plan(tmp, plan, fit, args.days))
     s = plan.summary
     if not fit.diagnostics.converged:
         print(

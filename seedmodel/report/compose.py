@@ -133,6 +133,7 @@ def plan_from_table(fit, table: pd.DataFrame) -> dict:
 def fit_report(
     fit,
     *,
+    roi_table: pd.DataFrame | None = None,
     checks: dict | None = None,
     plan: dict | None = None,
     budget: float | None = None,
@@ -148,6 +149,8 @@ def fit_report(
     ----------
     fit : Fit
         The fitted SeedingMMM.
+    roi_table : DataFrame, optional
+        Its :func:`seedmodel.roi` over the whole data, when the caller has it already.
     checks : dict, optional
         Its per-fit checks (``checks.json``).
     plan : dict, optional
@@ -171,7 +174,7 @@ def fit_report(
         fit.data,
         source=source,
         link=link,
-        roi_table=roi(fit),
+        roi_table=roi(fit) if roi_table is None else roi_table,
         diagnostics=fit.diagnostics,
         contrib=contributions(fit, freq="W"),
         checks=checks,
