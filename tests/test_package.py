@@ -49,3 +49,11 @@ def test_matplotlib_backend_is_not_chosen_by_importing_the_report():
         check=True,
     ).stdout.strip()
     assert out == "None"  # the user's backend choice is left alone
+
+
+def test_the_command_line_offers_the_report_languages():
+    # repeated in the CLI so that --help does not import the report (matplotlib)
+    from seedmodel.cli import LANGS
+    from seedmodel.report.i18n import LANGS as REPORT_LANGS
+
+    assert LANGS == REPORT_LANGS
