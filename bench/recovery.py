@@ -43,18 +43,27 @@ from seedmodel.sim.family import STRESS_WORLDS, FamilyWorld, family_world, stres
 from seedmodel.sim.worlds import RECOVERY_WORLDS as WORLDS
 from seedmodel.sim.worlds import recovery_world as world_config
 
+#: The family's pinned rows keep the options of their day: terms_scale="baseline" is the
+#: form before 2026-12-03 (docs/mmm.md, "Fourth look").
+_OLD = dict(terms_scale="baseline")
+
 VARIANTS = {
     "latent": SeedingMMM(),
-    # the family's rows in docs/recovery_family.md (the default since 2026-12-02 is
+    # the family's rows in docs/recovery_family.md (the default from 2026-12-02 to 12-03 is
     # "reaction"; "quadratic" is the default before it)
-    "quadratic": SeedingMMM(trend="quadratic", budget_reaction="none"),
-    "smooth": SeedingMMM(trend="smooth", budget_reaction="none"),
-    "wideprior": SeedingMMM(trend="smooth", budget_reaction="none", effect_prior=(0.01, 1.5)),
-    "reaction": SeedingMMM(trend="smooth", budget_reaction="control"),
+    "quadratic": SeedingMMM(trend="quadratic", budget_reaction="none", **_OLD),
+    "smooth": SeedingMMM(trend="smooth", budget_reaction="none", **_OLD),
+    "wideprior": SeedingMMM(
+        trend="smooth", budget_reaction="none", effect_prior=(0.01, 1.5), **_OLD
+    ),
+    "reaction": SeedingMMM(trend="smooth", budget_reaction="control", **_OLD),
     # 2026-12-03: weekly demand shocks in the baseline, with and without the budget-reaction
     # control (docs/mmm.md, "Third look")
-    "shocks": SeedingMMM(shocks="weekly"),
-    "shocks_noreact": SeedingMMM(shocks="weekly", budget_reaction="none"),
+    "shocks": SeedingMMM(shocks="weekly", **_OLD),
+    "shocks_noreact": SeedingMMM(shocks="weekly", budget_reaction="none", **_OLD),
+    # 2026-12-03: the baseline's terms measured against expected GMV (the default since),
+    # without the budget-reaction control
+    "gmv_noreact": SeedingMMM(budget_reaction="none"),
     "control": SeedingMMM(demand="control"),
     "iid": SeedingMMM(residual="iid"),
     "knots14": SeedingMMM(knot_days=14),

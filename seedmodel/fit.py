@@ -20,9 +20,10 @@ from seedmodel.schema.tables import TABLES
 
 __all__ = ["Fit", "NotConvergedWarning", "fit_mmm", "load_fit"]
 
-#: The fit file's format, the same number as its spec's (:data:`SPEC_FORMAT`). 3: the
-#: ``shocks`` option; 2: every spec option written, the library version recorded; 1: fits
-#: saved before 2026-12-02. Older formats are read with their options' values of that time.
+#: The fit file's format, the same number as its spec's (:data:`SPEC_FORMAT`). 4: the
+#: ``terms_scale`` option; 3: the ``shocks`` option; 2: every spec option written, the
+#: library version recorded; 1: fits saved before 2026-12-02. Older formats are read with
+#: their options' values of that time.
 FORMAT_VERSION = SPEC_FORMAT
 
 

@@ -394,7 +394,10 @@ def test_spec_from_a_dict_takes_todays_defaults_unless_saved_in_format_1():
         "none",
     )
     assert sm.SeedingMMM.from_dict({"shocks": "weekly"}).shocks == "weekly"
-    assert sm.SeedingMMM.from_dict({}, format=2) == sm.SeedingMMM()
+    # formats 2 and 3 wrote every option they had; terms_scale came with format 4
+    for fmt in (1, 2, 3):
+        assert sm.SeedingMMM.from_dict({}, format=fmt).terms_scale == "baseline"
+    assert sm.SeedingMMM.from_dict({}, format=3) == sm.SeedingMMM(terms_scale="baseline")
     with pytest.raises(ValueError, match="unknown to this seedmodel"):
         sm.SeedingMMM.from_dict({"warp_drive": True})
     with pytest.raises(ValueError, match="newer seedmodel"):

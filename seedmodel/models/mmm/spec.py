@@ -18,6 +18,7 @@ __all__ = [
     "SAVED_BEFORE",
     "SHOCKS",
     "SPEC_FORMAT",
+    "TERMS_SCALES",
     "TRENDS",
     "MediaSpec",
     "SeedingMMM",
@@ -29,12 +30,13 @@ ADSTOCKS = ("geometric", "weibull")
 INPUTS = ("spend", "impressions", "reads", "interactions", "clicks")
 SATURATIONS = ("hill", "logistic")
 DEMAND_MODES = ("latent", "control", "none")
-RESIDUALS = ("ar1", "iid")
+RESIDUALS = ("ar1", "iid", "ar1_shared")
 LIKELIHOODS = ("lognormal", "normal")
 BASELINES = ("multiplicative", "additive")
 TRENDS = ("smooth", "quadratic")
 BUDGET_REACTIONS = ("control", "none")
 SHOCKS = ("none", "weekly")
+TERMS_SCALES = ("gmv", "baseline")
 
 
 @dataclass(frozen=True)
@@ -87,10 +89,11 @@ LINK_MEDIA = MediaSpec("geometric", "hill", 21)
 PROGRAMME_STORES = {"red_cat": "tmall", "red_jd": "jd"}
 
 
-#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 3 (2026-12-03) added
+#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 4 (2026-12-03) added
+#: ``terms_scale`` (default "gmv"; "baseline" before it); format 3 (2026-12-03) added
 #: ``shocks`` (default "none", as before it); format 2 (2026-12-02) writes every option;
 #: format 1 left out options that did not exist yet.
-SPEC_FORMAT = 3
+SPEC_FORMAT = 4
 #: Per format: what a spec saved in it without an option meant, where that differs from
 #: today's default (the option's value before it existed or changed default).
 SAVED_BEFORE: dict[int, dict[str, Any]] = {
@@ -100,7 +103,10 @@ SAVED_BEFORE: dict[int, dict[str, Any]] = {
         "trend": "quadratic",
         "budget_reaction": "none",
         "shocks": "none",
+        "terms_scale": "baseline",
     },
+    2: {"terms_scale": "baseline"},
+    3: {"terms_scale": "baseline"},
 }
 
 
@@ -131,10 +137,12 @@ class SeedingMMM:
         Spacing of the demand state's spline knots (days; default 7). Viral bursts of buzz
         fade within a couple of weeks; a state that cannot follow them leaves their demand to
         the budgets that chase them (measured in docs/mmm.md).
-    residual : {"ar1", "iid"}
+    residual : {"ar1", "iid", "ar1_shared"}
         Day-to-day errors of log GMV: first-order autoregressive (the default; what the
         baseline misses lingers for days, and independent errors would overstate how much
-        the data know) or independent.
+        the data know) or independent. ``ar1_shared``: AR(1) whose innovations are
+        correlated across a brand's platforms (one correlation per brand): a brand's demand
+        shock lifts its Tmall and JD stores on the same days.
     likelihood : {"lognormal", "normal"}
         Noise of GMV around ``baseline + media``: proportional to its level (``lognormal``,
         the default: a Double 11 day is noisier in yuan than a quiet Tuesday) or of constant
@@ -184,6 +192,16 @@ class SeedingMMM:
         worlds it changed neither error nor coverage and halved the effective draws, so it
         is not the default; without the budget-reaction control it helped the seeding
         channel and hurt the link channels (docs/mmm.md, *Third look*).
+    terms_scale : {"gmv", "baseline"}
+        What the baseline's terms (trend, day of week, seasonality, events, demand state,
+        controls) are measured against. ``gmv`` (the default): log expected GMV; the
+        baseline's own log moves by the terms over its share of expected GMV, so a term of
+        0.1 lifts expected GMV by about 10% however much of it media carry. ``baseline``
+        (fits saved before this option): the baseline's own log. Under ``baseline``, a
+        large, nearly constant media contribution damps every term's effect on GMV, which
+        leaves the terms' coefficients less determined by the data; the posterior rewards
+        that room (prior volume), so an always-on channel drifted to half of GMV on worlds
+        where it had none or 6% (docs/mmm.md, *Fourth look*).
 
     Examples
     --------
@@ -205,6 +223,7 @@ class SeedingMMM:
     plan_days: int = 15
     effect_prior: tuple[float, float] = (0.05, 0.7)
     shocks: str = "none"
+    terms_scale: str = "gmv"
 
     def __post_init__(self) -> None:
         if self.demand not in DEMAND_MODES:
@@ -227,6 +246,8 @@ class SeedingMMM:
             )
         if self.shocks not in SHOCKS:
             raise ValueError(f"shocks must be one of {SHOCKS}, got {self.shocks!r}")
+        if self.terms_scale not in TERMS_SCALES:
+            raise ValueError(f"terms_scale must be one of {TERMS_SCALES}, got {self.terms_scale!r}")
         if self.plan_days < 3:
             raise ValueError("plan_days must be >= 3")
         median, sd = self.effect_prior
