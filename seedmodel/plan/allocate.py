@@ -159,11 +159,17 @@ def _cells(
     # a cell whose minimum exceeds its upper bound can only be off
     upper = np.where(optional & (minimum > upper), 0.0, upper)
     lower = np.where(~optional, np.maximum(lower, np.where(lower > 0, minimum, 0.0)), lower)
-    if lower.sum() > budget + 1e-6:
+    if lower.sum() > budget + _slack(budget):
         raise ValueError(
             f"plan: the lower bounds add up to {lower.sum():,.0f} > budget {budget:,.0f}"
         )
     return _Cells(lower, upper, minimum, optional & (upper > 0))
+
+
+def _slack(budget: float) -> float:
+    """How far cells may add up over ``budget`` and still be within it: a plan solved to the
+    solver's tolerance and written to file can exceed its budget by a few parts in 10^7."""
+    return 1e-6 * max(abs(budget), 1.0)
 
 
 def _budget_rows(resp: PlanResponse, budget: float, brand_budgets) -> tuple[np.ndarray, np.ndarray]:
@@ -412,7 +418,8 @@ def allocate(
     if min_daily_spend is None:
         min_daily_spend = {c: 5000.0 for c in resp.link_channels}
     cells = _cells(resp, budget, brand_budgets, bounds, fixed, off, min_daily_spend, max_change)
-    A, ub = _budget_rows(resp, budget, brand_budgets)
+    # cells fixed at the budget to the solver's tolerance (a plan read back) stay feasible
+    A, ub = _budget_rows(resp, max(budget, cells.lower.sum()), brand_budgets)
     recommended = _mean_optimum(resp, cells, A, ub)
     if objective == "cvar":
         recommended = _polish(resp, recommended, cells, A, ub, alpha)
