@@ -5,6 +5,7 @@ every chart's data downloadable, a fit that did not converge said first."""
 from __future__ import annotations
 
 import base64
+import html
 import io
 import re
 
@@ -109,6 +110,55 @@ def test_summary_comes_first_and_says_when_the_fit_did_not_converge(parts):
         warning = catalogue()["not_converged_first"][lang].split("(")[0].split("（")[0]
         first_warn = re.search(r'<p class="warn"><b>(.*?)</b>', body).group(1)
         assert first_warn.startswith(warning)
+
+
+@pytest.fixture(scope="module")
+def portfolio(small_sim):
+    """A quick fit of two brands (its numbers are not the point) and its report pages."""
+    import warnings
+
+    from seedmodel.fit import NotConvergedWarning, fit_mmm
+
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", NotConvergedWarning)
+        fit = fit_mmm(small_sim.data, draws=100, tune=100, chains=2, random_seed=3)
+    table = sm.roi(fit)
+    pages = {lang: fit_report(fit, roi_table=table, lang=lang) for lang in ("en", "zh")}
+    return fit, table, pages
+
+
+def test_several_brands_get_a_portfolio_summary_then_a_section_each(portfolio):
+    fit, table, pages = portfolio
+    brands = list(fit.inputs.brands)
+    assert len(brands) > 1
+    for lang, page in pages.items():
+        body = page[page.index("<section") :]
+        starts = [body.index(f'id="brand-{i + 1}"') for i in range(len(brands))]
+        assert body.index('id="summary"') < starts[0] < body.index('id="roi"')
+        assert starts == sorted(starts)
+        ends = [*starts[1:], body.index('id="roi"')]
+        sections = [body[a:b] for a, b in zip(starts, ends, strict=True)]
+        for brand, section in zip(brands, sections, strict=True):
+            # the brand's own sentences and tables, and none of the others' ROI cells
+            assert html.escape(brand) in section
+            cells = {n["row"].split("|")[0] for n in numbers(section) if n["src"] == "roi.csv"}
+            assert cells == {brand}
+            assert 'download="roi_' in section and 'download="plan_' in section
+        summary = body[: starts[0]]
+        # the portfolio reads channels across brands: one sentence per shared channel, whose
+        # numbers are the lowest and highest ROI of that channel
+        across = catalogue()["across_brands"][lang].split("{")[1].split("}")[1][:6]
+        shared = table[table["spend"] > 0].groupby("channel")["brand"].nunique()
+        assert summary.count(across) == int((shared > 1).sum())
+        for channel in shared[shared > 1].index:
+            rois = table[(table["channel"] == channel) & (table["spend"] > 0)]["roi"]
+            shown = {
+                n["value"]
+                for n in numbers(summary)
+                if n["src"] == "roi.csv" and n["row"].endswith(f"|{channel}")
+            }
+            assert {rois.min(), rois.max()} <= shown
+        assert summary.count("<table") == 1  # the channel x brand table
 
 
 def test_chinese_report_names_programmes_and_money_in_wan(parts):

@@ -10,6 +10,7 @@ import pandas as pd
 from seedmodel.analysis.attribution import reconcile_attribution
 from seedmodel.inference.diagnostics import Diagnostics
 from seedmodel.link import LinkResult
+from seedmodel.report.brand_section import brand_sections
 from seedmodel.report.fit_section import fit_section
 from seedmodel.report.html import Section, render, render_page
 from seedmodel.report.i18n import LANGS, text
@@ -17,7 +18,7 @@ from seedmodel.report.link_section import link_section
 from seedmodel.report.overview import overview_sections
 from seedmodel.report.plan_section import plan_section
 from seedmodel.report.roi_section import roi_section
-from seedmodel.report.summary import summary_html
+from seedmodel.report.summary import render_summary, summary_parts
 from seedmodel.schema import Dataset
 from seedmodel.schema.errors import ArgumentError
 
@@ -76,15 +77,21 @@ def build_report(
     sections: list[Section] = []
     if roi_table is not None and diagnostics is not None:
         attribution = reconcile_attribution(data, roi_table)
-        summary = summary_html(
-            roi_table,
-            diagnostics,
-            lang,
-            checks=checks,
-            attribution=attribution,
-            plan=plan if curves is not None else None,
+        shown_plan = plan if curves is not None else None
+        parts = summary_parts(
+            roi_table, diagnostics, lang, checks=checks, attribution=attribution, plan=shown_plan
         )
+        # several brands: the portfolio first, then a section per brand
+        several = roi_table["brand"].nunique() > 1
+        summary = render_summary(parts, roi_table, lang, brands=not several)
         sections.append(Section(text("summary", lang), summary, anchor="summary"))
+        if several:
+            sections += brand_sections(
+                parts.brands,
+                roi_table,
+                lang,
+                plan_table=None if shown_plan is None else shown_plan.table,
+            )
         sections.append(
             roi_section(
                 roi_table,

@@ -17,10 +17,27 @@ import pandas as pd
 from markupsafe import Markup
 
 from seedmodel.inference.diagnostics import Diagnostics
-from seedmodel.report.html import render
-from seedmodel.report.i18n import catalogue, channel_name, money, percent, ratio, text
+from seedmodel.report.html import render, table_html
+from seedmodel.report.i18n import (
+    catalogue,
+    channel_name,
+    money,
+    percent,
+    ratio,
+    ratio_interval,
+    text,
+)
 
-__all__ = ["WIDE", "BrandSummary", "numbers", "summary_html"]
+__all__ = [
+    "WIDE",
+    "BrandSummary",
+    "SummaryParts",
+    "across_brands_table",
+    "numbers",
+    "render_summary",
+    "summary_html",
+    "summary_parts",
+]
 
 #: An interval whose high end is this many times its low end is too wide to act on.
 WIDE = 4.0
@@ -191,7 +208,61 @@ def _next_yuan_line(table: pd.DataFrame, lang: str) -> Markup | None:
     )
 
 
-def summary_html(
+def _across_brands_lines(roi_table: pd.DataFrame, lang: str) -> list[Markup]:
+    """Per channel run by two brands or more: in how many it pays, and its lowest and
+    highest ROI with the brands they belong to (cells of roi.csv)."""
+    lines = []
+    live = roi_table[roi_table["spend"] > 0]
+    for channel, rows in live.groupby("channel", sort=False):
+        if rows["brand"].nunique() < 2:
+            continue
+        low, high = rows.loc[rows["roi"].idxmin()], rows.loc[rows["roi"].idxmax()]
+
+        def cell(r: pd.Series) -> Markup:
+            row = f"{r['brand']}|{r['channel']}"
+            return _num(ratio(r["roi"]), "roi.csv", row, "roi", r["roi"])
+
+        lines.append(
+            _sentence(
+                "across_brands",
+                lang,
+                {
+                    "channel": channel_name(str(channel), lang),
+                    "k": str(int((rows["roi_lo"] > 1).sum())),
+                    "n": str(len(rows)),
+                    "low": cell(low),
+                    "low_brand": str(low["brand"]),
+                    "high": cell(high),
+                    "high_brand": str(high["brand"]),
+                },
+            )
+        )
+    return lines
+
+
+def across_brands_table(roi_table: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """Channel x brand: ROI with its 90% interval as text, for reading across brands
+    (channels by their programme names; an empty cell: the brand does not run it)."""
+    live = roi_table[roi_table["spend"] > 0]
+    shown = live.assign(
+        value=[ratio_interval(r.roi, r.roi_lo, r.roi_hi) for r in live.itertuples()],
+        name=[channel_name(c, lang) for c in live["channel"]],
+    )
+    wide = shown.pivot_table("value", "name", "brand", aggfunc="first", sort=False)
+    wide = wide.reindex(columns=list(dict.fromkeys(live["brand"])))
+    return wide.reset_index().rename(columns={"name": text("col_channel", lang)}).fillna("")
+
+
+@dataclass
+class SummaryParts:
+    """The summary's pieces: warnings to say first, the portfolio's sentences, each brand's."""
+
+    warnings: list[Markup]
+    portfolio: BrandSummary
+    brands: list[BrandSummary]
+
+
+def summary_parts(
     roi_table: pd.DataFrame,
     diagnostics: Diagnostics,
     lang: str,
@@ -199,24 +270,8 @@ def summary_html(
     checks: dict | None = None,
     attribution: pd.DataFrame | None = None,
     plan=None,
-) -> Markup:
-    """The summary section's body: warnings first, then the portfolio, then each brand.
-
-    Parameters
-    ----------
-    roi_table : DataFrame
-        :func:`seedmodel.roi` (with ``prob_roi_above_1``).
-    diagnostics : Diagnostics
-        The fit's; a fit that did not converge is said first.
-    lang : {"en", "zh"}
-    checks : dict, optional
-        The per-fit checks (``FitChecks.to_dict``); failed ones are counted and the channels
-        that trade off with the baseline named.
-    attribution : DataFrame, optional
-        :func:`seedmodel.analysis.attribution.reconcile_attribution`.
-    plan : Allocation, optional
-        The plan shown in the report.
-    """
+) -> SummaryParts:
+    """The summary's sentences (see :func:`summary_html` for the parameters)."""
     warnings: list[Markup] = []
     if not diagnostics.converged:
         warnings.append(_sentence("not_converged_first", lang, {"reason": diagnostics.reason}))
@@ -234,27 +289,11 @@ def summary_html(
     }
     portfolio = BrandSummary(text("portfolio", lang))
     if plan is not None:
-        s = plan.summary
-        portfolio.lines.append(
-            _sentence(
-                "plan_gain",
-                lang,
-                {
-                    "days": str(s["days"]),
-                    "budget": _num(money(s["budget"], lang), "plan", "*", "budget", s["budget"]),
-                    "gain": _num(money(s["gain"], lang), "plan", "*", "gain", s["gain"]),
-                    "lo": _num(money(s["gain_lo"], lang), "plan", "*", "gain_lo", s["gain_lo"]),
-                    "hi": _num(money(s["gain_hi"], lang), "plan", "*", "gain_hi", s["gain_hi"]),
-                    "prob": _num(
-                        percent(s["prob_better"]), "plan", "*", "prob_better", s["prob_better"]
-                    ),
-                },
-            )
-        )
-    if plan is not None:
+        portfolio.lines.append(_plan_line(plan.summary, lang))
         line = _next_yuan_line(plan.table, lang)
         if line is not None:
             portfolio.lines.append(line)
+    portfolio.lines += _across_brands_lines(roi_table, lang)
     brands = []
     for brand, rows in roi_table.groupby("brand", sort=False):
         entry = BrandSummary(str(brand))
@@ -281,12 +320,76 @@ def summary_html(
             plan_rows = plan.table[plan.table["brand"] == brand].reset_index(drop=True)
             entry.lines.append(_move_line(plan_rows, lang))
         brands.append(entry)
+    return SummaryParts(warnings, portfolio, brands)
+
+
+def _plan_line(s: dict, lang: str) -> Markup:
+    """The plan's expected gain over today's split, with its interval and probability."""
+    return _sentence(
+        "plan_gain",
+        lang,
+        {
+            "days": str(s["days"]),
+            "budget": _num(money(s["budget"], lang), "plan", "*", "budget", s["budget"]),
+            "gain": _num(money(s["gain"], lang), "plan", "*", "gain", s["gain"]),
+            "lo": _num(money(s["gain_lo"], lang), "plan", "*", "gain_lo", s["gain_lo"]),
+            "hi": _num(money(s["gain_hi"], lang), "plan", "*", "gain_hi", s["gain_hi"]),
+            "prob": _num(percent(s["prob_better"]), "plan", "*", "prob_better", s["prob_better"]),
+        },
+    )
+
+
+def summary_html(
+    roi_table: pd.DataFrame,
+    diagnostics: Diagnostics,
+    lang: str,
+    *,
+    checks: dict | None = None,
+    attribution: pd.DataFrame | None = None,
+    plan=None,
+    brands: bool = True,
+) -> Markup:
+    """The summary section's body: warnings first, then the portfolio, then each brand.
+
+    Parameters
+    ----------
+    roi_table : DataFrame
+        :func:`seedmodel.roi` (with ``prob_roi_above_1``).
+    diagnostics : Diagnostics
+        The fit's; a fit that did not converge is said first.
+    lang : {"en", "zh"}
+    checks : dict, optional
+        The per-fit checks (``FitChecks.to_dict``); failed ones are counted and the channels
+        that trade off with the baseline named.
+    attribution : DataFrame, optional
+        :func:`seedmodel.analysis.attribution.reconcile_attribution`.
+    plan : Allocation, optional
+        The plan shown in the report.
+    brands : bool
+        Include each brand's sentences (a report with a section per brand leaves them to
+        those sections: :func:`summary_parts`).
+    """
+    parts = summary_parts(
+        roi_table, diagnostics, lang, checks=checks, attribution=attribution, plan=plan
+    )
+    return render_summary(parts, roi_table, lang, brands=brands)
+
+
+def render_summary(
+    parts: SummaryParts, roi_table: pd.DataFrame, lang: str, *, brands: bool = True
+) -> Markup:
+    """HTML of :func:`summary_parts`; with several brands, a channel x brand table of ROI
+    under the portfolio's sentences."""
+    across = None
+    if roi_table["brand"].nunique() > 1:
+        across = table_html(across_brands_table(roi_table, lang))
     return render(
         "summary.html",
-        warnings=warnings,
+        warnings=parts.warnings,
         lead=text("summary_lead", lang),
-        portfolio=portfolio if portfolio.lines else None,
-        brands=brands,
+        portfolio=parts.portfolio if parts.portfolio.lines else None,
+        across=across,
+        brands=parts.brands if brands else [],
     )
 
 

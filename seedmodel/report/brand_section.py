@@ -1,0 +1,56 @@
+"""One section per brand: its sentences, its channels' ROI and its part of the plan."""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from seedmodel.report.html import Section, download_link, render, table_html
+from seedmodel.report.i18n import text
+from seedmodel.report.plan_section import readable_plan
+from seedmodel.report.roi_section import readable_roi
+from seedmodel.report.summary import BrandSummary
+
+__all__ = ["brand_sections"]
+
+
+def brand_sections(
+    brands: list[BrandSummary],
+    roi_table: pd.DataFrame,
+    lang: str,
+    *,
+    plan_table: pd.DataFrame | None = None,
+) -> list[Section]:
+    """A section per brand, in the ROI table's order: the brand's summary sentences, then
+    its rows of the ROI table and of the plan (the portfolio's tables carry every brand;
+    these let a brand's manager read their own without the others). Each table downloads as
+    CSV with ids and raw numbers."""
+    brand_col = text("col_brand", lang)
+    sections = []
+    for i, summary in enumerate(brands):
+        rows = roi_table[roi_table["brand"] == summary.name]
+        roi = table_html(
+            readable_roi(rows, lang).drop(columns=brand_col),
+            download=_download(rows, f"roi_{i + 1}.csv", lang),
+        )
+        plan = None
+        if plan_table is not None:
+            mine = plan_table[plan_table["brand"] == summary.name]
+            plan = table_html(
+                readable_plan(mine, lang).drop(columns=brand_col),
+                download=_download(mine, f"plan_{i + 1}.csv", lang),
+            )
+        body = render(
+            "brand.html",
+            lines=summary.lines,
+            note=text("brand_table_note", lang),
+            roi=roi,
+            plan=plan,
+        )
+        sections.append(
+            Section(text("brand_section", lang, brand=summary.name), body, anchor=f"brand-{i + 1}")
+        )
+    return sections
+
+
+def _download(frame: pd.DataFrame, name: str, lang: str):
+    return download_link(frame, name, text("download", lang), text("download_title", lang))
