@@ -130,9 +130,7 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
             # periods out of the likelihood (store not open, zero GMV) hold a placeholder
             name, expected = "log_gmv", pt.log(mu)
             observed = pm.Data("log_gmv_data", np.log(np.where(mask, y, 1.0)))
-        if inp.spec.residual == "ar1_shared" and len(inp.platforms) > 1:
-            _shared_ar1_likelihood(name, observed - expected, sigma, mask)
-        elif not mask.all():
+        if not mask.all():
             _masked_likelihood(name, observed - expected, sigma, mask, inp.spec.residual)
         elif inp.spec.residual == "iid":
             pm.Normal(
@@ -248,40 +246,6 @@ def _ar1_likelihood(resid, sigma) -> None:
     logp = pm.logp(pm.Normal.dist(0.0, sigma), first).sum() + pt.log(1.0 - rho**2).sum() / 2
     logp = logp + pm.logp(pm.Normal.dist(0.0, sigma[:, :, None]), innov).sum()
     pm.Potential("log_gmv", logp)
-
-
-def _shared_ar1_likelihood(name: str, resid, sigma, mask: np.ndarray) -> None:
-    """GMV residuals (B, P, T) as an AR(1) per brand x platform whose innovations are
-    correlated across a brand's platforms (one correlation per brand, in [0, 0.95)).
-
-    A brand's demand shock (a promotion, a viral note, a competitor's sale) lifts its Tmall
-    and JD stores on the same days. With independent residuals per platform, a shared move
-    that lasts days is left to the one component that moves both platforms together with a
-    free lag: a seeding channel's halo.
-
-    The innovations of a day are equicorrelated Gaussian over the platforms in ``mask`` that
-    day (the marginal of an equicorrelated vector is equicorrelated), so days with a store
-    shut or zero GMV need no separate path. The first period of each run has the stationary
-    variance, standardised per platform before the correlation is applied.
-    """
-    rho = pm.Uniform("rho", -0.2, 0.95, dims=("brand", "platform"))
-    r = pm.Uniform("rho_platforms", 0.0, 0.95, dims="brand")[:, None]
-    prev = np.concatenate([np.zeros_like(mask[..., :1]), mask[..., :-1]], axis=-1)
-    start = pt.as_tensor((mask & ~prev).astype("float64"))
-    cont = pt.as_tensor((mask & prev).astype("float64"))
-    shifted = pt.concatenate([pt.zeros_like(resid[:, :, :1]), resid[:, :, :-1]], axis=-1)
-    stationary = resid * pt.sqrt(1.0 - rho[:, :, None] ** 2)
-    innov = resid - rho[:, :, None] * shifted
-    z = (start * stationary + cont * innov) / sigma[:, :, None]  # 0 where masked out
-    k = mask.sum(axis=1).astype("float64")  # (B, T) platforms observed each day
-    s1, s2 = z.sum(axis=1), (z**2).sum(axis=1)
-    denom = 1.0 + (k - 1.0) * r
-    quad = (s2 - r * s1**2 / denom) / (1.0 - r)
-    logdet = (k - 1.0) * pt.log(1.0 - r) + pt.log(denom)
-    logp = -0.5 * (quad + logdet + k * np.log(2 * np.pi)).sum()
-    logp = logp - (pt.as_tensor(mask.astype("float64")) * pt.log(sigma[:, :, None])).sum()
-    logp = logp + (start * pt.log(1.0 - rho[:, :, None] ** 2) / 2).sum()
-    pm.Potential(name, logp)
 
 
 def _masked_likelihood(name: str, resid, sigma, mask: np.ndarray, residual: str) -> None:

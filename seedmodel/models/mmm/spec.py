@@ -30,7 +30,7 @@ ADSTOCKS = ("geometric", "weibull")
 INPUTS = ("spend", "impressions", "reads", "interactions", "clicks")
 SATURATIONS = ("hill", "logistic")
 DEMAND_MODES = ("latent", "control", "none")
-RESIDUALS = ("ar1", "iid", "ar1_shared")
+RESIDUALS = ("ar1", "iid")
 LIKELIHOODS = ("lognormal", "normal")
 BASELINES = ("multiplicative", "additive")
 TRENDS = ("smooth", "quadratic")
@@ -137,12 +137,10 @@ class SeedingMMM:
         Spacing of the demand state's spline knots (days; default 7). Viral bursts of buzz
         fade within a couple of weeks; a state that cannot follow them leaves their demand to
         the budgets that chase them (measured in docs/mmm.md).
-    residual : {"ar1", "iid", "ar1_shared"}
+    residual : {"ar1", "iid"}
         Day-to-day errors of log GMV: first-order autoregressive (the default; what the
         baseline misses lingers for days, and independent errors would overstate how much
-        the data know) or independent. ``ar1_shared``: AR(1) whose innovations are
-        correlated across a brand's platforms (one correlation per brand): a brand's demand
-        shock lifts its Tmall and JD stores on the same days.
+        the data know) or independent.
     likelihood : {"lognormal", "normal"}
         Noise of GMV around ``baseline + media``: proportional to its level (``lognormal``,
         the default: a Double 11 day is noisier in yuan than a quiet Tuesday) or of constant
