@@ -4,6 +4,7 @@ ArviZ's loo reads."""
 from __future__ import annotations
 
 import numpy as np
+import pytest
 
 from seedmodel.analysis.fitted import fit_quality, fitted_gmv, log_likelihood
 
@@ -51,3 +52,23 @@ def test_posterior_predictive_covers_the_observed_gmv_at_its_rate(small_fit):
     # new days' GMV, noise included: near its nominal 90% (the expected GMV's band would
     # cover far fewer days)
     assert 0.8 <= coverage <= 0.98, coverage
+
+
+def test_predictive_coverage_is_the_check_per_brand_and_platform(small_fit):
+    from seedmodel.analysis.fitted import posterior_predictive, predictive_coverage
+
+    _, fit = small_fit
+    table = predictive_coverage(fit, draws=50)
+    inp = fit.inputs
+    assert len(table) == len(inp.brands) * len(inp.platforms)
+    assert table["periods"].sum() == int(fit.inputs.observed.sum())
+    assert table["ppc_coverage"].between(0.8, 0.98).all(), table
+    # the same numbers as the predictive draws of one cell, by hand
+    tree = posterior_predictive(fit, draws=50)
+    obs = tree["observed_data"].to_dataset()
+    first = (obs["brand"] == inp.brands[0]) & (obs["platform"] == inp.platforms[0])
+    pred = tree["posterior_predictive"]["gmv"].values.reshape(-1, obs.sizes["obs"])[:, first]
+    lo, hi = np.quantile(pred, [0.05, 0.95], axis=0)
+    actual = obs["gmv"].values[first]
+    expected = float(((actual >= lo) & (actual <= hi)).mean())
+    assert table["ppc_coverage"].iloc[0] == pytest.approx(expected)

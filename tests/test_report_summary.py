@@ -331,3 +331,16 @@ def test_arrival_shares_say_what_an_attribution_window_can_see(parts):
         weights[:, :8].sum(axis=1).mean(), rel=1e-12
     )
     assert "arrival_shares.csv" in pages["en"] and "7 天内" in pages["zh"]
+
+
+def test_fit_section_shows_the_posterior_predictive_check(parts):
+    fit, _, _, pages, _ = parts
+    from seedmodel.analysis.fitted import predictive_coverage
+
+    table = predictive_coverage(fit)
+    for lang, page in pages.items():
+        section = page[page.index('id="fit"') :]
+        section = section[: section.index("</section>")]
+        assert html.escape(catalogue()["col_ppc_coverage"][lang]) in section
+        for value in table["ppc_coverage"]:
+            assert percent(value) in section

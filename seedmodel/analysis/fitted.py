@@ -21,6 +21,7 @@ __all__ = [
     "fitted_gmv",
     "log_likelihood",
     "posterior_predictive",
+    "predictive_coverage",
 ]
 
 
@@ -222,9 +223,46 @@ def posterior_predictive(fit, *, draws: int = 100, random_seed: int = 0) -> xr.D
     mask = inp.observed[..., :T].ravel()
     actual = (inp.y[..., :T] * inp.gmv_scale[..., None]).ravel()[mask]
     flat = draws_gmv.reshape(*draws_gmv.shape[:2], -1)[..., mask]
+    # each observation's brand, platform and date, as coordinates of the obs axis
+    b, p, t = np.unravel_index(np.flatnonzero(mask), mu.shape[2:])
+    coords = {
+        "brand": ("obs", np.asarray(inp.brands, dtype=object)[b]),
+        "platform": ("obs", np.asarray(inp.platforms, dtype=object)[p]),
+        "date": ("obs", mu["date"].values[t]),
+    }
     return xr.DataTree.from_dict(
         {
-            "posterior_predictive": xr.Dataset({"gmv": (("chain", "draw", "obs"), flat)}),
-            "observed_data": xr.Dataset({"gmv": (("obs",), actual)}),
+            "posterior_predictive": xr.Dataset(
+                {"gmv": (("chain", "draw", "obs"), flat)}, coords=coords
+            ),
+            "observed_data": xr.Dataset({"gmv": (("obs",), actual)}, coords=coords),
         }
     )
+
+
+def predictive_coverage(fit, *, level: float = 0.9, draws: int = 100) -> pd.DataFrame:
+    """A posterior predictive check: per brand x platform, the share of observed periods
+    whose GMV falls inside the ``level`` interval of :func:`posterior_predictive` (about
+    ``level`` when the model's noise is right; far below it, the model is overconfident
+    about single days).
+
+    Returns
+    -------
+    DataFrame
+        brand, platform, periods, ppc_coverage.
+    """
+    tree = posterior_predictive(fit, draws=draws)
+    observed = tree["observed_data"].to_dataset()
+    pred = tree["posterior_predictive"]["gmv"].values.reshape(-1, observed.sizes["obs"])
+    q = ((1 - level) / 2, (1 + level) / 2)
+    lo, hi = np.quantile(pred, q, axis=0)
+    actual = observed["gmv"].values
+    frame = pd.DataFrame(
+        {
+            "brand": observed["brand"].values,
+            "platform": observed["platform"].values,
+            "inside": (actual >= lo) & (actual <= hi),
+        }
+    )
+    out = frame.groupby(["brand", "platform"], sort=False)["inside"].agg(["size", "mean"])
+    return out.reset_index().rename(columns={"size": "periods", "mean": "ppc_coverage"})

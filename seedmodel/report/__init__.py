@@ -38,6 +38,7 @@ def build_report(
     front: pd.DataFrame | None = None,
     checks: dict | None = None,
     fitted: pd.DataFrame | None = None,
+    predictive: pd.DataFrame | None = None,
     arrival: pd.DataFrame | None = None,
     lang: str = "en",
 ) -> str:
@@ -62,6 +63,9 @@ def build_report(
         :meth:`seedmodel.analysis.checks.FitChecks.to_dict` of the fit.
     fitted : DataFrame, optional
         :func:`seedmodel.analysis.fitted.fitted_gmv` of the fit: the model-fit section.
+    predictive : DataFrame, optional
+        :func:`seedmodel.analysis.fitted.predictive_coverage` of the fit: a posterior
+        predictive check in the model-fit section.
     arrival : DataFrame, optional
         :func:`seedmodel.analysis.attribution.arrival_shares` of the fit.
     lang : {"en", "zh"}
@@ -111,7 +115,7 @@ def build_report(
         converged = diagnostics is None or diagnostics.converged
         sections.append(plan_section(plan, curves, front, converged=converged, lang=lang))
     if fitted is not None:
-        sections.append(fit_section(fitted, lang, checks))
+        sections.append(fit_section(fitted, lang, checks, predictive))
     sections += overview_sections(data, lang)
     if link is not None and not link.table.empty:
         sections.append(link_section(link, lang))

@@ -163,7 +163,7 @@ def fit_report(
     """
     from seedmodel.analysis import contributions, roi
     from seedmodel.analysis.attribution import arrival_shares
-    from seedmodel.analysis.fitted import fitted_gmv
+    from seedmodel.analysis.fitted import fitted_gmv, predictive_coverage
     from seedmodel.report import build_report
 
     if plan is None:
@@ -179,6 +179,7 @@ def fit_report(
         contrib=contributions(fit, freq="W"),
         checks=checks,
         fitted=fitted_gmv(fit),
+        predictive=predictive_coverage(fit),
         arrival=arrival_shares(fit),
         lang=lang,
         **plan,

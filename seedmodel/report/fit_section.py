@@ -39,15 +39,26 @@ def plot_fitted(fitted: pd.DataFrame, lang: str = "en") -> Figure:
     return fig
 
 
-def fit_section(fitted: pd.DataFrame, lang: str = "en", checks: dict | None = None) -> Section:
+def fit_section(
+    fitted: pd.DataFrame,
+    lang: str = "en",
+    checks: dict | None = None,
+    predictive: pd.DataFrame | None = None,
+) -> Section:
     """Section from :func:`seedmodel.analysis.fitted.fitted_gmv` (and the checks' held-out
-    forecast when given)."""
+    forecast, and :func:`~seedmodel.analysis.fitted.predictive_coverage`, when given)."""
 
     def link(frame: pd.DataFrame, name: str):
         return download_link(frame, name, text("download", lang), text("download_title", lang))
 
     quality = fit_quality(fitted)
+    if predictive is not None:
+        quality = quality.merge(
+            predictive[["brand", "platform", "ppc_coverage"]], on=["brand", "platform"], how="left"
+        )
     shown = quality.copy()
+    if "ppc_coverage" in shown:
+        shown["ppc_coverage"] = [percent(v) for v in shown["ppc_coverage"]]
     for column in ("r2", "r2_weekly"):
         shown[column] = [f"{v:.2f}" for v in shown[column]]
     shown["mape"] = [percent(v) for v in shown["mape"]]
