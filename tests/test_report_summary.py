@@ -344,3 +344,20 @@ def test_fit_section_shows_the_posterior_predictive_check(parts):
         assert html.escape(catalogue()["col_ppc_coverage"][lang]) in section
         for value in table["ppc_coverage"]:
             assert percent(value) in section
+
+
+def test_link_section_reads_in_the_reports_language(parts):
+    from seedmodel.link.analysis import NOTES
+
+    _, _, _, pages, _ = parts
+    section = pages["zh"][pages["zh"].index('id="link"') :]
+    section = section[: section.index("</section>")]
+    # metric, platform, verdict and the note of each row in Chinese; ids and English notes
+    # stay in link.csv
+    assert "收藏" in section and "天猫" in section
+    assert any(catalogue()[f"verdict_{v}"]["zh"] in section for v in ("supported", "not_supported"))
+    visible = re.sub(r'href="data:[^"]*"', "", section)
+    for note in NOTES.values():
+        assert note.split("{")[0][:25] not in visible
+    for word in ("not_supported", "collects", ">tmall<"):
+        assert word not in visible

@@ -98,31 +98,52 @@ def _direction(lo: float, hi: float) -> str:
     return "positive" if lo > 0 else "negative" if hi < 0 else "unclear"
 
 
+#: The link table's notes, by :func:`note_key` (the report has them in Chinese too).
+NOTES = {
+    "insufficient": "too few live periods or no variation",
+    "supported": "link survives adjustment for calendar, seasonality and buzz",
+    "negative": (
+        "after adjustment the outcome moves against engagement: no support for a positive "
+        "link (over-adjustment, cannibalisation or a confounder; check with a lift test)"
+    ),
+    "none": "no adjusted link",
+    "calendar": (
+        "raw correlation {raw:.2f} is mostly shared trend, seasonality and festivals "
+        "({deseason:.2f} once they are removed)"
+    ),
+    "buzz": (
+        "raw correlation {raw:.2f} is mostly organic buzz ({adjusted:.2f} once the organic "
+        "proxy is removed)"
+    ),
+    "gone": "raw correlation {raw:.2f} does not survive adjustment",
+}
+
+
+def note_key(
+    raw: float, deseason: float, adjusted: float, verdict: str, direction: str = "unclear"
+) -> str:
+    """Why a link row got its verdict, as a key of :data:`NOTES` (whose templates take
+    ``raw``, ``deseason`` and ``adjusted``)."""
+    if verdict == "insufficient_data":
+        return "insufficient"
+    if verdict == "supported":
+        return "supported"
+    if direction == "negative":
+        return "negative"
+    if np.isnan(raw) or abs(raw) < 0.3:
+        return "none"
+    if abs(deseason) < 0.5 * abs(raw):
+        return "calendar"
+    if abs(adjusted) < 0.5 * abs(deseason):
+        return "buzz"
+    return "gone"
+
+
 def _note(
     raw: float, deseason: float, adjusted: float, verdict: str, direction: str = "unclear"
 ) -> str:
-    if verdict == "insufficient_data":
-        return "too few live periods or no variation"
-    if verdict == "supported":
-        return "link survives adjustment for calendar, seasonality and buzz"
-    if direction == "negative":
-        return (
-            "after adjustment the outcome moves against engagement: no support for a positive "
-            "link (over-adjustment, cannibalisation or a confounder; check with a lift test)"
-        )
-    if np.isnan(raw) or abs(raw) < 0.3:
-        return "no adjusted link"
-    if abs(deseason) < 0.5 * abs(raw):
-        return (
-            f"raw correlation {raw:.2f} is mostly shared trend, seasonality and festivals "
-            f"({deseason:.2f} once they are removed)"
-        )
-    if abs(adjusted) < 0.5 * abs(deseason):
-        return (
-            f"raw correlation {raw:.2f} is mostly organic buzz ({adjusted:.2f} once the "
-            f"organic proxy is removed)"
-        )
-    return f"raw correlation {raw:.2f} does not survive adjustment"
+    key = note_key(raw, deseason, adjusted, verdict, direction)
+    return NOTES[key].format(raw=raw, deseason=deseason, adjusted=adjusted)
 
 
 #: Fewest periods the link analysis runs on (lags, calendar and buzz controls need them).

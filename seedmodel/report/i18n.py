@@ -21,6 +21,7 @@ __all__ = [
     "catalogue",
     "channel_name",
     "headers",
+    "metric_name",
     "money",
     "money_interval",
     "percent",
@@ -41,6 +42,27 @@ UNIT_10K = {"en": "CNY 10k", "zh": "万元"}
 PLATFORMS = {
     "en": {"tmall": "Tmall", "jd": "JD"},
     "zh": {"tmall": "天猫", "jd": "京东"},
+}
+#: Engagement metrics and sales outcomes as readers know them.
+METRICS = {
+    "en": {"interactions": "interactions (likes + collects + comments + shares + follows)"},
+    "zh": {
+        "impressions": "曝光",
+        "reads": "阅读",
+        "likes": "点赞",
+        "collects": "收藏",
+        "comments": "评论",
+        "shares": "分享",
+        "follows": "关注",
+        "clicks": "点击",
+        "interactions": "互动（点赞 + 收藏 + 评论 + 分享 + 关注）",
+        "gmv": "GMV",
+        "orders": "订单",
+        "store_visits": "进店",
+        "new_visitors": "新访客",
+        "searches": "搜索",
+        "add_to_cart": "加购",
+    },
 }
 
 
@@ -70,6 +92,13 @@ def headers(frame, lang: str):
 def channel_name(channel: str, lang: str) -> str:
     """A channel id as readers know it (小红星 / Little Red Star); other ids unchanged."""
     return CHANNELS[lang].get(channel, channel)
+
+
+def metric_name(metric: str, lang: str) -> str:
+    """An engagement metric or sales outcome id as readers know it (收藏 / collects; GMV)."""
+    if metric == "gmv":
+        return "GMV"
+    return METRICS[lang].get(metric, metric.replace("_", " "))
 
 
 def platform_name(platform: str, lang: str) -> str:

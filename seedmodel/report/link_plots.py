@@ -40,7 +40,7 @@ def plot_raw_vs_adjusted(table: pd.DataFrame, *, title: str = "", lang: str = "e
             lw=0.8,
             alpha=0.8,
             color=VERDICT_COLORS[verdict],
-            label=verdict.replace("_", " "),
+            label=text(f"verdict_{verdict}", lang),
         )
     ax.axhline(0, color="k", lw=0.8)
     ax.set_xlabel(text("fig_raw_corr", lang))
