@@ -35,7 +35,6 @@ __all__ = [
     "across_brands_table",
     "numbers",
     "render_summary",
-    "summary_html",
     "summary_parts",
 ]
 
@@ -271,7 +270,23 @@ def summary_parts(
     attribution: pd.DataFrame | None = None,
     plan=None,
 ) -> SummaryParts:
-    """The summary's sentences (see :func:`summary_html` for the parameters)."""
+    """The summary's sentences: warnings first, then the portfolio, then each brand.
+
+    Parameters
+    ----------
+    roi_table : DataFrame
+        :func:`seedmodel.roi` (with ``prob_roi_above_1``).
+    diagnostics : Diagnostics
+        The fit's; a fit that did not converge is said first.
+    lang : {"en", "zh"}
+    checks : dict, optional
+        The per-fit checks (``FitChecks.to_dict``); failed ones are counted and the channels
+        that trade off with the baseline named.
+    attribution : DataFrame, optional
+        :func:`seedmodel.analysis.attribution.reconcile_attribution`.
+    plan : Allocation, optional
+        The plan shown in the report.
+    """
     warnings: list[Markup] = []
     if not diagnostics.converged:
         warnings.append(_sentence("not_converged_first", lang, {"reason": diagnostics.reason}))
@@ -339,47 +354,12 @@ def _plan_line(s: dict, lang: str) -> Markup:
     )
 
 
-def summary_html(
-    roi_table: pd.DataFrame,
-    diagnostics: Diagnostics,
-    lang: str,
-    *,
-    checks: dict | None = None,
-    attribution: pd.DataFrame | None = None,
-    plan=None,
-    brands: bool = True,
-) -> Markup:
-    """The summary section's body: warnings first, then the portfolio, then each brand.
-
-    Parameters
-    ----------
-    roi_table : DataFrame
-        :func:`seedmodel.roi` (with ``prob_roi_above_1``).
-    diagnostics : Diagnostics
-        The fit's; a fit that did not converge is said first.
-    lang : {"en", "zh"}
-    checks : dict, optional
-        The per-fit checks (``FitChecks.to_dict``); failed ones are counted and the channels
-        that trade off with the baseline named.
-    attribution : DataFrame, optional
-        :func:`seedmodel.analysis.attribution.reconcile_attribution`.
-    plan : Allocation, optional
-        The plan shown in the report.
-    brands : bool
-        Include each brand's sentences (a report with a section per brand leaves them to
-        those sections: :func:`summary_parts`).
-    """
-    parts = summary_parts(
-        roi_table, diagnostics, lang, checks=checks, attribution=attribution, plan=plan
-    )
-    return render_summary(parts, roi_table, lang, brands=brands)
-
-
 def render_summary(
     parts: SummaryParts, roi_table: pd.DataFrame, lang: str, *, brands: bool = True
 ) -> Markup:
     """HTML of :func:`summary_parts`; with several brands, a channel x brand table of ROI
-    under the portfolio's sentences."""
+    under the portfolio's sentences. ``brands=False`` leaves the brands' sentences to a
+    section each (:func:`seedmodel.report.brand_section.brand_sections`)."""
     across = None
     if roi_table["brand"].nunique() > 1:
         across = table_html(across_brands_table(roi_table, lang))
