@@ -90,11 +90,11 @@ def test_every_summary_number_is_a_table_cell(parts, lang):
         elif n["col"] == "recommended_mroi":  # plan.csv: where the next yuan earns most
             expected = plan_rows.loc[tuple(n["row"].split("|")), "recommended_mroi"]
         else:  # plan.csv: the spend moved between (or into / out of) cells
-            assert n["src"] == "plan.csv" and n["col"] == "moved"
+            assert n["src"] == "plan.csv" and n["col"] in ("moved", "cut", "added")
             brand, cells = n["row"].split("|")
             change = plan_rows["recommended_spend"] - plan_rows["current_spend"]
             moved = [abs(change[(brand, c)]) for c in cells.split(">")]
-            expected = min(moved)
+            expected = min(moved)  # a pair's smaller change, or one cell's own
         assert n["value"] == pytest.approx(float(expected), rel=1e-9, abs=1e-9), n
         assert n["shown"] == _shown(n["col"], n["value"], lang), n
     assert {"roi.csv", "plan", "attribution", "checks.json"} <= sources
@@ -361,3 +361,27 @@ def test_link_section_reads_in_the_reports_language(parts):
         assert note.split("{")[0][:25] not in visible
     for word in ("not_supported", "collects", ">tmall<"):
         assert word not in visible
+
+
+def test_a_cut_that_mostly_leaves_the_brand_is_said_in_full():
+    from seedmodel.report.summary import _move_line
+
+    # LumaBeauty on data/sample: 小红星 cut by ¥1.28M, of which only ¥13.5k stays in the brand
+    rows = pd.DataFrame(
+        {
+            "brand": "LumaBeauty",
+            "channel": ["little_red_star", "red_cat", "red_jd"],
+            "current_spend": [1_380_000.0, 535_000.0, 533_000.0],
+            "recommended_spend": [98_300.0, 548_500.0, 541_000.0],
+        }
+    )
+    for lang in ("en", "zh"):
+        line = str(_move_line(rows, lang))
+        shown = {n["col"]: n["value"] for n in numbers(line)}
+        assert shown == pytest.approx({"moved": 13_500.0, "cut": 1_281_700.0})
+        assert catalogue()["move_out"][lang].split("{")[0] in line
+    # a pair that mostly stays within the brand is a plain move
+    rows["recommended_spend"] = [880_000.0, 1_035_000.0, 533_000.0]
+    line = str(_move_line(rows, "en"))
+    assert line.startswith("Recommended move:")
+    assert {n["col"] for n in numbers(line)} == {"moved"}

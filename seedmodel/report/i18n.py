@@ -125,9 +125,13 @@ def money(x: float, lang: str) -> str:
     ('¥100k', '¥1.00k')
     >>> money(-4_560, "en"), money(880, "zh")
     ('-¥4.56k', '880 元')
+    >>> money(1.8e-15, "en"), money(-0.2, "zh")
+    ('¥0', '0 元')
     """
     if not math.isfinite(x):
         return "–"
+    if abs(x) < 0.5:  # less than a yuan: numerical noise of a cell with no spend
+        return "0 元" if lang == "zh" else "¥0"
     sign, v = ("-" if x < 0 else ""), float(f"{abs(x):.3g}")  # 99,999 -> 100k, not 100.0k
     if lang == "zh":
         if v >= 1e8:

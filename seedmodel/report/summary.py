@@ -152,25 +152,39 @@ def _attribution_line(cell: pd.DataFrame, lang: str) -> Markup | None:
 
 def _move_line(plan_rows: pd.DataFrame, lang: str) -> Markup:
     """The brand's largest cut paired with its largest increase, or the one of them there
-    is; "keep" when no cell changes by more than :data:`MOVE_SHARE` of the brand's spend."""
+    is; "keep" when no cell changes by more than :data:`MOVE_SHARE` of the brand's spend.
+
+    When most of the cut leaves the brand (or most of the increase comes from other brands),
+    the sentence says the larger change too: "move the smaller amount" alone would hide it.
+    """
     change = plan_rows["recommended_spend"] - plan_rows["current_spend"]
     total = float(plan_rows["current_spend"].sum())
     if change.abs().max() < MOVE_SHARE * max(total, 1e-9):
         return _sentence("keep", lang, {})
     cut, add = change.idxmin(), change.idxmax()
     brand = plan_rows.loc[cut, "brand"]
-    names = {"source": cut, "target": add}
+
+    def cell(i) -> str:
+        return f"{brand}|{plan_rows.loc[i, 'channel']}"
+
+    def amount(value: float, row: str, col: str) -> Markup:
+        return _num(money(value, lang), "plan.csv", row, col, value)
+
+    fields: dict[str, Markup | str] = {}
     if change[cut] < 0 and change[add] > 0:
-        key, amount = "move", float(min(-change[cut], change[add]))
-        row = f"{brand}|{plan_rows.loc[cut, 'channel']}>{plan_rows.loc[add, 'channel']}"
+        moved = float(min(-change[cut], change[add]))
+        pair = f"{brand}|{plan_rows.loc[cut, 'channel']}>{plan_rows.loc[add, 'channel']}"
+        fields["amount"] = amount(moved, pair, "moved")
+        key = "move"
+        if -change[cut] > 2 * change[add]:
+            key, fields["cut"] = "move_out", amount(float(-change[cut]), cell(cut), "cut")
+        elif change[add] > 2 * -change[cut]:
+            key, fields["added"] = "move_in", amount(float(change[add]), cell(add), "added")
     elif change[add] > 0:
-        key, amount = "move_add", float(change[add])
-        row = f"{brand}|{plan_rows.loc[add, 'channel']}"
+        key, fields["amount"] = "move_add", amount(float(change[add]), cell(add), "moved")
     else:
-        key, amount = "move_cut", float(-change[cut])
-        row = f"{brand}|{plan_rows.loc[cut, 'channel']}"
-    fields = {"amount": _num(money(amount, lang), "plan.csv", row, "moved", amount)}
-    for role, i in names.items():
+        key, fields["amount"] = "move_cut", amount(float(-change[cut]), cell(cut), "moved")
+    for role, i in (("source", cut), ("target", add)):
         if "{" + role + "}" in catalogue()[key][lang]:
             fields[role] = channel_name(plan_rows.loc[i, "channel"], lang)
     return _sentence(key, lang, fields)
@@ -249,6 +263,7 @@ def across_brands_table(roi_table: pd.DataFrame, lang: str) -> pd.DataFrame:
     )
     wide = shown.pivot_table("value", "name", "brand", aggfunc="first", sort=False)
     wide = wide.reindex(columns=list(dict.fromkeys(live["brand"])))
+    wide.columns.name = None  # no header row or column for the brand axis itself
     return wide.reset_index().rename(columns={"name": text("col_channel", lang)}).fillna("")
 
 
