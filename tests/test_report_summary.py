@@ -385,3 +385,26 @@ def test_a_cut_that_mostly_leaves_the_brand_is_said_in_full():
     line = str(_move_line(rows, "en"))
     assert line.startswith("Recommended move:")
     assert {n["col"] for n in numbers(line)} == {"moved"}
+
+
+def test_failed_checks_are_listed_in_the_reports_language(parts):
+    from seedmodel.report.roi_section import check_warnings
+
+    _, _, _, pages, checks = parts
+    checks = checks | {
+        "forecast": [
+            {"brand": "A", "platform": "jd", "periods": 91, "coverage": 0.5, "error": None,
+             "passed": False}
+        ],
+        "settings": {"level": 0.9, "check_fit_converged": False, "check_fit_reason": "R-hat"},
+    }  # fmt: skip
+    for lang in ("en", "zh"):
+        lines = check_warnings(checks, lang)
+        # placebo, trade-off, forecast (its error unknown: "–"), the check fit
+        assert len(lines) == 4
+        assert "9.13" in lines[0] and "[4.20, 14.04]" in lines[0]
+        assert "–" in lines[1] and ("京东" if lang == "zh" else "JD") in lines[1]
+        assert "-0.90" in lines[2] and lines[3].endswith(("(R-hat)", "（R-hat）"))
+    zh = pages["zh"]
+    box = zh[zh.index('class="warn"', zh.index('id="roi"')) :]
+    assert "安慰剂" in box[:2000] and "placebo on" not in box[:2000]

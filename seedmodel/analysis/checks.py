@@ -376,5 +376,6 @@ def check_fit(
         "draws": check_draws,
         "level": level,
         "check_fit_converged": bool(check.diagnostics.converged),
+        "check_fit_reason": check.diagnostics.reason,
     }
     return FitChecks(placebo, forecast, shares, notes, settings, tradeoff)

@@ -22,7 +22,7 @@ from seedmodel.report.i18n import (
     text,
 )
 
-__all__ = ["plot_contributions", "plot_roi", "roi_section"]
+__all__ = ["check_warnings", "plot_contributions", "plot_roi", "roi_section"]
 
 
 @matplotlib.rc_context(LITERAL_TEXT)
@@ -124,7 +124,7 @@ def checks_html(checks: dict, lang: str = "en") -> Markup:
     return render(
         "checks.html",
         passed=checks["passed"],
-        warnings=checks["warnings"],
+        warnings=check_warnings(checks, lang),
         tables=tables,
         title=text("checks_title", lang),
         passed_text=text("checks_passed", lang),
@@ -268,3 +268,77 @@ def roi_section(
         diagnostics_table=table_html(diag, floatfmt="{:,.3f}"),
     )
     return Section(text("roi_title", lang), body, anchor="roi")
+
+
+def check_warnings(checks: dict, lang: str) -> list[str]:
+    """The failed checks of ``checks.json`` in ``lang``, from its rows (the ``warnings``
+    list there is English); a checks.json whose rows do not say which failed (an older one)
+    keeps its own warnings."""
+    out = _failed_rows(checks, lang)
+    return out if out or not checks.get("warnings") else list(checks["warnings"])
+
+
+def _failed_rows(checks: dict, lang: str) -> list[str]:
+    settings = checks.get("settings", {})
+    level = percent(settings.get("level", 0.9))
+    out = [
+        text(
+            "warn_placebo",
+            lang,
+            brand=r["brand"],
+            channel=channel_name(r["placebo_of"], lang),
+            roi=_formatted(r.get("roi"), "{:.2f}"),
+            lo=_formatted(r.get("roi_lo"), "{:.2f}"),
+            hi=_formatted(r.get("roi_hi"), "{:.2f}"),
+            prior=_formatted(r.get("prior_roi"), "{:.2f}"),
+        )
+        for r in checks.get("placebo", [])
+        if not r.get("passed", True)
+    ]
+    out += [
+        text(
+            "warn_forecast",
+            lang,
+            brand=r["brand"],
+            platform=platform_name(r["platform"], lang),
+            periods=r["periods"],
+            coverage=percent(r["coverage"]),
+            level=level,
+            error=_formatted(r.get("error"), "{:+.0%}"),
+        )
+        for r in checks.get("forecast", [])
+        if not r.get("passed", True)
+    ]
+    out += [
+        text(
+            "warn_share",
+            lang,
+            brand=r["brand"],
+            channel=channel_name(r["channel"], lang),
+            share=_formatted(r.get("share"), "{:.1%}"),
+            lo=_formatted(r.get("prior_share_lo"), "{:.1%}"),
+            hi=_formatted(r.get("prior_share_hi"), "{:.1%}"),
+        )
+        for r in checks.get("shares", [])
+        if r.get("outside_prior")
+    ]
+    out += [
+        text(
+            "warn_tradeoff",
+            lang,
+            brand=r["brand"],
+            channel=channel_name(r["channel"], lang),
+            corr=_formatted(r.get("corr"), "{:+.2f}"),
+        )
+        for r in checks.get("tradeoff", [])
+        if not r.get("passed", True)
+    ]
+    if settings.get("check_fit_converged") is False:
+        reason = settings.get("check_fit_reason") or ""
+        out.append(text("warn_check_fit", lang, reason=reason))
+    return out
+
+
+def _formatted(value, spec: str) -> str:
+    """``value`` in ``spec``; "–" for a number checks.json holds as null (NaN)."""
+    return "–" if value is None or value != value else spec.format(value)
