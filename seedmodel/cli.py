@@ -67,9 +67,11 @@ def _note(line: str) -> None:
 def _cmd_report(args: argparse.Namespace) -> int:
     from pathlib import Path
 
-    from seedmodel.outputs import write_file
+    from seedmodel.outputs import check_out, write_file, write_set
     from seedmodel.report.compose import data_report, fit_report, plan_from_table
 
+    if args.tables is not None:
+        check_out(args.tables, "dir", "--tables")
     fit_file = Path(args.path) / "fit.nc"
     if fit_file.is_file():  # a FIT_DIR: the fitted model's data and its ROI
         import json
@@ -106,6 +108,17 @@ def _cmd_report(args: argparse.Namespace) -> int:
         page = data_report(
             load(args.path), source=str(args.path), lang=args.lang, seed=args.seed, note=_note
         )
+    if args.tables is not None:
+        from seedmodel.report.html import downloads
+
+        tables = {Path(name).name: data for name, data in downloads(page).items()}
+
+        def fill(folder: Path) -> None:
+            for name, data in tables.items():
+                (folder / name).write_bytes(data)
+
+        write_set(args.tables, fill, owned=tables)
+        print(f"wrote {len(tables)} tables (CSV) to {args.tables}")
     write_file(args.out, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     print(f"wrote {args.out}")
     return 0
@@ -573,6 +586,12 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--lang", choices=LANGS, default="en", help="en (default) or zh (中文)")
     p.add_argument(
         "--plan", default=None, metavar="PLAN_CSV", help="show this plan (from seedmodel optimize)"
+    )
+    p.add_argument(
+        "--tables",
+        default=None,
+        metavar="DIR",
+        help="also write the CSV behind every chart and table of the report into DIR",
     )
     _plan_arguments(p)
     p.set_defaults(func=_cmd_report, out_kind="file")

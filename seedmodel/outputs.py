@@ -27,7 +27,7 @@ from seedmodel.schema.errors import ArgumentError
 __all__ = ["check_out", "write_file", "write_set", "writer_lock"]
 
 
-def check_out(path: str | Path, kind: str) -> Path:
+def check_out(path: str | Path, kind: str, flag: str = "--out") -> Path:
     """Refuse an output path that cannot be written, before any work.
 
     Parameters
@@ -36,6 +36,8 @@ def check_out(path: str | Path, kind: str) -> Path:
         Where the command will write.
     kind : {"file", "dir"}
         What it will write there.
+    flag : str
+        The option that named it, for the message.
 
     Raises
     ------
@@ -45,16 +47,16 @@ def check_out(path: str | Path, kind: str) -> Path:
     """
     path = Path(path)
     if kind == "file" and path.is_dir():
-        raise ArgumentError(f"--out {path} is a folder; give the file to write")
+        raise ArgumentError(f"{flag} {path} is a folder; give the file to write")
     if kind == "dir" and path.exists() and not path.is_dir():
-        raise ArgumentError(f"--out {path} is a file; give the folder to write into")
+        raise ArgumentError(f"{flag} {path} is a file; give the folder to write into")
     ancestor = path.parent if kind == "file" or not path.exists() else path
     while not ancestor.exists():
         ancestor = ancestor.parent
     if not ancestor.is_dir():
-        raise ArgumentError(f"--out {path}: {ancestor} is a file, not a folder")
+        raise ArgumentError(f"{flag} {path}: {ancestor} is a file, not a folder")
     if not os.access(ancestor, os.W_OK | os.X_OK):
-        raise ArgumentError(f"--out {path}: no permission to write in {ancestor}")
+        raise ArgumentError(f"{flag} {path}: no permission to write in {ancestor}")
     return path
 
 

@@ -247,8 +247,19 @@ def test_run_writes_fit_plan_and_report_as_one_set(small_dir, tmp_path):
     r = run_cli("optimize", out, "--budget", "900000", "--days", "30", "--out", plan_csv)
     assert r.returncode == 0, r.stderr
     html = tmp_path / "r.html"
-    r = run_cli("report", out, "--plan", plan_csv, "--out", html)
+    tables = tmp_path / "tables"
+    r = run_cli("report", out, "--plan", plan_csv, "--out", html, "--tables", tables)
     assert r.returncode == 0, r.stderr
+    # every CSV the page offers, written beside it, byte for byte
+    from seedmodel.report.html import downloads
+
+    offered = downloads(html.read_text(encoding="utf-8"))
+    assert {"roi.csv", "plan.csv", "contributions.csv"} <= set(offered)
+    assert sorted(p.name for p in tables.iterdir()) == sorted(offered)
+    assert all((tables / n).read_bytes() == b for n, b in offered.items())
+    r = run_cli("report", out, "--out", tmp_path / "x.html", "--tables", html)  # a file
+    assert r.returncode == 2 and "--tables" in r.stderr and r.stderr.count("\n") == 1
+    assert not (tmp_path / "x.html").exists()
     assert "budget of <span" in html.read_text(encoding="utf-8")
     shown = numbers(html.read_text(encoding="utf-8"))
     budget = [n for n in shown if n["col"] == "budget"]
@@ -408,3 +419,18 @@ def test_failed_checks_are_listed_in_the_reports_language(parts):
     zh = pages["zh"]
     box = zh[zh.index('class="warn"', zh.index('id="roi"')) :]
     assert "安慰剂" in box[:2000] and "placebo on" not in box[:2000]
+
+
+def test_plan_section_says_what_the_programme_minimum_costs(parts):
+    fit, _, plan, pages, _ = parts
+    rule = plan["rule"]
+    assert set(rule["channels"]) == {"red_cat", "red_jd"} and rule["minimum"] == 5000.0
+    free = sm.allocate(fit, plan["plan"].summary["budget"], days=60, min_daily_spend={})
+    assert rule["without"] == pytest.approx(free.summary["recommended_incremental_gmv"])
+    assert rule["without"] >= rule["with"] * (1 - 1e-5)  # a rule cannot help (up to tolerance)
+    for lang, page in pages.items():
+        section = html.unescape(page[page.index('id="plan"') :])
+        key = "rule_free" if rule["without"] - rule["with"] < 0.005 * rule["with"] else "rule_cost"
+        assert catalogue()[key][lang].split("{")[0] in section
+        if key == "rule_cost":
+            assert money(rule["without"] - rule["with"], lang) in section

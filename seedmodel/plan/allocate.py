@@ -30,6 +30,10 @@ from seedmodel.schema.errors import ArgumentError
 
 __all__ = ["PLAN_COLUMNS", "Allocation", "allocate", "frontier"]
 
+#: 红猫 and 红京 take at least this much on a live day (CNY; RED's programme rule): the
+#: default ``min_daily_spend`` of every link channel.
+PROGRAMME_MIN_DAILY_SPEND = 5000.0
+
 #: docs/contract.md's plan.csv columns, in order; :func:`allocate` adds more after them.
 PLAN_COLUMNS = [
     "brand",
@@ -416,7 +420,7 @@ def allocate(
         else plan_response(source, check_days(days), margins=margins)
     )
     if min_daily_spend is None:
-        min_daily_spend = {c: 5000.0 for c in resp.link_channels}
+        min_daily_spend = {c: PROGRAMME_MIN_DAILY_SPEND for c in resp.link_channels}
     cells = _cells(resp, budget, brand_budgets, bounds, fixed, off, min_daily_spend, max_change)
     # cells fixed at the budget to the solver's tolerance (a plan read back) stay feasible
     A, ub = _budget_rows(resp, max(budget, cells.lower.sum()), brand_budgets)

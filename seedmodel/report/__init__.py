@@ -36,6 +36,7 @@ def build_report(
     plan=None,
     curves: pd.DataFrame | None = None,
     front: pd.DataFrame | None = None,
+    rule: dict | None = None,
     checks: dict | None = None,
     fitted: pd.DataFrame | None = None,
     predictive: pd.DataFrame | None = None,
@@ -113,7 +114,9 @@ def build_report(
         )
     if plan is not None and curves is not None:
         converged = diagnostics is None or diagnostics.converged
-        sections.append(plan_section(plan, curves, front, converged=converged, lang=lang))
+        sections.append(
+            plan_section(plan, curves, front, converged=converged, lang=lang, rule=rule)
+        )
     if fitted is not None:
         sections.append(fit_section(fitted, lang, checks, predictive))
     sections += overview_sections(data, lang)

@@ -85,9 +85,12 @@ def data_report(
 
 def report_plan(fit, *, budget: float | None = None, days: int = 90, **constraints: Any):
     """The plan a report shows: :func:`seedmodel.allocate` for ``budget`` over ``days``
-    (default budget: what the last ``days`` of data spent), its response curves and a budget
-    frontier. ``None`` when nothing was spent and no budget is given."""
+    (default budget: what the last ``days`` of data spent), its response curves, a budget
+    frontier and, with link channels under the programme's minimum daily spend, the expected
+    GMV of the same plan without that rule (``rule``). ``None`` when nothing was spent and
+    no budget is given."""
     from seedmodel.plan import allocate, frontier, plan_response, response_curves
+    from seedmodel.plan.allocate import PROGRAMME_MIN_DAILY_SPEND
 
     resp = plan_response(fit, days)
     if budget is None:
@@ -95,11 +98,22 @@ def report_plan(fit, *, budget: float | None = None, days: int = 90, **constrain
         if budget <= 0:
             return None
     plan = allocate(resp, budget, **constraints)
-    return {
+    out = {
         "plan": plan,
         "curves": response_curves(resp),
         "front": frontier(resp, budget * np.array(FRONTIER)),
     }
+    if resp.link_channels and "min_daily_spend" not in constraints:
+        # what the programme's minimum daily spend costs: the same plan without it
+        free = allocate(resp, budget, **constraints, min_daily_spend={})
+        key = "recommended_incremental_gmv"
+        out["rule"] = {
+            "channels": resp.link_channels,
+            "minimum": PROGRAMME_MIN_DAILY_SPEND,
+            "with": float(plan.summary[key]),
+            "without": float(free.summary[key]),
+        }
+    return out
 
 
 def plan_from_table(fit, table: pd.DataFrame) -> dict:

@@ -8,7 +8,9 @@ User strings (brands, channels, events, file names) never become markup, by cons
 from __future__ import annotations
 
 import base64
+import html
 import io
+import re
 from dataclasses import dataclass
 from functools import cache
 from typing import Any
@@ -21,7 +23,15 @@ from matplotlib.figure import Figure
 
 from seedmodel.report.canvas import LITERAL_TEXT
 
-__all__ = ["Section", "download_link", "figure_html", "render", "render_page", "table_html"]
+__all__ = [
+    "Section",
+    "download_link",
+    "downloads",
+    "figure_html",
+    "render",
+    "render_page",
+    "table_html",
+]
 
 CSS = """
 body{font-family:-apple-system,'Segoe UI','PingFang SC','Noto Sans CJK SC',sans-serif;
@@ -79,6 +89,17 @@ def download_link(frame: pd.DataFrame, filename: str, label: str, title: str) ->
     return Markup(
         '<a class="dl" download="{}" title="{}" href="data:text/csv;charset=utf-8;base64,{}">{}</a>'
     ).format(filename, title, data, label)
+
+
+def downloads(page: str) -> dict[str, bytes]:
+    """Every CSV a page offers through :func:`download_link`: file name -> its bytes (the
+    first of two links with one name)."""
+    found: dict[str, bytes] = {}
+    for name, data in re.findall(
+        r'download="([^"]+)"[^>]*href="data:text/csv;charset=utf-8;base64,([^"]+)"', page
+    ):
+        found.setdefault(html.unescape(name), base64.b64decode(data))
+    return found
 
 
 def table_html(

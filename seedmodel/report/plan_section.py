@@ -64,9 +64,11 @@ def plan_section(
     *,
     converged: bool = True,
     lang: str = "en",
+    rule: dict | None = None,
 ) -> Section:
     """Section for a plan from :func:`seedmodel.allocate` with its response curves and,
-    optionally, a frontier from :func:`seedmodel.frontier`."""
+    optionally, a frontier from :func:`seedmodel.frontier` and what the programme's minimum
+    daily spend costs (``rule`` of :func:`seedmodel.report.compose.report_plan`)."""
 
     def link(frame: pd.DataFrame, name: str):
         return download_link(frame, name, text("download", lang), text("download_title", lang))
@@ -95,6 +97,7 @@ def plan_section(
             cur=money(s["current_incremental_gmv"], lang),
             prob=percent(s["prob_better"]),
         ),
+        rule=None if rule is None else _rule_line(rule, lang),
         table=table_html(readable_plan(plan.table, lang), download=link(plan.table, "plan.csv")),
         allocation=figure_html(plot_allocation(plan.table, lang), text("plan_title", lang)),
         curves_title=text("curves_title", lang),
@@ -120,3 +123,22 @@ def plan_section(
         else None,
     )
     return Section(text("plan_title", lang), body, anchor="plan")
+
+
+def _rule_line(rule: dict, lang: str) -> str:
+    """What the link programmes' minimum daily spend costs this plan, in expected GMV."""
+    names = "、" if lang == "zh" else " and "
+    channels = names.join(channel_name(c, lang) for c in rule["channels"])
+    cost = rule["without"] - rule["with"]
+    minimum = money(rule["minimum"], lang)
+    if abs(cost) < 0.005 * max(abs(rule["with"]), 1.0):
+        return text("rule_free", lang, channels=channels, minimum=minimum)
+    return text(
+        "rule_cost",
+        lang,
+        channels=channels,
+        minimum=minimum,
+        cost=money(cost, lang),
+        without=money(rule["without"], lang),
+        plan=money(rule["with"], lang),
+    )
