@@ -281,62 +281,52 @@ def check_warnings(checks: dict, lang: str) -> list[str]:
 def _failed_rows(checks: dict, lang: str) -> list[str]:
     settings = checks.get("settings", {})
     level = percent(settings.get("level", 0.9))
+
+    def failed(r: dict) -> bool:
+        return not r.get("passed", True)
+
+    def placebo(r: dict) -> dict:
+        numbers = {k: _formatted(r.get(c), "{:.2f}") for k, c in _PLACEBO_FIELDS}
+        return {"channel": channel_name(r["placebo_of"], lang), **numbers}
+
+    def forecast(r: dict) -> dict:
+        return {
+            "platform": platform_name(r["platform"], lang),
+            "periods": r["periods"],
+            "coverage": percent(r["coverage"]),
+            "level": level,
+            "error": _formatted(r.get("error"), "{:+.0%}"),
+        }
+
+    def share(r: dict) -> dict:
+        numbers = {k: _formatted(r.get(c), "{:.1%}") for k, c in _SHARE_FIELDS}
+        return {"channel": channel_name(r["channel"], lang), **numbers}
+
+    def tradeoff(r: dict) -> dict:
+        corr = _formatted(r.get("corr"), "{:+.2f}")
+        return {"channel": channel_name(r["channel"], lang), "corr": corr}
+
+    kinds = (
+        ("placebo", "warn_placebo", failed, placebo),
+        ("forecast", "warn_forecast", failed, forecast),
+        ("shares", "warn_share", lambda r: bool(r.get("outside_prior")), share),
+        ("tradeoff", "warn_tradeoff", failed, tradeoff),
+    )
     out = [
-        text(
-            "warn_placebo",
-            lang,
-            brand=r["brand"],
-            channel=channel_name(r["placebo_of"], lang),
-            roi=_formatted(r.get("roi"), "{:.2f}"),
-            lo=_formatted(r.get("roi_lo"), "{:.2f}"),
-            hi=_formatted(r.get("roi_hi"), "{:.2f}"),
-            prior=_formatted(r.get("prior_roi"), "{:.2f}"),
-        )
-        for r in checks.get("placebo", [])
-        if not r.get("passed", True)
-    ]
-    out += [
-        text(
-            "warn_forecast",
-            lang,
-            brand=r["brand"],
-            platform=platform_name(r["platform"], lang),
-            periods=r["periods"],
-            coverage=percent(r["coverage"]),
-            level=level,
-            error=_formatted(r.get("error"), "{:+.0%}"),
-        )
-        for r in checks.get("forecast", [])
-        if not r.get("passed", True)
-    ]
-    out += [
-        text(
-            "warn_share",
-            lang,
-            brand=r["brand"],
-            channel=channel_name(r["channel"], lang),
-            share=_formatted(r.get("share"), "{:.1%}"),
-            lo=_formatted(r.get("prior_share_lo"), "{:.1%}"),
-            hi=_formatted(r.get("prior_share_hi"), "{:.1%}"),
-        )
-        for r in checks.get("shares", [])
-        if r.get("outside_prior")
-    ]
-    out += [
-        text(
-            "warn_tradeoff",
-            lang,
-            brand=r["brand"],
-            channel=channel_name(r["channel"], lang),
-            corr=_formatted(r.get("corr"), "{:+.2f}"),
-        )
-        for r in checks.get("tradeoff", [])
-        if not r.get("passed", True)
+        text(key, lang, brand=r["brand"], **fields(r))
+        for kind, key, is_failed, fields in kinds
+        for r in checks.get(kind, [])
+        if is_failed(r)
     ]
     if settings.get("check_fit_converged") is False:
         reason = settings.get("check_fit_reason") or ""
         out.append(text("warn_check_fit", lang, reason=reason))
     return out
+
+
+#: Message field -> checks.json column, for the placebo's and the shares' lines.
+_PLACEBO_FIELDS = (("roi", "roi"), ("lo", "roi_lo"), ("hi", "roi_hi"), ("prior", "prior_roi"))
+_SHARE_FIELDS = (("share", "share"), ("lo", "prior_share_lo"), ("hi", "prior_share_hi"))
 
 
 def _formatted(value, spec: str) -> str:
