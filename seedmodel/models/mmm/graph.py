@@ -166,6 +166,10 @@ def _baseline_share(intercept, contrib):
     share media carry. Without it, a large, near-constant media contribution damps every
     term's effect on GMV, and the room that leaves their coefficients is rewarded by the
     posterior (prior volume): an always-on channel's share drifts up (docs/mmm.md).
+
+    The share is part of the baseline's parametrisation, computed from the spend the data
+    hold: counterfactuals (ROI, plans, lift tests) keep the baseline as fitted and change
+    only the media term.
     """
     level = pt.exp(intercept)
     return (level / (level + contrib.mean(axis=-1)))[:, :, None]
