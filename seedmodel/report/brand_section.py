@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from seedmodel.report.html import Section, download_link, render, table_html
+from seedmodel.report.html import Section, csv_link, render, table_html
 from seedmodel.report.i18n import text
 from seedmodel.report.plan_section import readable_plan
 from seedmodel.report.roi_section import readable_roi
@@ -30,14 +30,14 @@ def brand_sections(
         rows = roi_table[roi_table["brand"] == summary.name]
         roi = table_html(
             readable_roi(rows, lang).drop(columns=brand_col),
-            download=_download(rows, f"roi_{i + 1}.csv", lang),
+            download=csv_link(rows, f"roi_{i + 1}.csv", lang),
         )
         plan = None
         if plan_table is not None:
             mine = plan_table[plan_table["brand"] == summary.name]
             plan = table_html(
                 readable_plan(mine, lang).drop(columns=brand_col),
-                download=_download(mine, f"plan_{i + 1}.csv", lang),
+                download=csv_link(mine, f"plan_{i + 1}.csv", lang),
             )
         body = render(
             "brand.html",
@@ -50,7 +50,3 @@ def brand_sections(
             Section(text("brand_section", lang, brand=summary.name), body, anchor=f"brand-{i + 1}")
         )
     return sections
-
-
-def _download(frame: pd.DataFrame, name: str, lang: str):
-    return download_link(frame, name, text("download", lang), text("download_title", lang))

@@ -8,7 +8,7 @@ from matplotlib.figure import Figure
 
 from seedmodel.analysis.fitted import fit_quality
 from seedmodel.report.canvas import LITERAL_TEXT, finish_panels, subplots
-from seedmodel.report.html import Section, download_link, figure_html, render, table_html
+from seedmodel.report.html import Section, csv_link, figure_html, render, table_html
 from seedmodel.report.i18n import UNIT_10K, headers, percent, platform_name, text
 
 __all__ = ["fit_section", "plot_fitted"]
@@ -48,9 +48,6 @@ def fit_section(
     """Section from :func:`seedmodel.analysis.fitted.fitted_gmv` (and the checks' held-out
     forecast, and :func:`~seedmodel.analysis.fitted.predictive_coverage`, when given)."""
 
-    def link(frame: pd.DataFrame, name: str):
-        return download_link(frame, name, text("download", lang), text("download_title", lang))
-
     quality = fit_quality(fitted)
     if predictive is not None:
         quality = quality.merge(
@@ -78,9 +75,9 @@ def fit_section(
     body = render(
         "fit.html",
         lead=text("fitview_lead", lang),
-        table=table_html(headers(shown, lang), download=link(quality, "fit_quality.csv")),
+        table=table_html(headers(shown, lang), download=csv_link(quality, "fit_quality.csv", lang)),
         figure=figure_html(plot_fitted(fitted, lang), text("fitview_title", lang)),
-        download=link(fitted, "fitted_gmv.csv"),
+        download=csv_link(fitted, "fitted_gmv.csv", lang),
         oos=oos,
     )
     return Section(text("fitview_title", lang), body, anchor="fit")

@@ -22,9 +22,11 @@ from markupsafe import Markup
 from matplotlib.figure import Figure
 
 from seedmodel.report.canvas import LITERAL_TEXT
+from seedmodel.report.i18n import text
 
 __all__ = [
     "Section",
+    "csv_link",
     "download_link",
     "downloads",
     "figure_html",
@@ -89,6 +91,11 @@ def download_link(frame: pd.DataFrame, filename: str, label: str, title: str) ->
     return Markup(
         '<a class="dl" download="{}" title="{}" href="data:text/csv;charset=utf-8;base64,{}">{}</a>'
     ).format(filename, title, data, label)
+
+
+def csv_link(frame: pd.DataFrame, filename: str, lang: str) -> Markup:
+    """:func:`download_link` with the report's label and tooltip in ``lang``."""
+    return download_link(frame, filename, text("download", lang), text("download_title", lang))
 
 
 def downloads(page: str) -> dict[str, bytes]:

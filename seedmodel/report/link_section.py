@@ -7,7 +7,7 @@ import pandas as pd
 
 from seedmodel.link import LinkResult
 from seedmodel.link.analysis import note_key
-from seedmodel.report.html import Section, download_link, figure_html, render, table_html
+from seedmodel.report.html import Section, csv_link, figure_html, render, table_html
 from seedmodel.report.i18n import headers, metric_name, platform_name, text
 from seedmodel.report.link_plots import plot_lag_profiles, plot_raw_vs_adjusted
 
@@ -34,9 +34,6 @@ def link_section(
 ) -> Section:
     """Summary table (one metric, GMV), raw-vs-adjusted scatter and lag profiles per brand."""
     table = result.table
-
-    def link(frame, name: str):
-        return download_link(frame, name, text("download", lang), text("download_title", lang))
 
     metric = metric if metric in set(table["metric"]) else str(table["metric"].iloc[0])
     focus = table[(table["metric"] == metric) & (table["outcome"] == outcome)]
@@ -77,9 +74,11 @@ def link_section(
         metric=metric_name(metric, lang),
         outcome=metric_name(outcome, lang),
         table=table_html(
-            readable_link(focus, lang), floatfmt="{:,.3f}", download=link(table, "link.csv")
+            readable_link(focus, lang),
+            floatfmt="{:,.3f}",
+            download=csv_link(table, "link.csv", lang),
         ),
-        profiles_download=None if prof.empty else link(prof, "link_profiles.csv"),
+        profiles_download=None if prof.empty else csv_link(prof, "link_profiles.csv", lang),
         scatter=scatter,
         profiles=profiles,
     )

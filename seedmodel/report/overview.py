@@ -6,7 +6,7 @@ import pandas as pd
 
 from seedmodel.analysis import channel_summary, data_quality, event_spans, series_by_period
 from seedmodel.report.figures import plot_brand_overview
-from seedmodel.report.html import Section, download_link, figure_html, render, table_html
+from seedmodel.report.html import Section, csv_link, figure_html, render, table_html
 from seedmodel.report.i18n import headers, money, text
 from seedmodel.schema import Dataset
 
@@ -70,12 +70,7 @@ def overview_sections(data: Dataset, lang: str = "en") -> list[Section]:
             axis=1,
         )
         weekly.columns = [f"{kind}_{name}" for kind, name in weekly.columns]
-        link = download_link(
-            weekly.reset_index(),
-            f"weekly_{brand}.csv",
-            text("download", lang),
-            text("download_title", lang),
-        )
+        link = csv_link(weekly.reset_index(), f"weekly_{brand}.csv", lang)
         figures.append((brand, figure_html(fig, f"{brand} overview") + link))
     summary = channel_summary(data)
     summary["first_live"] = summary["first_live"].dt.strftime("%Y-%m-%d")

@@ -6,7 +6,7 @@ from __future__ import annotations
 import pandas as pd
 
 from seedmodel.plan.allocate import Allocation
-from seedmodel.report.html import Section, download_link, figure_html, render, table_html
+from seedmodel.report.html import Section, csv_link, figure_html, render, table_html
 from seedmodel.report.i18n import channel_name, money, money_interval, percent, ratio, text
 from seedmodel.report.plan_plots import plot_allocation, plot_frontier, plot_response_curves
 
@@ -70,9 +70,6 @@ def plan_section(
     optionally, a frontier from :func:`seedmodel.frontier` and what the programme's minimum
     daily spend costs (``rule`` of :func:`seedmodel.report.compose.report_plan`)."""
 
-    def link(frame: pd.DataFrame, name: str):
-        return download_link(frame, name, text("download", lang), text("download_title", lang))
-
     s = plan.summary
     if s["objective"] == "mean":
         objective = text("objective_mean", lang)
@@ -98,14 +95,16 @@ def plan_section(
             prob=percent(s["prob_better"]),
         ),
         rule=None if rule is None else _rule_line(rule, lang),
-        table=table_html(readable_plan(plan.table, lang), download=link(plan.table, "plan.csv")),
+        table=table_html(
+            readable_plan(plan.table, lang), download=csv_link(plan.table, "plan.csv", lang)
+        ),
         allocation=figure_html(plot_allocation(plan.table, lang), text("plan_title", lang)),
         curves_title=text("curves_title", lang),
         curves_lead=text("curves_lead", lang),
         curves=figure_html(
             plot_response_curves(curves, plan.table, lang), text("curves_title", lang)
         ),
-        curves_download=link(curves, "response_curves.csv"),
+        curves_download=csv_link(curves, "response_curves.csv", lang),
         frontier_title=text("frontier_title", lang),
         frontier_lead=text("frontier_lead", lang),
         frontier=(
@@ -117,7 +116,7 @@ def plan_section(
             else None
         ),
         frontier_table=table_html(
-            readable_frontier(front, lang), download=link(front, "frontier.csv")
+            readable_frontier(front, lang), download=csv_link(front, "frontier.csv", lang)
         )
         if has_front
         else None,

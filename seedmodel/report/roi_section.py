@@ -9,7 +9,7 @@ from matplotlib.figure import Figure
 
 from seedmodel.inference.diagnostics import Diagnostics
 from seedmodel.report.canvas import LITERAL_TEXT, channel_color, finish_panels, subplots
-from seedmodel.report.html import Section, download_link, figure_html, render, table_html
+from seedmodel.report.html import Section, csv_link, figure_html, render, table_html
 from seedmodel.report.i18n import (
     UNIT_10K,
     channel_name,
@@ -117,9 +117,7 @@ def checks_html(checks: dict, lang: str = "en") -> Markup:
         if not checks.get(key):
             continue
         frame = pd.DataFrame(checks[key])
-        link = download_link(
-            frame, f"checks_{key}.csv", text("download", lang), text("download_title", lang)
-        )
+        link = csv_link(frame, f"checks_{key}.csv", lang)
         tables.append((text(title, lang), table_html(_readable(frame), download=link)))
     return render(
         "checks.html",
@@ -218,9 +216,6 @@ def roi_section(
     the per-fit checks when given, and a loud banner when the fit did not converge. Every
     table can be downloaded as CSV (the raw numbers, with channel ids)."""
 
-    def link(frame: pd.DataFrame, name: str) -> Markup:
-        return download_link(frame, name, text("download", lang), text("download_title", lang))
-
     diag = pd.DataFrame([diagnostics.to_dict()]).drop(columns=["reason"])
     has_attr = attribution is not None and not attribution.empty
     body = render(
@@ -235,14 +230,14 @@ def roi_section(
             start=table["window_start"].iloc[0],
             end=table["window_end"].iloc[0],
         ),
-        table=table_html(readable_roi(table, lang), download=link(table, "roi.csv")),
+        table=table_html(readable_roi(table, lang), download=csv_link(table, "roi.csv", lang)),
         roi_figure=figure_html(plot_roi(table, lang), text("roi_axis", lang)),
         attr_title=text("attr_title", lang),
         attr_lead=text("attr_lead", lang),
         attribution=(
             table_html(
                 readable_attribution(attribution, lang),
-                download=link(attribution, "attribution.csv"),
+                download=csv_link(attribution, "attribution.csv", lang),
             )
             if has_attr
             else None
@@ -252,7 +247,8 @@ def roi_section(
             None
             if arrival is None or arrival.empty
             else table_html(
-                readable_arrival(arrival, lang), download=link(arrival, "arrival_shares.csv")
+                readable_arrival(arrival, lang),
+                download=csv_link(arrival, "arrival_shares.csv", lang),
             )
         ),
         contrib_title=text("contrib_title", lang),
@@ -262,7 +258,7 @@ def roi_section(
             if contrib is None
             else figure_html(plot_contributions(contrib, lang), text("contrib_title", lang))
         ),
-        contrib_download=None if contrib is None else link(contrib, "contributions.csv"),
+        contrib_download=None if contrib is None else csv_link(contrib, "contributions.csv", lang),
         checks_html="" if checks is None else checks_html(checks, lang),
         diag_title=text("diag_title", lang),
         diagnostics_table=table_html(diag, floatfmt="{:,.3f}"),
