@@ -64,8 +64,11 @@ def expected_gmv_draws(fit, draws: int = 100) -> xr.DataArray:
     )
 
 
-def fitted_gmv(fit, *, draws: int = 100, level: float = 0.9) -> pd.DataFrame:
-    """Actual against expected GMV per brand, platform and period.
+def fitted_gmv(
+    fit, *, draws: int = 100, level: float = 0.9, mu: xr.DataArray | None = None
+) -> pd.DataFrame:
+    """Actual against expected GMV per brand, platform and period (``mu``: the
+    :func:`expected_gmv_draws` of ``fit`` with ``draws``, when the caller has them).
 
     Returns
     -------
@@ -74,7 +77,7 @@ def fitted_gmv(fit, *, draws: int = 100, level: float = 0.9) -> pd.DataFrame:
         of the expected GMV, not of a new day's GMV), and ``observed``: whether the period
         is in the likelihood (a store not yet open, or a zero-GMV day, is not).
     """
-    mu = expected_gmv_draws(fit, draws)
+    mu = expected_gmv_draws(fit, draws) if mu is None else mu
     inp = fit.inputs
     flat = mu.stack(sample=("chain", "draw")).transpose("sample", ...).values  # (S, B, P, T)
     q = ((1 - level) / 2, (1 + level) / 2)
@@ -179,8 +182,12 @@ def log_likelihood(fit, *, draws: int = 100) -> xr.DataTree:
     return xr.DataTree.from_dict({"posterior": posterior, "log_likelihood": loglik})
 
 
-def posterior_predictive(fit, *, draws: int = 100, random_seed: int = 0) -> xr.DataTree:
-    """New GMV drawn from the fitted model, for ``arviz.plot_ppc_dist`` and predictive checks.
+def posterior_predictive(
+    fit, *, draws: int = 100, random_seed: int = 0, mu: xr.DataArray | None = None
+) -> xr.DataTree:
+    """New GMV drawn from the fitted model, for ``arviz.plot_ppc_dist`` and predictive checks
+    (``mu``: the :func:`expected_gmv_draws` of ``fit`` with ``draws``, when the caller has
+    them).
 
     Per thinned draw: the expected GMV times the model's noise (log-normal, or normal with
     ``likelihood="normal"``), an AR(1) path of innovations ``sigma`` and coefficient ``rho``
@@ -200,7 +207,7 @@ def posterior_predictive(fit, *, draws: int = 100, random_seed: int = 0) -> xr.D
         import arviz as az
         az.plot_ppc_dist(posterior_predictive(fit))  # ArviZ 1.x
     """
-    mu = expected_gmv_draws(fit, draws)
+    mu = expected_gmv_draws(fit, draws) if mu is None else mu
     posterior = _thinned(fit, draws)
     inp = fit.inputs
     T = mu.sizes["date"]
@@ -240,7 +247,9 @@ def posterior_predictive(fit, *, draws: int = 100, random_seed: int = 0) -> xr.D
     )
 
 
-def predictive_coverage(fit, *, level: float = 0.9, draws: int = 100) -> pd.DataFrame:
+def predictive_coverage(
+    fit, *, level: float = 0.9, draws: int = 100, mu: xr.DataArray | None = None
+) -> pd.DataFrame:
     """A posterior predictive check: per brand x platform, the share of observed periods
     whose GMV falls inside the ``level`` interval of :func:`posterior_predictive` (about
     ``level`` when the model's noise is right; far below it, the model is overconfident
@@ -249,9 +258,9 @@ def predictive_coverage(fit, *, level: float = 0.9, draws: int = 100) -> pd.Data
     Returns
     -------
     DataFrame
-        brand, platform, periods, ppc_coverage.
+        brand, platform, periods, ppc_coverage (``mu`` as for :func:`posterior_predictive`).
     """
-    tree = posterior_predictive(fit, draws=draws)
+    tree = posterior_predictive(fit, draws=draws, mu=mu)
     observed = tree["observed_data"].to_dataset()
     pred = tree["posterior_predictive"]["gmv"].values.reshape(-1, observed.sizes["obs"])
     q = ((1 - level) / 2, (1 + level) / 2)

@@ -177,13 +177,14 @@ def fit_report(
     """
     from seedmodel.analysis import contributions, roi
     from seedmodel.analysis.attribution import arrival_shares
-    from seedmodel.analysis.fitted import fitted_gmv, predictive_coverage
+    from seedmodel.analysis.fitted import expected_gmv_draws, fitted_gmv, predictive_coverage
     from seedmodel.report import build_report
 
     if plan is None:
         plan = report_plan(fit, budget=budget, days=days) or {}
     check_fonts(fit.data, lang, note)
     link = _link_result(fit.data, seed, note, lang)
+    expected = expected_gmv_draws(fit)  # once, for the fit view and its predictive check
     return build_report(
         fit.data,
         source=source,
@@ -192,8 +193,8 @@ def fit_report(
         diagnostics=fit.diagnostics,
         contrib=contributions(fit, freq="W"),
         checks=checks,
-        fitted=fitted_gmv(fit),
-        predictive=predictive_coverage(fit),
+        fitted=fitted_gmv(fit, mu=expected),
+        predictive=predictive_coverage(fit, mu=expected),
         arrival=arrival_shares(fit),
         lang=lang,
         **plan,
