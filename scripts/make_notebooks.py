@@ -151,10 +151,13 @@ LINK = [
     ),
     (
         "md",
-        "Read the intervals with care: in simulation they cover the true elasticity about "
-        "70% of the time rather than 90% (docs/link.md), because organic engagement is an "
-        "imperfect measure of buzz. `robustness_value` says how strong an unmeasured "
-        "confounder would have to be to overturn each estimate.",
+        "Each interval averages two readings of slow sales movements: the notes' long lags "
+        "and demand nobody measured (a smooth trend). On 30 drawn worlds 91% of the 90% "
+        "intervals cover the true elasticity (docs/link.md); the price is width, so a real "
+        "seeding effect is often `not_supported`: the data cannot tell, which is not the same "
+        "as no effect. `link(data, trend_knot_days=None)` gives the narrower no-trend reading "
+        "alone (it covered about two thirds). `robustness_value` says how strong an "
+        "unmeasured confounder would have to be to overturn each estimate.",
     ),
 ]
 

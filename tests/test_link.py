@@ -1,8 +1,9 @@
 """Engagement -> GMV link analysis against simulated worlds with known truth.
 
-Measured (docs/link.md): 90% elasticity intervals cover the truth in about 72% of cells on
-daily worlds and 67% on weekly worlds; in no-effect worlds 15-21% of intervals exclude zero.
-The bounds below are set under those numbers, so a regression in the estimator fails them.
+Measured (docs/link.md): averaged over two readings of slow demand (the default), 90%
+elasticity intervals cover the truth in 91% of 360 cells of the world family; the no-trend
+reading alone (the default before 2026-12-03) covered about 70%. The bounds below are set
+under the measured numbers, so a regression in the estimator fails them.
 """
 
 from __future__ import annotations
@@ -36,11 +37,11 @@ def _cells(sim, table):
     return rows
 
 
-def _run(config, seeds):
+def _run(config, seeds, **kw):
     out = []
     for seed in seeds:
         sim = sm.simulate(config, random_seed=seed)
-        table = link(sim.data, metrics=("collects", "clicks"), outcomes=("gmv",)).table
+        table = link(sim.data, metrics=("collects", "clicks"), outcomes=("gmv",), **kw).table
         out.append(
             _cells(sim, table).assign(
                 seed=seed,
@@ -85,9 +86,15 @@ def test_true_effect_covered_and_peak_lag_found():
     assert ((main["peak_lag_lo"] <= true_mode) & (true_mode <= main["peak_lag_hi"])).mean() >= 0.5
     links = cells[cells["channel"] != "little_red_star"]
     assert links["peak_lag"].median() <= 3  # link clicks act within days (true mode 0)
-    # seeding's effect on its main platform is found, with the right sign, in most cells
+    # averaged over the two readings of slow demand the intervals cover all 36 cells
+    # (measured); the price is power: 小红星's effect on its main platform is found in 1 of 6
+    assert cells["covered"].mean() >= 0.9
+    assert np.corrcoef(cells["elasticity"], cells["true"])[0, 1] > 0.2  # measured 0.29
+    # the no-trend reading alone finds it with the right sign in 6 of 6, covering 27 of 36
+    alone = _run(sm.WorldConfig(n_brands=2), seeds=(1, 2, 3), trend_knot_days=None)
+    main = alone[(alone["channel"] == "little_red_star") & (alone["platform"] == "tmall")]
     assert (main["elasticity_lo"] > 0).mean() >= 0.6
-    assert np.corrcoef(cells["elasticity"], cells["true"])[0, 1] > 0.4
+    assert np.corrcoef(alone["elasticity"], alone["true"])[0, 1] > 0.5  # measured 0.71
 
 
 def test_weekly_data():
@@ -179,18 +186,28 @@ def test_small_pieces():
 
 @pytest.fixture(scope="module")
 def null_seeding():
-    """小红星 does nothing; buzz (strength 1.5) drives its reads and GMV."""
+    """小红星 does nothing; buzz (strength 1.5) drives its reads and GMV. Its rows under the
+    default (two readings of slow demand, averaged) and under the no-trend reading alone."""
     from seedmodel.sim.family import stress_world
 
     sims = [sm.simulate(stress_world("null_seeding").config, random_seed=s) for s in (1, 2)]
-    tables = [link(s.data, metrics=("collects", "reads"), outcomes=("gmv",)).table for s in sims]
-    table = pd.concat(tables, ignore_index=True)
-    seeding = table["channel"] == "little_red_star"
-    return table[seeding & (table["verdict"] != "insufficient_data")]
+    out = {}
+    for name, readings in (("averaged", (None, 30)), ("no_trend", None)):
+        tables = [
+            link(
+                s.data, metrics=("collects", "reads"), outcomes=("gmv",), trend_knot_days=readings
+            ).table
+            for s in sims
+        ]
+        table = pd.concat(tables, ignore_index=True)
+        seeding = table["channel"] == "little_red_star"
+        out[name] = table[seeding & (table["verdict"] != "insufficient_data")]
+    return out
 
 
 def test_a_negative_link_is_not_support(null_seeding):
-    rows = null_seeding
+    # the no-trend reading over-adjusts some cells into a significant negative elasticity
+    rows = null_seeding["no_trend"]
     negative = rows[rows["elasticity_hi"] < 0]
     assert len(negative) >= 1  # the over-adjusted cells that used to be called supported
     assert (negative["verdict"] == "not_supported").all()
@@ -202,6 +219,66 @@ def test_a_negative_link_is_not_support(null_seeding):
 
 
 def test_null_seeding_channel_is_rarely_called_supported(null_seeding):
-    # measured: 1 of 16 cells (4 seeds: 3 of 32); before sign-aware verdicts 41% of 32
-    assert len(null_seeding) == 16
-    assert (null_seeding["verdict"] == "supported").mean() <= 0.125
+    # measured (seeds 1-2): 1 of 16 cells with the no-trend reading; 0 of 16 averaged, whose
+    # intervals cover the true 0 in 16 of 16 (8 seeds: 31 of 32); before sign-aware
+    # verdicts 41% of 32 cells were called significant
+    for rows in null_seeding.values():
+        assert len(rows) == 16
+        assert (rows["verdict"] == "supported").mean() <= 0.125
+    averaged = null_seeding["averaged"]
+    covers = (averaged["elasticity_lo"] <= 0) & (averaged["elasticity_hi"] >= 0)
+    assert covers.mean() >= 0.9
+
+
+def test_readings_are_averaged_and_checked(small_sim):
+    kw = dict(metrics=("collects",), outcomes=("gmv",))
+    both = link(small_sim.data, **kw).table
+    alone = {k: link(small_sim.data, trend_knot_days=k, **kw).table for k in (None, 30)}
+    assert link(small_sim.data, **kw).settings["trend_knot_days"] == [None, 30]
+    # the point is the readings' mean; the interval reaches past the narrower reading's
+    mean = (alone[None]["elasticity"] + alone[30]["elasticity"]) / 2
+    np.testing.assert_allclose(both["elasticity"], mean, rtol=1e-9)
+    narrow = np.minimum(
+        alone[None]["elasticity_hi"] - alone[None]["elasticity_lo"],
+        alone[30]["elasticity_hi"] - alone[30]["elasticity_lo"],
+    )
+    assert ((both["elasticity_hi"] - both["elasticity_lo"]) >= 0.95 * narrow).all()
+    # lag profile and peak come from the first reading
+    pd.testing.assert_series_equal(both["peak_lag"], alone[None]["peak_lag"])
+    with pytest.raises(ValueError, match="trend_knot_days"):
+        link(small_sim.data, trend_knot_days=(None, 3), **kw)
+
+
+def _family_cells(worlds, null_seeds=()):
+    """Own-metric cells of family worlds (two brands each) and of the null_seeding world."""
+    from seedmodel.sim.family import family_world, stress_world
+
+    runs = [(family_world(w, n_brands=2), 1) for w in worlds]
+    runs += [(stress_world("null_seeding"), s) for s in null_seeds]
+    out = []
+    for fw, seed in runs:
+        sim = sm.simulate(fw.config, random_seed=seed)
+        table = link(sim.data, metrics=("collects", "clicks"), outcomes=("gmv",)).table
+        out.append(_cells(sim, table).assign(world=fw.name))
+    return pd.concat(out, ignore_index=True)
+
+
+def test_family_worlds_are_covered_at_the_nominal_rate():
+    # measured on family worlds 0-3: 44 of 48 cells (0.92); the no-trend reading alone
+    # covered about two thirds of the family's cells (docs/link.md)
+    cells = _family_cells(range(4))
+    assert len(cells) == 48
+    assert cells["covered"].mean() >= 0.85
+
+
+@pytest.mark.slow
+def test_link_targets_on_the_family():
+    # issue 17's link targets. Measured (bench/results/link_recovery.json): coverage 0.91 on
+    # 360 cells (小红星 0.86, 红猫 0.94, 红京 0.93); the null 小红星 called supported in 1 of 32
+    cells = _family_cells(range(30), null_seeds=range(1, 9))
+    family = cells[cells["world"] != "null_seeding"]
+    assert 0.85 <= family["covered"].mean() <= 0.95
+    assert family.groupby("channel")["covered"].mean().min() >= 0.8
+    null = cells[(cells["world"] == "null_seeding") & (cells["channel"] == "little_red_star")]
+    assert len(null) == 32  # 8 seeds x 2 brands x 2 platforms
+    assert (null["verdict"] == "supported").mean() <= 0.1
