@@ -339,6 +339,7 @@ def fit_mmm(
         backend=compiler,
         adaptation=mass,
         stopped=str(seconds.get("stopped", "")),
+        gradients=int(seconds.get("gradients", 0)),
     )
     fit = Fit(
         spec=inputs.spec,

@@ -234,6 +234,8 @@ def test_cli_fit_same_seed_same_roi_and_not_converged_is_loud(tmp_path):
     }
     assert 0 < diag["compile_seconds"] < diag["seconds"]  # the split, not a speed bound
     assert diag["backend"] == "jax" and diag["adaptation"] in ("diag", "low_rank")
+    # every warm-up and kept draw of every chain takes at least one gradient (--tune = --draws)
+    assert diag["gradients"] >= diag["chains"] * 2 * 40
     assert diag["converged"] is False  # 40 draws cannot give bulk ESS >= 400
     assert "did NOT converge" in outs[0].stderr
     table = pd.read_csv(tmp_path / "a" / "roi.csv")

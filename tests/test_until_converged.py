@@ -26,6 +26,10 @@ def test_a_fit_without_draws_stops_at_a_checkpoint_and_says_why():
     else:
         assert d.max_rhat <= 1.01 and d.min_ess_bulk >= 400
     assert d.to_dict()["stopped"] == d.stopped
+    # gradients of warm-up (1,000 draws per chain) and of the kept draws only, not of the
+    # draws the sampler ran past the checkpoint
+    kept = int(fit.posterior["sample_stats"]["n_steps"].sum())
+    assert d.chains * 1000 <= d.gradients - kept <= d.chains * 1000 * 1023
 
 
 def test_the_command_line_shows_progress_unless_quiet(tmp_path):
@@ -76,3 +80,15 @@ def test_progress_is_printed_in_a_notebook_and_not_in_a_batch_job(monkeypatch, c
     assert printer is not None
     printer("400 draws per chain after 9 s: converged")
     assert "seedmodel: 400 draws per chain after 9 s" in capsys.readouterr().err
+
+
+def test_polls_wait_for_the_next_checkpoint():
+    from seedmodel.inference.sample import _pause
+
+    assert _pause(0, 0, 5.0, (0, 0.0)) == 2.0  # warm-up: a tenth of the time so far, >= 2 s
+    assert _pause(0, 0, 300.0, (0, 290.0)) == 10.0  # ... and <= 10 s
+    # 10 draws per second since the last poll, 50 draws short of the checkpoint at 400
+    assert _pause(350, 0, 35.0, (300, 30.0)) == 5.5
+    # past a judged checkpoint the next one counts; the pause is at most 20 s
+    assert _pause(410, 400, 41.0, (400, 40.0)) == 20.0
+    assert _pause(799, 400, 80.0, (700, 70.0)) == 1.0  # at least 1 s

@@ -46,6 +46,12 @@ class Diagnostics:
     stopped : str
         Why a fit that sampled until converged stopped: ``converged``, ``time budget`` or
         ``draw cap`` ("" for a fit with a fixed number of draws).
+    gradients : int
+        Gradient evaluations over all chains, warm-up included (nutpie's leapfrog steps;
+        0 where the sampler does not report them and for fits saved before it was
+        recorded). ``gradients / min_ess_bulk`` is what an effective draw costs in
+        gradients, and ``(seconds - compile_seconds) * chains / gradients`` what a gradient
+        costs in seconds when each chain has a core.
     """
 
     max_rhat: float
@@ -61,6 +67,7 @@ class Diagnostics:
     backend: str = ""
     adaptation: str = ""
     stopped: str = ""
+    gradients: int = 0
 
     def to_dict(self) -> dict:
         """JSON-ready dict (NaN written as None)."""
@@ -95,6 +102,7 @@ def diagnose(
     backend: str = "",
     adaptation: str = "",
     stopped: str = "",
+    gradients: int = 0,
 ) -> Diagnostics:
     """R-hat, bulk ESS and divergences of a posterior (ArviZ), and the verdict."""
     post = tree["posterior"].to_dataset()
@@ -114,6 +122,7 @@ def diagnose(
             backend,
             adaptation,
             stopped,
+            gradients,
         )
     names = var_names or list(post.data_vars)
     import arviz as az  # heavy: imported when a fit is diagnosed, not with the package
@@ -150,4 +159,5 @@ def diagnose(
         backend,
         adaptation,
         stopped,
+        gradients,
     )

@@ -124,8 +124,9 @@ def run_inference(
     -------
     (DataTree, dict)
         The draws (``posterior`` group, ``sample_stats`` for NUTS) and timings in seconds
-        (``compile``, ``sample``), and with ``draws=None`` why sampling stopped
-        (``stopped``: ``converged``, ``time budget`` or ``draw cap``).
+        (``compile``, ``sample``), with ``draws=None`` why sampling stopped
+        (``stopped``: ``converged``, ``time budget`` or ``draw cap``), and for nutpie the
+        gradient evaluations of warm-up and kept draws over all chains (``gradients``).
     """
     if draws is None and (method != "nuts" or sampler != "nutpie"):
         raise ValueError(
@@ -168,9 +169,10 @@ def run_inference(
         )
         if draws is not None:
             tree = nutpie.sample(compiled, draws=draws, **options)
+            gradients = _gradients(tree, draws)
         else:
             running = nutpie.sample(compiled, draws=CHECKPOINTS[-1], blocking=False, **options)
-            tree, stopped = _sample_until(running, until, max_seconds, progress)
+            tree, stopped, gradients = _sample_until(running, until, max_seconds, progress)
     elif method == "nuts":
         if sampler not in SAMPLERS:
             raise ValueError(f"sampler must be one of {SAMPLERS}, got {sampler!r}")
@@ -206,6 +208,8 @@ def run_inference(
         tree = xr.DataTree.from_dict({k: getattr(tree, k) for k in tree.groups()})
     t2 = time.perf_counter()
     timings: dict[str, Any] = {"compile": t1 - t0, "sample": t2 - t1}
+    if method == "nuts" and sampler == "nutpie":
+        timings["gradients"] = gradients
     if draws is None:
         timings["stopped"] = stopped
     return tree, timings
@@ -247,6 +251,17 @@ def _finished(running) -> bool:
         return False
 
 
+def _gradients(tree: xr.DataTree, n: int) -> int:
+    """Gradient evaluations (leapfrog steps) of all chains: warm-up and the first ``n`` kept
+    draws."""
+    total = 0
+    for group, keep in (("warmup_sample_stats", None), ("sample_stats", n)):
+        if group in tree.children and "n_steps" in tree[group]:
+            steps = tree[group]["n_steps"].isel(draw=slice(0, keep)).values
+            total += int(np.nansum(steps))
+    return total
+
+
 def _divergences(tree: xr.DataTree) -> int:
     """Divergent transitions among the kept draws of ``tree``."""
     if "sample_stats" not in tree.children or "diverging" not in tree["sample_stats"]:
@@ -254,13 +269,25 @@ def _divergences(tree: xr.DataTree) -> int:
     return int(tree["sample_stats"]["diverging"].values.sum())
 
 
-def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.DataTree, str]:
+def _pause(n: int, judged: int, elapsed: float, last: tuple[int, float]) -> float:
+    """Seconds until the next poll: just past the time the next checkpoint should be reached
+    at the draw rate since the last poll (1-20 s), so that a fit stops soon after its
+    checkpoint; during warm-up, a tenth of the time so far (2-10 s)."""
+    rate = (n - last[0]) / max(elapsed - last[1], 1e-9)
+    if n == 0 or rate <= 0:
+        return min(max(2.0, 0.1 * elapsed), 10.0)
+    following = next((c for c in CHECKPOINTS if c > max(judged, n)), CHECKPOINTS[-1])
+    return min(max(1.0, (following - n) / rate + 0.5), 20.0)
+
+
+def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.DataTree, str, int]:
     """Poll a running nutpie sampler; stop at the first checkpoint where ``until`` holds, or
     when the time budget is spent (keeping the draws up to the last checkpoint reached; a
     budget spent before the first checkpoint is stretched to reach it, so that a fit always
     has a checkpoint's number of draws and the same seed gives the same numbers)."""
     start = time.perf_counter()
     judged, stopped, warned = 0, "draw cap", False
+    last = (0, 0.0)  # kept draws per chain and seconds at the previous poll
     while True:
         elapsed = time.perf_counter() - start
         finished = _finished(running)
@@ -296,7 +323,8 @@ def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.Data
                     "chain; sampling on to them (fewer would say nothing)"
                 )
             warned = True
-        time.sleep(min(max(2.0, 0.1 * elapsed), 20.0))
+        time.sleep(_pause(n, judged, elapsed, last))
+        last = (n, elapsed)
     final = running.wait() if _finished(running) else running.abort()
     n = judged if judged else _kept(final)
-    return _first(final, n), stopped
+    return _first(final, n), stopped, _gradients(final, n)
