@@ -64,6 +64,10 @@ VARIANTS = {
     # 2026-12-03: the baseline's terms measured against expected GMV (the default since),
     # without the budget-reaction control
     "gmv_noreact": SeedingMMM(budget_reaction="none"),
+    # 2026-12-03: wider effect priors (a channel's effect at typical spend as a share of
+    # GMV), measured on the family once the prior-volume effect was gone
+    "prior10": SeedingMMM(effect_prior=(0.05, 1.0)),
+    "prior125": SeedingMMM(effect_prior=(0.04, 1.25)),
     "control": SeedingMMM(demand="control"),
     "iid": SeedingMMM(residual="iid"),
     "knots14": SeedingMMM(knot_days=14),
