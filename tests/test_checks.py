@@ -109,3 +109,24 @@ def test_tradeoff_with_the_baseline_is_measured_per_channel_and_flagged(checked)
     flagged = [w for w in checks.warnings if "trade off" in w]
     assert len(flagged) == int((~t["passed"]).sum())
     assert len(checks.to_dict()["tradeoff"]) == len(t)
+
+
+def test_the_check_fit_is_trusted_without_meeting_the_fits_rule():
+    from seedmodel.analysis.checks import check_fit_trusted
+    from seedmodel.inference.diagnostics import Diagnostics
+    from seedmodel.report.roi_section import check_warnings
+
+    def diag(rhat, ess, div):
+        return Diagnostics(rhat, ess, div, False, 2, 500, "nutpie", 60.0)
+
+    # data/sample's check fit at 500 draws per chain: R-hat 1.028, bulk ESS 91, no divergence
+    assert check_fit_trusted(diag(1.028, 91.0, 0))
+    assert not check_fit_trusted(diag(2.2, 3.0, 0))  # a stuck chain
+    assert not check_fit_trusted(diag(1.003, 900.0, 1))  # any divergence
+    assert not check_fit_trusted(diag(float("nan"), float("nan"), 0))
+    # the report warns on an untrusted check fit only; checks.json files written before the
+    # key existed fall back to the strict verdict
+    base = {"settings": {"check_fit_converged": False, "check_fit_reason": "R-hat 1.028"}}
+    trusted = {"settings": base["settings"] | {"check_fit_trusted": True}}
+    assert check_warnings(trusted, "en") == []
+    assert len(check_warnings(base, "en")) == 1

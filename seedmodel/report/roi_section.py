@@ -314,7 +314,8 @@ def _failed_rows(checks: dict, lang: str) -> list[str]:
         for r in checks.get(kind, [])
         if is_failed(r)
     ]
-    if settings.get("check_fit_converged") is False:
+    # checks.json before 2026-12-03 has no check_fit_trusted: the strict rule judged then
+    if settings.get("check_fit_trusted", settings.get("check_fit_converged")) is False:
         reason = settings.get("check_fit_reason") or ""
         out.append(text("warn_check_fit", lang, reason=reason))
     return out
