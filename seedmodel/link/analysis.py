@@ -106,7 +106,7 @@ NOTES = {
         "after adjustment the outcome moves against engagement: no support for a positive "
         "link (over-adjustment, cannibalisation or a confounder; check with a lift test)"
     ),
-    "none": "no adjusted link",
+    "none": "no link these data can confirm",
     "calendar": (
         "raw correlation {raw:.2f} is mostly shared trend, seasonality and festivals "
         "({deseason:.2f} once they are removed)"

@@ -40,7 +40,7 @@ body{font-family:-apple-system,'Segoe UI','PingFang SC','Noto Sans CJK SC',sans-
 margin:2em auto;max-width:1100px;color:#222;line-height:1.45}
 h1{font-size:1.6em}h2{border-bottom:1px solid #ddd;padding-bottom:.2em;margin-top:2em}
 table{border-collapse:collapse;font-size:.85em;margin:.6em 0}
-td,th{border:1px solid #ddd;padding:.25em .6em;text-align:right}
+td,th{border:1px solid #ddd;padding:.25em .6em;text-align:right;word-break:keep-all}
 td:first-child,th:first-child{text-align:left}
 img{max-width:100%}.scroll{overflow-x:auto;max-width:100%}
 .dl{font-size:.8em;margin-left:.5em}ul.summary li{margin:.3em 0}.n{font-weight:600}
