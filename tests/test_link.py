@@ -107,15 +107,17 @@ def test_weekly_data():
 
 @pytest.mark.slow
 def test_coverage_over_many_seeds():
+    # measured with the averaged readings: 91 of 96 cells covered, 2 of 120 null cells
+    # called supported (the no-trend reading alone: about 0.7 and 0.15-0.2)
     cells = _run(sm.WorldConfig(n_brands=2), seeds=range(1, 9))
-    assert cells["covered"].mean() >= 0.65
+    assert cells["covered"].mean() >= 0.85
     nulls = []
     for seed in range(1, 7):
         sim = sm.simulate(sm.WorldConfig(n_brands=2, media_effect=False), random_seed=seed)
         t = link(sim.data, metrics=("collects", "clicks"), outcomes=("gmv",)).table
         nulls.append(t[t["verdict"] != "insufficient_data"])
     nulls = pd.concat(nulls)
-    assert (nulls["verdict"] == "supported").mean() <= 0.3
+    assert (nulls["verdict"] == "supported").mean() <= 0.1
 
 
 def test_same_seed_same_table_and_contract_columns(small_sim):
