@@ -249,6 +249,9 @@ def test_readings_are_averaged_and_checked(small_sim):
     pd.testing.assert_series_equal(both["peak_lag"], alone[None]["peak_lag"])
     with pytest.raises(ValueError, match="trend_knot_days"):
         link(small_sim.data, trend_knot_days=(None, 3), **kw)
+    # a list reads as the same readings as a tuple
+    listed = link(small_sim.data, trend_knot_days=[None, 30], **kw).table
+    pd.testing.assert_frame_equal(listed, both)
 
 
 def _family_cells(worlds, null_seeds=()):

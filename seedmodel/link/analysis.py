@@ -156,7 +156,8 @@ DEFAULT_READINGS: tuple[int | None, ...] = (None, 30)
 
 def _readings(trend_knot_days: int | tuple[int | None, ...] | None) -> tuple[int | None, ...]:
     """The readings as a tuple, checked: ``None`` (no trend) or knot spacings >= 7 days."""
-    readings = trend_knot_days if isinstance(trend_knot_days, tuple) else (trend_knot_days,)
+    many = isinstance(trend_knot_days, (tuple, list))
+    readings = tuple(trend_knot_days) if many else (trend_knot_days,)
     if not readings or any(k is not None and int(k) < 7 for k in readings):
         raise ValueError(f"trend_knot_days must be None or >= 7 days, got {trend_knot_days!r}")
     return readings
@@ -213,7 +214,7 @@ def link(
         periods (at least 8).
     random_seed : int
         Seed of the draws; same seed, same table.
-    trend_knot_days : int, None or tuple of them
+    trend_knot_days : int, None, or a tuple or list of them
         The readings of slow demand the interval averages over. Each is one regression: ``None``
         without a trend, an int with a smooth trend (cubic B-splines, knots this many days
         apart) among the controls. The default ``(None, 30)`` averages the two with equal
