@@ -311,7 +311,8 @@ def _cmd_link(args: argparse.Namespace) -> int:
     from seedmodel.schema import load
 
     data = load(args.path)
-    result = link(data, max_lag=args.max_lag, random_seed=args.seed)
+    readings = {} if args.readings is None else {"trend_knot_days": tuple(args.readings)}
+    result = link(data, max_lag=args.max_lag, random_seed=args.seed, **readings)
     path = result.write(args.out)
     counts = result.table["verdict"].value_counts().to_dict()
     print(f"wrote {path} ({len(result.table)} rows: {counts})")
@@ -394,6 +395,13 @@ def _whole(low: int) -> Callable[[str], int]:
         return value
 
     return parse
+
+
+def _reading(text: str) -> int | None:
+    """argparse type of ``link --readings``: ``none`` or a knot spacing of at least 7 days."""
+    if text.lower() == "none":
+        return None
+    return _whole(7)(text)
 
 
 def _real(low: float, *, inclusive: bool, high: float = float("inf")) -> Callable[[str], float]:
@@ -550,6 +558,16 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--out", required=True, metavar="DIR", help="folder for link.csv")
     p.add_argument("--max-lag", type=_whole(0), default=None, help="longest lag in periods")
     p.add_argument("--seed", type=_whole(0), default=0, help="seed of the interval draws")
+    p.add_argument(
+        "--readings",
+        nargs="+",
+        type=_reading,
+        default=None,
+        metavar="KNOTS",
+        help="readings of slow demand the interval averages: 'none' (no trend) and/or a "
+        "smooth trend's knot spacing in days (default: none 30; 'none' alone for the narrow "
+        "no-trend reading)",
+    )
     p.set_defaults(func=_cmd_link, out_kind="dir")
 
     p = sub.add_parser("optimize", help="recommend a budget split over the next days (plan.csv)")

@@ -153,6 +153,19 @@ def test_cli_link_writes_contract_file(small_dir, tmp_path):
     assert (clicks["verdict"] == "insufficient_data").all()
 
 
+def test_cli_link_readings(small_dir, tmp_path):
+    proc = run_cli("link", str(small_dir), "--out", str(tmp_path / "out"), "--readings", "none")
+    assert proc.returncode == 0, proc.stderr
+    table = pd.read_csv(tmp_path / "out" / "link.csv")
+    rows = table[(table["metric"] == "collects") & (table["outcome"] == "gmv")]
+    alone = link(sm.load(small_dir), trend_knot_days=None).table
+    alone = alone[(alone["metric"] == "collects") & (alone["outcome"] == "gmv")]
+    np.testing.assert_allclose(rows["elasticity"], alone["elasticity"], rtol=1e-5)
+    bad = run_cli("link", str(small_dir), "--out", str(tmp_path / "bad"), "--readings", "3")
+    assert bad.returncode == 2 and "--readings" in bad.stderr and ">= 7" in bad.stderr
+    assert not (tmp_path / "bad").exists()
+
+
 def test_cli_link_bad_input(data_dir, tmp_path):
     sales = pd.read_csv(data_dir / "sales.csv", dtype=str)
     sales.loc[2, "gmv"] = "NaN"
