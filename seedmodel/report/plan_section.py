@@ -126,8 +126,7 @@ def plan_section(
 
 def _rule_line(rule: dict, lang: str) -> str:
     """What the link programmes' minimum daily spend costs this plan, in expected GMV."""
-    names = "、" if lang == "zh" else " and "
-    channels = names.join(channel_name(c, lang) for c in rule["channels"])
+    channels = text("list_and", lang).join(channel_name(c, lang) for c in rule["channels"])
     cost = rule["without"] - rule["with"]
     minimum = money(rule["minimum"], lang)
     if abs(cost) < 0.005 * max(abs(rule["with"]), 1.0):
