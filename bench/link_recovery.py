@@ -8,6 +8,7 @@ over ``--null-seeds`` and scored by how often 小红星 is called ``supported``.
 
     python bench/link_recovery.py                          # family 0..29 + null seeds 1-8
     python bench/link_recovery.py --family 10 --variants default notrend knots30
+    python bench/link_recovery.py --family 15 --family-start 30 --null-seeds 9 10 11 12
 
 Prints coverage, median width and the null channel's ``supported`` share per variant, by
 channel and by mechanism, and writes every cell to JSON.
@@ -139,13 +140,15 @@ def summary(table: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--family", type=int, default=30, help="family worlds 0..N-1")
+    ap.add_argument("--family", type=int, default=30, help="number of family worlds")
+    ap.add_argument("--family-start", type=int, default=0, help="first family world")
     ap.add_argument("--null-seeds", nargs="+", type=int, default=list(range(1, 9)))
     ap.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
     ap.add_argument("--out", default="bench/results/link_recovery.json")
     args = ap.parse_args(argv)
     warnings.simplefilter("ignore")
-    table = run(args.variants, range(args.family), args.null_seeds)
+    first = args.family_start
+    table = run(args.variants, range(first, first + args.family), args.null_seeds)
     parts = summary(table)
     for name, frame in parts.items():
         print(f"\n{name}\n{frame.round(3).to_string()}")
