@@ -92,3 +92,53 @@ def test_polls_wait_for_the_next_checkpoint():
     # past a judged checkpoint the next one counts; the pause is at most 20 s
     assert _pause(410, 400, 41.0, (400, 40.0)) == 20.0
     assert _pause(799, 400, 80.0, (700, 70.0)) == 1.0  # at least 1 s
+
+
+class _FakeRun:
+    """A sampler that finishes warm-up after ``warmup`` seconds of a fake clock and then
+    draws ``rate`` draws per chain per second: the polling logic alone, not a sampler."""
+
+    def __init__(self, clock: list[float], warmup: float, rate: float) -> None:
+        self.clock, self.warmup, self.rate = clock, warmup, rate
+        self.is_finished = False
+
+    def inspect(self):
+        import numpy as np
+        import xarray as xr
+
+        n = int(max(0.0, self.clock[0] - self.warmup) * self.rate)
+        steps = np.full((2, max(n, 1)), 7.0)
+        if n == 0:
+            steps[:] = np.nan
+        return xr.DataTree.from_dict(
+            {
+                "posterior": xr.Dataset({"x": (("chain", "draw"), steps.copy())}),
+                "sample_stats": xr.Dataset({"n_steps": (("chain", "draw"), steps)}),
+            }
+        )
+
+    def abort(self):
+        return self.inspect()
+
+    wait = abort
+
+
+def test_a_budget_spent_in_warm_up_stops_at_the_first_checkpoint_however_far_the_poll_lands(
+    monkeypatch,
+):
+    from seedmodel.inference import sample
+
+    clock = [0.0]
+    monkeypatch.setattr(sample.time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(sample.time, "sleep", lambda s: clock.__setitem__(0, clock[0] + s))
+    # warm-up ends at 3 s; the poll after it lands 1,000 draws on, past the checkpoint at 800
+    run = _FakeRun(clock, warmup=3.0, rate=1000.0)
+    tree, stopped, _ = sample._sample_until(run, lambda t: False, 0.06, None)
+    assert (stopped, tree["posterior"].sizes["draw"]) == ("time budget", CHECKPOINTS[0])
+    # with budget left, the same poll judges every checkpoint it passed and stops at none
+    clock[0] = 0.0
+    run = _FakeRun(clock, warmup=3.0, rate=1000.0)
+    tree, stopped, _ = sample._sample_until(
+        run, lambda t: t["posterior"].sizes["draw"] >= 800, 60, None
+    )
+    assert (stopped, tree["posterior"].sizes["draw"]) == ("converged", 800)

@@ -311,7 +311,10 @@ def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.Data
             if ok:
                 stopped = "converged"
                 break
-        if stopped == "converged" or finished:
+            if warned:  # the budget ran out before the first checkpoint: stop at it
+                stopped = "time budget"
+                break
+        if stopped != "draw cap" or finished:
             break
         if elapsed > max_seconds:
             if judged:
