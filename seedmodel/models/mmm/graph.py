@@ -71,18 +71,36 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
         # half-saturation are far less correlated than beta and half: sample those, derive
         # beta. (With a free share on every platform too, g and the shares formed a ridge.)
         g_centre, g_sd = np.log(inp.spec.effect_prior[0]), inp.spec.effect_prior[1]
+        if inp.spec.effect_pooling == "channels":
+            # the channels' effects share a level the data set: a brand whose media are
+            # light pulls every channel's prior down, not only the one the data see best.
+            # Level and spread split the prior's variance so a channel's marginal prior
+            # keeps about the same width.
+            level = pm.Normal("log_gross_level", g_centre, g_sd / np.sqrt(2.0))
+            spread = pm.HalfNormal("log_gross_spread", g_sd / np.sqrt(2.0))
         if pooled:
             lh_mu = pm.Normal("log_half_mu", 0.0, 0.4, dims="channel")
             lh_sd = pm.HalfNormal("log_half_sd", 0.3)
             lh_z = pm.Normal("log_half_z", 0.0, 1.0, dims=("brand", "channel"))
             log_half = lh_mu + lh_sd * lh_z
+        if pooled and inp.spec.effect_pooling == "channels":
+            lg_c = pm.Normal("log_gross_c", 0.0, 1.0, dims="channel")
+            lg_mu = level + spread * lg_c
+            lg_sd = pm.HalfNormal("log_gross_sd", 0.5)
+            lg_z = pm.Normal("log_gross_z", 0.0, 1.0, dims=("brand", "channel"))
+            log_gross = lg_mu + lg_sd * lg_z
+        elif pooled:
             lg_mu = pm.Normal("log_gross_mu", g_centre, g_sd, dims="channel")
             lg_sd = pm.HalfNormal("log_gross_sd", 0.5)
             lg_z = pm.Normal("log_gross_z", 0.0, 1.0, dims=("brand", "channel"))
             log_gross = lg_mu + lg_sd * lg_z
         else:
             log_half = pm.Normal("log_half", 0.0, 0.4, dims=("brand", "channel"))
-            log_gross = pm.Normal("log_gross", g_centre, g_sd, dims=("brand", "channel"))
+            if inp.spec.effect_pooling == "channels":
+                lg_z = pm.Normal("log_gross_z", 0.0, 1.0, dims=("brand", "channel"))
+                log_gross = level + spread * lg_z
+            else:
+                log_gross = pm.Normal("log_gross", g_centre, g_sd, dims=("brand", "channel"))
         half = pm.Deterministic("half", pt.exp(log_half), dims=("brand", "channel"))
         share = _platform_shares(inp, model, pooled)
         effect = pt.exp(log_gross)[:, :, None] * share
@@ -116,6 +134,7 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
             base = pt.exp(intercept[:, :, None] + terms)
         mu = pt.maximum(base + contrib, 1e-3)
         sigma = pm.HalfNormal("sigma", 0.2, dims=("brand", "platform"))
+        nu = pm.Gamma("nu", 2.0, 0.1) if inp.spec.noise == "student_t" else None
         fitted = T - inp.holdout  # the last ``holdout`` periods are forecast, not fitted
         if inp.holdout or keep_mu:
             # expected GMV per period (scaled): kept for a forecast check, or computed from
@@ -131,8 +150,8 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
             name, expected = "log_gmv", pt.log(mu)
             observed = pm.Data("log_gmv_data", np.log(np.where(mask, y, 1.0)))
         if not mask.all():
-            _masked_likelihood(name, observed - expected, sigma, mask, inp.spec.residual)
-        elif inp.spec.residual == "iid":
+            _masked_likelihood(name, observed - expected, sigma, mask, inp.spec.residual, nu)
+        elif inp.spec.residual == "iid" and nu is None:
             pm.Normal(
                 name,
                 expected,
@@ -140,8 +159,17 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
                 observed=observed,
                 dims=("brand", "platform", "fitted_date"),
             )
+        elif inp.spec.residual == "iid":
+            pm.StudentT(
+                name,
+                nu,
+                expected,
+                sigma[:, :, None],
+                observed=observed,
+                dims=("brand", "platform", "fitted_date"),
+            )
         else:
-            _ar1_likelihood(observed - expected, sigma)
+            _ar1_likelihood(observed - expected, sigma, nu)
 
         # lift tests: the model's own counterfactual over the test window, carryover included
         for i, lift in enumerate(inp.lifts):
@@ -237,7 +265,12 @@ def _shocks(inp: MMMInputs, model: pm.Model):
     return pt.matmul(z * size, pt.as_tensor(inp.shock_basis.T))
 
 
-def _ar1_likelihood(resid, sigma) -> None:
+def _noise(sigma, nu):
+    """The innovations' distribution: normal, or Student-t with ``nu`` degrees of freedom."""
+    return pm.Normal.dist(0.0, sigma) if nu is None else pm.StudentT.dist(nu=nu, mu=0.0, sigma=sigma)
+
+
+def _ar1_likelihood(resid, sigma, nu=None) -> None:
     """GMV residuals (B, P, T), on the likelihood's scale, as a stationary AR(1) per
     brand x platform.
 
@@ -247,12 +280,12 @@ def _ar1_likelihood(resid, sigma) -> None:
     rho = pm.Uniform("rho", -0.2, 0.95, dims=("brand", "platform"))
     first = resid[:, :, 0] * pt.sqrt(1.0 - rho**2)
     innov = resid[:, :, 1:] - rho[:, :, None] * resid[:, :, :-1]
-    logp = pm.logp(pm.Normal.dist(0.0, sigma), first).sum() + pt.log(1.0 - rho**2).sum() / 2
-    logp = logp + pm.logp(pm.Normal.dist(0.0, sigma[:, :, None]), innov).sum()
+    logp = pm.logp(_noise(sigma, nu), first).sum() + pt.log(1.0 - rho**2).sum() / 2
+    logp = logp + pm.logp(_noise(sigma[:, :, None], nu), innov).sum()
     pm.Potential("log_gmv", logp)
 
 
-def _masked_likelihood(name: str, resid, sigma, mask: np.ndarray, residual: str) -> None:
+def _masked_likelihood(name: str, resid, sigma, mask: np.ndarray, residual: str, nu=None) -> None:
     """The likelihood over the periods in ``mask`` (B, P, T) only.
 
     AR(1): a period whose predecessor is in the mask is an innovation on it; the first of
@@ -260,7 +293,7 @@ def _masked_likelihood(name: str, resid, sigma, mask: np.ndarray, residual: str)
     """
     m = pt.as_tensor(mask.astype("float64"))
     if residual == "iid":
-        logp = pm.logp(pm.Normal.dist(0.0, sigma[:, :, None]), resid)
+        logp = pm.logp(_noise(sigma[:, :, None], nu), resid)
         pm.Potential(name, (logp * m).sum())
         return
     rho = pm.Uniform("rho", -0.2, 0.95, dims=("brand", "platform"))
@@ -270,7 +303,7 @@ def _masked_likelihood(name: str, resid, sigma, mask: np.ndarray, residual: str)
     shifted = pt.concatenate([pt.zeros_like(resid[:, :, :1]), resid[:, :, :-1]], axis=-1)
     stationary = resid * pt.sqrt(1.0 - rho[:, :, None] ** 2)
     innov = resid - rho[:, :, None] * shifted
-    noise = pm.Normal.dist(0.0, sigma[:, :, None])
+    noise = _noise(sigma[:, :, None], nu)
     logp = (start * (pm.logp(noise, stationary) + pt.log(1.0 - rho[:, :, None] ** 2) / 2)).sum()
     logp = logp + (cont * pm.logp(noise, innov)).sum()
     pm.Potential(name, logp)

@@ -10,8 +10,10 @@ __all__ = [
     "BASELINES",
     "BUDGET_REACTIONS",
     "DEMAND_MODES",
+    "EFFECT_POOLINGS",
     "INPUTS",
     "LIKELIHOODS",
+    "NOISES",
     "PROGRAMME_STORES",
     "RESIDUALS",
     "SATURATIONS",
@@ -37,6 +39,8 @@ TRENDS = ("smooth", "quadratic")
 BUDGET_REACTIONS = ("control", "none")
 SHOCKS = ("none", "weekly")
 TERMS_SCALES = ("gmv", "baseline")
+NOISES = ("normal", "student_t")
+EFFECT_POOLINGS = ("none", "channels")
 
 
 @dataclass(frozen=True)
@@ -222,6 +226,8 @@ class SeedingMMM:
     effect_prior: tuple[float, float] = (0.05, 0.7)
     shocks: str = "none"
     terms_scale: str = "gmv"
+    noise: str = "normal"
+    effect_pooling: str = "none"
 
     def __post_init__(self) -> None:
         if self.demand not in DEMAND_MODES:
@@ -246,6 +252,12 @@ class SeedingMMM:
             raise ValueError(f"shocks must be one of {SHOCKS}, got {self.shocks!r}")
         if self.terms_scale not in TERMS_SCALES:
             raise ValueError(f"terms_scale must be one of {TERMS_SCALES}, got {self.terms_scale!r}")
+        if self.noise not in NOISES:
+            raise ValueError(f"noise must be one of {NOISES}, got {self.noise!r}")
+        if self.effect_pooling not in EFFECT_POOLINGS:
+            raise ValueError(
+                f"effect_pooling must be one of {EFFECT_POOLINGS}, got {self.effect_pooling!r}"
+            )
         if self.plan_days < 3:
             raise ValueError("plan_days must be >= 3")
         median, sd = self.effect_prior
