@@ -68,6 +68,7 @@ VARIANTS = {
     # GMV), measured on the family once the prior-volume effect was gone
     "prior10": SeedingMMM(effect_prior=(0.05, 1.0)),
     "prior125": SeedingMMM(effect_prior=(0.04, 1.25)),
+    "trend45": SeedingMMM(trend_knot_days=45),
     "student": SeedingMMM(noise="student_t"),
     "pooled_effects": SeedingMMM(effect_pooling="channels"),
     "control": SeedingMMM(demand="control"),
