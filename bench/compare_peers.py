@@ -103,7 +103,7 @@ def fit_seedmodel(dataset: str, draws: int, seed: int, backend: str = "auto") ->
     import warnings
 
     import seedmodel as sm
-    from seedmodel.analysis.roi import incremental_draws, window_positions
+    from seedmodel.analysis.incremental import incremental_draws, window_positions
 
     if dataset == "pymc_example":
         _, data, truth = example_data()

@@ -27,7 +27,7 @@ from typing import Any
 import pandas as pd
 
 import seedmodel as sm
-from seedmodel.link import link
+from seedmodel.linkage import link
 from seedmodel.sim.family import family_world, stress_world
 
 #: Variant -> keyword arguments of :func:`seedmodel.link`.

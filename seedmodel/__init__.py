@@ -11,16 +11,13 @@ from __future__ import annotations
 from importlib import import_module
 from typing import TYPE_CHECKING, Any
 
-# eager: the subpackage ``seedmodel.link`` shares its name with the function ``link``, and
-# the import system would put the module back in its place after a lazy import
-from seedmodel.link import LinkResult, link
-
 if TYPE_CHECKING:  # the lazy names below, for type checkers and IDEs
     from seedmodel.analysis.checks import FitChecks, check_fit
-    from seedmodel.analysis.contributions import contributions
-    from seedmodel.analysis.roi import roi
+    from seedmodel.analysis.decomposition import contributions
+    from seedmodel.analysis.incremental import roi
     from seedmodel.calendar import ecommerce_calendar
     from seedmodel.fit import Fit, fit_mmm, load_fit
+    from seedmodel.linkage import LinkResult, link
     from seedmodel.models.mmm.spec import MediaSpec, SeedingMMM
     from seedmodel.plan import (
         Allocation,
@@ -41,9 +38,11 @@ __version__ = "0.1.0"
 _LAZY = {
     "FitChecks": "seedmodel.analysis.checks",
     "check_fit": "seedmodel.analysis.checks",
-    "contributions": "seedmodel.analysis.contributions",
-    "roi": "seedmodel.analysis.roi",
+    "contributions": "seedmodel.analysis.decomposition",
+    "roi": "seedmodel.analysis.incremental",
     "ecommerce_calendar": "seedmodel.calendar",
+    "LinkResult": "seedmodel.linkage",
+    "link": "seedmodel.linkage",
     "Fit": "seedmodel.fit",
     "fit_mmm": "seedmodel.fit",
     "load_fit": "seedmodel.fit",

@@ -33,7 +33,7 @@ MIN_SIM_DAYS = 60
 
 def _cmd_check(args: argparse.Namespace) -> int:
     from seedmodel.fit import MIN_PERIODS as FIT_MIN
-    from seedmodel.link.analysis import MIN_PERIODS as LINK_MIN
+    from seedmodel.linkage.analysis import MIN_PERIODS as LINK_MIN
     from seedmodel.schema import load
 
     data = load(args.path)
@@ -157,7 +157,7 @@ def _fit_and_check(args: argparse.Namespace, spec):
     checks dict or None)."""
     import warnings
 
-    from seedmodel.analysis.roi import check_window, roi
+    from seedmodel.analysis.incremental import check_window, roi
     from seedmodel.fit import NotConvergedWarning, check_fit_data, fit_mmm
     from seedmodel.schema import load
 
@@ -307,7 +307,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
 
 
 def _cmd_link(args: argparse.Namespace) -> int:
-    from seedmodel.link import link
+    from seedmodel.linkage import link
     from seedmodel.schema import load
 
     data = load(args.path)

@@ -81,7 +81,7 @@ def test_shares_compare_prior_and_posterior_and_serialise(checked):
 
 
 def test_report_shows_failed_checks_first_and_as_text():
-    from seedmodel.report.roi_section import checks_html
+    from seedmodel.report.sections.roi import checks_html
 
     checks = {
         "passed": False,
@@ -114,7 +114,7 @@ def test_tradeoff_with_the_baseline_is_measured_per_channel_and_flagged(checked)
 def test_the_check_fit_is_trusted_without_meeting_the_fits_rule():
     from seedmodel.analysis.checks import check_fit_trusted
     from seedmodel.inference.diagnostics import Diagnostics
-    from seedmodel.report.roi_section import check_warnings
+    from seedmodel.report.sections.roi import check_warnings
 
     def diag(rhat, ess, div):
         return Diagnostics(rhat, ess, div, False, 2, 500, "nutpie", 60.0)

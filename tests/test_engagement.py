@@ -9,7 +9,7 @@ import numpy as np
 import pytest
 
 import seedmodel as sm
-from seedmodel.analysis.roi import channel_draws
+from seedmodel.analysis.incremental import channel_draws
 from seedmodel.models.mmm.first_stage import engagement_yield
 from seedmodel.models.mmm.inputs import build_inputs
 from seedmodel.models.mmm.response import media_response

@@ -18,8 +18,8 @@ import pytest
 
 import seedmodel as sm
 from seedmodel.report import build_report
-from seedmodel.report.plan_section import plan_section
-from seedmodel.report.roi_section import roi_section
+from seedmodel.report.sections.plan import plan_section
+from seedmodel.report.sections.roi import roi_section
 
 SCRIPT = "<script>alert(1)</script>"
 MATH = r"$\frac{1}{0}$ & <b>bold</b> 'q' \"dq\""
@@ -222,7 +222,7 @@ def test_report_on_short_data_leaves_the_link_analysis_out(capsys, tiny_dir, tmp
 
 
 def test_internal_error_is_one_line_and_debug_shows_the_trace(capsys, small_dir, monkeypatch):
-    link_pkg = sys.modules["seedmodel.link"]  # the package (seedmodel.link is also a function)
+    link_pkg = sys.modules["seedmodel.linkage"]
 
     def boom(*args, **kwargs):
         raise RuntimeError("something\nbroke")

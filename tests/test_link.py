@@ -14,10 +14,10 @@ import pytest
 from conftest import run_cli
 
 import seedmodel as sm
-from seedmodel.link import EXTRA_COLUMNS, LINK_COLUMNS, link
-from seedmodel.link.correlation import corr_interval
-from seedmodel.link.design import lag_basis
-from seedmodel.link.dlm import robustness_value
+from seedmodel.linkage import EXTRA_COLUMNS, LINK_COLUMNS, link
+from seedmodel.linkage.correlation import corr_interval
+from seedmodel.linkage.design import lag_basis
+from seedmodel.linkage.dlm import robustness_value
 
 
 def _cells(sim, table):

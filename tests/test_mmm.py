@@ -17,7 +17,7 @@ import pytest
 from conftest import SMALL, run_cli
 
 import seedmodel as sm
-from seedmodel.analysis.roi import ROI_COLUMNS, roi
+from seedmodel.analysis.incremental import ROI_COLUMNS, roi
 from seedmodel.fit import load_fit
 from seedmodel.models.mmm.graph import pt_lag_weights, pt_saturate
 from seedmodel.models.mmm.inputs import build_inputs
@@ -145,8 +145,9 @@ def test_saved_fit_reloads_with_identical_outputs(small_fit, tmp_path):
     assert again.diagnostics.backend == "jax"  # the compiler is part of "same seed, same draws"
     assert again.diagnostics.adaptation == "diag"  # and so is the mass matrix (184 parameters)
     code = (
-        "import sys; from seedmodel.fit import load_fit; from seedmodel.analysis.roi import "
-        "roi; roi(load_fit(sys.argv[1])).to_csv(sys.argv[2], index=False)"
+        "import sys; from seedmodel.fit import load_fit; "
+        "from seedmodel.analysis.incremental import roi; "
+        "roi(load_fit(sys.argv[1])).to_csv(sys.argv[2], index=False)"
     )
     subprocess.run([sys.executable, "-c", code, str(path), str(tmp_path / "r.csv")], check=True)
     pd.testing.assert_frame_equal(

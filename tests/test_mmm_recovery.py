@@ -19,7 +19,7 @@ import pandas as pd
 import pytest
 
 import seedmodel as sm
-from seedmodel.analysis.roi import roi
+from seedmodel.analysis.incremental import roi
 from seedmodel.fit import NotConvergedWarning, fit_mmm
 from seedmodel.models.mmm.spec import MediaSpec, SeedingMMM
 from seedmodel.sim.worlds import recovery_world

@@ -29,9 +29,25 @@ def test_public_names_resolve_and_link_stays_the_function():
 
     for name in sm.__all__:
         assert getattr(sm, name) is not None, name
-    import seedmodel.link.dlm  # importing a submodule must not replace sm.link
+    import seedmodel.linkage.dlm
 
     assert callable(sm.link) and callable(sm.roi) and callable(sm.contributions)
+
+
+def test_no_module_is_shadowed_by_a_function_of_its_name():
+    import importlib
+    import pkgutil
+    import types
+
+    import seedmodel
+
+    names = [m.name for m in pkgutil.walk_packages(seedmodel.__path__, "seedmodel.")]
+    assert len(names) > 30
+    for name in names:
+        module = importlib.import_module(name)
+        parent, _, last = name.rpartition(".")
+        held = getattr(importlib.import_module(parent), last)
+        assert isinstance(held, types.ModuleType) and held is module, name
 
 
 def test_matplotlib_backend_is_not_chosen_by_importing_the_report():

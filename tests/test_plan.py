@@ -14,7 +14,7 @@ import pytest
 from conftest import run_cli
 
 import seedmodel as sm
-from seedmodel.analysis.roi import channel_draws
+from seedmodel.analysis.incremental import channel_draws
 from seedmodel.models.mmm.response import media_response
 from seedmodel.plan import (
     PLAN_COLUMNS,

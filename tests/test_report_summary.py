@@ -325,7 +325,7 @@ def test_report_fits_a_1280_px_window_and_fetches_nothing(parts, tmp_path, lang)
 
 def test_arrival_shares_say_what_an_attribution_window_can_see(parts):
     from seedmodel.analysis.attribution import arrival_shares
-    from seedmodel.analysis.roi import channel_draws
+    from seedmodel.analysis.incremental import channel_draws
 
     fit, _, _, pages, _ = parts
     shares = arrival_shares(fit).set_index("channel")
@@ -358,7 +358,7 @@ def test_fit_section_shows_the_posterior_predictive_check(parts):
 
 
 def test_link_section_reads_in_the_reports_language(parts):
-    from seedmodel.link.analysis import NOTES
+    from seedmodel.linkage.analysis import NOTES
 
     _, _, _, pages, _ = parts
     section = pages["zh"][pages["zh"].index('id="link"') :]
@@ -399,7 +399,7 @@ def test_a_cut_that_mostly_leaves_the_brand_is_said_in_full():
 
 
 def test_failed_checks_are_listed_in_the_reports_language(parts):
-    from seedmodel.report.roi_section import check_warnings
+    from seedmodel.report.sections.roi import check_warnings
 
     _, _, _, pages, checks = parts
     checks = checks | {

@@ -10,7 +10,7 @@ import numpy as np
 import pytest
 
 import seedmodel as sm
-from seedmodel.analysis.roi import incremental_draws, window_positions
+from seedmodel.analysis.incremental import incremental_draws, window_positions
 from seedmodel.fit import NotConvergedWarning, fit_mmm
 from seedmodel.models.mmm.inputs import build_inputs
 

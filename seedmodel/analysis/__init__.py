@@ -1,13 +1,13 @@
 """Fit or Dataset -> tidy tables. No plotting here."""
 
-from seedmodel.analysis.contributions import contributions
+from seedmodel.analysis.decomposition import contributions
+from seedmodel.analysis.incremental import roi
 from seedmodel.analysis.overview import (
     channel_summary,
     data_quality,
     event_spans,
     series_by_period,
 )
-from seedmodel.analysis.roi import roi
 
 __all__ = [
     "channel_summary",

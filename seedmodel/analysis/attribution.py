@@ -112,7 +112,7 @@ def arrival_shares(fit, windows: tuple[int, ...] = WINDOWS, level: float = 0.9) 
         small change in spend; with saturation, the shares of a whole campaign's effect are
         close to it. Lags are per channel, shared by brands.
     """
-    from seedmodel.analysis.roi import channel_draws
+    from seedmodel.analysis.incremental import channel_draws
 
     inp = fit.inputs
     rows = []

@@ -31,8 +31,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from seedmodel.analysis.incremental import incremental_draws, roi, window_positions
 from seedmodel.analysis.intervals import mean_interval
-from seedmodel.analysis.roi import incremental_draws, roi, window_positions
 from seedmodel.fit import Fit, NotConvergedWarning, fit_mmm
 from seedmodel.inference.diagnostics import Diagnostics
 from seedmodel.schema import Dataset, from_frames

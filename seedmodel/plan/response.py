@@ -223,7 +223,7 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
     -------
     PlanResponse
     """
-    from seedmodel.analysis.roi import channel_draws
+    from seedmodel.analysis.incremental import channel_draws
     from seedmodel.plan.arguments import check_days
     from seedmodel.schema.errors import ArgumentError
 

@@ -9,15 +9,15 @@ import pandas as pd
 
 from seedmodel.analysis.attribution import reconcile_attribution
 from seedmodel.inference.diagnostics import Diagnostics
-from seedmodel.link import LinkResult
-from seedmodel.report.brand_section import brand_sections
-from seedmodel.report.fit_section import fit_section
+from seedmodel.linkage import LinkResult
 from seedmodel.report.html import Section, render, render_page
 from seedmodel.report.i18n import LANGS, text
-from seedmodel.report.link_section import link_section
 from seedmodel.report.overview import overview_sections
-from seedmodel.report.plan_section import plan_section
-from seedmodel.report.roi_section import roi_section
+from seedmodel.report.sections.brand import brand_sections
+from seedmodel.report.sections.fit import fit_section
+from seedmodel.report.sections.link import link_section
+from seedmodel.report.sections.plan import plan_section
+from seedmodel.report.sections.roi import roi_section
 from seedmodel.report.summary import render_summary, summary_parts
 from seedmodel.schema import Dataset
 from seedmodel.schema.errors import ArgumentError
@@ -54,7 +54,7 @@ def build_report(
     link : LinkResult, optional
         Engagement -> GMV analysis to include.
     roi_table, diagnostics : optional
-        ROI table of a fitted MMM (``seedmodel.analysis.roi``) and its diagnostics.
+        ROI table of a fitted MMM (``seedmodel.analysis.incremental``) and its diagnostics.
     contrib : DataFrame, optional
         Contributions over time (:func:`seedmodel.contributions`).
     plan, curves, front : optional

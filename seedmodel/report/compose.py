@@ -31,8 +31,8 @@ FRONTIER = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 
 
 def _link_result(data: Dataset, seed: int, note: Callable[[str], None] | None, lang: str):
-    from seedmodel.link import link
-    from seedmodel.link.analysis import MIN_PERIODS
+    from seedmodel.linkage import link
+    from seedmodel.linkage.analysis import MIN_PERIODS
     from seedmodel.report.i18n import text
 
     if len(data.dates) < MIN_PERIODS[data.freq]:
@@ -90,7 +90,7 @@ def report_plan(fit, *, budget: float | None = None, days: int = 90, **constrain
     GMV of the same plan without that rule (``rule``). ``None`` when nothing was spent and
     no budget is given."""
     from seedmodel.plan import allocate, frontier, plan_response, response_curves
-    from seedmodel.plan.allocate import PROGRAMME_MIN_DAILY_SPEND
+    from seedmodel.plan.allocation import PROGRAMME_MIN_DAILY_SPEND
 
     resp = plan_response(fit, days)
     if budget is None:

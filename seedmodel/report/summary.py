@@ -374,7 +374,7 @@ def render_summary(
 ) -> Markup:
     """HTML of :func:`summary_parts`; with several brands, a channel x brand table of ROI
     under the portfolio's sentences. ``brands=False`` leaves the brands' sentences to a
-    section each (:func:`seedmodel.report.brand_section.brand_sections`)."""
+    section each (:func:`seedmodel.report.sections.brand.brand_sections`)."""
     across = None
     if roi_table["brand"].nunique() > 1:
         across = table_html(across_brands_table(roi_table, lang))

@@ -95,7 +95,7 @@ def judge_plan(world: World, plan, **constraints) -> dict[str, float]:
         true_recommended, true_current, true_optimum (true incremental GMV of each plan) and
         their ratios ``share_of_optimum`` and ``optimum_vs_current``.
     """
-    from seedmodel.plan.allocate import allocate
+    from seedmodel.plan.allocation import allocate
 
     table = plan.table
     truth = true_plan_response(world, plan.summary["days"])

@@ -1,6 +1,6 @@
 """Adstock and saturation: numpy reference functions (PyTensor twins live beside the models)."""
 
-from seedmodel.transforms.adstock import adstock, geometric_weights, lag_matrix, weibull_weights
+from seedmodel.transforms.carryover import adstock, geometric_weights, lag_matrix, weibull_weights
 from seedmodel.transforms.saturation import hill, logistic
 
 __all__ = [

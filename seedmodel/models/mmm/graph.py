@@ -267,7 +267,9 @@ def _shocks(inp: MMMInputs, model: pm.Model):
 
 def _noise(sigma, nu):
     """The innovations' distribution: normal, or Student-t with ``nu`` degrees of freedom."""
-    return pm.Normal.dist(0.0, sigma) if nu is None else pm.StudentT.dist(nu=nu, mu=0.0, sigma=sigma)
+    if nu is None:
+        return pm.Normal.dist(0.0, sigma)
+    return pm.StudentT.dist(nu=nu, mu=0.0, sigma=sigma)
 
 
 def _ar1_likelihood(resid, sigma, nu=None) -> None:

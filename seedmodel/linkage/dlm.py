@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from seedmodel.link.design import lagged
+from seedmodel.linkage.design import lagged
 
 __all__ = [
     "DistributedLagFit",
@@ -176,7 +176,7 @@ def fit_distributed_lag(
     controls : ndarray
         (n, q) control columns, intercept included.
     basis : ndarray
-        Lag basis from :func:`seedmodel.link.design.lag_basis`.
+        Lag basis from :func:`seedmodel.linkage.design.lag_basis`.
     ar_order : int
         Order of the AR error model.
     hac_lags : int, optional

@@ -10,7 +10,7 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from seedmodel.analysis.roi import channel_draws
+from seedmodel.analysis.incremental import channel_draws
 from seedmodel.fit import Fit
 from seedmodel.models.mmm.response import media_response
 

@@ -6,8 +6,8 @@ import pandas as pd
 
 from seedmodel.report.html import Section, csv_link, render, table_html
 from seedmodel.report.i18n import text
-from seedmodel.report.plan_section import readable_plan
-from seedmodel.report.roi_section import readable_roi
+from seedmodel.report.sections.plan import readable_plan
+from seedmodel.report.sections.roi import readable_roi
 from seedmodel.report.summary import BrandSummary
 
 __all__ = ["brand_sections"]

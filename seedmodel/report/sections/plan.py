@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from seedmodel.plan.allocate import Allocation
+from seedmodel.plan.allocation import Allocation
 from seedmodel.report.html import Section, csv_link, figure_html, render, table_html
 from seedmodel.report.i18n import channel_name, money, money_interval, percent, ratio, text
 from seedmodel.report.plan_plots import plot_allocation, plot_frontier, plot_response_curves

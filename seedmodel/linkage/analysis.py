@@ -10,8 +10,8 @@ from typing import Any
 import numpy as np
 import pandas as pd
 
-from seedmodel.link.correlation import ar_filter, corr_interval, prewhitened_ccf, residualize
-from seedmodel.link.design import (
+from seedmodel.linkage.correlation import ar_filter, corr_interval, prewhitened_ccf, residualize
+from seedmodel.linkage.design import (
     calendar_controls,
     independent_columns,
     lag_basis,
@@ -19,7 +19,7 @@ from seedmodel.link.design import (
     organic_controls,
     slow_trend,
 )
-from seedmodel.link.dlm import fit_distributed_lag, profile_peak, robustness_value
+from seedmodel.linkage.dlm import fit_distributed_lag, profile_peak, robustness_value
 from seedmodel.schema import Dataset
 from seedmodel.schema.tables import ENGAGEMENT_COLUMNS
 

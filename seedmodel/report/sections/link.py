@@ -5,8 +5,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from seedmodel.link import LinkResult
-from seedmodel.link.analysis import note_key
+from seedmodel.linkage import LinkResult
+from seedmodel.linkage.analysis import note_key
 from seedmodel.report.html import Section, csv_link, figure_html, render, table_html
 from seedmodel.report.i18n import headers, metric_name, platform_name, text
 from seedmodel.report.link_plots import plot_lag_profiles, plot_raw_vs_adjusted
