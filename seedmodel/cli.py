@@ -5,8 +5,9 @@ from __future__ import annotations
 import argparse
 import sys
 from collections.abc import Callable, Sequence
+from dataclasses import fields
 
-from seedmodel.inference.options import ADAPTATIONS, BACKENDS, METHODS, SAMPLERS
+from seedmodel.inference.options import ADAPTATIONS, BACKENDS, METHODS, SAMPLERS, SamplerConfig
 from seedmodel.models.mmm.spec import (
     BASELINES,
     BUDGET_REACTIONS,
@@ -165,25 +166,18 @@ def _fit_and_check(args: argparse.Namespace, spec):
     check_fit_data(data)
     start, end = getattr(args, "start", None), getattr(args, "end", None)
     check_window(data.dates, data.period_days, start, end)
-    draws = getattr(args, "draws", None)
-    tune = getattr(args, "tune", None)
-    # the sampler settings the command offers (fit); fit_mmm's own defaults for the rest (run)
-    sampler_options = {
-        k: getattr(args, k)
-        for k in ("chains", "sampler", "method", "backend", "adaptation")
-        if hasattr(args, k)
-    }
+    # the sampler settings the command offers (fit: all; run: the time budget); the
+    # defaults of the rest are SamplerConfig's own
+    offered = {f.name for f in fields(SamplerConfig)} & set(vars(args))
+    config = SamplerConfig(**{k: getattr(args, k) for k in offered})
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)  # said below, in every output
         fit = fit_mmm(
             data,
             spec,
-            draws=draws,
-            tune=tune if tune is not None else (draws or 1000),
-            max_minutes=args.max_minutes,
+            config=config,
             progress=_progress(args, "sampling"),
             random_seed=args.seed,
-            **sampler_options,
         )
     table = roi(fit, window=(start, end))
     diag = fit.diagnostics.to_dict()
@@ -472,15 +466,18 @@ def _parser() -> argparse.ArgumentParser:
         help="kept draws per chain (default: sample until converged, or --max-minutes)",
     )
     p.add_argument(
-        "--tune", type=_whole(0), default=None, help="warm-up draws (default: --draws, or 1000)"
+        "--tune",
+        type=_whole(0),
+        default=None,
+        help="warm-up draws (default: --draws, or 1000)",
     )
     p.add_argument(
         "--max-minutes",
         type=_real(0, inclusive=False),
-        default=15.0,
-        help="time budget of a fit without --draws (default 15)",
+        default=SamplerConfig.max_minutes,
+        help=f"time budget of a fit without --draws (default {SamplerConfig.max_minutes:g})",
     )
-    p.add_argument("--chains", type=_whole(1), default=2)
+    p.add_argument("--chains", type=_whole(1), default=SamplerConfig.chains)
     p.add_argument(
         "--start", type=_date, default=None, help="ROI window start (default: data start)"
     )
@@ -495,23 +492,23 @@ def _parser() -> argparse.ArgumentParser:
         "and compare each channel's share of GMV with its prior; writes checks.json "
         "(default on)",
     )
-    p.add_argument("--sampler", choices=SAMPLERS, default="nutpie")
+    p.add_argument("--sampler", choices=SAMPLERS, default=SamplerConfig.sampler)
     p.add_argument(
         "--backend",
         choices=BACKENDS,
-        default="auto",
+        default=SamplerConfig.backend,
         help="nutpie's compiler: auto/jax compiles in seconds; numba samples faster on long fits",
     )
     p.add_argument(
         "--adaptation",
         choices=ADAPTATIONS,
-        default="auto",
+        default=SamplerConfig.adaptation,
         help="nutpie's mass matrix: diag, or low_rank (learns correlations; auto: small models)",
     )
     p.add_argument(
         "--method",
         choices=METHODS,
-        default="nuts",
+        default=SamplerConfig.method,
         help="nuts (exact) or a quick approximation (never marked converged)",
     )
     p.add_argument(
@@ -626,8 +623,8 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--max-minutes",
         type=_real(0, inclusive=False),
-        default=15.0,
-        help="time budget of the sampler (default 15)",
+        default=SamplerConfig.max_minutes,
+        help=f"time budget of the sampler (default {SamplerConfig.max_minutes:g})",
     )
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.add_argument("--strict", action="store_true", help="exit 3 if the fit did not converge")

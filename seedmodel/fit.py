@@ -5,14 +5,16 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from functools import cached_property
 from pathlib import Path
+from typing import Any
 
 import numpy as np
 import xarray as xr
 
 from seedmodel.inference.diagnostics import Diagnostics
+from seedmodel.inference.options import SamplerConfig
 from seedmodel.models.mmm.inputs import MMMInputs, build_inputs
 from seedmodel.models.mmm.spec import SPEC_FORMAT, SeedingMMM
 from seedmodel.schema import DataError, Dataset, from_frames
@@ -23,7 +25,9 @@ __all__ = ["Fit", "NotConvergedWarning", "fit_mmm", "load_fit"]
 #: The fit file's format, the same number as its spec's (:data:`SPEC_FORMAT`). 4: the
 #: ``terms_scale`` option; 3: the ``shocks`` option; 2: every spec option written, the
 #: library version recorded; 1: fits saved before 2026-12-02. Older formats are read with
-#: their options' values of that time.
+#: their options' values of that time. Since 2026-12-03 a fit file also records its sampler
+#: settings (``sampler_config``); a file without them reads as ``SamplerConfig()`` with its
+#: ``method``.
 FORMAT_VERSION = SPEC_FORMAT
 
 
@@ -50,6 +54,9 @@ class Fit:
         Seed of the sampler.
     method : str
         ``nuts``, ``pathfinder`` or ``advi``.
+    config : SamplerConfig
+        How it was sampled (fits saved before the settings were recorded: the defaults of
+        that time, with their ``method``).
     """
 
     spec: SeedingMMM
@@ -58,6 +65,7 @@ class Fit:
     diagnostics: Diagnostics
     random_seed: int
     method: str = "nuts"
+    config: SamplerConfig = field(default_factory=SamplerConfig)
 
     def __repr__(self) -> str:
         d = self.diagnostics
@@ -102,6 +110,7 @@ class Fit:
                 "diagnostics": json.dumps(self.diagnostics.to_dict()),
                 "random_seed": self.random_seed,
                 "method": self.method,
+                "sampler_config": json.dumps(self.config.to_dict()),
             }
         )
         from seedmodel.outputs import write_file
@@ -196,25 +205,27 @@ def load_fit(path: str | Path) -> Fit:
         diagnostics=Diagnostics(**diag),
         random_seed=int(attrs["random_seed"]),
         method=str(attrs["method"]),
+        config=_saved_config(attrs),
     )
+
+
+def _saved_config(attrs) -> SamplerConfig:
+    """The sampler settings a fit file recorded; for files written before they were,
+    the defaults with the file's method."""
+    if "sampler_config" in attrs:
+        return SamplerConfig.from_dict(json.loads(attrs["sampler_config"]))
+    return SamplerConfig(method=str(attrs["method"]))
 
 
 def fit_mmm(
     data: Dataset,
     spec: SeedingMMM | None = None,
     *,
-    draws: int | None = None,
-    tune: int = 1000,
-    chains: int = 2,
+    config: SamplerConfig | None = None,
     random_seed: int = 0,
-    sampler: str = "nutpie",
-    method: str = "nuts",
-    target_accept: float | None = None,
-    backend: str = "auto",
-    adaptation: str = "auto",
     holdout: int = 0,
-    max_minutes: float = 15.0,
     progress: Callable[[str], None] | str | None = "auto",
+    **settings: Any,
 ) -> Fit:
     """Fit a SeedingMMM to checked data.
 
@@ -224,38 +235,15 @@ def fit_mmm(
         From :func:`seedmodel.load`.
     spec : SeedingMMM, optional
         Default ``SeedingMMM()``.
-    draws : int, optional
-        Kept draws per chain. Default: sample until the convergence rule holds (R-hat <=
-        1.01 and bulk ESS >= 400 on every parameter), judged at fixed draw counts so that the
-        same seed gives the same numbers, or until ``max_minutes`` are spent;
-        ``diagnostics.stopped`` says which. A number keeps exactly that many draws.
-    tune, chains : int
-        Per-chain warm-up draws; chains.
+    config : SamplerConfig, optional
+        How to sample (:class:`~seedmodel.inference.options.SamplerConfig`: draws, tune,
+        chains, sampler, method, target_accept, backend, adaptation, max_minutes). Default
+        ``SamplerConfig()``: NUTS with nutpie until the convergence rule holds (R-hat <=
+        1.01 and bulk ESS >= 400 on every parameter, no divergences), judged at fixed draw
+        counts so that the same seed gives the same numbers, or until 15 minutes are spent;
+        ``diagnostics.stopped`` says which. Saved with the fit (``fit.config``).
     random_seed : int
         Same seed, same draws, same numbers.
-    sampler : {"nutpie", "pymc", "numpyro"}
-        NUTS implementation.
-    method : {"nuts", "pathfinder", "advi"}
-        ``nuts`` (exact) or a quick approximation, flagged as not converged.
-    target_accept : float, optional
-        NUTS step-size target. Default 0.97 for a fit that samples until converged (on a
-        1-brand, 240-day world: 22 divergences at 0.9, 6 at 0.95, none at 0.97, which
-        converged at 4,800 draws per chain in 131 s), 0.9 with a fixed number of draws (quick
-        looks).
-    backend : {"auto", "jax", "numba"}
-        nutpie's compiler. ``auto`` (JAX) compiles in seconds; ``numba`` compiles for 1-2
-        minutes but samples about twice as fast on a 3-brand daily model, so it is the
-        faster choice for long production fits (docs/benchmarks.md, *Compilers*). A same-seed
-        rerun is identical with JAX; with numba one unstable weekly fit was not, once, so
-        keep JAX where ``roi.csv`` must repeat to the digit.
-    adaptation : {"auto", "diag", "low_rank"}
-        nutpie's mass matrix. ``low_rank`` also learns a few correlated directions of the
-        posterior (an always-on channel trading off against the baseline level): on a
-        2-channel weekly model it samples 6x more effective draws per second. On the
-        multi-brand daily model, with hundreds of parameters, it mixes worse than ``diag``.
-        ``auto`` takes ``low_rank`` up to 100 parameters and ``diag`` above
-        (:func:`seedmodel.inference.sample.mass_matrix`; docs/benchmarks.md). The choice is
-        recorded in ``diagnostics.adaptation``.
     holdout : int
         Periods at the end of the data left out of the likelihood (their expected GMV is
         kept as ``mu``): the out-of-sample forecast check of
@@ -267,6 +255,10 @@ def fit_mmm(
         (draws, divergences so far, budget left). ``"auto"`` (the default) prints them to
         stderr in a terminal or a Jupyter notebook and stays silent in a scheduled job;
         ``None`` is silent.
+    **settings
+        Any field of :class:`~seedmodel.inference.options.SamplerConfig`, replacing the
+        one in ``config`` (``fit_mmm(data, draws=500)``); an unknown name raises
+        ``TypeError``.
 
     Returns
     -------
@@ -283,16 +275,14 @@ def fit_mmm(
     """
     if progress == "auto":
         progress = _interactive_progress()
+    config = replace(config or SamplerConfig(), **settings)  # validated once, there
     from seedmodel.inference import diagnose, run_inference
     from seedmodel.inference.diagnostics import rule_holds
-    from seedmodel.inference.options import ADAPTATIONS
     from seedmodel.inference.sample import mass_matrix, nutpie_backend
     from seedmodel.models.mmm.graph import build_model
 
     check_fit_data(data)
-    compiler = nutpie_backend(backend)  # refuses an unknown one whatever the sampler
-    if adaptation not in ADAPTATIONS:  # refused before any work, whatever the sampler
-        raise ValueError(f"adaptation must be one of {ADAPTATIONS}, got {adaptation!r}")
+    compiler = nutpie_backend(config.backend)
     spec = spec or SeedingMMM()
     inputs = build_inputs(data, spec)
     if not 0 <= holdout <= inputs.n_periods // 2:
@@ -300,14 +290,12 @@ def fit_mmm(
     if holdout:
         inputs = replace(inputs, holdout=int(holdout))
     model = build_model(inputs)
-    mass = mass_matrix(adaptation, model)
-    if method != "nuts" or sampler != "nutpie":
+    mass = mass_matrix(config.adaptation, model)
+    if config.method != "nuts" or config.sampler != "nutpie":
         compiler = mass = ""  # nutpie's alone
     # at zero, the demand state and the non-centred offsets give their scale parameters
     # exactly-zero gradients, which nutpie rejects: start them slightly off zero
     free = [v.name for v in model.free_RVs]
-    if draws is None and (method != "nuts" or sampler != "nutpie"):
-        draws = 1000  # approximations and other samplers: a fixed number
     initial = {
         rv.name: np.full(model.initial_point()[rv.name].shape, 0.1)
         for rv in model.free_RVs
@@ -315,26 +303,18 @@ def fit_mmm(
     }
     tree, seconds = run_inference(
         model,
-        method=method,
-        sampler=sampler,
-        draws=draws,
-        tune=tune,
-        chains=chains,
+        config,
         random_seed=random_seed,
-        target_accept=target_accept or (0.97 if draws is None else 0.9),
         initial=initial,
-        backend=backend,
-        adaptation=mass or "diag",
         until=lambda tree: rule_holds(tree, free),
-        max_seconds=60.0 * max_minutes,
         progress=progress,
     )
     diagnostics = diagnose(
         tree,
-        sampler=sampler if method == "nuts" else method,
+        sampler=config.sampler if config.method == "nuts" else config.method,
         seconds=float(seconds["compile"] + seconds["sample"]),
         compile_seconds=float(seconds.get("compile", 0.0)),
-        exact=method == "nuts",
+        exact=config.method == "nuts",
         var_names=free,
         backend=compiler,
         adaptation=mass,
@@ -347,7 +327,8 @@ def fit_mmm(
         posterior=tree,
         diagnostics=diagnostics,
         random_seed=random_seed,
-        method=method,
+        method=config.method,
+        config=config,
     )
     if not diagnostics.converged:
         warnings.warn(

@@ -404,23 +404,29 @@ def test_spec_from_a_dict_takes_todays_defaults_unless_saved_in_format_1():
         sm.SeedingMMM.from_dict({}, format=99)
 
 
-def _rewrite_attrs(src: Path, dst: Path, **attrs: object) -> None:
+def _rewrite_attrs(src: Path, dst: Path, drop: str = "", **attrs: object) -> None:
     import xarray as xr
 
     tree = xr.open_datatree(src, engine="h5netcdf").load()
     tree.attrs.update(attrs)
+    tree.attrs.pop(drop, None)
     tree.to_netcdf(dst, engine="h5netcdf")
 
 
 def test_fit_files_are_read_by_their_format(small_fit, small_fit_dir, tmp_path, capsys):
 
     from seedmodel.fit import load_fit
+    from seedmodel.inference.options import SamplerConfig
 
     src = small_fit_dir / "fit.nc"
     spec = small_fit[1].spec.to_dict()
     del spec["trend"]
     _rewrite_attrs(src, tmp_path / "old.nc", seedmodel_format=1, spec=json.dumps(spec))
-    assert load_fit(tmp_path / "old.nc").spec.trend == "quadratic"  # as fitted back then
+    old = load_fit(tmp_path / "old.nc")
+    assert old.spec.trend == "quadratic"  # as fitted back then
+    assert old.config == small_fit[1].config and old.config.draws == 300
+    _rewrite_attrs(tmp_path / "old.nc", tmp_path / "older.nc", drop="sampler_config")
+    assert load_fit(tmp_path / "older.nc").config == SamplerConfig()  # not recorded then
     newer = tmp_path / "newer"
     newer.mkdir()
     _rewrite_attrs(src, newer / "fit.nc", seedmodel_format=99, seedmodel_version="9.0")

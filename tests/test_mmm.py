@@ -142,6 +142,7 @@ def test_saved_fit_reloads_with_identical_outputs(small_fit, tmp_path):
     again = load_fit(path)
     pd.testing.assert_frame_equal(roi(fit), roi(again))
     assert again.diagnostics == fit.diagnostics and again.spec == fit.spec
+    assert again.config == fit.config and fit.config.draws == fit.config.warmup == 300
     assert again.diagnostics.backend == "jax"  # the compiler is part of "same seed, same draws"
     assert again.diagnostics.adaptation == "diag"  # and so is the mass matrix (184 parameters)
     code = (

@@ -2,7 +2,18 @@
 
 from __future__ import annotations
 
-__all__ = ["ADAPTATIONS", "BACKENDS", "LOW_RANK_MAX_DIMS", "METHODS", "SAMPLERS"]
+from dataclasses import asdict, dataclass, fields
+from operator import index
+from typing import Any
+
+__all__ = [
+    "ADAPTATIONS",
+    "BACKENDS",
+    "LOW_RANK_MAX_DIMS",
+    "METHODS",
+    "SAMPLERS",
+    "SamplerConfig",
+]
 
 #: NUTS implementations.
 SAMPLERS = ("nutpie", "pymc", "numpyro")
@@ -19,3 +30,131 @@ ADAPTATIONS = ("auto", "diag", "low_rank")
 #: ``data/sample`` (556 parameters) the worst ESS after 1,000 draws was 42, against 222 with
 #: ``diag``.
 LOW_RANK_MAX_DIMS = 100
+
+
+@dataclass(frozen=True)
+class SamplerConfig:
+    """How a fit draws from the posterior: validated once here, saved with the fit, and
+    read by the command line, :func:`seedmodel.fit_mmm`, the per-fit checks and the
+    sampler alike (none of them declares a default of its own).
+
+    Parameters
+    ----------
+    draws : int, optional
+        Kept draws per chain. ``None`` (the default): NUTS with nutpie samples until the
+        convergence rule holds, judged at fixed draw counts, or until ``max_minutes`` are
+        spent; the other samplers and methods keep 1,000 (:attr:`kept_draws`).
+    tune : int, optional
+        Warm-up draws per chain. ``None`` (the default): as many as ``draws``, or 1,000
+        when ``draws`` is ``None`` (:attr:`warmup`).
+    chains : int
+        Chains (run in parallel, one core each).
+    sampler : {"nutpie", "pymc", "numpyro"}
+        NUTS implementation.
+    method : {"nuts", "pathfinder", "advi"}
+        ``nuts`` (exact) or a quick approximation, never marked converged.
+    target_accept : float, optional
+        NUTS step-size target in (0, 1). ``None``: 0.97 for a fit that samples until
+        converged (on a 1-brand, 240-day world: 22 divergences at 0.9, 6 at 0.95, none at
+        0.97), 0.9 with a fixed number of draws (quick looks) (:attr:`step_target`).
+    backend : {"auto", "jax", "numba"}
+        nutpie's compiler. ``auto`` (JAX) compiles in seconds; ``numba`` compiles for 1-2
+        minutes but samples about twice as fast on a 3-brand daily model, so it is the
+        faster choice for long production fits (docs/benchmarks.md, *Compilers*). A same-seed
+        rerun is identical with JAX; with numba one unstable weekly fit was not, once, so
+        keep JAX where ``roi.csv`` must repeat to the digit.
+    adaptation : {"auto", "diag", "low_rank"}
+        nutpie's mass matrix. ``low_rank`` also learns a few correlated directions of the
+        posterior (an always-on channel trading off against the baseline level): on a
+        2-channel weekly model it samples 6x more effective draws per second. On the
+        multi-brand daily model, with hundreds of parameters, it mixes worse than ``diag``.
+        ``auto`` takes ``low_rank`` up to :data:`LOW_RANK_MAX_DIMS` parameters and ``diag``
+        above (:func:`seedmodel.inference.sample.mass_matrix`). The choice is recorded in
+        ``diagnostics.adaptation``.
+    max_minutes : float
+        Time budget of a fit that samples until converged.
+
+    Examples
+    --------
+    >>> config = SamplerConfig(draws=500)
+    >>> config.warmup, config.step_target, config.until_converged
+    (500, 0.9, False)
+    >>> SamplerConfig.from_dict(config.to_dict()) == config
+    True
+    """
+
+    draws: int | None = None
+    tune: int | None = None
+    chains: int = 2
+    sampler: str = "nutpie"
+    method: str = "nuts"
+    target_accept: float | None = None
+    backend: str = "auto"
+    adaptation: str = "auto"
+    max_minutes: float = 15.0
+
+    def __post_init__(self) -> None:
+        for name, allowed in (
+            ("sampler", SAMPLERS),
+            ("method", METHODS),
+            ("backend", BACKENDS),
+            ("adaptation", ADAPTATIONS),
+        ):
+            if getattr(self, name) not in allowed:
+                raise ValueError(f"{name} must be one of {allowed}, got {getattr(self, name)!r}")
+        for name, least in (("draws", 1), ("tune", 0), ("chains", 1)):
+            value = getattr(self, name)
+            if value is None and name != "chains":
+                continue
+            try:
+                whole = None if isinstance(value, bool) else index(value)  # int or numpy int
+            except TypeError:
+                whole = None
+            if whole is None or whole < least:
+                raise ValueError(f"{name} must be a whole number >= {least}, got {value!r}")
+            object.__setattr__(self, name, whole)
+        if self.target_accept is not None and not 0 < self.target_accept < 1:
+            raise ValueError(f"target_accept must be in (0, 1), got {self.target_accept!r}")
+        if not self.max_minutes > 0:
+            raise ValueError(f"max_minutes must be > 0, got {self.max_minutes!r}")
+
+    @property
+    def until_converged(self) -> bool:
+        """Whether the fit samples until the convergence rule holds (NUTS with nutpie and no
+        number of draws)."""
+        return self.draws is None and self.method == "nuts" and self.sampler == "nutpie"
+
+    @property
+    def kept_draws(self) -> int | None:
+        """Draws per chain to keep; ``None`` when sampling until converged."""
+        return None if self.until_converged else (self.draws or 1000)
+
+    @property
+    def warmup(self) -> int:
+        """Warm-up draws per chain."""
+        return self.tune if self.tune is not None else (self.draws or 1000)
+
+    @property
+    def step_target(self) -> float:
+        """The NUTS step-size target the fit uses."""
+        if self.target_accept is not None:
+            return self.target_accept
+        return 0.97 if self.until_converged else 0.9
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form (saved in ``fit.nc``)."""
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> SamplerConfig:
+        """Inverse of :meth:`to_dict`; a missing setting takes its default.
+
+        Raises
+        ------
+        ValueError
+            A setting this version does not know.
+        """
+        unknown = sorted(set(data) - {f.name for f in fields(cls)})
+        if unknown:
+            raise ValueError(f"sampler setting {unknown[0]!r} is unknown to this seedmodel")
+        return cls(**data)

@@ -17,6 +17,7 @@ from seedmodel.inference.options import (
     LOW_RANK_MAX_DIMS,
     METHODS,
     SAMPLERS,
+    SamplerConfig,
 )
 
 __all__ = [
@@ -71,19 +72,11 @@ CHECKPOINTS = (400, 800, 1200, 1600, 2400, 3200, 4800, 6400, 9600, 12800, 19200,
 
 def run_inference(
     model: pm.Model,
+    config: SamplerConfig | None = None,
     *,
-    method: str = "nuts",
-    sampler: str = "nutpie",
-    draws: int | None = 1000,
-    tune: int = 1000,
-    chains: int = 2,
     random_seed: int = 0,
-    target_accept: float = 0.9,
     initial: dict | None = None,
-    adaptation: str = "auto",
-    backend: str = "auto",
     until: Callable[[xr.DataTree], bool] | None = None,
-    max_seconds: float = 900.0,
     progress: Callable[[str], None] | None = None,
 ) -> tuple[xr.DataTree, dict[str, Any]]:
     """Draw from the posterior of ``model``.
@@ -92,31 +85,18 @@ def run_inference(
     ----------
     model : pymc.Model
         The model.
-    method : {"nuts", "pathfinder", "advi"}
-        ``nuts`` samples exactly; the other two are quick approximations for iteration and are
-        never reported as converged.
-    sampler : {"nutpie", "pymc", "numpyro"}
-        NUTS implementation (``method="nuts"``).
-    draws, tune, chains : int
-        Kept draws per chain, warm-up draws per chain, chains. ``draws=None`` (NUTS with
-        nutpie) samples until ``until`` holds, judged at the fixed draw counts of
-        :data:`CHECKPOINTS`, or until ``max_seconds`` are spent, extending one run rather
-        than restarting it.
+    config : SamplerConfig, optional
+        Draws, warm-up, chains, sampler, method, step-size target, compiler, mass matrix and
+        time budget (default ``SamplerConfig()``). Sampling until converged (NUTS with
+        nutpie, no number of draws) stops at the first of the fixed draw counts of
+        :data:`CHECKPOINTS` where ``until`` holds, or when the time budget is spent,
+        extending one run rather than restarting it.
     random_seed : int
         Seed; the same seed gives the same draws.
-    target_accept : float
-        NUTS step-size target.
     initial : dict, optional
         Starting values (variable name -> value) overriding the prior's centre (nutpie).
-    adaptation : {"auto", "diag", "low_rank"}
-        nutpie's mass-matrix adaptation (see :func:`mass_matrix`); ignored by the other
-        samplers.
-    backend : {"auto", "jax", "numba"}
-        nutpie's compiler (see :func:`nutpie_backend`); ignored by the other samplers.
     until : callable, optional
-        With ``draws=None``: the draws so far -> whether to stop (converged).
-    max_seconds : float
-        With ``draws=None``: the time budget for sampling.
+        When sampling until converged: the draws so far -> whether to stop (converged).
     progress : callable, optional
         Called with a line of text at each checkpoint (draws, time, verdict).
 
@@ -124,16 +104,15 @@ def run_inference(
     -------
     (DataTree, dict)
         The draws (``posterior`` group, ``sample_stats`` for NUTS) and timings in seconds
-        (``compile``, ``sample``), with ``draws=None`` why sampling stopped
+        (``compile``, ``sample``), when sampling until converged why sampling stopped
         (``stopped``: ``converged``, ``time budget`` or ``draw cap``), and for nutpie the
         gradient evaluations of warm-up and kept draws over all chains (``gradients``).
     """
-    if draws is None and (method != "nuts" or sampler != "nutpie"):
-        raise ValueError(
-            "draws=None (sample until converged) needs method='nuts', sampler='nutpie'"
-        )
-    if method not in METHODS:
-        raise ValueError(f"method must be one of {METHODS}, got {method!r}")
+    config = config or SamplerConfig()
+    method, sampler, chains = config.method, config.sampler, config.chains
+    draws, tune, target_accept = config.kept_draws, config.warmup, config.step_target
+    max_seconds = 60.0 * config.max_minutes
+    adaptation, backend = config.adaptation, config.backend
     mass = mass_matrix(adaptation, model)
     compiler = nutpie_backend(backend)
     t0 = time.perf_counter()
@@ -174,8 +153,6 @@ def run_inference(
             running = nutpie.sample(compiled, draws=CHECKPOINTS[-1], blocking=False, **options)
             tree, stopped, gradients = _sample_until(running, until, max_seconds, progress)
     elif method == "nuts":
-        if sampler not in SAMPLERS:
-            raise ValueError(f"sampler must be one of {SAMPLERS}, got {sampler!r}")
         t1 = t0
         with model:
             tree = pm.sample(

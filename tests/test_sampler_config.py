@@ -1,0 +1,65 @@
+"""The sampler settings: validated once, defaults declared once, saved with a fit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from seedmodel.inference.options import SamplerConfig
+
+
+def test_defaults_sample_until_converged_and_fixed_draws_warm_up_as_long():
+    default = SamplerConfig()
+    assert default.until_converged and default.kept_draws is None
+    assert (default.warmup, default.step_target) == (1000, 0.97)
+    fixed = SamplerConfig(draws=300)
+    assert (fixed.kept_draws, fixed.warmup, fixed.step_target) == (300, 300, 0.9)
+    assert SamplerConfig(draws=300, tune=50, target_accept=0.8).warmup == 50
+    # other samplers and methods cannot sample until converged: 1,000 kept draws
+    for other in (SamplerConfig(sampler="pymc"), SamplerConfig(method="advi")):
+        assert not other.until_converged and other.kept_draws == 1000
+    assert type(SamplerConfig(draws=np.int64(5)).draws) is int
+
+
+@pytest.mark.parametrize(
+    ("settings", "says"),
+    [
+        ({"draws": 0}, "draws must be a whole number >= 1"),
+        ({"draws": 2.5}, "draws must be a whole number"),
+        ({"tune": -1}, "tune must be a whole number >= 0"),
+        ({"chains": True}, "chains must be a whole number"),
+        ({"sampler": "stan"}, "sampler must be one of"),
+        ({"method": "vi"}, "method must be one of"),
+        ({"backend": "tpu"}, "backend must be one of"),
+        ({"adaptation": "dense"}, "adaptation must be one of"),
+        ({"target_accept": 1.0}, "target_accept must be in"),
+        ({"max_minutes": 0}, "max_minutes must be > 0"),
+    ],
+)
+def test_bad_settings_are_refused_with_their_name(settings, says):
+    with pytest.raises(ValueError, match=says):
+        SamplerConfig(**settings)
+
+
+def test_round_trip_and_unknown_settings():
+    config = SamplerConfig(draws=400, chains=4, backend="numba", max_minutes=3.5)
+    assert SamplerConfig.from_dict(config.to_dict()) == config
+    with pytest.raises(ValueError, match="'warmup' is unknown"):
+        SamplerConfig.from_dict({"warmup": 3})
+
+
+def test_fit_mmm_refuses_an_unknown_setting_before_any_work(small_sim):
+    import seedmodel as sm
+
+    with pytest.raises(TypeError, match="draw"):
+        sm.fit_mmm(small_sim.data, draw=100)
+
+
+def test_the_command_line_declares_no_sampler_default_of_its_own():
+    from seedmodel.cli import _parser
+
+    for command in ("fit", "run"):
+        args = vars(_parser().parse_args([command, "DATA", "--out", "OUT"]))
+        offered = {k: v for k, v in args.items() if k in SamplerConfig().to_dict()}
+        assert len(offered) >= (8 if command == "fit" else 1), offered
+        assert SamplerConfig(**offered) == SamplerConfig(), command
