@@ -142,16 +142,15 @@ def test_engagement_fit_roi_spend_and_plan_propagation(engagement_fit):
     T, N = inp.n_periods, resp.periods
     per_yuan = inp.engagement_yield(N).draws(resp.half.shape[-1], fit.random_seed)
     for c in range(len(inp.channels)):
-        weights, half, beta = channel_draws(fit, c)
-        x = np.concatenate([inp.x[0, c, :T], np.zeros(N + weights.shape[1])])
-        kind = inp.spec.media[inp.channels[c]].saturation
-        base = media_response(x, weights, half[:, 0], kind)
-        want = np.empty((len(half), len(inp.platforms)))
-        for s in range(len(half)):
+        draws = channel_draws(fit, c)
+        x = np.concatenate([inp.x[0, c, :T], np.zeros(N + draws.weights.shape[1])])
+        base = media_response(x, draws, 0)
+        want = np.empty((len(draws.half), len(inp.platforms)))
+        for s in range(len(draws.half)):
             on = x.copy()
             on[T : T + N] = 12_000.0 * per_yuan[0, c, s] / inp.input_scale[0, c]
-            diff = media_response(on, weights[s : s + 1], half[s : s + 1, 0], kind) - base[s]
-            want[s] = diff[0, T:].sum() * beta[s, 0, :] * inp.gmv_scale[0]
+            diff = media_response(on, draws.subset([s]), 0) - base[s]
+            want[s] = diff[0, T:].sum() * draws.beta[s, 0, :] * inp.gmv_scale[0]
         np.testing.assert_allclose(resp.cell_draws(0, c, 12_000.0), want, rtol=1e-8)
     assert resp.current.shape == (1, 3)
     np.testing.assert_allclose(resp.current[0], inp.spend[0, :, T - N : T].mean(axis=-1))

@@ -11,49 +11,24 @@ import sys
 
 import numpy as np
 import pandas as pd
-import pytensor
-import pytensor.tensor as pt
 import pytest
 from conftest import SMALL, run_cli
 
 import seedmodel as sm
 from seedmodel.analysis.incremental import ROI_COLUMNS, roi
 from seedmodel.fit import load_fit
-from seedmodel.models.mmm.graph import pt_lag_weights, pt_saturate
 from seedmodel.models.mmm.inputs import build_inputs
-from seedmodel.models.mmm.response import lag_weights, media_response, saturate
+from seedmodel.models.mmm.response import ChannelDraws, media_response
 from seedmodel.models.mmm.spec import MediaSpec, SeedingMMM
-
-
-@pytest.mark.parametrize(
-    ("kind", "params"),
-    [
-        ("geometric", {"alpha": 0.63}),
-        ("weibull", {"shape": 1.7, "scale": 9.5}),
-    ],
-)
-def test_pytensor_lag_weights_match_numpy(kind, params):
-    sym = {k: pt.dscalar(k) for k in params}
-    f = pytensor.function(list(sym.values()), pt_lag_weights(kind, sym, 30))
-    got = f(*params.values())
-    want = lag_weights(kind, {k: np.array([v]) for k, v in params.items()}, 30)[0]
-    np.testing.assert_allclose(got, want, rtol=1e-9, atol=1e-12)
-    assert got.sum() == pytest.approx(1.0)
-
-
-@pytest.mark.parametrize("kind", ["hill", "logistic"])
-def test_pytensor_saturation_matches_numpy(kind):
-    a, h = pt.dvector("a"), pt.dscalar("h")
-    f = pytensor.function([a, h], pt_saturate(kind, a, h))
-    x = np.linspace(0, 5, 11)
-    np.testing.assert_allclose(f(x, 1.3), saturate(kind, x[None, :], np.array([1.3]))[0])
+from seedmodel.transforms.components import GeometricAdstock, HillSaturation
 
 
 def test_media_response_is_causal_and_carries_over():
     x = np.zeros(50)
     x[10] = 1.0
-    w = lag_weights("geometric", {"alpha": np.array([0.5])}, 20)
-    r = media_response(x, w, np.array([1.0]), "hill")[0]
+    w = GeometricAdstock().weights({"alpha": np.array([0.5])}, 20)
+    one = np.ones((1, 1))
+    r = media_response(x, ChannelDraws(w, one, one[..., None], HillSaturation(), {}), 0)[0]
     assert np.all(r[:10] == 0) and r[10] > r[11] > r[12] > 0
 
 
@@ -89,8 +64,8 @@ def test_units_do_not_change_the_model_inputs(small_sim):
 
 def test_default_media_by_channel_kind(small_sim):
     inputs = build_inputs(small_sim.data, SeedingMMM())
-    assert inputs.spec.media["little_red_star"].adstock == "weibull"
-    assert inputs.spec.media["red_cat"].adstock == "geometric"
+    assert inputs.spec.media["little_red_star"].adstock.name == "weibull"
+    assert inputs.spec.media["red_cat"].adstock.name == "geometric"
     assert inputs.max_lag == {"little_red_star": 60, "red_cat": 21, "red_jd": 21}
     assert len(inputs.lifts) == 2 and inputs.organic is not None
 

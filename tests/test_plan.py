@@ -88,15 +88,12 @@ def test_plan_response_matches_the_fit_s_own_response(small_fit):
     inp = fit.inputs
     T, N = inp.n_periods, resp.periods
     for c in range(len(inp.channels)):
-        weights, half, beta = channel_draws(fit, c)
-        x = np.concatenate([inp.x[0, c, :T], np.zeros(N + weights.shape[1])])
+        draws = channel_draws(fit, c)
+        x = np.concatenate([inp.x[0, c, :T], np.zeros(N + draws.weights.shape[1])])
         on = x.copy()
         on[T : T + N] = 12_000.0 / inp.input_scale[0, c]
-        kind = inp.spec.media[inp.channels[c]].saturation
-        diff = media_response(on, weights, half[:, 0], kind) - media_response(
-            x, weights, half[:, 0], kind
-        )
-        want = diff[:, T:].sum(axis=1)[:, None] * beta[:, 0, :] * inp.gmv_scale[0][None, :]
+        diff = media_response(on, draws, 0) - media_response(x, draws, 0)
+        want = diff[:, T:].sum(axis=1)[:, None] * draws.beta[:, 0, :] * inp.gmv_scale[0][None, :]
         np.testing.assert_allclose(resp.cell_draws(0, c, 12_000.0), want, rtol=1e-8)
     # gradient = finite difference of the posterior mean
     v, g = resp.cell_draws(0, 0, 12_000.0, gradient=True)

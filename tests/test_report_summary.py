@@ -337,7 +337,7 @@ def test_arrival_shares_say_what_an_attribution_window_can_see(parts):
     assert (shares["within_15d"] <= shares["within_30d"] + 1e-12).all()
     # the mean share within 7 days is the mean of each draw's lag mass on lags 0..7
     c = list(fit.inputs.channels).index("little_red_star")
-    weights = channel_draws(fit, c)[0]
+    weights = channel_draws(fit, c).weights
     assert shares.loc["little_red_star", "within_7d"] == pytest.approx(
         weights[:, :8].sum(axis=1).mean(), rel=1e-12
     )

@@ -117,7 +117,7 @@ def arrival_shares(fit, windows: tuple[int, ...] = WINDOWS, level: float = 0.9) 
     inp = fit.inputs
     rows = []
     for c, channel in enumerate(inp.channels):
-        weights = channel_draws(fit, c)[0]  # (S, L + 1), lags in periods
+        weights = channel_draws(fit, c).weights  # (S, L + 1), lags in periods
         cumulative = np.cumsum(weights, axis=1)
         row: dict = {"channel": channel}
         for k in windows:

@@ -54,10 +54,10 @@ def contributions(fit: Fit, *, freq: str | None = None, level: float = 0.9) -> p
     frames = []
     total_mean = np.zeros((len(inp.brands), len(inp.platforms), len(keys)))
     for c, channel in enumerate(inp.channels):
-        weights, half, beta = channel_draws(fit, c)
-        kind = inp.spec.media[channel].saturation
+        draws = channel_draws(fit, c)
+        beta = draws.beta
         for b, brand in enumerate(inp.brands):
-            sat = media_response(inp.x[b, c], weights, half[:, b], kind)[:, :T]  # (S, T)
+            sat = media_response(inp.x[b, c], draws, b)[:, :T]  # (S, T)
             for p, platform in enumerate(inp.platforms):
                 # a store's periods before it opened get nothing
                 summed = np.zeros((sat.shape[0], len(keys)))

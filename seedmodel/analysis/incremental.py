@@ -14,7 +14,7 @@ import pandas as pd
 
 from seedmodel.analysis.intervals import mean_interval
 from seedmodel.fit import Fit
-from seedmodel.models.mmm.response import lag_weights, media_response
+from seedmodel.models.mmm.response import ChannelDraws, media_response
 from seedmodel.schema.errors import ArgumentError
 from seedmodel.schema.tables import INTERACTIONS
 
@@ -83,17 +83,26 @@ def check_window(
     return t0, t1
 
 
-def channel_draws(fit: Fit, c: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
-    """A channel's posterior: lag weights (S, L+1), half (S, B), beta (S, B, P)."""
+def channel_draws(fit: Fit, c: int) -> ChannelDraws:
+    """A channel's posterior (lag weights, half-saturation, effect, curve), read by its
+    components' parameter names."""
     inp = fit.inputs
     channel = inp.channels[c]
     ms = inp.spec.media[channel]
-    if ms.adstock == "geometric":
-        params = {"alpha": fit.draws(f"{channel}__alpha")}
-    else:
-        params = {"shape": fit.draws(f"{channel}__shape"), "scale": fit.draws(f"{channel}__scale")}
-    weights = lag_weights(ms.adstock, params, inp.max_lag[channel])
-    return weights, fit.draws("half")[:, :, c], fit.draws("beta")[:, :, c, :]
+    post = {name: fit.draws(name) for name in _names(ms, channel)}
+    weights = ms.adstock.weights(ms.adstock.draws(post, channel), inp.max_lag[channel])
+    return ChannelDraws(
+        weights=weights,
+        half=fit.draws("half")[:, :, c],
+        beta=fit.draws("beta")[:, :, c, :],
+        saturation=ms.saturation,
+        shape=ms.saturation.draws(post, channel),
+    )
+
+
+def _names(ms, channel: str) -> list[str]:
+    """Posterior variables of a channel's carryover and saturation parameters."""
+    return [f"{channel}__{p}" for p in (*ms.adstock.params, *ms.saturation.params)]
 
 
 def window_response(
@@ -103,7 +112,7 @@ def window_response(
     t0: int,
     t1: int,
     scales: tuple[float, ...],
-    draws: tuple[np.ndarray, np.ndarray, np.ndarray] | None = None,
+    draws: ChannelDraws | None = None,
 ) -> np.ndarray:
     """Saturated response summed from ``t0`` to the end of the tail over the periods each
     platform's store is live, per draw, with the channel's spend in the window multiplied by
@@ -112,14 +121,13 @@ def window_response(
     ``draws`` is :func:`channel_draws` of ``c``, when the caller already has it.
     """
     inp = fit.inputs
-    kind = inp.spec.media[inp.channels[c]].saturation
-    weights, half, _ = draws if draws is not None else channel_draws(fit, c)
+    draws = draws if draws is not None else channel_draws(fit, c)
     live = inp.live[b, :, t0:].astype(float)  # (P, T + H - t0)
     out = []
     for scale in scales:
         x = inp.x[b, c].copy()
         x[t0 : t1 + 1] *= scale
-        out.append(media_response(x, weights, half[:, b], kind)[:, t0:] @ live.T)
+        out.append(media_response(x, draws, b)[:, t0:] @ live.T)
     return np.stack(out)
 
 
@@ -145,7 +153,7 @@ def incremental_draws(
     """
     draws = channel_draws(fit, c)
     f, cf = window_response(fit, b, c, t0, t1, (factual_scale, counterfactual_scale), draws)
-    return _to_gmv(fit, b, draws[2], f - cf)
+    return _to_gmv(fit, b, draws.beta, f - cf)
 
 
 def _interactions(fit: Fit, t0: int, t1: int) -> dict[tuple[str, str], float]:
@@ -207,9 +215,9 @@ def roi(
             at_one, at_zero, at_more = window_response(
                 fit, b, c, t0, t1, (1.0, 0.0, 1.01), draws[c]
             )
-            inc_p = _to_gmv(fit, b, draws[c][2], at_one - at_zero)
+            inc_p = _to_gmv(fit, b, draws[c].beta, at_one - at_zero)
             inc = inc_p.sum(axis=1)
-            more = _to_gmv(fit, b, draws[c][2], at_more - at_one).sum(axis=1)
+            more = _to_gmv(fit, b, draws[c].beta, at_more - at_one).sum(axis=1)
             row = {
                 "brand": brand,
                 "channel": channel,

@@ -18,8 +18,8 @@ from functools import cached_property
 
 import numpy as np
 
-from seedmodel.models.mmm.response import saturate
 from seedmodel.transforms import lag_matrix
+from seedmodel.transforms.components import Saturation, saturation_from
 
 __all__ = ["PlanResponse", "plan_response"]
 
@@ -49,8 +49,11 @@ class PlanResponse:
     value : ndarray
         (B, C, S, P) GMV (CNY, summed per period) at full saturation, per platform; times the
         brand's margin when planning for gross profit.
-    kinds : tuple of str
-        Saturation per channel (``hill`` or ``logistic``).
+    kinds : tuple of Saturation or str
+        Saturation component per channel (or its registered name, e.g. ``"hill"``).
+    shapes : tuple of dict, optional
+        Per channel, the saturation's further parameters (name -> (S,) draws); empty for
+        Hill and logistic (the default).
     current : ndarray
         (B, C) spend per period over the last N periods of the data (the status quo).
     margin : ndarray
@@ -74,12 +77,18 @@ class PlanResponse:
     unit: np.ndarray
     half: np.ndarray
     value: np.ndarray
-    kinds: tuple[str, ...]
+    kinds: tuple[Saturation | str, ...]
     current: np.ndarray
     margin: np.ndarray
     typical: np.ndarray
     link_channels: tuple[str, ...] = ()
     weight: np.ndarray | None = None
+    shapes: tuple[dict[str, np.ndarray], ...] | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "kinds", tuple(saturation_from(k) for k in self.kinds))
+        if self.shapes is None:
+            object.__setattr__(self, "shapes", tuple({} for _ in self.kinds))
 
     @property
     def n_draws(self) -> int:
@@ -117,20 +126,17 @@ class PlanResponse:
         """(B, C, S) value summed over platforms."""
         return self.value.sum(axis=-1)
 
-    def _sat(self, c: int, a: np.ndarray, h: np.ndarray) -> np.ndarray:
-        kind = self.kinds[c]
-        if kind == "hill":
-            return a / (a + h)
-        if kind == "logistic":
-            return np.tanh(a / (2 * h))
-        return saturate(kind, a, h)  # raises for unknown kinds
+    def _shape(self, c: int, draws=slice(None)) -> dict[str, np.ndarray]:
+        """Channel ``c``'s further saturation parameters on ``draws``, shaped (S, 1)."""
+        return {k: v[draws, None] for k, v in self.shapes[c].items()}
 
-    def _sat_and_slope(self, c: int, a: np.ndarray, h: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-        if self.kinds[c] == "hill":
-            inv = 1.0 / (a + h)
-            return a * inv, h * inv * inv
-        th = np.tanh(a / (2 * h))
-        return th, 0.5 / h * (1.0 - th * th)
+    def _sat(self, c: int, a: np.ndarray, h: np.ndarray, draws=slice(None)) -> np.ndarray:
+        return self.kinds[c](a, h, **self._shape(c, draws))
+
+    def _sat_and_slope(
+        self, c: int, a: np.ndarray, h: np.ndarray, draws=slice(None)
+    ) -> tuple[np.ndarray, np.ndarray]:
+        return self.kinds[c].with_slope(a, h, **self._shape(c, draws))
 
     def _gain(
         self, c: int, brands, levels: np.ndarray, gradient: bool, draws=slice(None)
@@ -146,8 +152,8 @@ class PlanResponse:
         w = self._weight[c][:, :k]
         a = p + levels[..., None, None] * u
         if not gradient:
-            return (self._sat(c, a, h) * w).sum(-1) - base, None
-        sat, slope = self._sat_and_slope(c, a, h)
+            return (self._sat(c, a, h, draws) * w).sum(-1) - base, None
+        sat, slope = self._sat_and_slope(c, a, h, draws)
         return (sat * w).sum(-1) - base, (slope * u * w).sum(-1)
 
     def mean_curve(self, b: int, c: int, per_period: np.ndarray, draws: np.ndarray) -> np.ndarray:
@@ -248,8 +254,11 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
     value = np.zeros((B, C, S, len(inp.platforms)))
     # input per yuan per draw: the first stage's forecast (exactly 1 for spend channels)
     per_yuan = inp.engagement_yield(N).draws(S, fit.random_seed)
+    shapes = []
     for c in range(C):
-        weights, h, beta = channel_draws(fit, c)  # (S, Lc+1), (S, B), (S, B, P)
+        draws = channel_draws(fit, c)
+        weights, h, beta = draws.weights, draws.half, draws.beta  # (S, Lc+1), (S, B), (S, B, P)
+        shapes.append(draws.shape)
         Lc = weights.shape[1] - 1
         idx, count = columns[c]
         k = len(idx)
@@ -281,6 +290,7 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
         half=half,
         value=value,
         kinds=tuple(inp.spec.media[c].saturation for c in inp.channels),
+        shapes=tuple(shapes),
         current=current,
         margin=margin,
         typical=inp.spend_scale.copy(),

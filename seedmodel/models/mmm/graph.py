@@ -8,27 +8,7 @@ import pytensor.tensor as pt
 
 from seedmodel.models.mmm.inputs import MMMInputs
 
-__all__ = ["build_model", "pt_lag_weights", "pt_saturate"]
-
-
-def pt_lag_weights(kind: str, params: dict, max_lag: int):
-    """PyTensor twin of :func:`seedmodel.models.mmm.response.lag_weights` (one draw)."""
-    if kind == "geometric":
-        w = params["alpha"] ** pt.arange(max_lag + 1)
-    else:
-        # the CDF at lag 0 is exactly 0; leaving 0 ** shape out keeps its gradient finite
-        edges = pt.arange(1, max_lag + 2, dtype="float64")
-        cdf = 1.0 - pt.exp(-((edges / params["scale"]) ** params["shape"]))
-        w = pt.concatenate([cdf[:1], cdf[1:] - cdf[:-1]]) + 1e-12
-    return w / w.sum()
-
-
-def pt_saturate(kind: str, a, half):
-    """PyTensor twin of :func:`seedmodel.models.mmm.response.saturate`."""
-    if kind == "hill":
-        return a / (a + half)
-    e = pt.exp(-a / half)
-    return (1.0 - e) / (1.0 + e)
+__all__ = ["build_model"]
 
 
 def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
@@ -104,15 +84,17 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
         half = pm.Deterministic("half", pt.exp(log_half), dims=("brand", "channel"))
         share = _platform_shares(inp, model, pooled)
         effect = pt.exp(log_gross)[:, :, None] * share
-        kinds = [inp.spec.media[c].saturation for c in inp.channels]
+        curves = [inp.spec.media[c].saturation for c in inp.channels]
+        shapes = [_saturation_params(inp, c) for c in range(C)]  # per-channel curve shapes
         at_one = pt.stack(
-            [pt_saturate(k, pt.ones(B), half[:, c]) for c, k in enumerate(kinds)], axis=1
+            [k.pt(pt.ones(B), half[:, c], **shapes[c]) for c, k in enumerate(curves)], axis=1
         )  # (B, C): saturation at typical spend
         beta = pm.Deterministic(
             "beta", effect / at_one[:, :, None], dims=("brand", "channel", "platform")
         )
         sat = pt.stack(
-            [pt_saturate(k, carried[:, c], half[:, c, None]) for c, k in enumerate(kinds)], axis=1
+            [k.pt(carried[:, c], half[:, c, None], **shapes[c]) for c, k in enumerate(curves)],
+            axis=1,
         )  # (B, C, T + H)
         contrib = (beta[:, :, :, None] * sat[:, :, None, :T]).sum(axis=1)  # (B, P, T)
 
@@ -173,12 +155,12 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
 
         # lift tests: the model's own counterfactual over the test window, carryover included
         for i, lift in enumerate(inp.lifts):
-            kind = kinds[lift.channel]
+            curve, shape = curves[lift.channel], shapes[lift.channel]
             a = carried[lift.brand, lift.channel]
             w = weights[lift.channel, : lift.window_lags.shape[1]]
             a_cf = a - pt.as_tensor(lift.window_lags) @ w
             h = half[lift.brand, lift.channel]
-            diff = pt_saturate(kind, a, h) - pt_saturate(kind, a_cf, h)
+            diff = curve.pt(a, h, **shape) - curve.pt(a_cf, h, **shape)
             share = inp.gmv_scale[lift.brand] / inp.gmv_scale[lift.brand].sum()
             inc = (beta[lift.brand, lift.channel, :] * share).sum() * diff[lift.t0 :].sum()
             pm.Normal(f"lift_{i}", inc, lift.se, observed=lift.value)
@@ -312,23 +294,20 @@ def _masked_likelihood(name: str, resid, sigma, mask: np.ndarray, residual: str,
 
 
 def _weights(inp: MMMInputs, c: int, Lmax: int):
-    """Channel ``c``'s lag weights as free variables, zero-padded to ``Lmax``.
-
-    Weibull lags are parametrised by their mean (periods) and shape, which the data separate
-    better than shape and scale.
-    """
+    """Channel ``c``'s lag weights from its carryover component's parameters (created here
+    with the component's priors), zero-padded to ``Lmax``."""
     channel = inp.channels[c]
-    ms = inp.spec.media[channel]
+    carryover = inp.spec.media[channel].adstock
     L = inp.max_lag[channel]
-    if ms.adstock == "geometric":
-        params = {"alpha": pm.Beta(f"{channel}__alpha", 2.0, 2.0)}
-    else:
-        shape = pm.LogNormal(f"{channel}__shape", np.log(2.0), 0.4)
-        mean = pm.LogNormal(f"{channel}__mean", np.log(14.0 / inp.period_days), 0.4)
-        scale = pm.Deterministic(f"{channel}__scale", mean / pt.exp(pt.gammaln(1.0 + 1.0 / shape)))
-        params = {"shape": shape, "scale": scale}
-    w = pt_lag_weights(ms.adstock, params, L)
+    w = carryover.pt_weights(carryover.variables(channel, inp.period_days), L)
     return pt.concatenate([w, pt.zeros(Lmax - L)]) if Lmax > L else w
+
+
+def _saturation_params(inp: MMMInputs, c: int) -> dict:
+    """Channel ``c``'s saturation parameters beyond the half-saturation (none for Hill and
+    logistic), created with the component's priors."""
+    channel = inp.channels[c]
+    return inp.spec.media[channel].saturation.variables(channel, inp.period_days)
 
 
 def _demand(inp: MMMInputs, model: pm.Model):

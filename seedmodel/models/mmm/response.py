@@ -1,67 +1,68 @@
 """Media response in numpy, vectorised over posterior draws.
 
-These are the reference functions: the PyMC graph (``graph.py``) builds the same maths in
-PyTensor, and a test pins the two together. Analysis and the optimizer use these.
+The curves themselves are the components of :mod:`seedmodel.transforms.components`, whose
+PyTensor twins build the PyMC graph (a test pins each pair together). Analysis and the
+optimizer use this module.
 """
 
 from __future__ import annotations
 
+from typing import NamedTuple
+
 import numpy as np
 
 from seedmodel.transforms import lag_matrix
+from seedmodel.transforms.components import Saturation
 
-__all__ = ["lag_matrix", "lag_weights", "media_response", "saturate"]
+__all__ = ["ChannelDraws", "lag_matrix", "media_response"]
 
 
-def lag_weights(kind: str, params: dict[str, np.ndarray], max_lag: int) -> np.ndarray:
-    """Normalised lag weights per draw.
+class ChannelDraws(NamedTuple):
+    """One channel's posterior, flattened over chains and draws (``S`` draws).
 
-    Parameters
+    Attributes
     ----------
-    kind : {"geometric", "weibull"}
-        Adstock family.
-    params : dict
-        ``alpha`` (S,) for geometric; ``shape`` and ``scale`` (S,) for Weibull (scale in
-        periods).
-    max_lag : int
-        Longest lag (periods).
-
-    Returns
-    -------
-    ndarray
-        (S, max_lag + 1), each row summing to one.
+    weights : ndarray
+        (S, L + 1) lag weights, lags in periods.
+    half : ndarray
+        (S, B) half-saturation per brand (units of typical input).
+    beta : ndarray
+        (S, B, P) GMV at full saturation per brand and platform (units of the brand x
+        platform's mean GMV).
+    saturation : Saturation
+        The channel's saturation component.
+    shape : dict
+        Its further parameters (name -> (S,)); empty for Hill and logistic.
     """
-    lags = np.arange(max_lag + 1, dtype=float)
-    if kind == "geometric":
-        alpha = np.atleast_1d(params["alpha"])[:, None]
-        w = alpha**lags
-    elif kind == "weibull":
-        k = np.atleast_1d(params["shape"])[:, None]
-        lam = np.atleast_1d(params["scale"])[:, None]
-        edges = np.arange(max_lag + 2, dtype=float)
-        cdf = 1.0 - np.exp(-((edges / lam) ** k))
-        w = np.diff(cdf, axis=1) + 1e-12
-    else:
-        raise ValueError(f"unknown adstock {kind!r}")
-    return w / w.sum(axis=1, keepdims=True)
+
+    weights: np.ndarray
+    half: np.ndarray
+    beta: np.ndarray
+    saturation: Saturation
+    shape: dict[str, np.ndarray]
+
+    def saturate(self, a: np.ndarray, b: int) -> np.ndarray:
+        """Saturation of carried-over input ``a`` (S, ...) of brand ``b``, per draw."""
+        extra = (1,) * (np.ndim(a) - 1)
+        return self.saturation(
+            a,
+            self.half[:, b].reshape(-1, *extra),
+            **{k: v.reshape(-1, *extra) for k, v in self.shape.items()},
+        )
+
+    def subset(self, draws) -> ChannelDraws:
+        """The same channel on a subset of draws (an index or boolean mask)."""
+        return self._replace(
+            weights=self.weights[draws],
+            half=self.half[draws],
+            beta=self.beta[draws],
+            shape={k: v[draws] for k, v in self.shape.items()},
+        )
 
 
-def saturate(kind: str, a: np.ndarray, half: np.ndarray) -> np.ndarray:
-    """Saturation of carried-over input ``a`` (S, T) with scale ``half`` (S,).
-
-    ``hill``: ``a / (a + half)`` (0.5 at ``a = half``); ``logistic``:
-    ``(1 - exp(-a / half)) / (1 + exp(-a / half))``.
-    """
-    h = np.atleast_1d(half)[:, None]
-    if kind == "hill":
-        return a / (a + h)
-    if kind == "logistic":
-        e = np.exp(-a / h)
-        return (1.0 - e) / (1.0 + e)
-    raise ValueError(f"unknown saturation {kind!r}")
-
-
-def media_response(x: np.ndarray, weights: np.ndarray, half: np.ndarray, kind: str) -> np.ndarray:
-    """Saturated, carried-over response to input ``x`` (T,), per draw: (S, T) in [0, 1]."""
-    carried = weights @ lag_matrix(x, weights.shape[1] - 1).T  # (S, T)
-    return saturate(kind, carried, half)
+def media_response(x: np.ndarray, draws: ChannelDraws, b: int) -> np.ndarray:
+    """Saturated, carried-over response of brand ``b`` to input ``x`` (T,), per draw:
+    (S, T) in [0, 1]."""
+    w = draws.weights
+    carried = w @ lag_matrix(x, w.shape[1] - 1).T  # (S, T)
+    return draws.saturate(carried, b)

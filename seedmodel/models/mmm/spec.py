@@ -2,8 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field, fields, replace
+from dataclasses import dataclass, field, fields, replace
 from typing import Any
+
+from seedmodel.transforms.components import (
+    ADSTOCKS,
+    SATURATIONS,
+    Adstock,
+    Saturation,
+    adstock_from,
+    saturation_from,
+)
 
 __all__ = [
     "ADSTOCKS",
@@ -26,11 +35,9 @@ __all__ = [
     "SeedingMMM",
 ]
 
-ADSTOCKS = ("geometric", "weibull")
 #: What a channel's response is a function of: spend, or one of its notes' engagement
 #: counts (``interactions`` = likes + collects + comments + shares + follows).
 INPUTS = ("spend", "impressions", "reads", "interactions", "clicks")
-SATURATIONS = ("hill", "logistic")
 DEMAND_MODES = ("latent", "control", "none")
 RESIDUALS = ("ar1", "iid")
 LIKELIHOODS = ("lognormal", "normal")
@@ -49,11 +56,14 @@ class MediaSpec:
 
     Parameters
     ----------
-    adstock : {"geometric", "weibull"}
-        Carryover family. Weibull can peak weeks after spend (seeding); geometric peaks at once
-        and decays (link clicks).
-    saturation : {"hill", "logistic"}
-        Diminishing-returns curve.
+    adstock : Adstock or str
+        Carryover component, or its registered name (``"weibull"``, ``"geometric"``;
+        :data:`~seedmodel.transforms.components.ADSTOCKS`). Weibull can peak weeks after
+        spend (seeding); geometric peaks at once and decays (link clicks). Held as the
+        component object.
+    saturation : Saturation or str
+        Diminishing-returns component, or its registered name (``"hill"``, ``"logistic"``,
+        ``"hill_slope"``; :data:`~seedmodel.transforms.components.SATURATIONS`).
     max_lag_days : int
         Longest carryover in days.
     platform : str or None
@@ -67,8 +77,8 @@ class MediaSpec:
         time) turns a budget into engagement for plans: spend -> engagement -> GMV.
     """
 
-    adstock: str = "weibull"
-    saturation: str = "hill"
+    adstock: Adstock | str = "weibull"
+    saturation: Saturation | str = "hill"
     max_lag_days: int = 60
     platform: str | None = None
     input: str = "spend"
@@ -76,12 +86,20 @@ class MediaSpec:
     def __post_init__(self) -> None:
         if self.input not in INPUTS:
             raise ValueError(f"input must be one of {INPUTS}, got {self.input!r}")
-        if self.adstock not in ADSTOCKS:
-            raise ValueError(f"adstock must be one of {ADSTOCKS}, got {self.adstock!r}")
-        if self.saturation not in SATURATIONS:
-            raise ValueError(f"saturation must be one of {SATURATIONS}, got {self.saturation!r}")
+        object.__setattr__(self, "adstock", adstock_from(self.adstock))
+        object.__setattr__(self, "saturation", saturation_from(self.saturation))
         if self.max_lag_days < 1:
             raise ValueError("max_lag_days must be >= 1")
+
+    def to_dict(self) -> dict[str, Any]:
+        """Plain-JSON form: components by their registered names."""
+        return {
+            "adstock": self.adstock.to_dict(),
+            "saturation": self.saturation.to_dict(),
+            "max_lag_days": self.max_lag_days,
+            "platform": self.platform,
+            "input": self.input,
+        }
 
 
 #: Defaults: seeding notes act over weeks; link notes within days.
@@ -290,7 +308,7 @@ class SeedingMMM:
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form."""
-        return {"media": {c: asdict(m) for c, m in self.media.items()}, **self._options()}
+        return {"media": {c: m.to_dict() for c, m in self.media.items()}, **self._options()}
 
     @classmethod
     def from_dict(cls, data: dict[str, Any], *, format: int = SPEC_FORMAT) -> SeedingMMM:
