@@ -124,3 +124,21 @@ def test_a_channel_with_a_learnt_hill_slope_is_fitted_and_analysed(small_sim):
     plan = sm.allocate(fit, budget=budget, days=30).table
     assert 0 < plan["recommended_spend"].sum() <= budget * (1 + 1e-6)
     assert np.isfinite(plan["expected_incremental_gmv"]).all()
+
+
+def test_the_simulators_curves_are_the_models():
+    """The simulator's NumPy helpers (seedmodel.transforms) and the model's components are
+    the same curves (the simulator's logistic is parametrised by a rate, 1 / half)."""
+    from seedmodel.transforms import geometric_weights, hill, logistic, weibull_weights
+
+    a = np.linspace(0.0, 5.0, 21)
+    np.testing.assert_allclose(hill(a, 1.3), SATURATIONS["hill"]()(a, 1.3), rtol=1e-12)
+    np.testing.assert_allclose(
+        hill(a, 1.3, 1.8), SATURATIONS["hill_slope"]()(a, 1.3, slope=1.8), atol=1e-12
+    )
+    np.testing.assert_allclose(logistic(a, 1 / 1.3), SATURATIONS["logistic"]()(a, 1.3), rtol=1e-12)
+    np.testing.assert_allclose(
+        geometric_weights(0.6, 20), ADSTOCKS["geometric"]().weights({"alpha": 0.6}, 20)[0]
+    )
+    model = ADSTOCKS["weibull"]().weights({"shape": 1.7, "scale": 9.5}, 60)[0]
+    np.testing.assert_allclose(weibull_weights(1.7, 9.5, 60), model, atol=1e-10)
