@@ -36,6 +36,34 @@ def _more(mask: np.ndarray) -> str:
     return f" ({n} more rows like it)" if n > 0 else ""
 
 
+def _refuse_first(
+    bad: np.ndarray,
+    raw: pd.DataFrame,
+    spec: TableSpec,
+    column: str,
+    problem,
+    *,
+    count: bool = True,
+    key=None,
+) -> None:
+    """Raise one :class:`DataError` naming the first row where ``bad`` holds, if any.
+
+    ``problem`` is the message, or a function of the row's position that gives it; ``count``
+    adds how many more rows are like it; ``key`` (a function of the position) names the row
+    in place of its keys.
+    """
+    pos = _first_bad(bad)
+    if pos is None:
+        return
+    text = problem(pos) if callable(problem) else problem
+    raise DataError(
+        spec.name,
+        text + (_more(bad) if count else ""),
+        key=key(pos) if key is not None else _row_key(raw, pos, spec),
+        column=column,
+    )
+
+
 _NA_TOKENS = {"", "nan", "na", "n/a", "null", "none", "#n/a"}
 
 
@@ -52,60 +80,44 @@ def _parse_dates(raw: pd.DataFrame, spec: TableSpec, column: str) -> pd.Series:
     else:
         text = col.astype(str).str.strip()
         parsed = pd.to_datetime(text, format="%Y-%m-%d", errors="coerce")
-    bad = parsed.isna().to_numpy()
-    pos = _first_bad(bad)
-    if pos is not None:
-        raise DataError(
-            spec.name,
-            f"cannot read date {raw.iloc[pos][column]!r}; expected ISO YYYY-MM-DD{_more(bad)}",
-            key=_row_key(raw, pos, spec),
-            column=column,
-        )
+    _refuse_first(
+        parsed.isna().to_numpy(),
+        raw,
+        spec,
+        column,
+        lambda pos: f"cannot read date {raw.iloc[pos][column]!r}; expected ISO YYYY-MM-DD",
+    )
     return parsed
 
 
 def _parse_number(raw: pd.DataFrame, spec: TableSpec, column: str) -> pd.Series:
     col = raw[column]
-    blank = _is_blank(col)
-    pos = _first_bad(blank)
-    if pos is not None:
-        raise DataError(
-            spec.name,
-            f"missing value (empty or NaN){_more(blank)}",
-            key=_row_key(raw, pos, spec),
-            column=column,
-        )
+    _refuse_first(_is_blank(col), raw, spec, column, "missing value (empty or NaN)")
     if pd.api.types.is_bool_dtype(col):
         raise DataError(spec.name, "holds true/false values, expected numbers", column=column)
     values = pd.to_numeric(col, errors="coerce").astype(float)
-    bad = values.isna().to_numpy()
-    pos = _first_bad(bad)
-    if pos is not None:
-        raise DataError(
-            spec.name,
-            f"not a number: {raw.iloc[pos][column]!r}{_more(bad)}",
-            key=_row_key(raw, pos, spec),
-            column=column,
-        )
-    bad = ~np.isfinite(values.to_numpy())
-    pos = _first_bad(bad)
-    if pos is not None:
-        raise DataError(
-            spec.name,
-            f"not finite: {raw.iloc[pos][column]!r}{_more(bad)}",
-            key=_row_key(raw, pos, spec),
-            column=column,
-        )
+
+    def shown(pos: int) -> str:
+        return repr(raw.iloc[pos][column])
+
+    _refuse_first(
+        values.isna().to_numpy(), raw, spec, column, lambda pos: f"not a number: {shown(pos)}"
+    )
+    _refuse_first(
+        ~np.isfinite(values.to_numpy()),
+        raw,
+        spec,
+        column,
+        lambda pos: f"not finite: {shown(pos)}",
+    )
     if column in spec.nonnegative:
-        bad = values.to_numpy() < 0
-        pos = _first_bad(bad)
-        if pos is not None:
-            raise DataError(
-                spec.name,
-                f"negative value {values.iloc[pos]:g}; must be >= 0{_more(bad)}",
-                key=_row_key(raw, pos, spec),
-                column=column,
-            )
+        _refuse_first(
+            values.to_numpy() < 0,
+            raw,
+            spec,
+            column,
+            lambda pos: f"negative value {values.iloc[pos]:g}; must be >= 0",
+        )
     return values
 
 
@@ -114,35 +126,30 @@ def _parse_text(raw: pd.DataFrame, spec: TableSpec, column: str, *, allow_blank:
     blank = _is_blank(col)
     text = col.where(~blank, "").astype(str)
     if not allow_blank:
-        pos = _first_bad(blank)
-        if pos is not None:
-            raise DataError(
-                spec.name, f"empty id{_more(blank)}", key=_row_key(raw, pos, spec), column=column
-            )
+        _refuse_first(blank, raw, spec, column, "empty id")
     if column in spec.keys and column not in spec.ids:
         # names (brands) travel into log lines, file-system-free outputs and the report:
         # printable and of a sensible length; markup and $ are fine (escaped on output)
-        bad = text.str.contains(_CONTROL).to_numpy() | (text.str.len() > MAX_NAME).to_numpy()
-        pos = _first_bad(bad)
-        if pos is not None:
-            problem = (
+        _refuse_first(
+            text.str.contains(_CONTROL).to_numpy() | (text.str.len() > MAX_NAME).to_numpy(),
+            raw,
+            spec,
+            column,
+            lambda pos: (
                 f"name is longer than {MAX_NAME} characters"
                 if len(text.iloc[pos]) > MAX_NAME
                 else f"name {text.iloc[pos]!r} holds a control character (tab, newline, ...)"
-            )
-            raise DataError(
-                spec.name, f"{problem}{_more(bad)}", key=f"row {pos + 1}", column=column
-            )
+            ),
+            key=lambda pos: f"row {pos + 1}",
+        )
     if column in spec.ids:
-        bad = ~text.str.fullmatch(_SNAKE).to_numpy() & ~blank
-        pos = _first_bad(bad)
-        if pos is not None:
-            raise DataError(
-                spec.name,
-                f"{text.iloc[pos]!r} is not a snake_case id (e.g. red_cat, tmall){_more(bad)}",
-                key=_row_key(raw, pos, spec),
-                column=column,
-            )
+        _refuse_first(
+            ~text.str.fullmatch(_SNAKE).to_numpy() & ~blank,
+            raw,
+            spec,
+            column,
+            lambda pos: f"{text.iloc[pos]!r} is not a snake_case id (e.g. red_cat, tmall)",
+        )
     return text
 
 
@@ -195,36 +202,34 @@ def parse_table(spec: TableSpec, raw: pd.DataFrame) -> pd.DataFrame:
         out["brand"] = pd.Series([""] * len(raw))
     frame = pd.DataFrame(out)
     if "window_days" in frame:
-        bad = (frame["window_days"] <= 0) | (frame["window_days"] % 1 != 0)
-        pos = _first_bad(bad.to_numpy())
-        if pos is not None:
-            raise DataError(
-                spec.name,
-                f"window_days must be a positive whole number of days, got "
-                f"{frame['window_days'].iloc[pos]:g}",
-                key=_row_key(raw, pos, spec),
-                column="window_days",
-            )
-        frame["window_days"] = frame["window_days"].astype(int)
-    if "margin" in frame:
-        bad = (frame["margin"] > 1).to_numpy()
-        pos = _first_bad(bad)
-        if pos is not None:
-            raise DataError(
-                spec.name,
-                f"margin {frame['margin'].iloc[pos]:g} is not a share in [0, 1]",
-                key=_row_key(raw, pos, spec),
-                column="margin",
-            )
-    dup = frame.duplicated(list(spec.keys), keep="first").to_numpy()
-    pos = _first_bad(dup)
-    if pos is not None:
-        raise DataError(
-            spec.name,
-            f"duplicate key: this ({', '.join(spec.keys)}) appears more than once{_more(dup)}",
-            key=_row_key(raw, pos, spec),
-            column=", ".join(spec.keys),
+        days = frame["window_days"]
+        _refuse_first(
+            ((days <= 0) | (days % 1 != 0)).to_numpy(),
+            raw,
+            spec,
+            "window_days",
+            lambda pos: (
+                f"window_days must be a positive whole number of days, got {days.iloc[pos]:g}"
+            ),
+            count=False,
         )
+        frame["window_days"] = days.astype(int)
+    if "margin" in frame:
+        _refuse_first(
+            (frame["margin"] > 1).to_numpy(),
+            raw,
+            spec,
+            "margin",
+            lambda pos: f"margin {frame['margin'].iloc[pos]:g} is not a share in [0, 1]",
+            count=False,
+        )
+    _refuse_first(
+        frame.duplicated(list(spec.keys), keep="first").to_numpy(),
+        raw,
+        spec,
+        ", ".join(spec.keys),
+        f"duplicate key: this ({', '.join(spec.keys)}) appears more than once",
+    )
     return frame.sort_values(list(spec.keys), ignore_index=True)
 
 

@@ -88,9 +88,7 @@ class _Component(ABC):
     def variables(self, channel: str, period_days: int) -> dict[str, Any]:
         """Create the channel's parameters in the current PyMC model; returns the tensors
         the PyTensor function takes (by default the free parameters themselves)."""
-        return {
-            p: prior.create(f"{channel}__{p}") for p, prior in self.priors(period_days).items()
-        }
+        return {p: prior.create(f"{channel}__{p}") for p, prior in self.priors(period_days).items()}
 
     def draws(self, posterior: dict[str, np.ndarray], channel: str) -> dict[str, np.ndarray]:
         """The channel's parameters from flattened posterior draws (name -> (S, ...))."""
