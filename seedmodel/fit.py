@@ -5,7 +5,7 @@ from __future__ import annotations
 import json
 import warnings
 from collections.abc import Callable
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
 from typing import Any
@@ -26,8 +26,9 @@ __all__ = ["Fit", "NotConvergedWarning", "fit_mmm", "load_fit"]
 #: ``terms_scale`` option; 3: the ``shocks`` option; 2: every spec option written, the
 #: library version recorded; 1: fits saved before 2026-12-02. Older formats are read with
 #: their options' values of that time. Since 2026-12-03 a fit file also records its sampler
-#: settings (``sampler_config``); a file without them reads as ``SamplerConfig()`` with its
-#: ``method``.
+#: settings (``sampler_config``; ``Fit.config`` is ``None`` for a file without them), the
+#: priors in effect and a fingerprint of the model inputs (``load_fit`` refuses a file whose
+#: priors or inputs this version would not reproduce).
 FORMAT_VERSION = SPEC_FORMAT
 
 
@@ -54,9 +55,9 @@ class Fit:
         Seed of the sampler.
     method : str
         ``nuts``, ``pathfinder`` or ``advi``.
-    config : SamplerConfig
-        How it was sampled (fits saved before the settings were recorded: the defaults of
-        that time, with their ``method``).
+    config : SamplerConfig or None
+        How it was sampled; ``None`` for a fit file written before the settings were
+        recorded (2026-12-03).
     """
 
     spec: SeedingMMM
@@ -65,7 +66,7 @@ class Fit:
     diagnostics: Diagnostics
     random_seed: int
     method: str = "nuts"
-    config: SamplerConfig = field(default_factory=SamplerConfig)
+    config: SamplerConfig | None = None
 
     def __repr__(self) -> str:
         d = self.diagnostics
@@ -110,7 +111,13 @@ class Fit:
                 "diagnostics": json.dumps(self.diagnostics.to_dict()),
                 "random_seed": self.random_seed,
                 "method": self.method,
-                "sampler_config": json.dumps(self.config.to_dict()),
+                **(
+                    {"sampler_config": json.dumps(self.config.to_dict())}
+                    if self.config is not None
+                    else {}
+                ),
+                "priors": json.dumps(effective_priors(self.spec, self.data.period_days)),
+                "inputs_fingerprint": json.dumps(inputs_fingerprint(self.inputs)),
             }
         )
         from seedmodel.outputs import write_file
@@ -168,8 +175,12 @@ def load_fit(path: str | Path) -> Fit:
     Raises
     ------
     DataError
-        The file is not a seedmodel fit, or was written in a format newer than this
-        version reads (:data:`FORMAT_VERSION`).
+        The file is not a seedmodel fit, was written in a format newer than this version
+        reads (:data:`FORMAT_VERSION`), or cannot be reproduced exactly by this version:
+        the priors it was fitted with are not the ones this version uses for its spec, or
+        the model inputs rebuilt from its saved data differ from the ones it was fitted on
+        (a changed calendar or feature code). The message names the version that wrote
+        it. Files written before these were recorded are read as they are.
     """
     path = Path(path)
     try:
@@ -198,7 +209,7 @@ def load_fit(path: str | Path) -> Fit:
     post = xr.DataTree.from_dict(
         {k: tree[k].to_dataset() for k in ("posterior", "sample_stats") if k in tree.children}
     )
-    return Fit(
+    fit = Fit(
         spec=SeedingMMM.from_dict(json.loads(attrs["spec"]), format=fmt),
         data=data,
         posterior=post,
@@ -207,14 +218,83 @@ def load_fit(path: str | Path) -> Fit:
         method=str(attrs["method"]),
         config=_saved_config(attrs),
     )
+    _check_reproducible(fit, attrs, path)
+    return fit
 
 
-def _saved_config(attrs) -> SamplerConfig:
-    """The sampler settings a fit file recorded; for files written before they were,
-    the defaults with the file's method."""
+def effective_priors(spec: SeedingMMM, period_days: int) -> dict[str, dict]:
+    """Every prior a fit of ``spec`` uses, as plain data: the model's own (with the spec's
+    overrides) and each channel's carryover and saturation parameters'."""
+    from seedmodel.models.mmm.priors import PRIORS
+
+    out = {name: spec.prior(name).to_dict() for name in PRIORS}
+    for channel, media in sorted(spec.media.items()):
+        for component in (media.adstock, media.saturation):
+            for name, prior in component.priors(period_days).items():
+                out[f"{channel}__{name}"] = prior.to_dict()
+    return out
+
+
+def inputs_fingerprint(inputs: MMMInputs) -> dict[str, list]:
+    """A compact summary of the arrays a model is built from: per array its shape and sum of
+    squares (unchanged by the sign flips a different linear-algebra library may give the
+    orthonormalised controls). Two fingerprints that differ mean different inputs."""
+    out: dict[str, list] = {}
+    for f in fields(inputs):
+        value = getattr(inputs, f.name)
+        if isinstance(value, np.ndarray):
+            a = value.astype(float)
+            out[f.name] = [list(a.shape), float(np.nansum(a * a))]
+    out["control_names"] = list(inputs.control_names)
+    return out
+
+
+def _same_fingerprint(saved: dict, now: dict) -> str | None:
+    """The first array whose summary differs (beyond rounding), else None."""
+    for name in sorted(set(saved) | set(now)):
+        a, b = saved.get(name), now.get(name)
+        if name == "control_names" or a is None or b is None:
+            if a != b:
+                return name
+            continue
+        if a[0] != b[0] or not np.isclose(a[1], b[1], rtol=1e-9, atol=1e-12):
+            return name
+    return None
+
+
+def _check_reproducible(fit: Fit, attrs, path: Path) -> None:
+    """Refuse a fit this version would not reproduce: other priors, or other model inputs
+    rebuilt from the same saved data (a changed calendar or feature code)."""
+    wrote = f"seedmodel {attrs.get('seedmodel_version', '?')}"
+    if "priors" in attrs:
+        saved = json.loads(attrs["priors"])
+        now = effective_priors(fit.spec, fit.data.period_days)
+        differ = sorted(k for k in set(saved) | set(now) if saved.get(k) != now.get(k))
+        if differ:
+            raise DataError(
+                None,
+                f"{path} was fitted by {wrote} with priors this seedmodel "
+                f"({_library_version()}) does not use ({differ[0]}: {saved.get(differ[0])} "
+                f"now {now.get(differ[0])}); refit it, or read it with {wrote}",
+            )
+    if "inputs_fingerprint" in attrs:
+        name = _same_fingerprint(
+            json.loads(attrs["inputs_fingerprint"]), inputs_fingerprint(fit.inputs)
+        )
+        if name is not None:
+            raise DataError(
+                None,
+                f"{path} was fitted by {wrote} on model inputs this seedmodel "
+                f"({_library_version()}) builds differently from the same data ({name}); "
+                f"refit it, or read it with {wrote}",
+            )
+
+
+def _saved_config(attrs) -> SamplerConfig | None:
+    """The sampler settings a fit file recorded (None for files written before they were)."""
     if "sampler_config" in attrs:
         return SamplerConfig.from_dict(json.loads(attrs["sampler_config"]))
-    return SamplerConfig(method=str(attrs["method"]))
+    return None
 
 
 def fit_mmm(

@@ -142,3 +142,36 @@ def test_the_simulators_curves_are_the_models():
     )
     model = ADSTOCKS["weibull"]().weights({"shape": 1.7, "scale": 9.5}, 60)[0]
     np.testing.assert_allclose(weibull_weights(1.7, 9.5, 60), model, atol=1e-10)
+
+
+def test_priors_are_data_a_spec_can_override_and_a_fit_records(small_fit, tmp_path):
+    import pymc as pm
+
+    from seedmodel.fit import effective_priors, load_fit
+    from seedmodel.models.mmm.graph import build_model
+    from seedmodel.models.mmm.inputs import build_inputs
+    from seedmodel.models.mmm.priors import PRIORS
+    from seedmodel.transforms.components import PriorSpec
+
+    wide = PriorSpec("HalfNormal", sigma=0.5)
+    spec = SeedingMMM(priors={"sigma": wide})
+    assert spec.prior("sigma") == wide and spec.prior("rho") == PRIORS["rho"]
+    assert SeedingMMM.from_dict(spec.to_dict()) == spec
+    with pytest.raises(ValueError, match="'sigmas' is not a SeedingMMM parameter"):
+        SeedingMMM(priors={"sigmas": wide})
+    _, fit = small_fit
+    # the graph reads the table: the override changes sigma's prior and nothing else
+    models = [build_model(build_inputs(fit.data, s)) for s in (SeedingMMM(), spec)]
+    point = models[0].initial_point()
+    logps = [m.compile_logp(vars=[m["sigma"]])(point) for m in models]
+    sigma = point["sigma_log__"]
+    want = (
+        pm.logp(pm.HalfNormal.dist(0.5), np.exp(sigma)).eval()
+        - pm.logp(pm.HalfNormal.dist(0.2), np.exp(sigma)).eval()
+    )
+    assert logps[1] - logps[0] == pytest.approx(want.sum(), rel=1e-9)
+    # every prior in effect, components' included, is in the fit file
+    saved = effective_priors(fit.spec, fit.data.period_days)
+    assert saved["little_red_star__mean"]["dist"] == "LogNormal" and "sigma" in saved
+    again = load_fit(fit.save(tmp_path / "fit.nc"))
+    assert effective_priors(again.spec, again.data.period_days) == saved

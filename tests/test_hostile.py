@@ -404,29 +404,49 @@ def test_spec_from_a_dict_takes_todays_defaults_unless_saved_in_format_1():
         sm.SeedingMMM.from_dict({}, format=99)
 
 
-def _rewrite_attrs(src: Path, dst: Path, drop: str = "", **attrs: object) -> None:
+def xr_attrs(path: Path) -> dict:
+    import xarray as xr
+
+    return dict(xr.open_datatree(path, engine="h5netcdf").attrs)
+
+
+def _rewrite_attrs(src: Path, dst: Path, drop: tuple[str, ...] = (), **attrs: object) -> None:
     import xarray as xr
 
     tree = xr.open_datatree(src, engine="h5netcdf").load()
     tree.attrs.update(attrs)
-    tree.attrs.pop(drop, None)
+    for name in drop:
+        tree.attrs.pop(name, None)
     tree.to_netcdf(dst, engine="h5netcdf")
 
 
 def test_fit_files_are_read_by_their_format(small_fit, small_fit_dir, tmp_path, capsys):
 
     from seedmodel.fit import load_fit
-    from seedmodel.inference.options import SamplerConfig
 
     src = small_fit_dir / "fit.nc"
     spec = small_fit[1].spec.to_dict()
     del spec["trend"]
-    _rewrite_attrs(src, tmp_path / "old.nc", seedmodel_format=1, spec=json.dumps(spec))
+    recorded_later = ("priors", "inputs_fingerprint")  # a format-1 file has neither
+    _rewrite_attrs(
+        src, tmp_path / "old.nc", recorded_later, seedmodel_format=1, spec=json.dumps(spec)
+    )
     old = load_fit(tmp_path / "old.nc")
     assert old.spec.trend == "quadratic"  # as fitted back then
     assert old.config == small_fit[1].config and old.config.draws == 300
-    _rewrite_attrs(tmp_path / "old.nc", tmp_path / "older.nc", drop="sampler_config")
-    assert load_fit(tmp_path / "older.nc").config == SamplerConfig()  # not recorded then
+    _rewrite_attrs(tmp_path / "old.nc", tmp_path / "older.nc", ("sampler_config",))
+    assert load_fit(tmp_path / "older.nc").config is None  # not recorded then
+    # a fit this version would not reproduce is refused, naming the version that wrote it
+    priors = json.loads(xr_attrs(src)["priors"])
+    priors["sigma"] = {"dist": "HalfNormal", "sigma": 0.5}
+    _rewrite_attrs(src, tmp_path / "p.nc", priors=json.dumps(priors), seedmodel_version="0.0.9")
+    with pytest.raises(sm.DataError, match=r"fitted by seedmodel 0\.0\.9 with priors .*sigma"):
+        load_fit(tmp_path / "p.nc")
+    inputs = json.loads(xr_attrs(src)["inputs_fingerprint"])
+    inputs["controls"][1] *= 1.01  # as if the calendar had changed
+    _rewrite_attrs(src, tmp_path / "i.nc", inputs_fingerprint=json.dumps(inputs))
+    with pytest.raises(sm.DataError, match=r"builds differently from the same data \(controls\)"):
+        load_fit(tmp_path / "i.nc")
     newer = tmp_path / "newer"
     newer.mkdir()
     _rewrite_attrs(src, newer / "fit.nc", seedmodel_format=99, seedmodel_version="9.0")

@@ -35,6 +35,7 @@ from seedmodel.analysis.incremental import incremental_draws, roi, window_positi
 from seedmodel.analysis.intervals import mean_interval
 from seedmodel.fit import Fit, NotConvergedWarning, fit_mmm
 from seedmodel.inference.diagnostics import Diagnostics
+from seedmodel.inference.options import SamplerConfig
 from seedmodel.schema import Dataset, from_frames
 from seedmodel.schema.tables import TABLES
 
@@ -331,7 +332,7 @@ def check_fit(
             # fit sampled until converged: at 0.9 one chain of the sample's check fit stuck
             # (R-hat 2.2, 1001 divergences) and the placebo failed
             config=replace(
-                fit.config,
+                fit.config or SamplerConfig(method=fit.method),
                 draws=check_draws,
                 tune=min(check_draws, 1000),
                 chains=d.chains,

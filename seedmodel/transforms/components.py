@@ -60,14 +60,21 @@ class PriorSpec:
         object.__setattr__(self, "kwargs", tuple((k, float(v)) for k, v in kwargs.items()))
 
     def create(self, name: str, **options: Any):
-        """The PyMC random variable ``name`` (inside a model context)."""
+        """The PyMC random variable ``name`` (inside a model context); ``options`` (dims,
+        or a centre the data set) are passed on and replace this prior's own values."""
         import pymc as pm
 
-        return getattr(pm, self.dist)(name, **dict(self.kwargs), **options)
+        return getattr(pm, self.dist)(name, **{**dict(self.kwargs), **options})
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form (recorded in a fit file)."""
         return {"dist": self.dist, **dict(self.kwargs)}
+
+    @classmethod
+    def from_dict(cls, data: dict[str, Any]) -> PriorSpec:
+        """Inverse of :meth:`to_dict`."""
+        rest = {k: v for k, v in data.items() if k != "dist"}
+        return cls(data["dist"], **rest)
 
 
 class _Component(ABC):

@@ -59,23 +59,23 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
             level = pm.Normal("log_gross_level", g_centre, g_sd / np.sqrt(2.0))
             spread = pm.HalfNormal("log_gross_spread", g_sd / np.sqrt(2.0))
         if pooled:
-            lh_mu = pm.Normal("log_half_mu", 0.0, 0.4, dims="channel")
-            lh_sd = pm.HalfNormal("log_half_sd", 0.3)
+            lh_mu = _prior(inp, "log_half").create("log_half_mu", dims="channel")
+            lh_sd = _prior(inp, "log_half_sd").create("log_half_sd")
             lh_z = pm.Normal("log_half_z", 0.0, 1.0, dims=("brand", "channel"))
             log_half = lh_mu + lh_sd * lh_z
         if pooled and inp.spec.effect_pooling == "channels":
             lg_c = pm.Normal("log_gross_c", 0.0, 1.0, dims="channel")
             lg_mu = level + spread * lg_c
-            lg_sd = pm.HalfNormal("log_gross_sd", 0.5)
+            lg_sd = _prior(inp, "log_gross_sd").create("log_gross_sd")
             lg_z = pm.Normal("log_gross_z", 0.0, 1.0, dims=("brand", "channel"))
             log_gross = lg_mu + lg_sd * lg_z
         elif pooled:
             lg_mu = pm.Normal("log_gross_mu", g_centre, g_sd, dims="channel")
-            lg_sd = pm.HalfNormal("log_gross_sd", 0.5)
+            lg_sd = _prior(inp, "log_gross_sd").create("log_gross_sd")
             lg_z = pm.Normal("log_gross_z", 0.0, 1.0, dims=("brand", "channel"))
             log_gross = lg_mu + lg_sd * lg_z
         else:
-            log_half = pm.Normal("log_half", 0.0, 0.4, dims=("brand", "channel"))
+            log_half = _prior(inp, "log_half").create("log_half", dims=("brand", "channel"))
             if inp.spec.effect_pooling == "channels":
                 lg_z = pm.Normal("log_gross_z", 0.0, 1.0, dims=("brand", "channel"))
                 log_gross = level + spread * lg_z
@@ -99,8 +99,8 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
         contrib = (beta[:, :, :, None] * sat[:, :, None, :T]).sum(axis=1)  # (B, P, T)
 
         # baseline: calendar, trend, seasonality, demand, as factors of the level or added to it
-        intercept = pm.Normal("intercept", -0.1, 0.2, dims=("brand", "platform"))
-        gamma = pm.Normal("gamma", 0.0, 0.3, dims=("brand", "platform", "control"))
+        intercept = _prior(inp, "intercept").create("intercept", dims=("brand", "platform"))
+        gamma = _prior(inp, "gamma").create("gamma", dims=("brand", "platform", "control"))
         controls = pm.Data("controls", np.ascontiguousarray(inp.controls.transpose(0, 2, 1)))
         terms = pt.matmul(gamma, controls) + _demand(inp, model)  # (B, P, K) @ (B, K, T)
         if inp.trend_basis is not None:
@@ -115,8 +115,8 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
         else:
             base = pt.exp(intercept[:, :, None] + terms)
         mu = pt.maximum(base + contrib, 1e-3)
-        sigma = pm.HalfNormal("sigma", 0.2, dims=("brand", "platform"))
-        nu = pm.Gamma("nu", 2.0, 0.1) if inp.spec.noise == "student_t" else None
+        sigma = _prior(inp, "sigma").create("sigma", dims=("brand", "platform"))
+        nu = _prior(inp, "nu").create("nu") if inp.spec.noise == "student_t" else None
         fitted = T - inp.holdout  # the last ``holdout`` periods are forecast, not fitted
         if inp.holdout or keep_mu:
             # expected GMV per period (scaled): kept for a forecast check, or computed from
@@ -131,8 +131,13 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
             # periods out of the likelihood (store not open, zero GMV) hold a placeholder
             name, expected = "log_gmv", pt.log(mu)
             observed = pm.Data("log_gmv_data", np.log(np.where(mask, y, 1.0)))
+        rho = (
+            _prior(inp, "rho").create("rho", dims=("brand", "platform"))
+            if inp.spec.residual == "ar1"
+            else None
+        )
         if not mask.all():
-            _masked_likelihood(name, observed - expected, sigma, mask, inp.spec.residual, nu)
+            _masked_likelihood(name, observed - expected, sigma, mask, rho, nu)
         elif inp.spec.residual == "iid" and nu is None:
             pm.Normal(
                 name,
@@ -151,7 +156,7 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
                 dims=("brand", "platform", "fitted_date"),
             )
         else:
-            _ar1_likelihood(observed - expected, sigma, nu)
+            _ar1_likelihood(observed - expected, sigma, rho, nu)
 
         # lift tests: the model's own counterfactual over the test window, carryover included
         for i, lift in enumerate(inp.lifts):
@@ -165,6 +170,11 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
             inc = (beta[lift.brand, lift.channel, :] * share).sum() * diff[lift.t0 :].sum()
             pm.Normal(f"lift_{i}", inc, lift.se, observed=lift.value)
     return model
+
+
+def _prior(inp: MMMInputs, name: str):
+    """The prior of parameter ``name``: the spec's override, else :data:`PRIORS`."""
+    return inp.spec.prior(name)
 
 
 def _baseline_share(intercept, contrib):
@@ -210,12 +220,12 @@ def _platform_shares(inp: MMMInputs, model: pm.Model, pooled: bool):
     top = np.where(inp.linked[c_idx], 0.3, 1.0)
     centre = np.log(0.3 / top)  # sigmoid(centre) = 0.3 / (0.3 + top): a share of 0
     if pooled:
-        v_mu = pm.Normal("share_mu", centre, 1.2, dims="cross")
-        v_sd = pm.HalfNormal("share_sd", 0.5)
+        v_mu = _prior(inp, "share_logit").create("share_mu", mu=centre, dims="cross")
+        v_sd = _prior(inp, "share_sd").create("share_sd")
         v_z = pm.Normal("share_z", 0.0, 1.0, dims=("brand", "cross"))
         v = v_mu + v_sd * v_z
     else:
-        v = pm.Normal("share_logit", centre, 1.2, dims=("brand", "cross"))
+        v = _prior(inp, "share_logit").create("share_logit", mu=centre, dims=("brand", "cross"))
     ratio = inp.gmv_scale[:, inp.home[c_idx]] / inp.gmv_scale[:, p_idx]  # (B, cross)
     shares = (-0.3 + (0.3 + top) * pm.math.sigmoid(v)) * ratio
     return pt.set_subtensor(share[:, c_idx, p_idx], shares)
@@ -225,7 +235,7 @@ def _smooth_trend(inp: MMMInputs, model: pm.Model):
     """(B, P, T) a random walk over spline knots per brand x platform, centred (the
     intercept holds the level); one step size, learnt from the data, for all of them."""
     model.add_coord("trend_knot", np.arange(inp.trend_basis.shape[1]))
-    step = pm.HalfNormal("trend_step", 0.1)
+    step = _prior(inp, "trend_step").create("trend_step")
     z = pm.Normal("trend_z", 0.0, 1.0, dims=("brand", "platform", "trend_knot"))
     walk = pt.cumsum(z, axis=-1) * step
     walk = walk - walk.mean(axis=-1, keepdims=True)
@@ -242,7 +252,7 @@ def _shocks(inp: MMMInputs, model: pm.Model):
     level: a slow, mostly-on seeding channel (docs/mmm.md).
     """
     model.add_coord("shock_knot", np.arange(inp.shock_basis.shape[1]))
-    size = pm.HalfNormal("shock_sd", 0.1)
+    size = _prior(inp, "shock_sd").create("shock_sd")
     z = pm.Normal("shock_z", 0.0, 1.0, dims=("brand", "platform", "shock_knot"))
     return pt.matmul(z * size, pt.as_tensor(inp.shock_basis.T))
 
@@ -254,14 +264,13 @@ def _noise(sigma, nu):
     return pm.StudentT.dist(nu=nu, mu=0.0, sigma=sigma)
 
 
-def _ar1_likelihood(resid, sigma, nu=None) -> None:
+def _ar1_likelihood(resid, sigma, rho, nu=None) -> None:
     """GMV residuals (B, P, T), on the likelihood's scale, as a stationary AR(1) per
     brand x platform.
 
     The first period has the stationary variance, later ones are innovations on the previous
-    residual; ``sigma`` is the innovation scale.
+    residual; ``sigma`` is the innovation scale, ``rho`` (B, P) the autocorrelation.
     """
-    rho = pm.Uniform("rho", -0.2, 0.95, dims=("brand", "platform"))
     first = resid[:, :, 0] * pt.sqrt(1.0 - rho**2)
     innov = resid[:, :, 1:] - rho[:, :, None] * resid[:, :, :-1]
     logp = pm.logp(_noise(sigma, nu), first).sum() + pt.log(1.0 - rho**2).sum() / 2
@@ -269,18 +278,17 @@ def _ar1_likelihood(resid, sigma, nu=None) -> None:
     pm.Potential("log_gmv", logp)
 
 
-def _masked_likelihood(name: str, resid, sigma, mask: np.ndarray, residual: str, nu=None) -> None:
+def _masked_likelihood(name: str, resid, sigma, mask: np.ndarray, rho, nu=None) -> None:
     """The likelihood over the periods in ``mask`` (B, P, T) only.
 
-    AR(1): a period whose predecessor is in the mask is an innovation on it; the first of
-    each run of masked-in periods has the stationary variance.
+    AR(1) (``rho`` given): a period whose predecessor is in the mask is an innovation on it;
+    the first of each run of masked-in periods has the stationary variance.
     """
     m = pt.as_tensor(mask.astype("float64"))
-    if residual == "iid":
+    if rho is None:
         logp = pm.logp(_noise(sigma[:, :, None], nu), resid)
         pm.Potential(name, (logp * m).sum())
         return
-    rho = pm.Uniform("rho", -0.2, 0.95, dims=("brand", "platform"))
     prev = np.concatenate([np.zeros_like(mask[..., :1]), mask[..., :-1]], axis=-1)
     start = pt.as_tensor((mask & ~prev).astype("float64"))
     cont = pt.as_tensor((mask & prev).astype("float64"))
@@ -321,30 +329,32 @@ def _demand(inp: MMMInputs, model: pm.Model):
             cols.append(inp.rates)
         z = np.concatenate(cols, axis=1)  # (B, K, T)
         model.add_coord("signal", np.arange(z.shape[1]))
-        delta = pm.Normal("demand_coef", 0.0, 0.3, dims=("brand", "platform", "signal"))
+        delta = _prior(inp, "demand_control").create(
+            "demand_coef", dims=("brand", "platform", "signal")
+        )
         return pt.einsum("bkt,bpk->bpt", pt.as_tensor(z), delta)
     # latent: a smooth state per brand (cubic spline, knots every knot_days), measured with
     # noise by the demand signals; independent coefficients keep the geometry Gaussian
-    w = pm.Normal("demand_coef", 0.0, 1.5, dims=("brand", "knot"))
+    w = _prior(inp, "demand_coef").create("demand_coef", dims=("brand", "knot"))
     state = w @ pm.Data("demand_basis", inp.basis.T)  # (B, T)
     if inp.organic is not None:
         # the signal is standardised, so the state carries its level: no offset to trade off
-        o_sd = pm.HalfNormal("organic_sd", 1.0, dims="brand")
+        o_sd = _prior(inp, "organic_sd").create("organic_sd", dims="brand")
         organic = pm.Data("organic_data", inp.organic)
         pm.Normal("organic_obs", state, o_sd[:, None], observed=organic)
     else:
         # without organic notes, paid reads per yuan measure demand (they also carry content
         # quality and CPM, so they are used only when nothing better is there)
         b_idx, c_idx, t_idx = np.nonzero(inp.rate_mask)
-        r0 = pm.Normal("rate_offset", 0.0, 1.0, dims=("brand", "channel"))
-        load = pm.Normal("rate_loading", 0.0, 1.0, dims=("brand", "channel"))
+        r0 = _prior(inp, "rate_offset").create("rate_offset", dims=("brand", "channel"))
+        load = _prior(inp, "rate_loading").create("rate_loading", dims=("brand", "channel"))
         load = pt.set_subtensor(load[:, 0], 1.0)  # fixes the state's sign and scale
-        r_sd = pm.HalfNormal("rate_sd", 1.0, dims="channel")
+        r_sd = _prior(inp, "rate_sd").create("rate_sd", dims="channel")
         pm.Normal(
             "rate_obs",
             r0[b_idx, c_idx] + load[b_idx, c_idx] * state[b_idx, t_idx],
             r_sd[c_idx],
             observed=inp.rates[b_idx, c_idx, t_idx],
         )
-    loading = pm.Normal("demand_loading", 0.0, 0.3, dims=("brand", "platform"))
+    loading = _prior(inp, "demand_loading").create("demand_loading", dims=("brand", "platform"))
     return loading[:, :, None] * state[:, None, :]

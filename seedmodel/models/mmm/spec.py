@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
 
@@ -9,6 +10,7 @@ from seedmodel.transforms.components import (
     ADSTOCKS,
     SATURATIONS,
     Adstock,
+    PriorSpec,
     Saturation,
     adstock_from,
     saturation_from,
@@ -223,6 +225,20 @@ class SeedingMMM:
         that room (prior volume), so an always-on channel drifted to half of GMV on worlds
         where it had none or 6% (docs/mmm.md, *Fourth look*).
 
+    noise : {"normal", "student_t"}
+        Innovations of the residual: normal, or Student-t with degrees of freedom learnt
+        (prior Gamma(2, 0.1)), for data with outlying days. Not the default: on family
+        worlds it did not improve error or coverage (docs/mmm.md).
+    effect_pooling : {"none", "channels"}
+        ``channels``: the channels' effects at typical spend share a level learnt from the
+        data (a brand whose media are light pulls every channel down), with the prior's
+        variance split between the level and the spread. Not the default (docs/mmm.md).
+    priors : mapping of str to PriorSpec
+        Overrides of the model's priors by parameter name
+        (:data:`seedmodel.models.mmm.priors.PRIORS`), for prior-sensitivity studies, e.g.
+        ``{"sigma": PriorSpec("HalfNormal", sigma=0.5)}``. Held as sorted (name, prior)
+        pairs; :meth:`prior` gives the prior in effect. A fit file records them.
+
     Examples
     --------
     >>> spec = SeedingMMM(media={"little_red_star": MediaSpec("geometric", "logistic", 30)})
@@ -246,6 +262,7 @@ class SeedingMMM:
     terms_scale: str = "gmv"
     noise: str = "normal"
     effect_pooling: str = "none"
+    priors: Mapping[str, PriorSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
         if self.demand not in DEMAND_MODES:
@@ -278,6 +295,19 @@ class SeedingMMM:
             )
         if self.plan_days < 3:
             raise ValueError("plan_days must be >= 3")
+        from seedmodel.models.mmm.priors import PRIORS
+
+        overrides = dict(self.priors)
+        unknown = sorted(set(overrides) - set(PRIORS))
+        if unknown:
+            raise ValueError(
+                f"priors: {unknown[0]!r} is not a SeedingMMM parameter (one of {sorted(PRIORS)})"
+            )
+        for name, prior in overrides.items():
+            if not isinstance(prior, PriorSpec):
+                raise ValueError(f"priors: {name!r} must be a PriorSpec, got {prior!r}")
+        # held as sorted pairs: a frozen spec stays hashable
+        object.__setattr__(self, "priors", tuple(sorted(overrides.items())))
         median, sd = self.effect_prior
         if not (0 < median < 1 and sd > 0):
             raise ValueError(
@@ -286,12 +316,23 @@ class SeedingMMM:
             )
         object.__setattr__(self, "effect_prior", (float(median), float(sd)))
 
+    def prior(self, name: str) -> PriorSpec:
+        """The prior of the model parameter ``name`` (see
+        :data:`seedmodel.models.mmm.priors.PRIORS`): this spec's override, else the default."""
+        from seedmodel.models.mmm.priors import PRIORS
+
+        return dict(self.priors).get(name, PRIORS[name])
+
     def __hash__(self) -> int:
-        return hash((tuple(sorted(self.media.items())), *self._options().values()))
+        options = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "media"}
+        return hash((tuple(sorted(self.media.items())), *options.values()))
 
     def _options(self) -> dict[str, Any]:
-        """Every field but ``media``, in declaration order (plain values)."""
-        return {f.name: getattr(self, f.name) for f in fields(self) if f.name != "media"}
+        """Every field but ``media``, in declaration order (plain values; ``priors`` as
+        name -> plain prior)."""
+        out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "media"}
+        out["priors"] = {name: prior.to_dict() for name, prior in self.priors}
+        return out
 
     def media_for(self, channel: str, has_clicks: bool) -> MediaSpec:
         """The channel's MediaSpec (explicit, else the default for its kind)."""
@@ -346,8 +387,9 @@ class SeedingMMM:
         options = {
             f.name: data.get(f.name, fallback.get(f.name, f.default))
             for f in fields(cls)
-            if f.name != "media"
+            if f.name not in ("media", "priors")
         }
+        options["priors"] = {k: PriorSpec.from_dict(v) for k, v in data.get("priors", {}).items()}
         return cls(media={c: MediaSpec(**m) for c, m in data.get("media", {}).items()}, **options)
 
     def fit(self, data, **kwargs):

@@ -1,0 +1,46 @@
+"""The SeedingMMM's priors, as data: one table the graph reads, a spec can override and a
+fit file records.
+
+Every prior sits on a unit-free quantity (spend over its typical level, GMV over its mean),
+so none depends on the currency or scale of the data. The standard-normal offsets of the
+non-centred parametrisations (``*_z``) are not priors one would vary and are not listed;
+the carryover and saturation priors belong to their components
+(:mod:`seedmodel.transforms.components`), and the effect at typical spend to
+``SeedingMMM.effect_prior``. Priors whose centre depends on the data (the cross-platform
+share's centre, which depends on whether the channel links to a store) hold only their
+scale here.
+"""
+
+from __future__ import annotations
+
+from seedmodel.transforms.components import PriorSpec
+
+__all__ = ["PRIORS"]
+
+#: Name -> prior of the SeedingMMM's own parameters.
+PRIORS: dict[str, PriorSpec] = {
+    # saturation scale (log, in units of typical input), per brand x channel
+    "log_half": PriorSpec("Normal", mu=0.0, sigma=0.4),
+    "log_half_sd": PriorSpec("HalfNormal", sigma=0.3),  # its spread across brands
+    "log_gross_sd": PriorSpec("HalfNormal", sigma=0.5),  # spread of the effect across brands
+    # a channel's effect on another platform, as a logit share (centre set per channel)
+    "share_logit": PriorSpec("Normal", sigma=1.2),
+    "share_sd": PriorSpec("HalfNormal", sigma=0.5),
+    # baseline
+    "intercept": PriorSpec("Normal", mu=-0.1, sigma=0.2),  # log level / mean GMV
+    "gamma": PriorSpec("Normal", mu=0.0, sigma=0.3),  # calendar and seasonality terms
+    "trend_step": PriorSpec("HalfNormal", sigma=0.1),  # smooth trend's step per knot
+    "shock_sd": PriorSpec("HalfNormal", sigma=0.1),  # weekly demand shocks
+    # demand state
+    "demand_coef": PriorSpec("Normal", mu=0.0, sigma=1.5),  # its spline weights
+    "demand_control": PriorSpec("Normal", mu=0.0, sigma=0.3),  # demand="control"
+    "demand_loading": PriorSpec("Normal", mu=0.0, sigma=0.3),
+    "organic_sd": PriorSpec("HalfNormal", sigma=1.0),
+    "rate_offset": PriorSpec("Normal", mu=0.0, sigma=1.0),
+    "rate_loading": PriorSpec("Normal", mu=0.0, sigma=1.0),
+    "rate_sd": PriorSpec("HalfNormal", sigma=1.0),
+    # noise
+    "sigma": PriorSpec("HalfNormal", sigma=0.2),
+    "rho": PriorSpec("Uniform", lower=-0.2, upper=0.95),
+    "nu": PriorSpec("Gamma", alpha=2.0, beta=0.1),  # noise="student_t"
+}
