@@ -328,7 +328,9 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
     fit = load_fit(fit_file)
     min_daily = None if args.min_daily_spend is None else {}
     if args.min_daily_spend:
-        min_daily = {c: args.min_daily_spend for c in fit.data.paid_channels if _has_clicks(fit, c)}
+        min_daily = {
+            c: args.min_daily_spend for c in fit.data.paid_channels if c in fit.data.link_channels
+        }
     try:
         plan = allocate(
             fit,
@@ -362,11 +364,6 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
         f"P(better than current) = {s['prob_better']:.2f}"
     )
     return 0
-
-
-def _has_clicks(fit, channel: str) -> bool:
-    media = fit.data.media
-    return "clicks" in media and media.loc[media["channel"] == channel, "clicks"].sum() > 0
 
 
 class _Parser(argparse.ArgumentParser):

@@ -32,7 +32,7 @@ import pandas as pd
 import xarray as xr
 
 from seedmodel.analysis.incremental import incremental_draws, roi, window_positions
-from seedmodel.analysis.intervals import mean_interval
+from seedmodel.analysis.intervals import central_interval, mean_interval
 from seedmodel.fit import Fit, NotConvergedWarning, fit_mmm
 from seedmodel.inference.diagnostics import Diagnostics
 from seedmodel.inference.options import SamplerConfig
@@ -243,8 +243,7 @@ def _forecast(check: Fit, holdout: int, level: float, rng: np.random.Generator) 
     normal = check.spec.likelihood == "normal"
     pred = mu + sigma * z if normal else mu * np.exp(sigma * z)
     actual = inp.y[..., T - holdout :]
-    q = ((1 - level) / 2, (1 + level) / 2)
-    lo, hi = np.quantile(pred, q, axis=0)
+    lo, hi = central_interval(pred, level, axis=0)
     inside = (actual >= lo) & (actual <= hi)
     totals = pred.sum(axis=-1)  # (S, B, P)
     rows = []

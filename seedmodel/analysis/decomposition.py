@@ -11,6 +11,7 @@ import numpy as np
 import pandas as pd
 
 from seedmodel.analysis.incremental import channel_draws
+from seedmodel.analysis.intervals import central_interval
 from seedmodel.fit import Fit
 from seedmodel.models.mmm.response import media_response
 
@@ -50,7 +51,6 @@ def contributions(fit: Fit, *, freq: str | None = None, level: float = 0.9) -> p
     dates = pd.DatetimeIndex(fit.data.dates)
     groups = dates.to_period(freq).start_time if freq else dates
     keys, index = np.unique(groups, return_inverse=True)
-    q = [(1 - level) / 2, (1 + level) / 2]
     frames = []
     total_mean = np.zeros((len(inp.brands), len(inp.platforms), len(keys)))
     for c, channel in enumerate(inp.channels):
@@ -64,6 +64,7 @@ def contributions(fit: Fit, *, freq: str | None = None, level: float = 0.9) -> p
                 np.add.at(summed.T, index, (sat * inp.live[b, p, :T]).T)
                 gmv = summed * (beta[:, b, p] * inp.gmv_scale[b, p])[:, None]
                 mean = gmv.mean(axis=0)
+                lo, hi = central_interval(gmv, level, axis=0)
                 total_mean[b, p] += mean
                 frames.append(
                     pd.DataFrame(
@@ -73,8 +74,8 @@ def contributions(fit: Fit, *, freq: str | None = None, level: float = 0.9) -> p
                             "platform": platform,
                             "channel": channel,
                             "contribution": mean,
-                            "contribution_lo": np.quantile(gmv, q[0], axis=0),
-                            "contribution_hi": np.quantile(gmv, q[1], axis=0),
+                            "contribution_lo": lo,
+                            "contribution_hi": hi,
                         }
                     )
                 )

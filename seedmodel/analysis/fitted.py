@@ -15,6 +15,8 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from seedmodel.analysis.intervals import central_interval
+
 __all__ = [
     "expected_gmv_draws",
     "fit_quality",
@@ -80,8 +82,7 @@ def fitted_gmv(
     mu = expected_gmv_draws(fit, draws) if mu is None else mu
     inp = fit.inputs
     flat = mu.stack(sample=("chain", "draw")).transpose("sample", ...).values  # (S, B, P, T)
-    q = ((1 - level) / 2, (1 + level) / 2)
-    lo, hi = np.quantile(flat, q, axis=0)
+    lo, hi = central_interval(flat, level, axis=0)
     T = flat.shape[-1]
     actual = inp.y[..., :T] * inp.gmv_scale[..., None]
     dates = pd.DatetimeIndex(fit.data.dates)[:T]
@@ -263,8 +264,7 @@ def predictive_coverage(
     tree = posterior_predictive(fit, draws=draws, mu=mu)
     observed = tree["observed_data"].to_dataset()
     pred = tree["posterior_predictive"]["gmv"].values.reshape(-1, observed.sizes["obs"])
-    q = ((1 - level) / 2, (1 + level) / 2)
-    lo, hi = np.quantile(pred, q, axis=0)
+    lo, hi = central_interval(pred, level, axis=0)
     actual = observed["gmv"].values
     frame = pd.DataFrame(
         {

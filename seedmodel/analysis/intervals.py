@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["mean_interval"]
+__all__ = ["central_interval", "mean_interval"]
 
 
 def mean_interval(name: str, draws: np.ndarray, level: float = 0.9) -> dict[str, float]:
@@ -16,5 +16,20 @@ def mean_interval(name: str, draws: np.ndarray, level: float = 0.9) -> dict[str,
     >>> mean_interval("roi", np.array([1.0, 2.0, 3.0]), level=0.5)
     {'roi': 2.0, 'roi_lo': 1.5, 'roi_hi': 2.5}
     """
-    lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2])
+    lo, hi = central_interval(draws, level)
     return {name: float(np.mean(draws)), f"{name}_lo": float(lo), f"{name}_hi": float(hi)}
+
+
+def central_interval(
+    draws: np.ndarray, level: float = 0.9, axis: int | None = None
+) -> tuple[np.ndarray, np.ndarray]:
+    """The equal-tailed interval holding ``level`` of ``draws`` along ``axis`` (all of them
+    by default): the ``(1 - level) / 2`` and ``(1 + level) / 2`` quantiles.
+
+    Examples
+    --------
+    >>> [float(v) for v in central_interval(np.arange(5.0), level=0.5)]
+    [1.0, 3.0]
+    """
+    lo, hi = np.quantile(draws, [(1 - level) / 2, (1 + level) / 2], axis=axis)
+    return lo, hi

@@ -6,6 +6,7 @@ import numpy as np
 import pandas as pd
 from scipy.optimize import brentq
 
+from seedmodel.analysis.intervals import central_interval, mean_interval
 from seedmodel.plan.response import PlanResponse, plan_response
 
 __all__ = ["breakeven", "response_curves"]
@@ -61,7 +62,6 @@ def response_curves(
     resp = _response(source, days, margins)
     mult = np.round(np.arange(0, 3.01, 0.1), 10) if multipliers is None else np.asarray(multipliers)
     mult = np.unique(np.r_[mult, 1.0])
-    q = [(1 - level) / 2, (1 + level) / 2]
     N = resp.periods
     frames = []
     for b, brand in enumerate(resp.brands):
@@ -70,6 +70,8 @@ def response_curves(
             gmv, slope = resp.cell_draws(b, c, spend / N, gradient=True)  # (K, S, P)
             total = gmv.sum(axis=-1)
             mroi = slope.sum(axis=-1) / N
+            gmv_lo, gmv_hi = central_interval(total, level, axis=1)
+            mroi_lo, mroi_hi = central_interval(mroi, level, axis=1)
             frame = pd.DataFrame(
                 {
                     "brand": brand,
@@ -77,11 +79,11 @@ def response_curves(
                     "multiplier": mult,
                     "spend": spend,
                     "incremental_gmv": total.mean(axis=1),
-                    "incremental_gmv_lo": np.quantile(total, q[0], axis=1),
-                    "incremental_gmv_hi": np.quantile(total, q[1], axis=1),
+                    "incremental_gmv_lo": gmv_lo,
+                    "incremental_gmv_hi": gmv_hi,
                     "mroi": mroi.mean(axis=1),
-                    "mroi_lo": np.quantile(mroi, q[0], axis=1),
-                    "mroi_hi": np.quantile(mroi, q[1], axis=1),
+                    "mroi_lo": mroi_lo,
+                    "mroi_hi": mroi_hi,
                 }
             )
             frame["roi"] = frame["incremental_gmv"] / frame["spend"].where(frame["spend"] > 0)
@@ -121,7 +123,6 @@ def breakeven(
     """
     resp = _response(source, days, margins)
     N = resp.periods
-    q = [(1 - level) / 2, (1 + level) / 2]
     rows = []
     for b, brand in enumerate(resp.brands):
         for c, channel in enumerate(resp.channels):
@@ -145,9 +146,7 @@ def breakeven(
                     "brand": brand,
                     "channel": channel,
                     "current_spend": current,
-                    "mroi": float(m.mean()),
-                    "mroi_lo": float(np.quantile(m, q[0])),
-                    "mroi_hi": float(np.quantile(m, q[1])),
+                    **mean_interval("mroi", m, level),
                     "breakeven_spend": float(spend),
                     "headroom": float(spend / current) if current > 0 else np.nan,
                 }

@@ -295,12 +295,7 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
         margin=margin,
         typical=inp.spend_scale.copy(),
         weight=weight,
-        link_channels=tuple(
-            c
-            for c in inp.channels
-            if "clicks" in fit.data.media
-            and fit.data.media.loc[fit.data.media["channel"] == c, "clicks"].sum() > 0
-        ),
+        link_channels=tuple(c for c in inp.channels if c in fit.data.link_channels),
     )
 
 

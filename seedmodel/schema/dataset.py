@@ -82,6 +82,15 @@ class Dataset:
         return tuple(c for c in self.channel_names if spent[c] > 0)
 
     @cached_property
+    def link_channels(self) -> tuple[str, ...]:
+        """Channels whose notes link to a store: any link clicks in ``media`` (红猫 / 红京);
+        seeding notes (小红星) have none."""
+        if "clicks" not in self.media:
+            return ()
+        clicks = self.media.groupby("channel")["clicks"].sum()
+        return tuple(c for c in self.channel_names if clicks.get(c, 0) > 0)
+
+    @cached_property
     def platform_names(self) -> tuple[str, ...]:
         """Platforms: tmall, jd first, then others alphabetically."""
         return _ordered(self.sales["platform"], PLATFORM_ORDER)

@@ -177,13 +177,7 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
     the same fit.
     """
     brands, channels, platforms = data.brand_names, data.paid_channels, data.platform_names
-    has_clicks = {
-        c: bool(
-            "clicks" in data.media
-            and data.media.loc[data.media["channel"] == c, "clicks"].sum() > 0
-        )
-        for c in channels
-    }
+    has_clicks = {c: c in data.link_channels for c in channels}
     spec = spec.resolved(has_clicks)
     pdays = data.period_days
     max_lag = {c: max(1, int(np.ceil(spec.media[c].max_lag_days / pdays))) for c in channels}
