@@ -22,6 +22,8 @@ __all__ = ["main"]
 EXIT_INTERNAL = 1
 EXIT_BAD_INPUT = 2
 EXIT_NOT_CONVERGED = 3
+#: A portfolio (``fit --by``) in which some groups failed; the others are written.
+EXIT_GROUPS_FAILED = 4
 #: The files ``fit`` writes into FIT_DIR, replaced as one set.
 FIT_FILES = ("roi.csv", "diagnostics.json", "checks.json", "fit.nc")
 #: What ``seedmodel run`` writes (replaced as one set).
@@ -239,6 +241,10 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         trend=args.trend,
         budget_reaction=args.budget_reaction,
     )
+    if args.by is not None:
+        return _fit_portfolio(args, spec)
+    if args.scheduler is not None or args.workers > 1:
+        raise ArgumentError("--workers and --scheduler run a portfolio: give --by as well")
     fit, table, diag, checks = _fit_and_check(args, spec)
     write_set(
         args.out, lambda tmp: _write_fit_files(tmp, fit, table, diag, checks), owned=FIT_FILES
@@ -258,6 +264,70 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         f"({'converged' if fit.diagnostics.converged else 'NOT converged'}, "
         f"{fit.diagnostics.seconds:.0f} s)"
     )
+    return 0
+
+
+def _fit_portfolio(args: argparse.Namespace, spec) -> int:
+    """``seedmodel fit --by``: the brands in groups, each group one fit, on local workers
+    or a Dask cluster."""
+    from seedmodel.portfolio import fit_portfolio, portfolio_groups
+    from seedmodel.schema import load
+
+    if args.start or args.end:
+        raise ArgumentError("--start / --end are not offered with --by yet: fit the whole data")
+    data = load(args.path)
+    by = int(args.by) if args.by.isdigit() else args.by
+    portfolio_groups(data, by)  # refuses an unknown column before any work
+    offered = {f.name for f in fields(SamplerConfig)} & set(vars(args))
+    config = SamplerConfig(**{k: getattr(args, k) for k in offered})
+    executor, client = None, None
+    if args.scheduler is not None:
+        try:
+            from distributed import Client
+        except ImportError:
+            raise ArgumentError(
+                '--scheduler needs Dask distributed: pip install "seedmodel[dask]"'
+            ) from None
+        try:
+            client = Client(args.scheduler, timeout=30)
+        except (OSError, TimeoutError) as exc:
+            raise ArgumentError(f"--scheduler {args.scheduler}: cannot connect ({exc})") from None
+        executor = client.get_executor()
+    try:
+        portfolio = fit_portfolio(
+            data,
+            args.out,
+            spec,
+            by=by,
+            config=config,
+            random_seed=args.seed,
+            checks=args.checks,
+            executor=executor,
+            workers=args.workers,
+            progress=_progress(args, "portfolio"),
+        )
+    finally:
+        if client is not None:
+            client.close()
+    for group in portfolio.failed:
+        print(f"seedmodel: group {group.group} failed: {group.error}", file=sys.stderr)
+    unconverged = [g.group for g in portfolio.groups if g.diagnostics and not g.converged]
+    if unconverged:
+        print(
+            f"seedmodel: warning: {len(unconverged)} group(s) did not converge "
+            f"({', '.join(unconverged)}); see diagnostics.json",
+            file=sys.stderr,
+        )
+    counts = portfolio.diagnostics()
+    print(
+        f"wrote roi.csv, diagnostics.json and groups/ to {args.out} "
+        f"({counts['groups_fitted']} fitted, {counts['groups_reused']} reused, "
+        f"{counts['groups_failed']} failed)"
+    )
+    if portfolio.failed:
+        return EXIT_GROUPS_FAILED
+    if unconverged and args.strict:
+        return EXIT_NOT_CONVERGED
     return 0
 
 
@@ -544,6 +614,20 @@ def _parser() -> argparse.ArgumentParser:
         default="control",
         help="control for budgets' day-to-day reactions to unmeasured demand (default), or use "
         "all of spend's variation",
+    )
+    p.add_argument(
+        "--by",
+        default=None,
+        metavar="COLUMN|SIZE",
+        help="fit a portfolio in groups of brands: by a brands.csv column (e.g. category) or "
+        "N brands at a time; writes the merged roi.csv and diagnostics.json and groups/*/",
+    )
+    p.add_argument("--workers", type=_whole(1), default=1, help="with --by: local worker processes")
+    p.add_argument(
+        "--scheduler",
+        default=None,
+        metavar="tcp://HOST:PORT",
+        help='with --by: run the groups on a Dask cluster (pip install "seedmodel[dask]")',
     )
     p.set_defaults(func=_cmd_fit, out_kind="dir")
 

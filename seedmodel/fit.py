@@ -137,7 +137,7 @@ def check_fit_data(data) -> None:
     TypeError
         ``data`` is not a checked :class:`~seedmodel.schema.Dataset`.
     DataError
-        Fewer periods than :data:`MIN_PERIODS`.
+        Fewer periods than :data:`MIN_PERIODS`, or no channel with any spend.
     """
     if not isinstance(data, Dataset):
         raise TypeError(
@@ -146,6 +146,13 @@ def check_fit_data(data) -> None:
             "sm.from_frames(media=..., sales=..., brands=...)"
         )
     data.require_periods(MIN_PERIODS, "the MMM")
+    if not data.paid_channels:
+        raise DataError(
+            "media",
+            f"no channel of {', '.join(data.brand_names)} has any spend: the MMM has nothing "
+            "to measure",
+            column="spend",
+        )
 
 
 def _library_version() -> str:
@@ -381,6 +388,13 @@ def fit_mmm(
         for rv in model.free_RVs
         if rv.name == "demand_coef" or rv.name.endswith("_z")
     }
+    # a control that is zero for a brand (a channel it never spent on while another brand
+    # did) leaves its coefficient only its prior, whose gradient at 0 is exactly 0
+    empty = ~inputs.controls.any(axis=1)  # (B, K)
+    if empty.any():
+        gamma = np.zeros(model.initial_point()["gamma"].shape)  # (B, P, K)
+        gamma[np.broadcast_to(empty[:, None, :], gamma.shape)] = 0.1
+        initial["gamma"] = gamma
     tree, seconds = run_inference(
         model,
         config,

@@ -19,10 +19,11 @@ LATE_JD = sm.WorldConfig(start="2025-01-01", n_brands=1, days=365)
 def _ar1_logp(resid: np.ndarray, mask: np.ndarray | None, rho: float, sigma: float) -> float:
     with pm.Model(coords={"brand": [0], "platform": [0]}) as model:
         s = pm.HalfNormal("sigma", 1.0, shape=(1, 1))
+        r = pm.Uniform("rho", -0.2, 0.95, shape=(1, 1))
         if mask is None:
-            graph._ar1_likelihood(resid, s)
+            graph._ar1_likelihood(resid, s, r)
         else:
-            graph._masked_likelihood("log_gmv", resid, s, mask, "ar1")
+            graph._masked_likelihood("log_gmv", resid, s, mask, r)
     point = {"sigma_log__": np.log(np.full((1, 1), sigma)), "rho_interval__": np.zeros((1, 1))}
     point["rho_interval__"] = np.full((1, 1), np.log((rho + 0.2) / (0.95 - rho)))
     total = model.compile_logp(jacobian=False)(point)

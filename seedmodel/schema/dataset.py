@@ -122,6 +122,40 @@ class Dataset:
                 column="date",
             )
 
+    def select_brands(self, brands) -> Dataset:
+        """The same data for ``brands`` only (events for all brands are kept): still a
+        checked dataset, since every brand's rows are complete on their own.
+
+        Raises
+        ------
+        ArgumentError
+            A brand the data do not hold, or no brand at all.
+        """
+        from seedmodel.schema.errors import ArgumentError
+
+        wanted = list(dict.fromkeys(brands))
+        unknown = [b for b in wanted if b not in self.brand_names]
+        if unknown or not wanted:
+            raise ArgumentError(
+                f"brands: {unknown[0]!r} is not in the data" if unknown else "brands: none given"
+            )
+
+        def keep(frame: pd.DataFrame, blank_too: bool = False) -> pd.DataFrame:
+            if frame.empty or "brand" not in frame:
+                return frame
+            mask = frame["brand"].isin(wanted) | (blank_too & (frame["brand"] == ""))
+            return frame[mask].reset_index(drop=True)
+
+        return Dataset(
+            media=keep(self.media),
+            sales=keep(self.sales),
+            brands=keep(self.brands),
+            events=keep(self.events, blank_too=True),
+            lift_tests=keep(self.lift_tests),
+            attribution=keep(self.attribution),
+            freq=self.freq,
+        )
+
     def media_array(self, column: str = "spend") -> xr.DataArray:
         """A media column as an array with dims (date, brand, channel)."""
         return self._array(self.media, "channel", self.channel_names, column)

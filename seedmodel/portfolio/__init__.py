@@ -1,0 +1,14 @@
+"""A portfolio of brands: grouped, each group one hierarchical fit, run on any executor
+(this process, a local process pool, or Dask distributed for more than one machine)."""
+
+from seedmodel.portfolio.groups import portfolio_groups
+from seedmodel.portfolio.run import GroupResult, GroupTask, Portfolio, fit_portfolio, run_group
+
+__all__ = [
+    "GroupResult",
+    "GroupTask",
+    "Portfolio",
+    "fit_portfolio",
+    "portfolio_groups",
+    "run_group",
+]
