@@ -31,6 +31,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from seedmodel.analysis.fitted import noise_draws
 from seedmodel.analysis.incremental import incremental_draws, roi, window_positions
 from seedmodel.analysis.intervals import central_interval, mean_interval
 from seedmodel.fit import Fit, NotConvergedWarning, fit_mmm
@@ -239,7 +240,8 @@ def _forecast(check: Fit, holdout: int, level: float, rng: np.random.Generator) 
     sigma = check.draws("sigma")[..., None]
     if check.spec.residual == "ar1":
         sigma = sigma / np.sqrt(1.0 - check.draws("rho")[..., None] ** 2)  # marginal sd
-    z = rng.standard_normal(mu.shape)
+    nu = check.draws("nu")[:, None, None, None] if check.spec.noise == "student_t" else None
+    z = noise_draws(rng, mu.shape, nu)
     normal = check.spec.likelihood == "normal"
     pred = mu + sigma * z if normal else mu * np.exp(sigma * z)
     actual = inp.y[..., T - holdout :]

@@ -154,8 +154,6 @@ def log_likelihood(fit, *, draws: int = 100) -> xr.DataTree:
         import arviz as az
         az.loo(log_likelihood(fit), var_name="gmv")
     """
-    from scipy.stats import norm
-
     mu = expected_gmv_draws(fit, draws)
     inp = fit.inputs
     T = mu.sizes["date"]
@@ -168,19 +166,44 @@ def log_likelihood(fit, *, draws: int = 100) -> xr.DataTree:
     obs = y if normal else np.log(np.where(mask, y, 1.0))
     resid = obs - (expected if normal else np.log(np.maximum(expected, 1e-12)))
     sigma = posterior["sigma"].values[..., None]
+    nu = _nu(fit, posterior)
     if fit.spec.residual == "ar1":
         rho = posterior["rho"].values[..., None]
         prev = np.concatenate([np.zeros_like(mask[..., :1]), mask[..., :-1]], axis=-1)
         shifted = np.concatenate([np.zeros_like(resid[..., :1]), resid[..., :-1]], axis=-1)
         innov = np.where(prev, resid - rho * shifted, resid * np.sqrt(1 - rho**2))
-        ll = norm.logpdf(innov, 0.0, sigma) + np.where(prev, 0.0, 0.5 * np.log(1 - rho**2))
+        ll = noise_logpdf(innov, sigma, nu) + np.where(prev, 0.0, 0.5 * np.log(1 - rho**2))
     else:
-        ll = norm.logpdf(resid, 0.0, sigma)
+        ll = noise_logpdf(resid, sigma, nu)
     ll = np.where(mask, ll, 0.0)
     # one observation per observed period: stack the three axes and keep the observed ones
     flat = ll.reshape(*ll.shape[:2], -1)[..., mask.ravel()]
     loglik = xr.Dataset({"gmv": (("chain", "draw", "obs"), flat)})
     return xr.DataTree.from_dict({"posterior": posterior, "log_likelihood": loglik})
+
+
+def _nu(fit, posterior) -> np.ndarray | None:
+    """Degrees of freedom of Student-t innovations, shaped (C, D, 1, 1, 1); None when the
+    noise is normal."""
+    if fit.spec.noise != "student_t":
+        return None
+    return posterior["nu"].values[..., None, None, None]
+
+
+def noise_logpdf(x: np.ndarray, sigma: np.ndarray, nu: np.ndarray | None) -> np.ndarray:
+    """Log density of innovations ``x`` of scale ``sigma``: normal, or Student-t with ``nu``
+    degrees of freedom (the graph's ``noise`` option)."""
+    from scipy.stats import norm, t
+
+    return norm.logpdf(x, 0.0, sigma) if nu is None else t.logpdf(x, nu, 0.0, sigma)
+
+
+def noise_draws(rng: np.random.Generator, shape: tuple, nu: np.ndarray | None) -> np.ndarray:
+    """Unit-scale innovations: standard normal, or Student-t with ``nu`` degrees of freedom
+    (broadcast against ``shape``)."""
+    if nu is None:
+        return rng.standard_normal(shape)
+    return rng.standard_t(np.broadcast_to(nu, shape))
 
 
 def posterior_predictive(
@@ -214,7 +237,7 @@ def posterior_predictive(
     T = mu.sizes["date"]
     rng = np.random.default_rng(random_seed)
     sigma = posterior["sigma"].values[..., None]  # (C, D, B, P, 1)
-    z = rng.standard_normal(mu.shape)
+    z = noise_draws(rng, mu.shape, _nu(fit, posterior))
     if fit.spec.residual == "ar1":
         rho = posterior["rho"].values[..., None]
         e = np.empty(mu.shape)
