@@ -220,12 +220,10 @@ def _fit_warnings(fit, checks, hint: str) -> None:
         )
 
 
-def _write_plan(path, plan, fit, days: int) -> None:
-    """plan.csv: the plan's table, whether its fit converged, and the horizon and budget
-    that ``report --plan`` reads back."""
-    table = plan.table.assign(
-        converged=bool(fit.diagnostics.converged), days=days, budget=plan.summary["budget"]
-    )
+def _write_plan(path, plan, converged: bool, days: int) -> None:
+    """plan.csv: the plan's table, whether its fit (every group's fit) converged, and the
+    horizon and budget that ``report --plan`` reads back."""
+    table = plan.table.assign(converged=bool(converged), days=days, budget=plan.summary["budget"])
     table.to_csv(path, index=False, float_format="%.6g", lineterminator="\n")
 
 
@@ -355,7 +353,7 @@ def _cmd_run(args: argparse.Namespace) -> int:
     def fill(tmp) -> None:
         _write_fit_files(tmp, fit, table, diag, checks)
         if plan:
-            _write_plan(tmp / "plan.csv", plan["plan"], fit, args.days)
+            _write_plan(tmp / "plan.csv", plan["plan"], fit.diagnostics.converged, args.days)
         (tmp / "report.html").write_text(page, encoding="utf-8")
 
     write_set(args.out, fill, owned=RUN_FILES)
@@ -390,20 +388,33 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
     from seedmodel.plan import allocate
 
     fit_file = Path(args.path) / "fit.nc"
-    if not fit_file.is_file():
+    if fit_file.is_file():
+        fits = [load_fit(fit_file)]
+    elif any(Path(args.path).glob("groups/*/fit.nc")):  # a portfolio: one budget for all
+        from seedmodel.portfolio.plan import load_group_fits
+
+        fits = load_group_fits(args.path)
+    else:
         print(
             f"seedmodel: bad input: {args.path} has no fit.nc (run seedmodel fit)", file=sys.stderr
         )
         return EXIT_BAD_INPUT
-    fit = load_fit(fit_file)
     min_daily = None if args.min_daily_spend is None else {}
     if args.min_daily_spend:
         min_daily = {
-            c: args.min_daily_spend for c in fit.data.paid_channels if c in fit.data.link_channels
+            c: args.min_daily_spend
+            for f in fits
+            for c in f.data.paid_channels
+            if c in f.data.link_channels
         }
     try:
+        source = fits[0]
+        if len(fits) > 1:
+            from seedmodel.portfolio.plan import portfolio_plan_response
+
+            source = portfolio_plan_response(fits, args.days, margins=args.margins)
         plan = allocate(
-            fit,
+            source,
             args.budget,
             days=args.days,
             off=args.off,
@@ -418,14 +429,17 @@ def _cmd_optimize(args: argparse.Namespace) -> int:
         return EXIT_BAD_INPUT
     from seedmodel.outputs import write_file
 
-    out = write_file(args.out, lambda tmp: _write_plan(tmp, plan, fit, args.days))
+    converged = all(f.diagnostics.converged for f in fits)
+    out = write_file(args.out, lambda tmp: _write_plan(tmp, plan, converged, args.days))
     s = plan.summary
-    if not fit.diagnostics.converged:
-        print(
-            f"seedmodel: WARNING: the fit did NOT converge ({fit.diagnostics.reason}); "
-            "plan.csv says converged=false. Do not act on this plan as it stands.",
-            file=sys.stderr,
-        )
+    for f in fits:
+        if not f.diagnostics.converged:
+            whose = "" if len(fits) == 1 else f" of {', '.join(f.data.brand_names)}"
+            print(
+                f"seedmodel: WARNING: the fit{whose} did NOT converge ({f.diagnostics.reason}); "
+                "plan.csv says converged=false. Do not act on this plan as it stands.",
+                file=sys.stderr,
+            )
     print(
         f"wrote {out}: spend {s['recommended_spend']:,.0f} (current {s['current_spend']:,.0f}); "
         f"expected incremental GMV {s['recommended_incremental_gmv']:,.0f} "

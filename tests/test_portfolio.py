@@ -8,6 +8,7 @@ import json
 import os
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 import seedmodel as sm
@@ -72,6 +73,18 @@ def test_the_same_files_from_this_process_a_pool_and_dask(portfolio_data, tmp_pa
     assert any(line.startswith("group z: FAILED after 2 tries") for line in lines)
     roi = (tmp_path / "here" / "roi.csv").read_text()
     assert roi.splitlines()[0].endswith(",group") and ",z\n" not in roi
+    # one budget across the groups' fits
+    from conftest import run_cli
+
+    plan = run_cli(
+        "optimize", tmp_path / "here", "--budget", "300000", "--days", "30",
+        "--out", tmp_path / "plan.csv",
+    )  # fmt: skip
+    assert plan.returncode == 0, plan.stderr
+    assert "the fit of" in plan.stderr  # each unconverged group named
+    table = pd.read_csv(tmp_path / "plan.csv")
+    assert set(table["brand"]) == set(portfolio_data.brand_names[:2])
+    assert table["recommended_spend"].sum() <= 300000 * (1 + 1e-6)
     # a local pool whose worker dies once: the group is retried and the files are the same
     pool = fit_portfolio(
         portfolio_data, tmp_path / "pool", config=QUICK, workers=2, runner=_die_once
@@ -131,3 +144,50 @@ def test_the_command_line_fits_a_portfolio_and_names_failed_groups(portfolio_dat
     assert diag["converged"] is False and diag["groups"]["1"]["status"] == "fitted"
     assert {"max_rhat", "min_ess_bulk", "divergences", "chains", "draws"} <= set(diag)
     assert (out / "groups" / "001-1" / "fit.nc").is_file()
+
+
+def test_one_budget_across_groups_plans_every_brand_on_joint_draws():
+    """Two groups' plan responses joined: each brand's response is its group's own (on the
+    thinned draws), and one allocation spends one budget across both groups."""
+    from dataclasses import replace
+
+    import numpy as np
+
+    from seedmodel.plan import allocate
+    from seedmodel.portfolio import join_responses
+    from seedmodel.sim.plan_truth import true_plan_response
+
+    worlds = [
+        sm.simulate(sm.WorldConfig(n_brands=n, days=200), random_seed=s).world
+        for n, s in ((1, 3), (2, 4))
+    ]
+    one, two = (true_plan_response(w, 30) for w in worlds)
+    two = replace(two, brands=("C", "D"))
+    # group one has 4 draws, group two 2: the join keeps 2, evenly spread (draws 0 and 3)
+    one = replace(
+        one,
+        half=one.half * np.array([1.0, 1.2, 1.4, 1.6]),
+        value=np.repeat(one.value, 4, axis=2),
+        past=np.repeat(one.past, 4, axis=2),
+        unit=np.repeat(one.unit, 4, axis=2),
+    )
+    two = replace(
+        two,
+        half=np.repeat(two.half, 2, axis=2),
+        value=np.repeat(two.value, 2, axis=2),
+        past=np.repeat(two.past, 2, axis=2),
+        unit=np.repeat(two.unit, 2, axis=2),
+    )
+    joint = join_responses([one, two])
+    assert joint.brands == (*one.brands, "C", "D") and joint.n_draws == 2
+    for c in range(len(joint.channels)):
+        np.testing.assert_allclose(
+            joint.cell_draws(0, c, 10_000.0), one.cell_draws(0, c, 10_000.0)[[0, 3]]
+        )
+        np.testing.assert_allclose(joint.cell_draws(2, c, 10_000.0), two.cell_draws(1, c, 10_000.0))
+    budget = float(joint.current.sum() * joint.periods)
+    plan = allocate(joint, budget).table
+    assert set(plan["brand"]) == set(joint.brands)
+    assert plan["recommended_spend"].sum() <= budget * (1 + 1e-6)
+    with pytest.raises(ValueError, match="more than one group"):
+        join_responses([two, two])

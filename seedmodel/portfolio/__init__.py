@@ -2,6 +2,7 @@
 (this process, a local process pool, or Dask distributed for more than one machine)."""
 
 from seedmodel.portfolio.groups import portfolio_groups
+from seedmodel.portfolio.plan import join_responses, load_group_fits, portfolio_plan_response
 from seedmodel.portfolio.run import GroupResult, GroupTask, Portfolio, fit_portfolio, run_group
 
 __all__ = [
@@ -9,6 +10,9 @@ __all__ = [
     "GroupTask",
     "Portfolio",
     "fit_portfolio",
+    "join_responses",
+    "load_group_fits",
     "portfolio_groups",
+    "portfolio_plan_response",
     "run_group",
 ]
