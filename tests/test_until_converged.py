@@ -15,7 +15,7 @@ def test_a_fit_without_draws_stops_at_a_checkpoint_and_says_why():
     lines: list[str] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)
-        fit = fit_mmm(sim.data, random_seed=1, max_minutes=1.0, progress=lines.append)
+        fit = fit_mmm(sim.data, random_seed=1, tune=300, max_minutes=0.3, progress=lines.append)
     d = fit.diagnostics
     assert d.stopped in ("converged", "time budget"), d
     assert d.draws in CHECKPOINTS  # judged at fixed counts: the same seed stops at the same one
@@ -26,10 +26,10 @@ def test_a_fit_without_draws_stops_at_a_checkpoint_and_says_why():
     else:
         assert d.max_rhat <= 1.01 and d.min_ess_bulk >= 400
     assert d.to_dict()["stopped"] == d.stopped
-    # gradients of warm-up (1,000 draws per chain) and of the kept draws only, not of the
+    # gradients of warm-up (300 draws per chain) and of the kept draws only, not of the
     # draws the sampler ran past the checkpoint
     kept = int(fit.posterior["sample_stats"]["n_steps"].sum())
-    assert d.chains * 1000 <= d.gradients - kept <= d.chains * 1000 * 1023
+    assert d.chains * 300 <= d.gradients - kept <= d.chains * 300 * 1023
 
 
 def test_the_command_line_shows_progress_unless_quiet(tmp_path):
@@ -39,7 +39,8 @@ def test_the_command_line_shows_progress_unless_quiet(tmp_path):
     assert (
         run_cli("simulate", world, "--brands", "1", "--days", "100", "--seed", "3").returncode == 0
     )
-    args = ["fit", world, "--max-minutes", "1", "--no-checks"]
+    # a short warm-up and budget: the first checkpoint or two
+    args = ["fit", world, "--tune", "200", "--max-minutes", "0.2", "--no-checks"]
     loud = run_cli(*args, "--out", tmp_path / "a")
     quiet = run_cli(*args, "--out", tmp_path / "b", "--quiet")
     assert loud.returncode == quiet.returncode == 0, loud.stderr
@@ -55,7 +56,7 @@ def test_a_budget_spent_before_the_first_checkpoint_still_gives_its_draws():
     lines: list[str] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)
-        fit = fit_mmm(sim.data, random_seed=1, max_minutes=0.001, progress=lines.append)
+        fit = fit_mmm(sim.data, random_seed=1, tune=200, max_minutes=0.001, progress=lines.append)
     d = fit.diagnostics
     assert d.draws == CHECKPOINTS[0] and d.stopped in ("time budget", "converged"), d
     assert fit.posterior["posterior"].sizes["draw"] == CHECKPOINTS[0]
