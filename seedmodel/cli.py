@@ -155,6 +155,13 @@ def _progress(args: argparse.Namespace, stage: str):
     return lambda line: print(f"seedmodel: {stage}: {line}", file=sys.stderr, flush=True)
 
 
+def _sampler_config(args: argparse.Namespace) -> SamplerConfig:
+    """The sampler settings the command offers (fit: all; run: the time budget); the
+    defaults of the rest are SamplerConfig's own."""
+    offered = {f.name for f in fields(SamplerConfig)} & set(vars(args))
+    return SamplerConfig(**{k: getattr(args, k) for k in offered})
+
+
 def _fit_and_check(args: argparse.Namespace, spec):
     """Load, check, fit and run the per-fit checks: (fit, roi table, diagnostics dict,
     checks dict or None)."""
@@ -168,10 +175,7 @@ def _fit_and_check(args: argparse.Namespace, spec):
     check_fit_data(data)
     start, end = getattr(args, "start", None), getattr(args, "end", None)
     check_window(data.dates, data.period_days, start, end)
-    # the sampler settings the command offers (fit: all; run: the time budget); the
-    # defaults of the rest are SamplerConfig's own
-    offered = {f.name for f in fields(SamplerConfig)} & set(vars(args))
-    config = SamplerConfig(**{k: getattr(args, k) for k in offered})
+    config = _sampler_config(args)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)  # said below, in every output
         fit = fit_mmm(
@@ -276,8 +280,7 @@ def _fit_portfolio(args: argparse.Namespace, spec) -> int:
     data = load(args.path)
     by = int(args.by) if args.by.isdigit() else args.by
     portfolio_groups(data, by)  # refuses an unknown column before any work
-    offered = {f.name for f in fields(SamplerConfig)} & set(vars(args))
-    config = SamplerConfig(**{k: getattr(args, k) for k in offered})
+    config = _sampler_config(args)
     executor, client = None, None
     if args.scheduler is not None:
         try:

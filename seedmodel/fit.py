@@ -386,8 +386,9 @@ def fit_mmm(
     # at zero, the demand state and the non-centred offsets give their scale parameters
     # exactly-zero gradients, which nutpie rejects: start them slightly off zero
     free = [v.name for v in model.free_RVs]
+    centre = model.initial_point()  # one compiled call, not one per variable
     initial = {
-        rv.name: np.full(model.initial_point()[rv.name].shape, 0.1)
+        rv.name: np.full(centre[rv.name].shape, 0.1)
         for rv in model.free_RVs
         if rv.name == "demand_coef" or rv.name.endswith("_z")
     }
@@ -395,7 +396,7 @@ def fit_mmm(
     # did) leaves its coefficient only its prior, whose gradient at 0 is exactly 0
     empty = ~inputs.controls.any(axis=1)  # (B, K)
     if empty.any():
-        gamma = np.zeros(model.initial_point()["gamma"].shape)  # (B, P, K)
+        gamma = np.zeros(centre["gamma"].shape)  # (B, P, K)
         gamma[np.broadcast_to(empty[:, None, :], gamma.shape)] = 0.1
         initial["gamma"] = gamma
     tree, seconds = run_inference(
