@@ -74,9 +74,10 @@ def test_predictive_coverage_is_the_check_per_brand_and_platform(small_fit):
     assert table["ppc_coverage"].iloc[0] == pytest.approx(expected)
 
 
-def test_student_t_noise_reaches_the_log_likelihood_and_the_predictive(small_sim):
-    """With ``noise="student_t"`` the pointwise log-likelihood is the graph's, term for term,
-    and the predictive draws heavy-tailed noise."""
+@pytest.mark.parametrize("residual", ["ar1", "iid"])
+def test_student_t_noise_reaches_the_log_likelihood_and_the_predictive(small_sim, residual):
+    """With ``noise="student_t"`` the pointwise log-likelihood is the graph's, term for term
+    (AR(1) or independent residuals), and the predictive draws heavy-tailed noise."""
     import warnings
 
     import seedmodel as sm
@@ -84,7 +85,7 @@ def test_student_t_noise_reaches_the_log_likelihood_and_the_predictive(small_sim
     from seedmodel.fit import NotConvergedWarning
     from seedmodel.models.mmm.graph import build_model
 
-    spec = sm.SeedingMMM(noise="student_t", demand="none")
+    spec = sm.SeedingMMM(noise="student_t", demand="none", residual=residual)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)
         fit = sm.fit_mmm(small_sim.data, spec, draws=20, tune=20, random_seed=1)
@@ -99,8 +100,10 @@ def test_student_t_noise_reaches_the_log_likelihood_and_the_predictive(small_sim
             value = transform.forward(value, *rv.owner.inputs).eval()
         point[model.rvs_to_values[rv].name] = value
     total = model.compile_logp(jacobian=False)(point)
-    # priors and the lift tests' likelihood (observed variables); GMV's is a potential
-    others = model.compile_logp(vars=[*model.free_RVs, *model.observed_RVs], jacobian=False)
+    # priors and the lift tests' likelihood; GMV's (a potential for AR(1), an observed
+    # variable for independent residuals) is what is left
+    lifts = [rv for rv in model.observed_RVs if rv.name.startswith("lift_")]
+    others = model.compile_logp(vars=[*model.free_RVs, *lifts], jacobian=False)
     graph = float(total - others(point))
     ours = float(tree["log_likelihood"]["gmv"].values[0, 0].sum())
     assert ours == pytest.approx(graph, rel=1e-8)

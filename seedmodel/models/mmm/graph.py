@@ -138,22 +138,15 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
         )
         if not mask.all():
             _masked_likelihood(name, observed - expected, sigma, mask, rho, nu)
-        elif inp.spec.residual == "iid" and nu is None:
-            pm.Normal(
-                name,
-                expected,
-                sigma[:, :, None],
-                observed=observed,
-                dims=("brand", "platform", "fitted_date"),
-            )
         elif inp.spec.residual == "iid":
-            pm.StudentT(
+            noise = {} if nu is None else {"nu": nu}
+            (pm.Normal if nu is None else pm.StudentT)(
                 name,
-                nu,
-                expected,
-                sigma[:, :, None],
+                mu=expected,
+                sigma=sigma[:, :, None],
                 observed=observed,
                 dims=("brand", "platform", "fitted_date"),
+                **noise,
             )
         else:
             _ar1_likelihood(observed - expected, sigma, rho, nu)
