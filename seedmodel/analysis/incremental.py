@@ -89,7 +89,8 @@ def channel_draws(fit: Fit, c: int) -> ChannelDraws:
     inp = fit.inputs
     channel = inp.channels[c]
     ms = inp.spec.media[channel]
-    post = {name: fit.draws(name) for name in _names(ms, channel)}
+    names = [*ms.adstock.names(channel).values(), *ms.saturation.names(channel).values()]
+    post = {name: fit.draws(name) for name in names}
     weights = ms.adstock.weights(ms.adstock.draws(post, channel), inp.max_lag[channel])
     return ChannelDraws(
         weights=weights,
@@ -98,11 +99,6 @@ def channel_draws(fit: Fit, c: int) -> ChannelDraws:
         saturation=ms.saturation,
         shape=ms.saturation.draws(post, channel),
     )
-
-
-def _names(ms, channel: str) -> list[str]:
-    """Posterior variables of a channel's carryover and saturation parameters."""
-    return [f"{channel}__{p}" for p in (*ms.adstock.params, *ms.saturation.params)]
 
 
 def window_response(

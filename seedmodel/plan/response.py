@@ -254,11 +254,9 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
     value = np.zeros((B, C, S, len(inp.platforms)))
     # input per yuan per draw: the first stage's forecast (exactly 1 for spend channels)
     per_yuan = inp.engagement_yield(N).draws(S, fit.random_seed)
-    shapes = []
-    for c in range(C):
-        draws = channel_draws(fit, c)
+    curves = [channel_draws(fit, c) for c in range(C)]
+    for c, draws in enumerate(curves):
         weights, h, beta = draws.weights, draws.half, draws.beta  # (S, Lc+1), (S, B), (S, B, P)
-        shapes.append(draws.shape)
         Lc = weights.shape[1] - 1
         idx, count = columns[c]
         k = len(idx)
@@ -289,8 +287,8 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
         unit=unit,
         half=half,
         value=value,
-        kinds=tuple(inp.spec.media[c].saturation for c in inp.channels),
-        shapes=tuple(shapes),
+        kinds=tuple(d.saturation for d in curves),
+        shapes=tuple(d.shape for d in curves),
         current=current,
         margin=margin,
         typical=inp.spend_scale.copy(),

@@ -97,9 +97,13 @@ class _Component(ABC):
         the PyTensor function takes (by default the free parameters themselves)."""
         return {p: prior.create(f"{channel}__{p}") for p, prior in self.priors(period_days).items()}
 
+    def names(self, channel: str) -> dict[str, str]:
+        """Parameter -> the channel's posterior variable (``{channel}__{param}``)."""
+        return {p: f"{channel}__{p}" for p in self.params}
+
     def draws(self, posterior: dict[str, np.ndarray], channel: str) -> dict[str, np.ndarray]:
         """The channel's parameters from flattened posterior draws (name -> (S, ...))."""
-        return {p: posterior[f"{channel}__{p}"] for p in self.params}
+        return {p: posterior[name] for p, name in self.names(channel).items()}
 
     def to_dict(self) -> str:
         """The registered name (components hold no settings)."""
