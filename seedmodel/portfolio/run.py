@@ -22,7 +22,7 @@ import warnings
 from collections.abc import Callable
 from concurrent.futures import Executor, Future, ProcessPoolExecutor, wait
 from concurrent.futures.process import BrokenProcessPool
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from multiprocessing import get_context
 from pathlib import Path
 from typing import Any
@@ -342,7 +342,7 @@ def fit_portfolio(
         if result.files:
             folder = out / "groups" / task.folder
             write_set(folder, lambda tmp: _write_files(tmp, result.files), owned=GROUP_FILES)
-            result = _without_files(result)
+            result = replace(result, files={})
         results[task.group] = result
         ran[0] += 1
         failed = sum(r.status == "failed" for r in results.values())
@@ -381,7 +381,7 @@ def _run(pending, runner, executor, workers, retries, record) -> None:
             for task in pending:
                 tries[task.group] += 1
                 try:
-                    record(task, _with_attempts(runner(task), tries[task.group]))
+                    record(task, replace(runner(task), attempts=tries[task.group]))
                 except Exception as exc:  # reported; the others go on
                     failed.append((task, _one_line(exc)))
         else:
@@ -410,7 +410,7 @@ def _run(pending, runner, executor, workers, retries, record) -> None:
                         except Exception as exc:  # reported; the others go on
                             failed.append((task, _one_line(exc)))
                             continue
-                        record(task, _with_attempts(result, tries[task.group]))
+                        record(task, replace(result, attempts=tries[task.group]))
             finally:
                 if own:
                     pool.shutdown(wait=True, cancel_futures=True)
@@ -455,18 +455,6 @@ def _reuse(folder: Path, task: GroupTask) -> GroupResult | None:
 def _write_files(folder: Path, files: dict[str, bytes]) -> None:
     for name, content in files.items():
         (folder / name).write_bytes(content)
-
-
-def _without_files(result: GroupResult) -> GroupResult:
-    from dataclasses import replace
-
-    return replace(result, files={})
-
-
-def _with_attempts(result: GroupResult, attempts: int) -> GroupResult:
-    from dataclasses import replace
-
-    return replace(result, attempts=attempts)
 
 
 def _verdict(result: GroupResult) -> str:
