@@ -368,7 +368,7 @@ def fit_mmm(
     config = replace(config or SamplerConfig(), **settings)  # validated once, there
     from seedmodel.inference import diagnose, run_inference
     from seedmodel.inference.diagnostics import rule_holds
-    from seedmodel.inference.sample import mass_matrix, nutpie_backend
+    from seedmodel.inference.sample import START_FAILED, mass_matrix, nutpie_backend, off_centre
     from seedmodel.models.mmm.graph import build_model
 
     check_fit_data(data)
@@ -399,14 +399,25 @@ def fit_mmm(
         gamma = np.zeros(centre["gamma"].shape)  # (B, P, K)
         gamma[np.broadcast_to(empty[:, None, :], gamma.shape)] = 0.1
         initial["gamma"] = gamma
-    tree, seconds = run_inference(
-        model,
-        config,
-        random_seed=random_seed,
-        initial=initial,
-        until=lambda tree: rule_holds(tree, free),
-        progress=progress,
-    )
+
+    def sample(start: dict):
+        return run_inference(
+            model,
+            config,
+            random_seed=random_seed,
+            initial=start,
+            until=lambda tree: rule_holds(tree, free),
+            progress=progress,
+        )
+
+    try:
+        tree, seconds = sample(initial)
+    except RuntimeError as exc:
+        # a parameter the fitted periods do not inform (a channel that spends only in a
+        # held-out quarter) has a zero gradient at the prior's centre: start off it
+        if START_FAILED not in str(exc):
+            raise
+        tree, seconds = sample(off_centre(model, initial))
     diagnostics = diagnose(
         tree,
         sampler=config.sampler if config.method == "nuts" else config.method,

@@ -9,6 +9,7 @@ from typing import Any
 
 import numpy as np
 import pymc as pm
+import pytensor.tensor as pt
 import xarray as xr
 
 from seedmodel.inference.options import (
@@ -25,8 +26,10 @@ __all__ = [
     "BACKENDS",
     "METHODS",
     "SAMPLERS",
+    "START_FAILED",
     "mass_matrix",
     "nutpie_backend",
+    "off_centre",
     "run_inference",
 ]
 
@@ -68,6 +71,33 @@ def mass_matrix(adaptation: str, model: pm.Model) -> str:
 #: Kept draws per chain at which a run that samples until converged is judged: fixed, so
 #: that the same seed stops at the same draw and gives the same numbers.
 CHECKPOINTS = (400, 800, 1200, 1600, 2400, 3200, 4800, 6400, 9600, 12800, 19200, 25600)
+
+
+#: What nutpie says when no chain can start: a parameter's log-density gradient is exactly
+#: zero at the starting point (its data carry no information there, its prior is at its mode).
+START_FAILED = "initialization points failed"
+
+
+def off_centre(model: pm.Model, initial: dict | None = None, step: float = 0.1) -> dict:
+    """A start for every free variable ``step`` away from the prior's centre along its
+    unconstrained axis (``initial``'s own values kept), as variable name -> value.
+
+    For the start nutpie refuses (:data:`START_FAILED`): at the centre, a parameter the
+    data do not inform (a channel without spend in the fitted periods) has an exactly zero
+    gradient; a step off the prior's mode gives it one.
+    """
+    centre = model.initial_point()
+    out = dict(initial or {})
+    for rv in model.free_RVs:
+        if rv.name in out:
+            continue
+        value = model.rvs_to_values[rv]
+        moved = np.asarray(centre[value.name], dtype=float) + step
+        transform = model.rvs_to_transforms.get(rv)
+        if transform is not None:
+            moved = transform.backward(pt.as_tensor(moved), *rv.owner.inputs).eval()
+        out[rv.name] = np.asarray(moved, dtype=float)
+    return out
 
 
 def run_inference(
