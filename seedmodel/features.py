@@ -102,12 +102,19 @@ def slow_trend(data: Dataset, knot_days: int = 30) -> pd.DataFrame:
 def independent_columns(frame: pd.DataFrame) -> pd.DataFrame:
     """Keep columns in order while each adds rank (weekly data fold festivals into the same
     weeks, so some event dummies repeat others)."""
-    keep: list[str] = []
-    for column in frame:
-        trial = frame[[*keep, column]].to_numpy()
-        if np.linalg.matrix_rank(trial) == len(keep) + 1:
-            keep.append(column)
-    return frame[keep]
+    x = frame.to_numpy(dtype=float)
+    n, m = x.shape
+    # the singular values of any set of columns of x = QR are those of the same columns of
+    # R (m x m): the rank test of numpy.linalg.matrix_rank, with its tolerance for an
+    # n-row matrix, on a matrix n/m times smaller
+    r = np.linalg.qr(x, mode="r") if n > m else x
+    eps = np.finfo(float).eps
+    keep: list[int] = []
+    for j in range(m):
+        sv = np.linalg.svd(r[:, [*keep, j]], compute_uv=False)
+        if np.count_nonzero(sv > sv.max() * max(n, len(keep) + 1) * eps) == len(keep) + 1:
+            keep.append(j)
+    return frame.iloc[:, keep]
 
 
 def smoothed_level(x: np.ndarray) -> np.ndarray:

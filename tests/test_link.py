@@ -17,7 +17,15 @@ import seedmodel as sm
 from seedmodel.linkage import EXTRA_COLUMNS, LINK_COLUMNS, link
 from seedmodel.linkage.correlation import corr_interval
 from seedmodel.linkage.design import lag_basis
-from seedmodel.linkage.dlm import robustness_value
+from seedmodel.linkage.dlm import (
+    _transform,
+    fit_distributed_lag,
+    lag_kernels,
+    lagged,
+    profile_peak,
+    profile_sse,
+    robustness_value,
+)
 
 
 def _cells(sim, table):
@@ -72,6 +80,49 @@ def test_no_effect_world_raw_correlation_is_large_but_does_not_survive(no_effect
     assert len(failed) >= 5
     assert failed["note"].str.contains("buzz|seasonality|does not survive").all()
     assert (failed["corr_adjusted"].abs() < failed["raw_corr"] / 2).mean() > 0.8
+
+
+def test_the_lag_profile_equals_one_least_squares_fit_per_shape():
+    """The profile's residual sums of squares (one projection, Frisch-Waugh-Lovell) are
+    those of a least-squares fit of [shape, other regressors] for each candidate shape;
+    a series whose true lag peaks at 9 days is profiled there."""
+    rng = np.random.default_rng(4)
+    n, L = 400, 30
+    x = rng.gamma(2.0, 50.0, n) * (rng.random(n) < 0.7)
+    other = rng.gamma(2.0, 50.0, n)
+    w = lag_kernels(L)[[m for m, _ in lag_kernels(L)].index(9)][1]
+    signal = lagged(np.log1p(x / np.median(x[x > 0])), L) @ w
+    y = np.exp(2.0 + 0.8 * signal + 0.05 * rng.standard_normal(n))
+    controls = np.column_stack([np.ones(n), np.sin(np.arange(n) / 20)])
+    fit = fit_distributed_lag(y, {"a": x, "b": other}, controls, lag_basis(L), ar_order=2)
+    modes, values = profile_sse(fit, "a", x)
+    s = fit.slices["a"]
+    others = np.delete(fit.wexog, np.arange(s.start, s.stop), axis=1)
+    z = lagged(_transform(x, fit.scales["a"]), L)[L:]
+    brute = []
+    for _, kernel in lag_kernels(L):
+        zk = z @ kernel
+        zw = zk.copy()
+        for i in range(len(fit.rho)):
+            zw[i + 1 :] = zw[i + 1 :] - fit.rho[i] * zk[: len(zk) - i - 1]
+        X = np.column_stack([zw[len(fit.rho) :], others])
+        coef, *_ = np.linalg.lstsq(X, fit.wendog, rcond=None)
+        r = fit.wendog - X @ coef
+        brute.append(r @ r)
+    np.testing.assert_allclose(values, brute, rtol=1e-8)
+    assert modes[np.argmin(values)] == 9 and profile_peak(fit, "a", x)[0] == 9
+
+
+def test_a_brands_rows_do_not_depend_on_the_brands_analysed_with_it(no_effect):
+    sim, table = no_effect
+    _, b = sim.data.brand_names
+    alone = link(sim.data.select_brands([b]), metrics=("collects", "reads"), outcomes=("gmv",))
+    pd.testing.assert_frame_equal(
+        alone.table, table[table["brand"] == b].reset_index(drop=True), check_exact=True
+    )
+    # so brands can be analysed side by side in processes: the same table
+    both = link(sim.data, metrics=("collects", "reads"), outcomes=("gmv",), workers=2)
+    pd.testing.assert_frame_equal(both.table, table, check_exact=True)
 
 
 def test_true_effect_covered_and_peak_lag_found():

@@ -3,12 +3,14 @@ moves with the outcome raw, after removing the calendar, and after removing buzz
 
 from __future__ import annotations
 
+import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import numpy as np
 import pandas as pd
+from threadpoolctl import threadpool_limits
 
 from seedmodel.linkage.correlation import ar_filter, corr_interval, prewhitened_ccf, residualize
 from seedmodel.linkage.design import (
@@ -176,6 +178,9 @@ def _averaged_elasticity(
     return float(np.mean(points)), np.concatenate(draws), thetas[0]
 
 
+# one BLAS thread: its matrices are small, and threads cost more than they gain (measured
+# 18% slower on two cores), ten times more when workers already fill the cores
+@threadpool_limits.wrap(limits=1)
 def link(
     data: Dataset,
     *,
@@ -187,6 +192,7 @@ def link(
     min_live: int | None = None,
     random_seed: int = 0,
     trend_knot_days: int | tuple[int | None, ...] | None = DEFAULT_READINGS,
+    workers: int = 1,
 ) -> LinkResult:
     """How note engagement links to downstream GMV and funnel outcomes, and how much survives.
 
@@ -213,7 +219,9 @@ def link(
         Fewest periods with engagement > 0 for a channel to be analysed; default a tenth of the
         periods (at least 8).
     random_seed : int
-        Seed of the draws; same seed, same table.
+        Seed of the draws; same seed, same table. Each brand draws from its own stream
+        (the seed and its name), so its rows are the same whichever brands are analysed
+        with it.
     trend_knot_days : int, None, or a tuple or list of them
         The readings of slow demand the interval averages over. Each is one regression: ``None``
         without a trend, an int with a smooth trend (cubic B-splines, knots this many days
@@ -224,6 +232,9 @@ def link(
         (docs/link.md). Elasticity draws are pooled across readings (the point is the mean
         of the readings' points); peak lag, lag profile and correlations come from the first
         reading. A single int or ``None`` runs that reading alone.
+    workers : int
+        Processes analysing brands side by side (for many brands; each brand's rows are its
+        own, so the table is the same for any number of workers).
 
     Returns
     -------
@@ -247,8 +258,19 @@ def link(
     18
     """
     data.require_periods(MIN_PERIODS, "the link analysis")
+    if workers > 1 and len(data.brand_names) > 1 and _complete(data):
+        options = dict(
+            max_lag=max_lag,
+            metrics=metrics,
+            outcomes=outcomes,
+            level=level,
+            n_draws=n_draws,
+            min_live=min_live,
+            random_seed=random_seed,
+            trend_knot_days=trend_knot_days,
+        )
+        return _link_side_by_side(data, workers, options)
     n = len(data.dates)
-    rng = np.random.default_rng(random_seed)
     L = max_lag if max_lag is not None else (42 if data.freq == "D" else 8)
     if n < L + 30:
         L = max(1, n // 4)
@@ -264,11 +286,15 @@ def link(
     trends = {k: slow_trend(data, k) if k else pd.DataFrame() for k in readings}
     rows, profiles = [], []
     for brand in data.brand_names:
+        # each brand's draws from its own stream: a brand's rows do not depend on which
+        # other brands are analysed with it (a portfolio's report, a group's, one brand's)
+        rng = np.random.default_rng([random_seed, zlib.crc32(brand.encode("utf-8"))])
         org = organic_controls(data, brand)
         # per reading: calendar (and its slow trend), what "deseasonalised" removes, then
         # the buzz proxies; the model drops the first L periods, so keep controls that still
         # add rank there
-        cals = {k: pd.concat([calendar_controls(data, brand), trends[k]], axis=1) for k in readings}
+        calendar = calendar_controls(data, brand)
+        cals = {k: pd.concat([calendar, trends[k]], axis=1) for k in readings}
         all_controls = {}
         for k, cal_k in cals.items():
             both = pd.concat([cal_k, org], axis=1)
@@ -406,3 +432,46 @@ def link(
         "trend_knot_days": list(readings),
     }
     return LinkResult(table=table, profiles=profile, settings=settings)
+
+
+def _link_side_by_side(data: Dataset, workers: int, options: dict) -> LinkResult:
+    """:func:`link` of ``data``'s brands in ``workers`` spawned processes, one share of the
+    brands each, joined in brand order."""
+    from concurrent.futures import ProcessPoolExecutor
+    from multiprocessing import get_context
+
+    brands = data.brand_names
+    k = min(workers, len(brands))
+    shares = [brands[i::k] for i in range(k)]
+    # spawned, not forked: a fork of a process whose BLAS or JAX threads run can deadlock
+    with ProcessPoolExecutor(max_workers=k, mp_context=get_context("spawn")) as pool:
+        parts = list(pool.map(_link_share, [data.select_brands(b) for b in shares], [options] * k))
+    order = {b: i for i, b in enumerate(brands)}
+
+    def joined(frames: list[pd.DataFrame]) -> pd.DataFrame:
+        frame = pd.concat(frames, ignore_index=True)
+        if frame.empty:
+            return frame
+        rank = frame["brand"].map(order)
+        return frame.iloc[np.argsort(rank.to_numpy(), kind="stable")].reset_index(drop=True)
+
+    return LinkResult(
+        table=joined([p.table for p in parts]),
+        profiles=joined([p.profiles for p in parts]),
+        settings=parts[0].settings,
+    )
+
+
+def _complete(data: Dataset) -> bool:
+    """Every brand has every channel and platform: a share of the brands then analyses the
+    same channels and platforms as the whole."""
+    channels = data.media.groupby("brand")["channel"].nunique()
+    platforms = data.sales.groupby("brand")["platform"].nunique()
+    return bool(
+        (channels == len(data.channel_names)).all()
+        and (platforms == len(data.platform_names)).all()
+    )
+
+
+def _link_share(data: Dataset, options: dict) -> LinkResult:
+    return link(data, **options)

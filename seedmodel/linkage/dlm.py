@@ -14,6 +14,7 @@ __all__ = [
     "fit_distributed_lag",
     "lag_kernels",
     "profile_peak",
+    "profile_sse",
     "robustness_value",
 ]
 
@@ -124,26 +125,41 @@ def profile_peak(
     """
     from scipy import stats
 
-    L, p = fit.max_lag, len(fit.rho)
-    s = fit.slices[channel]
-    others = np.delete(fit.wexog, np.arange(s.start, s.stop), axis=1)
-    z_all = lagged(_transform(x, fit.scales[channel]), L)[L:]
-    sse = []
-    for mode, w in lag_kernels(L):
-        z = z_all @ w
-        zw = z.copy()
-        for i in range(p):
-            zw[i + 1 :] = zw[i + 1 :] - fit.rho[i] * z[: len(z) - i - 1]
-        X = np.column_stack([zw[p:], others])
-        coef, *_ = np.linalg.lstsq(X, fit.wendog, rcond=None)
-        resid = fit.wendog - X @ coef
-        sse.append((mode, float(resid @ resid)))
-    modes = np.array([m for m, _ in sse])
-    values = np.array([v for _, v in sse])
+    modes, values = profile_sse(fit, channel, x)
     n = len(fit.wendog)
     lr = n * np.log(values / values.min())
     ok = modes[lr <= stats.chi2.ppf(level, 1)]
     return int(modes[np.argmin(values)]), int(ok.min()), int(ok.max())
+
+
+def profile_sse(
+    fit: DistributedLagFit, channel: str, x: np.ndarray
+) -> tuple[np.ndarray, np.ndarray]:
+    """Each candidate shape's peak lag (:func:`lag_kernels`), and the residual sum of squares
+    of the AR-whitened regression with the channel's spline block replaced by that shape."""
+    L, p = fit.max_lag, len(fit.rho)
+    s = fit.slices[channel]
+    others = np.delete(fit.wexog, np.arange(s.start, s.stop), axis=1)
+    kernels = lag_kernels(L)
+    # every candidate shape's regressor at once (periods x shapes), AR-whitened like the fit
+    z = lagged(_transform(x, fit.scales[channel]), L)[L:] @ np.column_stack([w for _, w in kernels])
+    zw = z.copy()
+    for i in range(p):
+        zw[i + 1 :] -= fit.rho[i] * z[: len(z) - i - 1]
+    zw = zw[p:]
+    # Frisch-Waugh-Lovell: with the other regressors projected out once, each shape's
+    # residual sum of squares is that of a one-regressor fit (the same numbers as a least-
+    # squares fit of [shape, others] per shape, without 33 of them)
+    u, sv, _ = np.linalg.svd(others, full_matrices=False)
+    u = u[:, sv > sv.max(initial=0.0) * max(others.shape) * np.finfo(float).eps]
+    y_r = fit.wendog - u @ (u.T @ fit.wendog)
+    z_r = zw - u @ (u.T @ zw)
+    zz = np.einsum("ij,ij->j", z_r, z_r)
+    zy = z_r.T @ y_r
+    explained = np.divide(zy**2, zz, out=np.zeros_like(zz), where=zz > 1e-12 * zz.max(initial=1))
+    modes = np.array([m for m, _ in kernels])
+    values = y_r @ y_r - explained
+    return modes, values
 
 
 def robustness_value(t_stat: float, df: float) -> float:
