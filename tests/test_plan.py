@@ -234,6 +234,9 @@ def test_curves_breakeven_and_frontier_are_consistent(truth):
     front = frontier(truth, budgets)
     assert np.all(np.diff(front["expected_incremental_gmv"]) > 0)
     assert front["marginal_roi"].iloc[2] < front["marginal_roi"].iloc[1]
+    # a plan made already at one of the budgets is taken, not made again: the same rows
+    made = allocate(truth, float(budgets[1]))
+    pd.testing.assert_frame_equal(frontier(truth, budgets, made=[made]), front)
 
 
 def test_posterior_plan_has_intervals_and_a_probability(small_fit):

@@ -16,7 +16,9 @@ mixed-integer programme. Nothing is rounded.
 
 from __future__ import annotations
 
+import os
 from collections.abc import Iterable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -48,6 +50,7 @@ PLAN_COLUMNS = [
 OBJECTIVES = ("mean", "cvar")
 GRID = 40  # breakpoints of the piecewise-linear response in step 1
 MILP_DRAWS = 200  # posterior draws behind the step-1 curves (step 2 uses all)
+CURVE_THREADS = 4  # threads computing the cells' curves (each cell's numbers are its own)
 
 
 @dataclass(frozen=True, eq=False)
@@ -189,6 +192,23 @@ def _budget_rows(resp: PlanResponse, budget: float, brand_budgets) -> tuple[np.n
     return np.array(rows), np.array(ub)
 
 
+def _mean_curves(resp: PlanResponse, grids: list[np.ndarray], draws: np.ndarray) -> list:
+    """Each cell's posterior-mean response on its grid (cells in brand-major order), on up
+    to :data:`CURVE_THREADS` threads: NumPy lets go of the GIL on arrays this large, and
+    each cell's numbers are the same whichever thread computes them."""
+    C = len(resp.channels)
+
+    def curve(i: int) -> np.ndarray:
+        b, c = divmod(i, C)
+        return resp.mean_curve(b, c, grids[i] / resp.periods, draws)
+
+    threads = min(CURVE_THREADS, os.cpu_count() or 1, len(grids))
+    if threads <= 1:
+        return [curve(i) for i in range(len(grids))]
+    with ThreadPoolExecutor(max_workers=threads) as pool:
+        return list(pool.map(curve, range(len(grids))))
+
+
 def _milp(
     resp: PlanResponse,
     grids: list[np.ndarray],
@@ -205,9 +225,7 @@ def _milp(
     B, C = len(resp.brands), len(resp.channels)
     n = B * C
     steps, slopes = [], []
-    for i, grid in enumerate(grids):
-        b, c = divmod(i, C)
-        f = resp.mean_curve(b, c, grid / resp.periods, draws)
+    for grid, f in zip(grids, _mean_curves(resp, grids, draws), strict=True):
         step = np.diff(grid)
         slope = np.diff(f) / np.where(step > 0, step, 1.0)
         steps.append(step)
@@ -497,7 +515,14 @@ def _summarise(
     )
 
 
-def frontier(source, budgets: Iterable[float], *, days: int = 90, **kwargs) -> pd.DataFrame:
+def frontier(
+    source,
+    budgets: Iterable[float],
+    *,
+    days: int = 90,
+    made: Iterable[Allocation] = (),
+    **kwargs,
+) -> pd.DataFrame:
     """Expected incremental GMV of the best plan at each total budget.
 
     Parameters
@@ -508,6 +533,9 @@ def frontier(source, budgets: Iterable[float], *, days: int = 90, **kwargs) -> p
         Total budgets over the horizon.
     days : int
         Horizon.
+    made : iterable of Allocation
+        Plans already made from ``source`` with the same constraints and objective: a
+        budget one of them was made for is taken from it, not allocated again.
     **kwargs
         Constraints and objective, as for :func:`allocate`.
 
@@ -522,9 +550,10 @@ def frontier(source, budgets: Iterable[float], *, days: int = 90, **kwargs) -> p
         if isinstance(source, PlanResponse)
         else plan_response(source, days, margins=kwargs.get("margins", False))
     )
+    known = {float(p.summary["budget"]): p for p in made}
     rows = []
     for budget in sorted(float(b) for b in budgets):
-        s = allocate(resp, budget, **kwargs).summary
+        s = (known.get(budget) or allocate(resp, budget, **kwargs)).summary
         rows.append(
             {
                 "budget": budget,
