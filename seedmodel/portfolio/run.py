@@ -347,12 +347,16 @@ def fit_portfolio(
         ran[0] += 1
         failed = sum(r.status == "failed" for r in results.values())
         left = len(tasks) - len(results)
-        per_group = (time.perf_counter() - start) / ran[0]
+        # a group's own fit time (groups run side by side on the workers); the wall time
+        # per group when no fit has reported one
+        took = [r.diagnostics["seconds"] for r in results.values() if r.status == "fitted"]
+        per_group = sum(took) / len(took) if took else (time.perf_counter() - start) / ran[0]
+        waves = -(-left // max(1, workers))
         _say(
             progress,
             f"group {task.group}: {_verdict(result)}; {len(results) - failed} done, "
             f"{left} to go, {failed} failed"
-            + (f", about {per_group * left / max(1, workers) / 60:.1f} min left" if left else ""),
+            + (f", about {per_group * waves / 60:.1f} min left" if left else ""),
         )
 
     _run(pending, runner, executor, workers, retries, record)
