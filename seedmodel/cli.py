@@ -100,11 +100,30 @@ def _cmd_report(args: argparse.Namespace) -> int:
             seed=args.seed,
             note=_note,
         )
+    elif any(Path(args.path).glob("groups/*/fit.nc")):  # a portfolio: one report of all
+        from seedmodel.portfolio import load_portfolio
+        from seedmodel.report.compose import portfolio_report
+
+        portfolio = load_portfolio(args.path)
+        plan = None
+        if args.plan is not None:
+            plan = plan_from_table(portfolio.fits, _read_plan(args.plan))
+        page = portfolio_report(
+            portfolio,
+            plan=plan,
+            budget=args.budget,
+            days=args.days,
+            source=str(args.path),
+            lang=args.lang,
+            seed=args.seed,
+            note=_note,
+            workers=args.workers,
+        )
     else:
         if args.plan is not None or args.budget is not None:
             raise ArgumentError(
-                f"{args.path} holds no fit.nc: --plan and --budget need a FIT_DIR "
-                "(run seedmodel fit, or seedmodel run)"
+                f"{args.path} holds no fit.nc: --plan and --budget need a FIT_DIR or a "
+                "PORTFOLIO_DIR (run seedmodel fit, or seedmodel run)"
             )
         from seedmodel.schema import load
 
@@ -693,7 +712,7 @@ def _parser() -> argparse.ArgumentParser:
     p.set_defaults(func=_cmd_optimize, out_kind="file")
 
     p = sub.add_parser("report", help="write the quarterly strategy report (HTML)")
-    p.add_argument("path", metavar="DATA_DIR|FIT_DIR")
+    p.add_argument("path", metavar="DATA_DIR|FIT_DIR|PORTFOLIO_DIR")
     p.add_argument("--out", required=True, help="HTML file to write")
     p.add_argument("--seed", type=_whole(0), default=0, help="seed of the analyses' random draws")
     p.add_argument("--lang", choices=LANGS, default="en", help="en (default) or zh (中文)")
@@ -705,6 +724,13 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         metavar="DIR",
         help="also write the CSV behind every chart and table of the report into DIR",
+    )
+    p.add_argument(
+        "--workers",
+        type=_whole(1),
+        default=None,
+        help="processes for a PORTFOLIO_DIR's engagement analysis (default: one per core, "
+        "at most 4, with more than 8 brands)",
     )
     _plan_arguments(p)
     p.set_defaults(func=_cmd_report, out_kind="file")

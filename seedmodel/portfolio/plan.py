@@ -26,13 +26,9 @@ def load_group_fits(folder: str | Path) -> list:
         No group fit in ``folder``, or a fit file that cannot be read (see
         :func:`seedmodel.load_fit`).
     """
-    from seedmodel.fit import load_fit
-    from seedmodel.schema.errors import DataError
+    from seedmodel.portfolio.saved import load_portfolio
 
-    files = sorted(Path(folder).glob("groups/*/fit.nc"))
-    if not files:
-        raise DataError(None, f"{folder} holds no fit.nc and no groups/*/fit.nc")
-    return [load_fit(f) for f in files]
+    return load_portfolio(folder).fits
 
 
 def portfolio_plan_response(fits: Sequence, days: int = 90, *, margins: bool = False):

@@ -15,6 +15,7 @@ from seedmodel.report.i18n import LANGS, text
 from seedmodel.report.overview import overview_sections
 from seedmodel.report.sections.brand import brand_sections
 from seedmodel.report.sections.fit import fit_section
+from seedmodel.report.sections.groups import groups_section
 from seedmodel.report.sections.link import link_section
 from seedmodel.report.sections.plan import plan_section
 from seedmodel.report.sections.roi import roi_section
@@ -41,6 +42,9 @@ def build_report(
     fitted: pd.DataFrame | None = None,
     predictive: pd.DataFrame | None = None,
     arrival: pd.DataFrame | None = None,
+    groups: pd.DataFrame | None = None,
+    elsewhere: str | None = None,
+    brand_warnings: dict[str, str] | None = None,
     lang: str = "en",
 ) -> str:
     """The report's HTML as a string.
@@ -69,6 +73,14 @@ def build_report(
         predictive check in the model-fit section.
     arrival : DataFrame, optional
         :func:`seedmodel.analysis.attribution.arrival_shares` of the fit.
+    groups : DataFrame, optional
+        :meth:`seedmodel.portfolio.SavedPortfolio.groups_table` of a portfolio fitted group
+        by group: a section on the groups' fits.
+    elsewhere : str, optional
+        Where the figures drawn brand by brand are (a portfolio's group reports): they are
+        left out of this page, and this note is shown in their place.
+    brand_warnings : dict, optional
+        Brand -> a warning opening its section (the fit of its group did not converge).
     lang : {"en", "zh"}
         Language of every heading, sentence, axis and table header; channels are shown by
         their programme names and money in ¥k / ¥M (en) or 万元 / 亿元 (zh). Downloaded
@@ -96,6 +108,7 @@ def build_report(
                 roi_table,
                 lang,
                 plan_table=None if shown_plan is None else shown_plan.table,
+                warnings=brand_warnings,
             )
         sections.append(
             roi_section(
@@ -106,6 +119,7 @@ def build_report(
                 lang=lang,
                 attribution=attribution,
                 arrival=arrival,
+                elsewhere=elsewhere,
             )
         )
     else:
@@ -115,13 +129,23 @@ def build_report(
     if plan is not None and curves is not None:
         converged = diagnostics is None or diagnostics.converged
         sections.append(
-            plan_section(plan, curves, front, converged=converged, lang=lang, rule=rule)
+            plan_section(
+                plan,
+                curves,
+                front,
+                converged=converged,
+                lang=lang,
+                rule=rule,
+                elsewhere=elsewhere,
+            )
         )
+    if groups is not None:
+        sections.append(groups_section(groups, lang))
     if fitted is not None:
-        sections.append(fit_section(fitted, lang, checks, predictive))
-    sections += overview_sections(data, lang)
+        sections.append(fit_section(fitted, lang, checks, predictive, elsewhere=elsewhere))
+    sections += overview_sections(data, lang, elsewhere=elsewhere)
     if link is not None and not link.table.empty:
-        sections.append(link_section(link, lang))
+        sections.append(link_section(link, lang, elsewhere=elsewhere))
     stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
     subtitle = text(
         "subtitle",

@@ -7,7 +7,9 @@ overview and the engagement -> GMV analysis. :func:`data_report` builds the data
 
 from __future__ import annotations
 
+import os
 from collections.abc import Callable
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -20,17 +22,24 @@ __all__ = [
     "check_fonts",
     "data_report",
     "fit_report",
+    "fit_tables",
     "plan_from_table",
+    "portfolio_report",
     "report_plan",
 ]
 
 #: Engagement metrics the report's engagement -> GMV section analyses.
 REPORT_METRICS = ("reads", "collects", "clicks", "interactions")
+#: A portfolio report of more brands than this leaves the figures drawn brand by brand to
+#: each group's own report (a page of 50 brands' panels is neither readable nor quick).
+PORTFOLIO_FIGURES_MAX = 8
 #: Budgets of the frontier, as multiples of the plan's budget.
 FRONTIER = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 
 
-def _link_result(data: Dataset, seed: int, note: Callable[[str], None] | None, lang: str):
+def _link_result(
+    data: Dataset, seed: int, note: Callable[[str], None] | None, lang: str, workers: int = 1
+):
     from seedmodel.linkage import link
     from seedmodel.linkage.analysis import MIN_PERIODS
     from seedmodel.report.i18n import text
@@ -41,7 +50,7 @@ def _link_result(data: Dataset, seed: int, note: Callable[[str], None] | None, l
         return None
     if "reads" not in data.media and "collects" not in data.media:
         return None
-    return link(data, metrics=REPORT_METRICS, outcomes=("gmv",), random_seed=seed)
+    return link(data, metrics=REPORT_METRICS, outcomes=("gmv",), random_seed=seed, workers=workers)
 
 
 def _has_cjk(text: str) -> bool:
@@ -83,16 +92,30 @@ def data_report(
     return build_report(data, source=source, link=link, lang=lang)
 
 
+def _plan_response(fit, days: int):
+    """The plan response of one fit, or one across a portfolio's group fits."""
+    from seedmodel.plan import plan_response
+
+    if isinstance(fit, list | tuple):
+        from seedmodel.portfolio.plan import portfolio_plan_response
+
+        return portfolio_plan_response(fit, days)
+    return plan_response(fit, days)
+
+
 def report_plan(fit, *, budget: float | None = None, days: int = 90, **constraints: Any):
     """The plan a report shows: :func:`seedmodel.allocate` for ``budget`` over ``days``
     (default budget: what the last ``days`` of data spent), its response curves, a budget
     frontier and, with link channels under the programme's minimum daily spend, the expected
     GMV of the same plan without that rule (``rule``). ``None`` when nothing was spent and
-    no budget is given."""
-    from seedmodel.plan import allocate, frontier, plan_response, response_curves
+    no budget is given.
+
+    ``fit`` is a Fit, or a list of a portfolio's group fits planned with one budget.
+    """
+    from seedmodel.plan import allocate, frontier, response_curves
     from seedmodel.plan.allocation import PROGRAMME_MIN_DAILY_SPEND
 
-    resp = plan_response(fit, days)
+    resp = _plan_response(fit, days)
     if budget is None:
         budget = float(resp.current.sum() * resp.periods)
         if budget <= 0:
@@ -101,7 +124,8 @@ def report_plan(fit, *, budget: float | None = None, days: int = 90, **constrain
     out = {
         "plan": plan,
         "curves": response_curves(resp),
-        "front": frontier(resp, budget * np.array(FRONTIER)),
+        # the frontier has no constraints: the plan is one of its points only without them
+        "front": frontier(resp, budget * np.array(FRONTIER), made=[] if constraints else [plan]),
     }
     if resp.link_channels and "min_daily_spend" not in constraints:
         # what the programme's minimum daily spend costs: the same plan without it
@@ -117,9 +141,9 @@ def report_plan(fit, *, budget: float | None = None, days: int = 90, **constrain
 
 
 def plan_from_table(fit, table: pd.DataFrame) -> dict:
-    """The plan of a ``plan.csv`` written by ``seedmodel optimize``, re-evaluated on ``fit``:
-    every cell fixed at its recommended spend, over the file's ``days``, within its
-    ``budget``.
+    """The plan of a ``plan.csv`` written by ``seedmodel optimize``, re-evaluated on ``fit``
+    (a Fit, or a list of a portfolio's group fits): every cell fixed at its recommended
+    spend, over the file's ``days``, within its ``budget``.
 
     Raises
     ------
@@ -175,27 +199,113 @@ def fit_report(
     source, lang, seed, note :
         As for :func:`data_report`.
     """
-    from seedmodel.analysis import contributions, roi
-    from seedmodel.analysis.attribution import arrival_shares
-    from seedmodel.analysis.fitted import expected_gmv_draws, fitted_gmv, predictive_coverage
+    from seedmodel.analysis import roi
     from seedmodel.report import build_report
 
     if plan is None:
         plan = report_plan(fit, budget=budget, days=days) or {}
     check_fonts(fit.data, lang, note)
     link = _link_result(fit.data, seed, note, lang)
-    expected = expected_gmv_draws(fit)  # once, for the fit view and its predictive check
     return build_report(
         fit.data,
         source=source,
         link=link,
         roi_table=roi(fit) if roi_table is None else roi_table,
         diagnostics=fit.diagnostics,
-        contrib=contributions(fit, freq="W"),
         checks=checks,
-        fitted=fitted_gmv(fit, mu=expected),
-        predictive=predictive_coverage(fit, mu=expected),
-        arrival=arrival_shares(fit),
         lang=lang,
+        **fit_tables(fit),
+        **plan,
+    )
+
+
+def fit_tables(fit) -> dict[str, pd.DataFrame]:
+    """What the report shows of a fit beyond its ROI, as :func:`build_report`'s arguments:
+    weekly contributions, fitted GMV, its predictive check and the attribution windows'
+    arrival shares."""
+    from seedmodel.analysis import contributions
+    from seedmodel.analysis.attribution import arrival_shares
+    from seedmodel.analysis.fitted import expected_gmv_draws, fitted_gmv, predictive_coverage
+
+    expected = expected_gmv_draws(fit)  # once, for the fit view and its predictive check
+    return {
+        "contrib": contributions(fit, freq="W"),
+        "fitted": fitted_gmv(fit, mu=expected),
+        "predictive": predictive_coverage(fit, mu=expected),
+        "arrival": arrival_shares(fit),
+    }
+
+
+def portfolio_report(
+    portfolio,
+    *,
+    plan: dict | None = None,
+    budget: float | None = None,
+    days: int = 90,
+    source: str = "",
+    lang: str = "en",
+    seed: int = 0,
+    note: Callable[[str], None] | None = None,
+    workers: int | None = None,
+) -> str:
+    """The strategy report of a portfolio fitted group by group, as HTML: one summary and
+    one plan (one budget) across every brand, a section per brand, and the groups' fits
+    (which failed, which did not converge) in a section of their own.
+
+    With more than :data:`PORTFOLIO_FIGURES_MAX` brands, the figures drawn brand by brand
+    (data over time, model fit, contributions, response curves, lag profiles) are left to
+    each group's own report (``seedmodel report FOLDER/groups/NAME``), which the page says
+    where they would be; every table stays.
+
+    Parameters
+    ----------
+    portfolio : SavedPortfolio
+        :func:`seedmodel.portfolio.load_portfolio` of a folder written by ``seedmodel fit
+        --by``.
+    plan : dict, optional
+        :func:`report_plan` or :func:`plan_from_table` of ``portfolio.fits``; default:
+        ``report_plan(portfolio.fits, budget=budget, days=days)``.
+    budget, days, source, lang, seed, note :
+        As for :func:`fit_report`.
+    workers : int, optional
+        Processes for the engagement -> GMV analysis, brands side by side (the same table
+        for any number). Default: one per core, at most 4, with more than
+        :data:`PORTFOLIO_FIGURES_MAX` brands; else 1.
+    """
+    from seedmodel.report import build_report
+    from seedmodel.report.i18n import text
+
+    fits = portfolio.fits
+    if plan is None:
+        plan = report_plan(fits, budget=budget, days=days) or {}
+    data = portfolio.data
+    n = len(data.brand_names)
+    if workers is None:
+        workers = min(os.cpu_count() or 1, 4) if n > PORTFOLIO_FIGURES_MAX else 1
+    check_fonts(data, lang, note)
+    link = _link_result(data, seed, note, lang, workers)
+    parts = [fit_tables(f) for f in fits]
+    tables = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in parts[0]}
+    elsewhere = None
+    if n > PORTFOLIO_FIGURES_MAX:
+        folders = Path(portfolio.folder) / "groups"
+        elsewhere = text("figures_elsewhere", lang, n=n, folder=str(folders))
+    return build_report(
+        data,
+        source=source,
+        link=link,
+        roi_table=portfolio.roi(),
+        diagnostics=portfolio.diagnostics,
+        checks=portfolio.checks,
+        groups=portfolio.groups_table(),
+        elsewhere=elsewhere,
+        brand_warnings={
+            brand: text("brand_not_converged", lang, group=g.group)
+            for g in portfolio.groups
+            if g.fit is not None and not g.fit.diagnostics.converged
+            for brand in g.brands
+        },
+        lang=lang,
+        **tables,
         **plan,
     )

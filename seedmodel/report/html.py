@@ -46,16 +46,23 @@ img{max-width:100%}.scroll{overflow-x:auto;max-width:100%}
 .dl{font-size:.8em;margin-left:.5em}ul.summary li{margin:.3em 0}.n{font-weight:600}
 .warn{background:#fff3cd;border:1px solid #e0c46c;padding:.6em 1em}
 .muted{color:#777;font-size:.85em}
+.note{background:#eef4fb;border:1px solid #b8cde6;padding:.4em 1em}
 """
 
 
 @dataclass(frozen=True)
 class Section:
-    """One section of the report: a title and its HTML body."""
+    """One section of the report: a title and its HTML body; ``brand`` names the brand of
+    a section per brand (the contents list many of them on one line)."""
 
     title: str
     body: Markup
     anchor: str = ""
+    brand: str = ""
+
+
+#: More sections per brand than this share one line of the contents.
+TOC_BRANDS_MAX = 8
 
 
 @cache
@@ -131,13 +138,24 @@ def table_html(
 
 
 def render_page(title: str, subtitle: str, sections: list[Section], *, lang: str = "en") -> str:
-    """The whole page, with a table of contents."""
+    """The whole page, with a table of contents (sections per brand on one line of it when
+    there are more than :data:`TOC_BRANDS_MAX`)."""
+    anchors = [s.anchor or str(i) for i, s in enumerate(sections)]
+    brands = [(s.brand, a) for s, a in zip(sections, anchors, strict=True) if s.brand]
+    contents: list[tuple[str, str, list[tuple[str, str]]]] = []
+    for s, anchor in zip(sections, anchors, strict=True):
+        if s.brand and len(brands) > TOC_BRANDS_MAX:
+            if not contents or not contents[-1][2]:
+                contents.append((text("brands_toc", lang), "", brands))
+            continue
+        contents.append((s.title, anchor, []))
     return str(
         render(
             "page.html",
             title=title,
             subtitle=subtitle,
-            sections=sections,
+            sections=list(zip(sections, anchors, strict=True)),
+            contents=contents,
             css=Markup(CSS),
             lang=lang,
         )

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import pandas as pd
+from markupsafe import Markup
 
 from seedmodel.analysis import channel_summary, data_quality, event_spans, series_by_period
 from seedmodel.report.figures import plot_brand_overview
@@ -42,8 +43,12 @@ def readable_quality(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
     return frame.map(lambda v: say(v) if isinstance(v, str) else v)
 
 
-def overview_sections(data: Dataset, lang: str = "en") -> list[Section]:
-    """Sections: data quality, per-channel summary, and one time-series figure per brand."""
+def overview_sections(
+    data: Dataset, lang: str = "en", *, elsewhere: str | None = None
+) -> list[Section]:
+    """Sections: data quality, per-channel summary, and one time-series figure per brand
+    (with ``elsewhere``, the figures are left out, that note shown, and each brand's weekly
+    series kept as a download)."""
     spans = event_spans(data)
     spend = series_by_period(data, "media", "spend", by="channel")
     reads = (
@@ -53,14 +58,17 @@ def overview_sections(data: Dataset, lang: str = "en") -> list[Section]:
     figures = []
     for brand in data.brand_names:
         brand_spans = spans[spans["brand"].isin(["", brand])]
-        fig = plot_brand_overview(
-            brand,
-            spend[brand][[c for c in data.paid_channels if c in spend[brand]]],
-            None if reads is None else reads[brand],
-            gmv[brand][list(data.platform_names)],
-            brand_spans,
-            lang,
-        )
+        drawn = Markup("")
+        if elsewhere is None:
+            fig = plot_brand_overview(
+                brand,
+                spend[brand][[c for c in data.paid_channels if c in spend[brand]]],
+                None if reads is None else reads[brand],
+                gmv[brand][list(data.platform_names)],
+                brand_spans,
+                lang,
+            )
+            drawn = figure_html(fig, f"{brand} overview")
         weekly = pd.concat(
             {
                 "spend": spend[brand],
@@ -71,7 +79,7 @@ def overview_sections(data: Dataset, lang: str = "en") -> list[Section]:
         )
         weekly.columns = [f"{kind}_{name}" for kind, name in weekly.columns]
         link = csv_link(weekly.reset_index(), f"weekly_{brand}.csv", lang)
-        figures.append((brand, figure_html(fig, f"{brand} overview") + link))
+        figures.append((brand, drawn + link))
     summary = channel_summary(data)
     summary["first_live"] = summary["first_live"].dt.strftime("%Y-%m-%d")
     summary["spend"] = [money(v, lang) for v in summary["spend"]]
@@ -86,7 +94,12 @@ def overview_sections(data: Dataset, lang: str = "en") -> list[Section]:
         ),
         Section(
             text("overview_title", lang),
-            render("overview.html", figures=figures, lead=text("overview_lead", lang)),
+            render(
+                "overview.html",
+                figures=figures,
+                lead=text("overview_lead", lang),
+                elsewhere=elsewhere,
+            ),
             anchor="overview",
         ),
     ]

@@ -253,16 +253,27 @@ def _across_brands_lines(roi_table: pd.DataFrame, lang: str) -> list[Markup]:
     return lines
 
 
+#: More brands than this are read down the table (a row per brand), not across it.
+ACROSS_BRANDS_MAX = 8
+
+
 def across_brands_table(roi_table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Channel x brand: ROI with its 90% interval as text, for reading across brands
-    (channels by their programme names; an empty cell: the brand does not run it)."""
+    (channels by their programme names; an empty cell: the brand does not run it). With
+    more than :data:`ACROSS_BRANDS_MAX` brands, brand x channel: a row per brand."""
     live = roi_table[roi_table["spend"] > 0]
     shown = live.assign(
         value=[ratio_interval(r.roi, r.roi_lo, r.roi_hi) for r in live.itertuples()],
         name=[channel_name(c, lang) for c in live["channel"]],
     )
+    brands = list(dict.fromkeys(live["brand"]))
+    if len(brands) > ACROSS_BRANDS_MAX:
+        tall = shown.pivot_table("value", "brand", "name", aggfunc="first", sort=False)
+        tall = tall.reindex(index=brands, columns=list(dict.fromkeys(shown["name"])))
+        tall.columns.name = None
+        return tall.reset_index().rename(columns={"brand": text("col_brand", lang)}).fillna("")
     wide = shown.pivot_table("value", "name", "brand", aggfunc="first", sort=False)
-    wide = wide.reindex(columns=list(dict.fromkeys(live["brand"])))
+    wide = wide.reindex(columns=brands)
     wide.columns.name = None  # no header row or column for the brand axis itself
     return wide.reset_index().rename(columns={"name": text("col_channel", lang)}).fillna("")
 

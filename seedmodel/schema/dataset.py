@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -20,7 +21,7 @@ from seedmodel.schema.tables import (
 )
 from seedmodel.schema.validate import check_dataset, parse_table
 
-__all__ = ["Dataset", "from_frames", "load"]
+__all__ = ["Dataset", "combine_brands", "from_frames", "load"]
 
 
 def _ordered(values: pd.Series, standard: tuple[str, ...]) -> tuple[str, ...]:
@@ -194,6 +195,41 @@ class Dataset:
             out.to_csv(
                 folder / f"{name}.csv", index=False, float_format="%.2f", lineterminator="\n"
             )
+
+
+def combine_brands(parts: Sequence[Dataset]) -> Dataset:
+    """Datasets of different brands as one (the inverse of :meth:`Dataset.select_brands`):
+    each table stacked and sorted by its keys; rows shared by the parts (events for every
+    brand) kept once.
+
+    Raises
+    ------
+    ArgumentError
+        No part, parts of different frequencies, or a brand in more than one part.
+    """
+    from seedmodel.schema.errors import ArgumentError
+
+    if not parts:
+        raise ArgumentError("datasets: none given")
+    if len({p.freq for p in parts}) > 1:
+        raise ArgumentError("datasets: daily and weekly data cannot be combined")
+    brands = [b for p in parts for b in p.brand_names]
+    if len(set(brands)) < len(brands):
+        twice = next(b for b in brands if brands.count(b) > 1)
+        raise ArgumentError(f"datasets: brand {twice!r} is in more than one part")
+    if len(parts) == 1:
+        return parts[0]
+
+    def stacked(name: str) -> pd.DataFrame:
+        frames = [getattr(p, name) for p in parts]
+        kept = [f for f in frames if not f.empty]
+        if not kept:
+            return frames[0]
+        frame = pd.concat(kept, ignore_index=True).drop_duplicates(ignore_index=True)
+        keys = [k for k in TABLES[name].keys if k in frame]
+        return frame.sort_values(keys, kind="stable", ignore_index=True) if keys else frame
+
+    return Dataset(**{name: stacked(name) for name in TABLES}, freq=parts[0].freq)
 
 
 def from_frames(**frames: pd.DataFrame) -> Dataset:

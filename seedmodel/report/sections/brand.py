@@ -19,9 +19,11 @@ def brand_sections(
     lang: str,
     *,
     plan_table: pd.DataFrame | None = None,
+    warnings: dict[str, str] | None = None,
 ) -> list[Section]:
-    """A section per brand, in the ROI table's order: the brand's summary sentences, then
-    its rows of the ROI table and of the plan (the portfolio's tables carry every brand;
+    """A section per brand, in the ROI table's order: a warning of its own when
+    ``warnings`` has one (its group's fit did not converge), the brand's summary sentences,
+    then its rows of the ROI table and of the plan (the portfolio's tables carry every brand;
     these let a brand's manager read their own without the others). Each table downloads as
     CSV with ids and raw numbers."""
     brand_col = text("col_brand", lang)
@@ -41,12 +43,18 @@ def brand_sections(
             )
         body = render(
             "brand.html",
+            warning=(warnings or {}).get(summary.name),
             lines=summary.lines,
             note=text("brand_table_note", lang),
             roi=roi,
             plan=plan,
         )
         sections.append(
-            Section(text("brand_section", lang, brand=summary.name), body, anchor=f"brand-{i + 1}")
+            Section(
+                text("brand_section", lang, brand=summary.name),
+                body,
+                anchor=f"brand-{i + 1}",
+                brand=summary.name,
+            )
         )
     return sections

@@ -44,9 +44,12 @@ def fit_section(
     lang: str = "en",
     checks: dict | None = None,
     predictive: pd.DataFrame | None = None,
+    elsewhere: str | None = None,
 ) -> Section:
     """Section from :func:`seedmodel.analysis.fitted.fitted_gmv` (and the checks' held-out
-    forecast, and :func:`~seedmodel.analysis.fitted.predictive_coverage`, when given)."""
+    forecast, and :func:`~seedmodel.analysis.fitted.predictive_coverage`, when given). With
+    ``elsewhere``, the figure (a panel per brand and platform) and its daily data are left
+    out and that note shown."""
 
     quality = fit_quality(fitted)
     if predictive is not None:
@@ -76,8 +79,11 @@ def fit_section(
         "fit.html",
         lead=text("fitview_lead", lang),
         table=table_html(headers(shown, lang), download=csv_link(quality, "fit_quality.csv", lang)),
-        figure=figure_html(plot_fitted(fitted, lang), text("fitview_title", lang)),
-        download=csv_link(fitted, "fitted_gmv.csv", lang),
+        figure=None
+        if elsewhere
+        else figure_html(plot_fitted(fitted, lang), text("fitview_title", lang)),
+        download=None if elsewhere else csv_link(fitted, "fitted_gmv.csv", lang),
+        elsewhere=elsewhere,
         oos=oos,
     )
     return Section(text("fitview_title", lang), body, anchor="fit")

@@ -30,9 +30,15 @@ SHOWN = [
 
 
 def link_section(
-    result: LinkResult, lang: str = "en", *, metric: str = "collects", outcome: str = "gmv"
+    result: LinkResult,
+    lang: str = "en",
+    *,
+    metric: str = "collects",
+    outcome: str = "gmv",
+    elsewhere: str | None = None,
 ) -> Section:
-    """Summary table (one metric, GMV), raw-vs-adjusted scatter and lag profiles per brand."""
+    """Summary table (one metric, GMV), raw-vs-adjusted scatter and lag profiles per brand
+    (left out, with their data, when ``elsewhere`` says where they are)."""
     table = result.table
 
     metric = metric if metric in set(table["metric"]) else str(table["metric"].iloc[0])
@@ -44,7 +50,7 @@ def link_section(
         "raw vs adjusted",
     )
     profiles = []
-    prof = result.profiles
+    prof = result.profiles if elsewhere is None else result.profiles.iloc[:0]
     if not prof.empty:
         for (brand, platform), grp in prof[
             (prof["metric"] == metric) & (prof["outcome"] == outcome)
@@ -81,6 +87,7 @@ def link_section(
         profiles_download=None if prof.empty else csv_link(prof, "link_profiles.csv", lang),
         scatter=scatter,
         profiles=profiles,
+        elsewhere=elsewhere,
     )
     return Section(text("link_title", lang), body, anchor="link")
 

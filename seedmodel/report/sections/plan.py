@@ -65,10 +65,12 @@ def plan_section(
     converged: bool = True,
     lang: str = "en",
     rule: dict | None = None,
+    elsewhere: str | None = None,
 ) -> Section:
     """Section for a plan from :func:`seedmodel.allocate` with its response curves and,
     optionally, a frontier from :func:`seedmodel.frontier` and what the programme's minimum
-    daily spend costs (``rule`` of :func:`seedmodel.report.compose.report_plan`)."""
+    daily spend costs (``rule`` of :func:`seedmodel.report.compose.report_plan`). With
+    ``elsewhere``, the curves' figure (a panel per brand) is left out and that note shown."""
 
     s = plan.summary
     if s["objective"] == "mean":
@@ -101,9 +103,12 @@ def plan_section(
         allocation=figure_html(plot_allocation(plan.table, lang), text("plan_title", lang)),
         curves_title=text("curves_title", lang),
         curves_lead=text("curves_lead", lang),
-        curves=figure_html(
+        curves=None
+        if elsewhere
+        else figure_html(
             plot_response_curves(curves, plan.table, lang), text("curves_title", lang)
         ),
+        elsewhere=elsewhere,
         curves_download=csv_link(curves, "response_curves.csv", lang),
         frontier_title=text("frontier_title", lang),
         frontier_lead=text("frontier_lead", lang),

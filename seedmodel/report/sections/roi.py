@@ -211,10 +211,13 @@ def roi_section(
     lang: str = "en",
     attribution: pd.DataFrame | None = None,
     arrival: pd.DataFrame | None = None,
+    elsewhere: str | None = None,
 ) -> Section:
     """ROI table and chart, attribution against incremental GMV, contributions over time,
     the per-fit checks when given, and a loud banner when the fit did not converge. Every
-    table can be downloaded as CSV (the raw numbers, with channel ids)."""
+    table can be downloaded as CSV (the raw numbers, with channel ids). With ``elsewhere``
+    (where the per-brand figures are), the contributions figure is left out and that note
+    shown instead."""
 
     diag = pd.DataFrame([diagnostics.to_dict()]).drop(columns=["reason"])
     has_attr = attribution is not None and not attribution.empty
@@ -255,9 +258,10 @@ def roi_section(
         contrib_lead=text("contrib_lead", lang),
         contributions=(
             None
-            if contrib is None
+            if contrib is None or elsewhere
             else figure_html(plot_contributions(contrib, lang), text("contrib_title", lang))
         ),
+        elsewhere=None if contrib is None else elsewhere,
         contrib_download=None if contrib is None else csv_link(contrib, "contributions.csv", lang),
         checks_html="" if checks is None else checks_html(checks, lang),
         diag_title=text("diag_title", lang),

@@ -1,0 +1,185 @@
+"""A portfolio folder read back and reported as one: every fitted brand in one summary and
+one plan, the groups that failed or did not converge said first, the numbers those of the
+group fits."""
+
+from __future__ import annotations
+
+import io
+
+import numpy as np
+import pandas as pd
+import pytest
+from conftest import run_cli
+
+import seedmodel as sm
+from seedmodel.inference.options import SamplerConfig
+from seedmodel.portfolio import fit_portfolio, load_portfolio
+from seedmodel.report.html import downloads
+from seedmodel.schema import combine_brands
+from seedmodel.schema.errors import ArgumentError
+
+
+@pytest.fixture(scope="module")
+def saved(tmp_path_factory):
+    """Three brands in three groups, fitted with their checks; the third spends nothing and
+    fails."""
+    sim = sm.simulate(sm.WorldConfig(start="2025-03-01", n_brands=3, days=100), random_seed=3)
+    a, b, c = sim.data.brand_names
+    brands = sim.data.brands.assign(category=lambda f: f["brand"].map({a: "x", b: "y", c: "z"}))
+    media = sim.data.media.copy()
+    media.loc[media["brand"] == c, "spend"] = 0.0
+    data = sm.from_frames(media=media, sales=sim.data.sales, brands=brands)
+    folder = tmp_path_factory.mktemp("portfolio")
+    fit_portfolio(data, folder, config=SamplerConfig(draws=30, tune=30), checks=True, retries=0)
+    return data, folder
+
+
+def test_a_saved_portfolio_reads_back_as_one_fit_with_its_failures_named(saved):
+    data, folder = saved
+    a, b, c = data.brand_names
+    portfolio = load_portfolio(folder)
+    assert [g.group for g in portfolio.groups] == ["x", "y", "z"]
+    assert [g.group for g in portfolio.failed] == ["z"] and portfolio.failed[0].brands == (c,)
+    assert "no channel of" in portfolio.failed[0].error
+    # every fitted brand's data, exactly as the data hold them
+    assert portfolio.data.brand_names == (a, b)
+    expected = data.select_brands([a, b])
+    for name in ("media", "sales", "brands"):
+        pd.testing.assert_frame_equal(
+            getattr(portfolio.data, name), getattr(expected, name), check_dtype=False
+        )
+    # the diagnostics: never converged with a group missing, the reason naming it
+    d = portfolio.diagnostics
+    fits = portfolio.fits
+    assert d.converged is False
+    assert f"group z ({c}) failed and is not in this report" in d.reason
+    assert d.max_rhat == max(f.diagnostics.max_rhat for f in fits)
+    assert d.divergences == sum(f.diagnostics.divergences for f in fits)
+    # the checks: every group's rows, passed only when each group's passed
+    checks = portfolio.checks
+    assert {r["brand"] for r in checks["placebo"]} == {a, b}
+    assert checks["passed"] == all(g.checks["passed"] for g in portfolio.groups if g.fit)
+    assert all(w.startswith(("group x: ", "group y: ")) for w in checks["warnings"])
+    # the ROI table is the folder's, brand by brand
+    roi = portfolio.roi()
+    assert set(roi["brand"]) == {a, b} and "group" not in roi
+    table = portfolio.groups_table()
+    assert list(table["status"]) == ["fitted", "fitted", "failed"]
+    assert table.loc[2, "reason"] == portfolio.failed[0].error
+
+
+def test_combine_brands_is_the_inverse_of_select_brands(saved):
+    data, _ = saved
+    a, b, c = data.brand_names
+    back = combine_brands([data.select_brands([c]), data.select_brands([a, b])])
+    for name in ("media", "sales", "brands", "events"):
+        pd.testing.assert_frame_equal(getattr(back, name), getattr(data, name))
+    with pytest.raises(ArgumentError, match=f"brand {a!r} is in more than one part"):
+        combine_brands([data.select_brands([a]), data.select_brands([a, b])])
+    with pytest.raises(ArgumentError, match="none given"):
+        combine_brands([])
+
+
+def test_the_report_of_a_portfolio_shows_every_brand_one_plan_and_its_groups(saved, tmp_path):
+    data, folder = saved
+    a, b, c = data.brand_names
+    page_file = tmp_path / "report.html"
+    done = run_cli("report", folder, "--out", page_file, "--budget", "200000", "--days", "30")
+    assert done.returncode == 0, done.stderr
+    page = page_file.read_text(encoding="utf-8")
+    # the failure is said first, in the summary's warnings, and in the groups' section
+    summary = page[page.index('id="summary"') :]
+    assert summary.index(f"group z ({c}) failed") < summary.index("Portfolio")
+    assert "How the portfolio was fitted" in page
+    assert 'id="brand-1"' in page and 'id="brand-2"' in page and 'id="brand-3"' not in page
+    tables = {k.split("/")[-1]: v for k, v in downloads(page).items()}
+    groups = pd.read_csv(io.BytesIO(tables["groups.csv"]))
+    assert list(groups["group"]) == ["x", "y", "z"] and groups["status"].iloc[2] == "failed"
+    # one plan with one budget across both groups' brands
+    plan = pd.read_csv(io.BytesIO(tables["plan.csv"]))
+    assert set(plan["brand"]) == {a, b}
+    assert plan["recommended_spend"].sum() <= 200000 * (1 + 1e-6)
+    # the ROI shown is the group fits' own
+    roi = pd.read_csv(io.BytesIO(tables["roi.csv"]))
+    saved_roi = pd.read_csv(folder / "roi.csv")
+    np.testing.assert_allclose(roi["roi"], saved_roi["roi"], rtol=1e-5)
+    # a plan written by optimize, shown as it is; the report in Chinese
+    plan_file = tmp_path / "plan.csv"
+    made = run_cli("optimize", folder, "--budget", "150000", "--days", "30", "--out", plan_file)
+    assert made.returncode == 0, made.stderr
+    zh = tmp_path / "zh.html"
+    done = run_cli("report", folder, "--out", zh, "--plan", plan_file, "--lang", "zh")
+    assert done.returncode == 0, done.stderr
+    page = zh.read_text(encoding="utf-8")
+    assert "品牌组合的拟合方式" in page and "失败" in page
+    shown = pd.read_csv(io.BytesIO(downloads(page)["plan.csv"]))
+    written = pd.read_csv(plan_file)
+    np.testing.assert_allclose(
+        shown.sort_values(["brand", "channel"])["recommended_spend"],
+        written.sort_values(["brand", "channel"])["recommended_spend"],
+        rtol=1e-6,
+    )
+
+
+def test_a_report_of_many_brands_leaves_their_figures_to_the_groups(saved, monkeypatch):
+    """Past the figure limit the page keeps every table, draws no panel per brand, says
+    where the figures are, and lists the brands on one line of its contents."""
+    import seedmodel.report.compose as compose
+    import seedmodel.report.html as page_html
+
+    _, folder = saved
+    portfolio = load_portfolio(folder)
+    full = compose.portfolio_report(portfolio)
+    monkeypatch.setattr(compose, "PORTFOLIO_FIGURES_MAX", 1)
+    monkeypatch.setattr(page_html, "TOC_BRANDS_MAX", 1)
+    compact = compose.portfolio_report(portfolio)
+    assert "figures drawn brand by brand are left out" not in full
+    assert compact.count("figures drawn brand by brand are left out") == 5
+    assert f"{folder / 'groups'}/&lt;group&gt;" in compact  # the command, as text
+    assert compact.count("<img") < full.count("<img") - 4
+    kept = set(downloads(compact))
+    assert {"roi.csv", "plan.csv", "contributions.csv", "groups.csv"} <= kept
+    assert "fitted_gmv.csv" in downloads(full) and "fitted_gmv.csv" not in kept
+    nav = compact[compact.index("<nav>") : compact.index("</nav>")]
+    nav_full = full[full.index("<nav>") : full.index("</nav>")]
+    assert "<li>Brands: " in nav and nav.count('href="#brand-') == 2
+    assert nav.count("<li>") == nav_full.count("<li>") - 1
+    # each brand's section says its group's fit did not converge (30 draws never do)
+    assert compact.count("The fit of this brand&#39;s group") == 2
+
+
+def test_many_brands_are_read_down_the_across_brands_table():
+    from seedmodel.report.summary import across_brands_table
+
+    rows = [
+        {"brand": f"b{i}", "channel": c, "spend": 1.0, "roi": 2.0, "roi_lo": 1.0, "roi_hi": 3.0}
+        for i in range(9)
+        for c in ("little_red_star", "red_cat")
+    ]
+    tall = across_brands_table(pd.DataFrame(rows), "en")
+    assert list(tall.columns) == ["brand", "Little Red Star", "Red Cat"]
+    assert list(tall["brand"]) == [f"b{i}" for i in range(9)]
+    wide = across_brands_table(pd.DataFrame(rows[:8]), "en")
+    assert list(wide.columns) == ["channel", "b0", "b1", "b2", "b3"]
+
+
+def test_groups_that_did_not_converge_are_named_then_counted():
+    from types import SimpleNamespace
+
+    from seedmodel.inference.diagnostics import Diagnostics
+    from seedmodel.portfolio.saved import GroupFit, combine_diagnostics
+
+    def group(name: str, rhat: float) -> GroupFit:
+        d = Diagnostics(rhat, 300.0, 1, rhat <= 1.01, 2, 500, "nutpie", 10.0, reason=f"r{name}")
+        return GroupFit(name, (f"B{name}",), SimpleNamespace(diagnostics=d))
+
+    few = combine_diagnostics(
+        [group("1", 1.0), group("2", 1.05), GroupFit("3", ("B3",), None, error="E")]
+    )
+    assert few.converged is False and few.divergences == 2 and few.max_rhat == 1.05
+    assert few.reason == "group 3 (B3) failed and is not in this report: E; group 2 (B2): r2"
+    many = combine_diagnostics([group(str(i), 1.02 + i / 100) for i in range(5)])
+    assert many.reason.startswith(
+        "5 of 5 groups did not converge (0, 1, 2, 3, 4): worst R-hat 1.060"
+    )
+    assert combine_diagnostics([group("1", 1.0)]).converged is True
