@@ -21,8 +21,7 @@ from seedmodel.schema.errors import ArgumentError
 
 @pytest.fixture(scope="module")
 def saved(tmp_path_factory):
-    """Three brands in three groups, fitted with their checks; the third spends nothing and
-    fails."""
+    """Three brands in three groups; the third spends nothing and fails."""
     sim = sm.simulate(sm.WorldConfig(start="2025-03-01", n_brands=3, days=100), random_seed=3)
     a, b, c = sim.data.brand_names
     brands = sim.data.brands.assign(category=lambda f: f["brand"].map({a: "x", b: "y", c: "z"}))
@@ -30,7 +29,7 @@ def saved(tmp_path_factory):
     media.loc[media["brand"] == c, "spend"] = 0.0
     data = sm.from_frames(media=media, sales=sim.data.sales, brands=brands)
     folder = tmp_path_factory.mktemp("portfolio")
-    fit_portfolio(data, folder, config=SamplerConfig(draws=30, tune=30), checks=True, retries=0)
+    fit_portfolio(data, folder, config=SamplerConfig(draws=30, tune=30), retries=0)
     return data, folder
 
 
@@ -55,11 +54,7 @@ def test_a_saved_portfolio_reads_back_as_one_fit_with_its_failures_named(saved):
     assert f"group z ({c}) failed and is not in this report" in d.reason
     assert d.max_rhat == max(f.diagnostics.max_rhat for f in fits)
     assert d.divergences == sum(f.diagnostics.divergences for f in fits)
-    # the checks: every group's rows, passed only when each group's passed
-    checks = portfolio.checks
-    assert {r["brand"] for r in checks["placebo"]} == {a, b}
-    assert checks["passed"] == all(g.checks["passed"] for g in portfolio.groups if g.fit)
-    assert all(w.startswith(("group x: ", "group y: ")) for w in checks["warnings"])
+    assert portfolio.checks is None  # fitted without their checks
     # the ROI table is the folder's, brand by brand
     roi = portfolio.roi()
     assert set(roi["brand"]) == {a, b} and "group" not in roi
@@ -83,69 +78,53 @@ def test_combine_brands_is_the_inverse_of_select_brands(saved):
 def test_the_report_of_a_portfolio_shows_every_brand_one_plan_and_its_groups(saved, tmp_path):
     data, folder = saved
     a, b, c = data.brand_names
+    plan_file = tmp_path / "plan.csv"
+    made = run_cli("optimize", folder, "--budget", "150000", "--days", "30", "--out", plan_file)
+    assert made.returncode == 0, made.stderr
     page_file = tmp_path / "report.html"
-    done = run_cli("report", folder, "--out", page_file, "--budget", "200000", "--days", "30")
+    done = run_cli("report", folder, "--out", page_file, "--plan", plan_file, "--lang", "zh")
     assert done.returncode == 0, done.stderr
     page = page_file.read_text(encoding="utf-8")
     # the failure is said first, in the summary's warnings, and in the groups' section
     summary = page[page.index('id="summary"') :]
-    assert summary.index(f"group z ({c}) failed") < summary.index("Portfolio")
-    assert "How the portfolio was fitted" in page
+    assert summary.index(f"group z ({c}) failed") < summary.index("品牌组合")
+    assert "品牌组合的拟合方式" in page and "失败" in page
     assert 'id="brand-1"' in page and 'id="brand-2"' in page and 'id="brand-3"' not in page
-    tables = {k.split("/")[-1]: v for k, v in downloads(page).items()}
+    tables = downloads(page)
     groups = pd.read_csv(io.BytesIO(tables["groups.csv"]))
     assert list(groups["group"]) == ["x", "y", "z"] and groups["status"].iloc[2] == "failed"
-    # one plan with one budget across both groups' brands
-    plan = pd.read_csv(io.BytesIO(tables["plan.csv"]))
-    assert set(plan["brand"]) == {a, b}
-    assert plan["recommended_spend"].sum() <= 200000 * (1 + 1e-6)
+    # the plan written by optimize, shown as it is: one budget across both groups' brands
+    shown = pd.read_csv(io.BytesIO(tables["plan.csv"])).sort_values(["brand", "channel"])
+    written = pd.read_csv(plan_file).sort_values(["brand", "channel"])
+    assert set(shown["brand"]) == {a, b}
+    np.testing.assert_allclose(shown["recommended_spend"], written["recommended_spend"], rtol=1e-6)
     # the ROI shown is the group fits' own
     roi = pd.read_csv(io.BytesIO(tables["roi.csv"]))
-    saved_roi = pd.read_csv(folder / "roi.csv")
-    np.testing.assert_allclose(roi["roi"], saved_roi["roi"], rtol=1e-5)
-    # a plan written by optimize, shown as it is; the report in Chinese
-    plan_file = tmp_path / "plan.csv"
-    made = run_cli("optimize", folder, "--budget", "150000", "--days", "30", "--out", plan_file)
-    assert made.returncode == 0, made.stderr
-    zh = tmp_path / "zh.html"
-    done = run_cli("report", folder, "--out", zh, "--plan", plan_file, "--lang", "zh")
-    assert done.returncode == 0, done.stderr
-    page = zh.read_text(encoding="utf-8")
-    assert "品牌组合的拟合方式" in page and "失败" in page
-    shown = pd.read_csv(io.BytesIO(downloads(page)["plan.csv"]))
-    written = pd.read_csv(plan_file)
-    np.testing.assert_allclose(
-        shown.sort_values(["brand", "channel"])["recommended_spend"],
-        written.sort_values(["brand", "channel"])["recommended_spend"],
-        rtol=1e-6,
-    )
+    np.testing.assert_allclose(roi["roi"], pd.read_csv(folder / "roi.csv")["roi"], rtol=1e-5)
 
 
 def test_a_report_of_many_brands_leaves_their_figures_to_the_groups(saved, monkeypatch):
     """Past the figure limit the page keeps every table, draws no panel per brand, says
-    where the figures are, and lists the brands on one line of its contents."""
+    where the figures are, and lists the brands on one line of its contents; each brand's
+    section says that its group's fit did not converge (30 draws never do)."""
     import seedmodel.report.compose as compose
     import seedmodel.report.html as page_html
 
     _, folder = saved
-    portfolio = load_portfolio(folder)
-    full = compose.portfolio_report(portfolio)
     monkeypatch.setattr(compose, "PORTFOLIO_FIGURES_MAX", 1)
     monkeypatch.setattr(page_html, "TOC_BRANDS_MAX", 1)
-    compact = compose.portfolio_report(portfolio)
-    assert "figures drawn brand by brand are left out" not in full
-    assert compact.count("figures drawn brand by brand are left out") == 5
-    assert f"{folder / 'groups'}/&lt;group&gt;" in compact  # the command, as text
-    assert compact.count("<img") < full.count("<img") - 4
-    kept = set(downloads(compact))
+    page = compose.portfolio_report(load_portfolio(folder), budget=200_000.0, days=30)
+    assert page.count("figures drawn brand by brand are left out") == 5
+    assert f"{folder / 'groups'}/&lt;group&gt;" in page  # the command, as text
+    assert page.count("<img") <= 4  # ROI, allocation, frontier, engagement scatter
+    kept = set(downloads(page))
     assert {"roi.csv", "plan.csv", "contributions.csv", "groups.csv"} <= kept
-    assert "fitted_gmv.csv" in downloads(full) and "fitted_gmv.csv" not in kept
-    nav = compact[compact.index("<nav>") : compact.index("</nav>")]
-    nav_full = full[full.index("<nav>") : full.index("</nav>")]
+    assert "fitted_gmv.csv" not in kept and "link_profiles.csv" not in kept
+    plan = pd.read_csv(io.BytesIO(downloads(page)["plan.csv"]))
+    assert plan["recommended_spend"].sum() <= 200_000.0 * (1 + 1e-6)
+    nav = page[page.index("<nav>") : page.index("</nav>")]
     assert "<li>Brands: " in nav and nav.count('href="#brand-') == 2
-    assert nav.count("<li>") == nav_full.count("<li>") - 1
-    # each brand's section says its group's fit did not converge (30 draws never do)
-    assert compact.count("The fit of this brand&#39;s group") == 2
+    assert page.count("The fit of this brand&#39;s group") == 2
 
 
 def test_many_brands_are_read_down_the_across_brands_table():
@@ -183,3 +162,35 @@ def test_groups_that_did_not_converge_are_named_then_counted():
         "5 of 5 groups did not converge (0, 1, 2, 3, 4): worst R-hat 1.060"
     )
     assert combine_diagnostics([group("1", 1.0)]).converged is True
+
+
+def test_the_groups_checks_read_as_one():
+    from types import SimpleNamespace
+
+    from seedmodel.portfolio.saved import GroupFit, combine_checks
+
+    def checks(brand: str, passed: bool, trusted: bool) -> dict:
+        return {
+            "passed": passed,
+            "warnings": [] if passed else [f"placebo of {brand}"],
+            "settings": {"holdout_periods": 91, "check_fit_trusted": trusted}
+            | ({} if trusted else {"check_fit_reason": "R-hat 1.2"}),
+            "placebo": [{"brand": brand, "passed": passed}],
+        }
+
+    fit = SimpleNamespace()
+    groups = [
+        GroupFit("x", ("A",), fit, checks("A", True, True)),
+        GroupFit("y", ("B",), fit, checks("B", False, False)),
+        GroupFit("z", ("C",), None, error="E"),
+    ]
+    one = combine_checks(groups)
+    assert one["passed"] is False and one["warnings"] == ["group y: placebo of B"]
+    assert [r["brand"] for r in one["placebo"]] == ["A", "B"]
+    assert one["settings"]["check_fit_trusted"] is False
+    assert one["settings"]["check_fit_reason"] == "group y: R-hat 1.2"
+    missing = combine_checks([groups[0], GroupFit("w", ("D",), fit, None)])
+    assert missing["passed"] is False and missing["warnings"] == [
+        "group w: its checks were not run"
+    ]
+    assert combine_checks([GroupFit("w", ("D",), fit, None)]) is None
