@@ -89,17 +89,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         plan = None
         if args.plan is not None:
             plan = plan_from_table(fit, _read_plan(args.plan))
-        page = fit_report(
-            fit,
-            checks=checks,
-            plan=plan,
-            budget=args.budget,
-            days=args.days,
-            source=str(args.path),
-            lang=args.lang,
-            seed=args.seed,
-            note=_note,
-        )
+        page = fit_report(fit, checks=checks, plan=plan, **_report_options(args))
     elif any(Path(args.path).glob("groups/*/fit.nc")):  # a portfolio: one report of all
         from seedmodel.portfolio import load_portfolio
         from seedmodel.report.compose import portfolio_report
@@ -108,17 +98,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
         plan = None
         if args.plan is not None:
             plan = plan_from_table(portfolio.fits, _read_plan(args.plan))
-        page = portfolio_report(
-            portfolio,
-            plan=plan,
-            budget=args.budget,
-            days=args.days,
-            source=str(args.path),
-            lang=args.lang,
-            seed=args.seed,
-            note=_note,
-            workers=args.workers,
-        )
+        page = portfolio_report(portfolio, plan=plan, workers=args.workers, **_report_options(args))
     else:
         if args.plan is not None or args.budget is not None:
             raise ArgumentError(
@@ -144,6 +124,18 @@ def _cmd_report(args: argparse.Namespace) -> int:
     write_file(args.out, lambda tmp: tmp.write_text(page, encoding="utf-8"))
     print(f"wrote {args.out}")
     return 0
+
+
+def _report_options(args: argparse.Namespace) -> dict:
+    """What ``report`` passes to the report of a fit and of a portfolio alike."""
+    return {
+        "budget": args.budget,
+        "days": args.days,
+        "source": str(args.path),
+        "lang": args.lang,
+        "seed": args.seed,
+        "note": _note,
+    }
 
 
 def _read_plan(path: str):
