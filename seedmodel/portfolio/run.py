@@ -46,6 +46,8 @@ __all__ = [
 
 #: What a group's folder holds (``groups/<NNN-name>/``).
 GROUP_FILES = ("roi.csv", "diagnostics.json", "checks.json", "fit.nc", "task.json")
+#: The keys of a single fit's diagnostics.json that a portfolio's holds over its groups.
+OVERALL_KEYS = ("max_rhat", "min_ess_bulk", "divergences", "chains", "draws", "sampler", "seconds")
 #: What a portfolio run writes at the top of its folder, as one set.
 PORTFOLIO_FILES = ("roi.csv", "diagnostics.json")
 
@@ -220,20 +222,11 @@ class Portfolio:
         fitted: the worst R-hat and ESS, divergences and seconds summed, ``converged`` only
         when every group fitted and converged) and per group: status, brands, diagnostics,
         error."""
-        fitted = [g.diagnostics for g in self.groups if g.diagnostics]
+        from seedmodel.portfolio.saved import worst_of
 
-        def over(key: str, how):
-            values = [d[key] for d in fitted if d.get(key) is not None]
-            return how(values) if values else None
-
+        worst = worst_of([g.diagnostics for g in self.groups if g.diagnostics])
         return {
-            "max_rhat": over("max_rhat", max),
-            "min_ess_bulk": over("min_ess_bulk", min),
-            "divergences": over("divergences", sum),
-            "chains": over("chains", min),
-            "draws": over("draws", min),
-            "sampler": over("sampler", lambda v: ",".join(sorted(set(v)))),
-            "seconds": over("seconds", sum),
+            **{k: worst[k] for k in OVERALL_KEYS},
             "converged": self.converged,
             "groups_fitted": sum(g.status == "fitted" for g in self.groups),
             "groups_reused": sum(g.status == "reused" for g in self.groups),

@@ -19,7 +19,14 @@ import pandas as pd
 from seedmodel.inference.diagnostics import Diagnostics
 from seedmodel.schema import Dataset
 
-__all__ = ["GroupFit", "SavedPortfolio", "combine_checks", "combine_diagnostics", "load_portfolio"]
+__all__ = [
+    "GroupFit",
+    "SavedPortfolio",
+    "combine_checks",
+    "combine_diagnostics",
+    "load_portfolio",
+    "worst_of",
+]
 
 #: Groups that did not converge named one by one in the combined reason; more are counted.
 MAX_NAMED = 3
@@ -182,26 +189,41 @@ def combine_diagnostics(groups: Sequence[GroupFit]) -> Diagnostics:
             f"group {g.group} ({', '.join(g.brands)}): {g.fit.diagnostics.reason}" for g in behind
         ]
 
-    def worst(values, how) -> float:
-        values = [v for v in values if not np.isnan(v)]
-        return float(how(values)) if values else float("nan")
-
+    worst = worst_of([d.to_dict() for d in fitted])
     return Diagnostics(
-        max_rhat=worst([d.max_rhat for d in fitted], max),
-        min_ess_bulk=worst([d.min_ess_bulk for d in fitted], min),
-        divergences=sum(d.divergences for d in fitted),
+        **{k: float("nan") if v is None else v for k, v in worst.items()},
         converged=not reasons,
-        chains=min(d.chains for d in fitted),
-        draws=min(d.draws for d in fitted),
-        sampler=",".join(sorted({d.sampler for d in fitted})),
-        seconds=float(sum(d.seconds for d in fitted)),
         reason="; ".join(reasons),
-        compile_seconds=float(sum(d.compile_seconds for d in fitted)),
-        backend=",".join(sorted({d.backend for d in fitted} - {""})),
-        adaptation=",".join(sorted({d.adaptation for d in fitted} - {""})),
-        stopped=",".join(sorted({d.stopped for d in fitted} - {""})),
-        gradients=sum(d.gradients for d in fitted),
     )
+
+
+def worst_of(diagnostics: Sequence[dict]) -> dict:
+    """Several fits' diagnostics (``Diagnostics.to_dict``, as in ``diagnostics.json``) as
+    one: the worst R-hat and bulk ESS, the fewest chains and draws, divergences, seconds and
+    gradients summed, samplers, backends, adaptations and stops each named once. A number no
+    fit has is None; a name no fit has is ""."""
+
+    def over(key: str, how, empty=None):
+        values = [d[key] for d in diagnostics if d.get(key) not in (None, "")]
+        return how(values) if values else empty
+
+    def names(values) -> str:
+        return ",".join(sorted(set(values)))
+
+    return {
+        "max_rhat": over("max_rhat", max),
+        "min_ess_bulk": over("min_ess_bulk", min),
+        "divergences": over("divergences", sum),
+        "chains": over("chains", min),
+        "draws": over("draws", min),
+        "sampler": over("sampler", names),
+        "seconds": over("seconds", sum),
+        "compile_seconds": over("compile_seconds", sum),
+        "backend": over("backend", names, ""),
+        "adaptation": over("adaptation", names, ""),
+        "stopped": over("stopped", names, ""),
+        "gradients": over("gradients", sum),
+    }
 
 
 def combine_checks(groups: Sequence[GroupFit]) -> dict | None:
