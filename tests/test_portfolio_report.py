@@ -111,8 +111,7 @@ def test_a_report_of_many_brands_leaves_their_figures_to_the_groups(saved, monke
     import seedmodel.report.html as page_html
 
     _, folder = saved
-    monkeypatch.setattr(compose, "PORTFOLIO_FIGURES_MAX", 1)
-    monkeypatch.setattr(page_html, "TOC_BRANDS_MAX", 1)
+    monkeypatch.setattr(page_html, "MANY_BRANDS", 1)
     page = compose.portfolio_report(load_portfolio(folder), budget=200_000.0, days=30)
     assert page.count("figures drawn brand by brand are left out") == 5
     assert f"{folder / 'groups'}/&lt;group&gt;" in page  # the command, as text

@@ -30,9 +30,6 @@ __all__ = [
 
 #: Engagement metrics the report's engagement -> GMV section analyses.
 REPORT_METRICS = ("reads", "collects", "clicks", "interactions")
-#: A portfolio report of more brands than this leaves the figures drawn brand by brand to
-#: each group's own report (a page of 50 brands' panels is neither readable nor quick).
-PORTFOLIO_FIGURES_MAX = 8
 #: Budgets of the frontier, as multiples of the plan's budget.
 FRONTIER = (0.5, 0.75, 1.0, 1.25, 1.5, 2.0)
 
@@ -252,7 +249,8 @@ def portfolio_report(
     one plan (one budget) across every brand, a section per brand, and the groups' fits
     (which failed, which did not converge) in a section of their own.
 
-    With more than :data:`PORTFOLIO_FIGURES_MAX` brands, the figures drawn brand by brand
+    With more than :data:`seedmodel.report.html.MANY_BRANDS` brands (a page of 50 brands'
+    panels is neither readable nor quick), the figures drawn brand by brand
     (data over time, model fit, contributions, response curves, lag profiles) are left to
     each group's own report (``seedmodel report FOLDER/groups/NAME``), which the page says
     where they would be; every table stays.
@@ -270,9 +268,10 @@ def portfolio_report(
     workers : int, optional
         Processes for the engagement -> GMV analysis, brands side by side (the same table
         for any number). Default: one per core, at most 4, with more than
-        :data:`PORTFOLIO_FIGURES_MAX` brands; else 1.
+        :data:`~seedmodel.report.html.MANY_BRANDS` brands; else 1.
     """
     from seedmodel.report import build_report
+    from seedmodel.report import html as page_html
     from seedmodel.report.i18n import text
 
     fits = portfolio.fits
@@ -281,13 +280,13 @@ def portfolio_report(
     data = portfolio.data
     n = len(data.brand_names)
     if workers is None:
-        workers = min(os.cpu_count() or 1, 4) if n > PORTFOLIO_FIGURES_MAX else 1
+        workers = min(os.cpu_count() or 1, 4) if n > page_html.MANY_BRANDS else 1
     check_fonts(data, lang, note)
     link = _link_result(data, seed, note, lang, workers)
     parts = [fit_tables(f) for f in fits]
     tables = {name: pd.concat([p[name] for p in parts], ignore_index=True) for name in parts[0]}
     elsewhere = None
-    if n > PORTFOLIO_FIGURES_MAX:
+    if n > page_html.MANY_BRANDS:
         folders = Path(portfolio.folder) / "groups"
         elsewhere = text("figures_elsewhere", lang, n=n, folder=str(folders))
     return build_report(

@@ -61,8 +61,10 @@ class Section:
     brand: str = ""
 
 
-#: More sections per brand than this share one line of the contents.
-TOC_BRANDS_MAX = 8
+#: More brands than this make a page of many brands: the contents list them on one line,
+#: the across-brands table has a row per brand, and a portfolio's report leaves the figures
+#: drawn brand by brand to each group's own report.
+MANY_BRANDS = 8
 
 
 @cache
@@ -139,12 +141,12 @@ def table_html(
 
 def render_page(title: str, subtitle: str, sections: list[Section], *, lang: str = "en") -> str:
     """The whole page, with a table of contents (sections per brand on one line of it when
-    there are more than :data:`TOC_BRANDS_MAX`)."""
+    there are more than :data:`MANY_BRANDS`)."""
     anchors = [s.anchor or str(i) for i, s in enumerate(sections)]
     brands = [(s.brand, a) for s, a in zip(sections, anchors, strict=True) if s.brand]
     contents: list[tuple[str, str, list[tuple[str, str]]]] = []
     for s, anchor in zip(sections, anchors, strict=True):
-        if s.brand and len(brands) > TOC_BRANDS_MAX:
+        if s.brand and len(brands) > MANY_BRANDS:
             if not contents or not contents[-1][2]:
                 contents.append((text("brands_toc", lang), "", brands))
             continue

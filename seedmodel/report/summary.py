@@ -17,6 +17,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from seedmodel.inference.diagnostics import Diagnostics
+from seedmodel.report import html as page_html
 from seedmodel.report.html import render, table_html
 from seedmodel.report.i18n import (
     catalogue,
@@ -253,21 +254,18 @@ def _across_brands_lines(roi_table: pd.DataFrame, lang: str) -> list[Markup]:
     return lines
 
 
-#: More brands than this are read down the table (a row per brand), not across it.
-ACROSS_BRANDS_MAX = 8
-
-
 def across_brands_table(roi_table: pd.DataFrame, lang: str) -> pd.DataFrame:
     """Channel x brand: ROI with its 90% interval as text, for reading across brands
     (channels by their programme names; an empty cell: the brand does not run it). With
-    more than :data:`ACROSS_BRANDS_MAX` brands, brand x channel: a row per brand."""
+    more than :data:`seedmodel.report.html.MANY_BRANDS` brands, brand x channel: a row per
+    brand."""
     live = roi_table[roi_table["spend"] > 0]
     shown = live.assign(
         value=[ratio_interval(r.roi, r.roi_lo, r.roi_hi) for r in live.itertuples()],
         name=[channel_name(c, lang) for c in live["channel"]],
     )
     brands = list(dict.fromkeys(live["brand"]))
-    if len(brands) > ACROSS_BRANDS_MAX:
+    if len(brands) > page_html.MANY_BRANDS:
         tall = shown.pivot_table("value", "brand", "name", aggfunc="first", sort=False)
         tall = tall.reindex(index=brands, columns=list(dict.fromkeys(shown["name"])))
         tall.columns.name = None
