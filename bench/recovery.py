@@ -76,6 +76,15 @@ VARIANTS = {
     "knots14": SeedingMMM(knot_days=14),
     "engagement": SeedingMMM(engagement=True),
     "geometric": SeedingMMM(media={"little_red_star": MediaSpec("geometric", "hill", 60)}),
+    # 2026-12-03 (sixth session): a Hill slope per channel on every channel (the family
+    # draws slopes 0.5-3; the default's Hill has slope 1)
+    "hill_slope": SeedingMMM(
+        media={
+            "little_red_star": replace(SEEDING_MEDIA, saturation="hill_slope"),
+            "red_cat": replace(LINK_MEDIA, saturation="hill_slope"),
+            "red_jd": replace(LINK_MEDIA, saturation="hill_slope"),
+        }
+    ),
     "impressions": SeedingMMM(
         media={
             "little_red_star": replace(SEEDING_MEDIA, input="impressions"),
