@@ -124,11 +124,12 @@ def fit_seedmodel(dataset: str, draws: int, seed: int, backend: str = "auto") ->
     inp = fit.inputs
     t0, t1 = window_positions(fit)
     roi_draws = {}
-    for b, brand in enumerate(inp.brands):
-        for c, channel in enumerate(inp.channels):
+    for c, channel in enumerate(inp.channels):
+        inc = incremental_draws(fit, channel, t0, t1).sum("platform")  # (sample, brand)
+        for b, brand in enumerate(inp.brands):
             spend = inp.spend[b, c, t0 : t1 + 1].sum()
-            inc = incremental_draws(fit, b, c, t0, t1).sum(axis=1)
-            roi_draws[(brand, channel)] = (inc / spend).reshape(fit.diagnostics.chains, -1)
+            draws = inc.sel(brand=brand).to_numpy() / spend
+            roi_draws[(brand, channel)] = draws.reshape(fit.diagnostics.chains, -1)
     return {
         "fit_seconds": fit.diagnostics.seconds,
         "compile_seconds": fit.diagnostics.compile_seconds,

@@ -116,6 +116,11 @@ def test_a_channel_with_a_learnt_hill_slope_is_fitted_and_analysed(small_sim):
         warnings.simplefilter("ignore", NotConvergedWarning)
         fit = sm.fit_mmm(small_sim.data, spec, draws=60, tune=60, random_seed=1)
     assert "red_cat__slope" in fit.posterior["posterior"]
+    from seedmodel.analysis.posterior import MediaPosterior
+
+    slope = MediaPosterior.from_fit(fit).draws["slope"]  # labelled: NaN where no slope
+    np.testing.assert_array_equal(slope.sel(channel="red_cat"), fit.draws("red_cat__slope"))
+    assert slope.sel(channel="little_red_star").isnull().all()
     table = sm.roi(fit)
     assert (
         np.isfinite(table["roi"]).all() and (table.query("channel == 'red_cat'")["roi"] > 0).all()

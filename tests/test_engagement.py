@@ -7,12 +7,12 @@ import warnings
 
 import numpy as np
 import pytest
+import xarray as xr
 
 import seedmodel as sm
-from seedmodel.analysis.incremental import channel_draws
+from seedmodel.analysis.posterior import MediaPosterior
 from seedmodel.models.mmm.first_stage import engagement_yield
 from seedmodel.models.mmm.inputs import build_inputs
-from seedmodel.models.mmm.response import media_response
 from seedmodel.models.mmm.spec import MediaSpec, SeedingMMM
 from tests.conftest import SMALL
 
@@ -141,16 +141,22 @@ def test_engagement_fit_roi_spend_and_plan_propagation(engagement_fit):
     resp = sm.plan_response(fit, days=30)
     T, N = inp.n_periods, resp.periods
     per_yuan = inp.engagement_yield(N).draws(resp.half.shape[-1], fit.random_seed)
-    for c in range(len(inp.channels)):
-        draws = channel_draws(fit, c)
-        x = np.concatenate([inp.x[0, c, :T], np.zeros(N + draws.weights.shape[1])])
-        base = media_response(x, draws, 0)
-        want = np.empty((len(draws.half), len(inp.platforms)))
-        for s in range(len(draws.half)):
+    post = MediaPosterior.from_fit(fit)
+    brand = inp.brands[0]
+
+    def series(values):
+        return xr.DataArray([values], dims=("brand", "period"), coords={"brand": [brand]})
+
+    for c, channel in enumerate(inp.channels):
+        x = np.concatenate([inp.x[0, c, :T], np.zeros(N + post.max_lag[channel] + 1)])
+        base = post.response(channel, series(x)).to_numpy()[:, 0]  # (S, T + N + L + 1)
+        beta = post.draws["beta"].sel(channel=channel, brand=brand).to_numpy()  # (S, P)
+        want = np.empty_like(beta)
+        for s in range(len(beta)):
             on = x.copy()
             on[T : T + N] = 12_000.0 * per_yuan[0, c, s] / inp.input_scale[0, c]
-            diff = media_response(on, draws.subset([s]), 0) - base[s]
-            want[s] = diff[0, T:].sum() * draws.beta[s, 0, :] * inp.gmv_scale[0]
+            diff = post.subset([s]).response(channel, series(on)).to_numpy()[0, 0] - base[s]
+            want[s] = diff[T:].sum() * beta[s] * inp.gmv_scale[0]
         np.testing.assert_allclose(resp.cell_draws(0, c, 12_000.0), want, rtol=1e-8)
     assert resp.current.shape == (1, 3)
     np.testing.assert_allclose(resp.current[0], inp.spend[0, :, T - N : T].mean(axis=-1))

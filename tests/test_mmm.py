@@ -12,13 +12,14 @@ import sys
 import numpy as np
 import pandas as pd
 import pytest
+import xarray as xr
 from conftest import SMALL, run_cli
 
 import seedmodel as sm
 from seedmodel.analysis.incremental import ROI_COLUMNS, roi
+from seedmodel.analysis.posterior import MediaPosterior
 from seedmodel.fit import load_fit
 from seedmodel.models.mmm.inputs import build_inputs
-from seedmodel.models.mmm.response import ChannelDraws, media_response
 from seedmodel.models.mmm.spec import MediaSpec, SeedingMMM
 from seedmodel.transforms.components import GeometricAdstock, HillSaturation
 
@@ -27,8 +28,17 @@ def test_media_response_is_causal_and_carries_over():
     x = np.zeros(50)
     x[10] = 1.0
     w = GeometricAdstock().weights({"alpha": np.array([0.5])}, 20)
-    one = np.ones((1, 1))
-    r = media_response(x, ChannelDraws(w, one, one[..., None], HillSaturation(), {}), 0)[0]
+    draws = xr.Dataset(
+        {
+            "half": (("sample", "brand", "channel"), np.ones((1, 1, 1))),
+            "beta": (("sample", "brand", "channel", "platform"), np.ones((1, 1, 1, 1))),
+            "weights": (("sample", "channel", "lag"), w[:, None, :]),
+        },
+        coords={"brand": ["A"], "channel": ["c"], "platform": ["tmall"]},
+    )
+    post = MediaPosterior(draws, {"c": HillSaturation()}, {"c": 20})
+    series = xr.DataArray([x], dims=("brand", "period"), coords={"brand": ["A"]})
+    r = post.response("c", series).to_numpy()[0, 0]
     assert np.all(r[:10] == 0) and r[10] > r[11] > r[12] > 0
 
 

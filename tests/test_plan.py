@@ -11,11 +11,11 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import pytest
+import xarray as xr
 from conftest import run_cli
 
 import seedmodel as sm
-from seedmodel.analysis.incremental import channel_draws
-from seedmodel.models.mmm.response import media_response
+from seedmodel.analysis.posterior import MediaPosterior
 from seedmodel.plan import (
     PLAN_COLUMNS,
     PlanResponse,
@@ -87,13 +87,17 @@ def test_plan_response_matches_the_fit_s_own_response(small_fit):
     resp = plan_response(fit, days=30)
     inp = fit.inputs
     T, N = inp.n_periods, resp.periods
-    for c in range(len(inp.channels)):
-        draws = channel_draws(fit, c)
-        x = np.concatenate([inp.x[0, c, :T], np.zeros(N + draws.weights.shape[1])])
+    post = MediaPosterior.from_fit(fit)
+    brand = inp.brands[0]
+    for c, channel in enumerate(inp.channels):
+        x = np.concatenate([inp.x[0, c, :T], np.zeros(N + post.max_lag[channel] + 1)])
         on = x.copy()
         on[T : T + N] = 12_000.0 / inp.input_scale[0, c]
-        diff = media_response(on, draws, 0) - media_response(x, draws, 0)
-        want = diff[:, T:].sum(axis=1)[:, None] * draws.beta[:, 0, :] * inp.gmv_scale[0][None, :]
+        series = xr.DataArray([x, on], dims=("case", "period")).expand_dims(brand=[brand])
+        response = post.response(channel, series).isel(period=slice(T, None)).sum("period")
+        diff = response.sel(case=1) - response.sel(case=0)  # (sample, brand)
+        beta = post.draws["beta"].sel(channel=channel, brand=brand)  # (sample, platform)
+        want = (diff.sel(brand=brand) * beta * inp.gmv_scale[0]).transpose("sample", "platform")
         np.testing.assert_allclose(resp.cell_draws(0, c, 12_000.0), want, rtol=1e-8)
     # gradient = finite difference of the posterior mean
     v, g = resp.cell_draws(0, 0, 12_000.0, gradient=True)

@@ -325,7 +325,7 @@ def test_report_fits_a_1280_px_window_and_fetches_nothing(parts, tmp_path, lang)
 
 def test_arrival_shares_say_what_an_attribution_window_can_see(parts):
     from seedmodel.analysis.attribution import arrival_shares
-    from seedmodel.analysis.incremental import channel_draws
+    from seedmodel.analysis.posterior import MediaPosterior
 
     fit, _, _, pages, _ = parts
     shares = arrival_shares(fit).set_index("channel")
@@ -336,10 +336,9 @@ def test_arrival_shares_say_what_an_attribution_window_can_see(parts):
     assert (shares["within_7d"] <= shares["within_15d"] + 1e-12).all()
     assert (shares["within_15d"] <= shares["within_30d"] + 1e-12).all()
     # the mean share within 7 days is the mean of each draw's lag mass on lags 0..7
-    c = list(fit.inputs.channels).index("little_red_star")
-    weights = channel_draws(fit, c).weights
+    weights = MediaPosterior.from_fit(fit).weights("little_red_star")
     assert shares.loc["little_red_star", "within_7d"] == pytest.approx(
-        weights[:, :8].sum(axis=1).mean(), rel=1e-12
+        float(weights.isel(lag=slice(0, 8)).sum("lag").mean()), rel=1e-12
     )
     assert "arrival_shares.csv" in pages["en"] and "7 天内" in pages["zh"]
 

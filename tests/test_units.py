@@ -45,9 +45,10 @@ def _roi_draws(fit) -> np.ndarray:
     inp = fit.inputs
     chains = fit.posterior["posterior"].sizes["chain"]
     out = []
-    for c in range(len(inp.channels)):
+    for c, channel in enumerate(inp.channels):
         spend = inp.spend[0, c, t0 : t1 + 1].sum()
-        out.append(incremental_draws(fit, 0, c, t0, t1).sum(axis=1).reshape(chains, -1) / spend)
+        inc = incremental_draws(fit, channel, t0, t1).isel(brand=0).sum("platform").to_numpy()
+        out.append(inc.reshape(chains, -1) / spend)
     return np.stack(out)
 
 

@@ -112,16 +112,15 @@ def arrival_shares(fit, windows: tuple[int, ...] = WINDOWS, level: float = 0.9) 
         small change in spend; with saturation, the shares of a whole campaign's effect are
         close to it. Lags are per channel, shared by brands.
     """
-    from seedmodel.analysis.incremental import channel_draws
+    from seedmodel.analysis.posterior import MediaPosterior
 
-    inp = fit.inputs
+    post = MediaPosterior.from_fit(fit)
+    cumulative = post.draws["weights"].cumsum("lag")  # (sample, channel, lag), lags in periods
     rows = []
-    for c, channel in enumerate(inp.channels):
-        weights = channel_draws(fit, c).weights  # (S, L + 1), lags in periods
-        cumulative = np.cumsum(weights, axis=1)
+    for channel in post.channels:
         row: dict = {"channel": channel}
         for k in windows:
-            lag = min(int(k // fit.data.period_days), weights.shape[1] - 1)
-            row |= mean_interval(f"within_{k}d", cumulative[:, lag], level)
+            lag = min(int(k // fit.data.period_days), post.max_lag[channel])
+            row |= mean_interval(f"within_{k}d", cumulative.sel(channel=channel, lag=lag), level)
         rows.append(row)
     return pd.DataFrame(rows)

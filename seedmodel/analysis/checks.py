@@ -33,7 +33,7 @@ import xarray as xr
 
 from seedmodel.analysis.fitted import noise_draws
 from seedmodel.analysis.incremental import incremental_draws, roi, window_positions
-from seedmodel.analysis.intervals import central_interval, mean_interval
+from seedmodel.analysis.intervals import central_interval, mean_interval, summarise
 from seedmodel.fit import Fit, NotConvergedWarning, fit_mmm
 from seedmodel.inference.diagnostics import Diagnostics
 from seedmodel.inference.options import SamplerConfig
@@ -143,11 +143,13 @@ def baseline_tradeoff(fit: Fit) -> pd.DataFrame:
     inp = fit.inputs
     t0, t1 = window_positions(fit)
     level = fit.draws("intercept").mean(axis=-1)  # (S, B)
+    inc = {c: incremental_draws(fit, c, t0, t1).sum("platform") for c in inp.channels}
     rows = []
     for b, brand in enumerate(inp.brands):
-        for c, channel in enumerate(inp.channels):
-            inc = incremental_draws(fit, b, c, t0, t1).sum(axis=1)
-            corr = pd.Series(inc).corr(pd.Series(level[:, b]), method="spearman")
+        for channel in inp.channels:
+            corr = pd.Series(inc[channel].sel(brand=brand).to_numpy()).corr(
+                pd.Series(level[:, b]), method="spearman"
+            )
             rows.append({"brand": brand, "channel": channel, "corr": float(corr)})
     out = pd.DataFrame(rows)
     out["passed"] = ~(out["corr"].abs() >= MAX_TRADEOFF)
@@ -189,15 +191,17 @@ def gmv_shares(fit: Fit, level: float = 0.9) -> pd.DataFrame:
     mean and interval over the fit's draws (brand, channel, share, share_lo, share_hi)."""
     inp = fit.inputs
     t0, t1 = window_positions(fit)
-    rows = []
-    for b, brand in enumerate(inp.brands):
-        total = float((inp.y[b] * inp.gmv_scale[b][:, None]).sum())
-        for c, channel in enumerate(inp.channels):
-            inc = incremental_draws(fit, b, c, t0, t1).sum(axis=1)
-            rows.append(
-                {"brand": brand, "channel": channel, **mean_interval("share", inc / total, level)}
-            )
-    return pd.DataFrame(rows)
+    total = xr.DataArray(
+        (inp.y * inp.gmv_scale[:, :, None]).sum(axis=(1, 2)),
+        dims="brand",
+        coords={"brand": list(inp.brands)},
+    )
+    inc = xr.concat(
+        [incremental_draws(fit, channel, t0, t1).sum("platform") for channel in inp.channels],
+        dim=pd.Index(inp.channels, name="channel"),
+    )
+    shares = summarise(inc / total, "share", level)
+    return shares.to_dataframe(dim_order=["brand", "channel"]).reset_index()
 
 
 def _prior_fit(fit: Fit, draws: int, random_seed: int) -> Fit:

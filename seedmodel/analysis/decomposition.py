@@ -9,11 +9,11 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
-from seedmodel.analysis.incremental import channel_draws
-from seedmodel.analysis.intervals import central_interval
+from seedmodel.analysis.intervals import summarise
+from seedmodel.analysis.posterior import MediaPosterior, media_inputs
 from seedmodel.fit import Fit
-from seedmodel.models.mmm.response import media_response
 
 __all__ = ["contributions"]
 
@@ -46,47 +46,29 @@ def contributions(fit: Fit, *, freq: str | None = None, level: float = 0.9) -> p
         weekly = contributions(fit, freq="W")
         weekly.pivot_table("contribution", "date", "channel", aggfunc="sum").plot.area()
     """
-    inp = fit.inputs
-    T = inp.n_periods
+    T = fit.inputs.n_periods
+    post, inputs = MediaPosterior.from_fit(fit), media_inputs(fit)
     dates = pd.DatetimeIndex(fit.data.dates)
-    groups = dates.to_period(freq).start_time if freq else dates
-    keys, index = np.unique(groups, return_inverse=True)
-    frames = []
-    total_mean = np.zeros((len(inp.brands), len(inp.platforms), len(keys)))
-    for c, channel in enumerate(inp.channels):
-        draws = channel_draws(fit, c)
-        beta = draws.beta
-        for b, brand in enumerate(inp.brands):
-            sat = media_response(inp.x[b, c], draws, b)[:, :T]  # (S, T)
-            for p, platform in enumerate(inp.platforms):
-                # a store's periods before it opened get nothing
-                summed = np.zeros((sat.shape[0], len(keys)))
-                np.add.at(summed.T, index, (sat * inp.live[b, p, :T]).T)
-                gmv = summed * (beta[:, b, p] * inp.gmv_scale[b, p])[:, None]
-                mean = gmv.mean(axis=0)
-                lo, hi = central_interval(gmv, level, axis=0)
-                total_mean[b, p] += mean
-                frames.append(
-                    pd.DataFrame(
-                        {
-                            "date": keys,
-                            "brand": brand,
-                            "platform": platform,
-                            "channel": channel,
-                            "contribution": mean,
-                            "contribution_lo": lo,
-                            "contribution_hi": hi,
-                        }
-                    )
-                )
-    out = pd.concat(frames, ignore_index=True)
-    out["periods"] = np.bincount(index)[np.searchsorted(keys, out["date"].to_numpy())]
-    observed = fit.data.sales_array("gmv").transpose("brand", "platform", "date").to_numpy()
-    obs = np.zeros((len(inp.brands), len(inp.platforms), len(keys)))
-    np.add.at(np.moveaxis(obs, -1, 0), index, np.moveaxis(observed, -1, 0))
-    b_pos = out["brand"].map({b: i for i, b in enumerate(inp.brands)}).to_numpy()
-    p_pos = out["platform"].map({p: i for i, p in enumerate(inp.platforms)}).to_numpy()
-    t_pos = np.searchsorted(keys, out["date"].to_numpy())
+    groups = xr.DataArray(
+        dates.to_period(freq).start_time if freq else dates,
+        dims="period",
+        coords={"period": np.arange(len(dates))},
+        name="date",
+    )
+    live = inputs["live"].isel(period=slice(0, T))  # a store's periods before it opened get 0
+    parts = []
+    for channel in post.channels:
+        response = post.response(channel, inputs["x"].sel(channel=channel)).isel(period=slice(0, T))
+        summed = (response * live).groupby(groups).sum()  # (sample, brand, platform, date)
+        gmv = summed * post.draws["beta"].sel(channel=channel) * inputs["gmv_scale"]
+        parts.append(summarise(gmv, "contribution", level))
+    out = xr.concat(parts, dim=inputs["channel"])
+    observed = fit.data.sales_array("gmv").rename(date="period")
+    observed = observed.assign_coords(period=np.arange(T)).groupby(groups).sum()
     with np.errstate(divide="ignore", invalid="ignore"):
-        out["share"] = out["contribution"].to_numpy() / obs[b_pos, p_pos, t_pos]
-    return out
+        out["share"] = out["contribution"] / observed
+    out["periods"] = groups.groupby(groups).count()
+    order = ["channel", "brand", "platform", "date"]
+    table = out.transpose(*order).to_dataframe(dim_order=order).reset_index()
+    columns = ["date", "brand", "platform", "channel", "contribution", "contribution_lo"]
+    return table[[*columns, "contribution_hi", "periods", "share"]]

@@ -11,16 +11,16 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 
-from seedmodel.analysis.intervals import mean_interval
+from seedmodel.analysis.intervals import summarise
+from seedmodel.analysis.posterior import SAMPLE, MediaPosterior, media_inputs
 from seedmodel.fit import Fit
-from seedmodel.models.mmm.response import ChannelDraws, media_response
 from seedmodel.schema.errors import ArgumentError
 from seedmodel.schema.tables import INTERACTIONS
 
 __all__ = [
     "ROI_COLUMNS",
-    "channel_draws",
     "check_window",
     "incremental_draws",
     "roi",
@@ -83,87 +83,68 @@ def check_window(
     return t0, t1
 
 
-def channel_draws(fit: Fit, c: int) -> ChannelDraws:
-    """A channel's posterior (lag weights, half-saturation, effect, curve), read by its
-    components' parameter names."""
-    inp = fit.inputs
-    channel = inp.channels[c]
-    ms = inp.spec.media[channel]
-    names = [*ms.adstock.names(channel).values(), *ms.saturation.names(channel).values()]
-    post = {name: fit.draws(name) for name in names}
-    weights = ms.adstock.weights(ms.adstock.draws(post, channel), inp.max_lag[channel])
-    return ChannelDraws(
-        weights=weights,
-        half=fit.draws("half")[:, :, c],
-        beta=fit.draws("beta")[:, :, c, :],
-        saturation=ms.saturation,
-        shape=ms.saturation.draws(post, channel),
-    )
-
-
 def window_response(
-    fit: Fit,
-    b: int,
-    c: int,
+    post: MediaPosterior,
+    inputs: xr.Dataset,
+    channel: str,
     t0: int,
     t1: int,
     scales: tuple[float, ...],
-    draws: ChannelDraws | None = None,
-) -> np.ndarray:
+) -> xr.DataArray:
     """Saturated response summed from ``t0`` to the end of the tail over the periods each
-    platform's store is live, per draw, with the channel's spend in the window multiplied by
-    each of ``scales``: (len(scales), S, P).
+    platform's store is live, per draw, with the channel's input in the window multiplied by
+    each of ``scales``: (scale, sample, brand, platform).
 
-    ``draws`` is :func:`channel_draws` of ``c``, when the caller already has it.
+    ``post`` and ``inputs`` are :meth:`MediaPosterior.from_fit` and :func:`media_inputs` of
+    the same fit.
     """
-    inp = fit.inputs
-    draws = draws if draws is not None else channel_draws(fit, c)
-    live = inp.live[b, :, t0:].astype(float)  # (P, T + H - t0)
+    x = inputs["x"].sel(channel=channel)  # (brand, period)
+    window = (x["period"] >= t0) & (x["period"] <= t1)
+    live = inputs["live"].isel(period=slice(t0, None))
     out = []
     for scale in scales:
-        x = inp.x[b, c].copy()
-        x[t0 : t1 + 1] *= scale
-        out.append(media_response(x, draws, b)[:, t0:] @ live.T)
-    return np.stack(out)
+        response = post.response(channel, x.where(~window, x * scale))
+        out.append(xr.dot(response.isel(period=slice(t0, None)), live, dim="period"))
+    return xr.concat(out, dim="scale")
 
 
-def _to_gmv(fit: Fit, b: int, beta: np.ndarray, diff: np.ndarray) -> np.ndarray:
-    """A difference of responses per draw and platform (S, P) in CNY."""
-    return diff * beta[:, b, :] * fit.inputs.gmv_scale[b][None, :]
+def _to_gmv(post: MediaPosterior, inputs: xr.Dataset, channel: str, diff: xr.DataArray):
+    """A difference of responses (sample, brand, platform) in CNY."""
+    return diff * post.draws["beta"].sel(channel=channel) * inputs["gmv_scale"]
 
 
 def incremental_draws(
     fit: Fit,
-    b: int,
-    c: int,
+    channel: str,
     t0: int,
     t1: int,
     *,
     factual_scale: float = 1.0,
     counterfactual_scale: float = 0.0,
-) -> np.ndarray:
-    """Incremental GMV (CNY) per draw and platform, (S, P).
+) -> xr.DataArray:
+    """Incremental GMV (CNY) of ``channel`` per draw, brand and platform: (sample, brand,
+    platform).
 
     E[GMV | spend x ``factual_scale`` in the window] - E[GMV | spend x
     ``counterfactual_scale`` in the window], summed from ``t0`` to the end of the tail.
     """
-    draws = channel_draws(fit, c)
-    f, cf = window_response(fit, b, c, t0, t1, (factual_scale, counterfactual_scale), draws)
-    return _to_gmv(fit, b, draws.beta, f - cf)
+    post, inputs = MediaPosterior.from_fit(fit), media_inputs(fit)
+    f, cf = window_response(post, inputs, channel, t0, t1, (factual_scale, counterfactual_scale))
+    return _to_gmv(post, inputs, channel, f - cf)
 
 
-def _interactions(fit: Fit, t0: int, t1: int) -> dict[tuple[str, str], float]:
+def _interactions(fit: Fit, t0: int, t1: int, like: xr.DataArray) -> xr.DataArray:
     """Note interactions (likes, collects, comments, shares, follows) per brand x channel in
-    the window; empty when the data have none of those columns."""
+    the window, shaped ``like`` (brand, channel); all 0 when the data have none of those
+    columns."""
     media = fit.data.media
     cols = [c for c in INTERACTIONS if c in media]
     if not cols:
-        return {}
+        return xr.zeros_like(like, dtype=float)
     dates = fit.data.dates
     rows = media[(media["date"] >= dates[t0]) & (media["date"] <= dates[t1])]
-    return (
-        rows.assign(_n=rows[cols].sum(axis=1)).groupby(["brand", "channel"])["_n"].sum().to_dict()
-    )
+    counts = rows.assign(_n=rows[cols].sum(axis=1)).groupby(["brand", "channel"])["_n"].sum()
+    return counts.to_xarray().reindex_like(like).fillna(0.0).astype(float)
 
 
 def roi(
@@ -200,43 +181,37 @@ def roi(
         table = roi(fit, window=("2025-07-01", "2025-09-30"))
     """
     t0, t1 = window_positions(fit, *window)
-    inp = fit.inputs
-    rows = []
-    draws = [channel_draws(fit, c) for c in range(len(inp.channels))]  # per channel, once
-    engagement = _interactions(fit, t0, t1)
-    for b, brand in enumerate(inp.brands):
-        for c, channel in enumerate(inp.channels):
-            spend = float(inp.spend[b, c, t0 : t1 + 1].sum())
-            # one response each at spend x 1, x 0 (contract) and x 1.01 (mROI)
-            at_one, at_zero, at_more = window_response(
-                fit, b, c, t0, t1, (1.0, 0.0, 1.01), draws[c]
-            )
-            inc_p = _to_gmv(fit, b, draws[c].beta, at_one - at_zero)
-            inc = inc_p.sum(axis=1)
-            more = _to_gmv(fit, b, draws[c].beta, at_more - at_one).sum(axis=1)
-            row = {
-                "brand": brand,
-                "channel": channel,
-                "spend": spend,
-                **mean_interval("incremental_gmv", inc, level),
-            }
-            if spend > 0:
-                row |= mean_interval("roi", inc / spend, level)
-                row |= mean_interval("mroi", more / (0.01 * spend), level)
-                row["prob_roi_above_1"] = float(np.mean(inc > spend))
-            else:
-                row |= dict.fromkeys(
-                    ("roi", "roi_lo", "roi_hi", "mroi", "mroi_lo", "mroi_hi"), np.nan
-                )
-                row["prob_roi_above_1"] = np.nan
-            for i, p in enumerate(inp.platforms):
-                row |= mean_interval(f"incremental_gmv_{p}", inc_p[:, i], level)
-            acts = engagement.get((brand, channel), 0.0)
-            if acts > 0:
-                row["interactions"] = acts
-                row |= mean_interval("gmv_per_1000_interactions", inc / (acts / 1000.0), level)
-            rows.append(row)
-    out = pd.DataFrame(rows)
+    post, inputs = MediaPosterior.from_fit(fit), media_inputs(fit)
+    by_platform, more = [], []
+    for channel in post.channels:
+        at_one, at_zero, at_more = window_response(post, inputs, channel, t0, t1, (1.0, 0.0, 1.01))
+        by_platform.append(_to_gmv(post, inputs, channel, at_one - at_zero))
+        more.append(_to_gmv(post, inputs, channel, at_more - at_one).sum("platform"))
+    inc_p = xr.concat(by_platform, dim=inputs["channel"])  # (sample, brand, platform, channel)
+    inc = inc_p.sum("platform")
+    more = xr.concat(more, dim=inputs["channel"])
+    spend = inputs["spend"].isel(period=slice(t0, t1 + 1)).sum("period")
+    paid = spend > 0
+    with np.errstate(divide="ignore", invalid="ignore"):
+        parts = [
+            spend.rename("spend"),
+            summarise(inc, "incremental_gmv", level),
+            summarise((inc / spend).where(paid), "roi", level),
+            summarise((more / (0.01 * spend)).where(paid), "mroi", level),
+            (inc > spend).mean(SAMPLE).where(paid).rename("prob_roi_above_1"),
+            *(
+                summarise(inc_p.sel(platform=p, drop=True), f"incremental_gmv_{p}", level)
+                for p in post.draws["platform"].values
+            ),
+        ]
+        acts = _interactions(fit, t0, t1, spend)
+        if (acts > 0).any():
+            drew = acts > 0
+            parts += [
+                acts.where(drew).rename("interactions"),
+                summarise((inc / (acts / 1000.0)).where(drew), "gmv_per_1000_interactions", level),
+            ]
+    out = xr.merge(parts).to_dataframe(dim_order=["brand", "channel"]).reset_index()
     dates = fit.data.dates
     out["window_start"] = str(dates[t0].date())
     out["window_end"] = str(dates[t1].date())

@@ -229,7 +229,7 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
     -------
     PlanResponse
     """
-    from seedmodel.analysis.incremental import channel_draws
+    from seedmodel.analysis.posterior import MediaPosterior
     from seedmodel.plan.arguments import check_days
     from seedmodel.schema.errors import ArgumentError
 
@@ -246,7 +246,8 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
     # one column per distinct period: the build-up, one for the plateau, the tail
     columns = {c: _distinct_periods(N, inp.max_lag[name]) for c, name in enumerate(inp.channels)}
     L = max(len(idx) for idx, _ in columns.values())
-    S = fit.draws("half").shape[0]
+    post = MediaPosterior.from_fit(fit)
+    S = post.draws.sizes["sample"]
     past = np.zeros((B, C, S, L))
     unit = np.zeros((B, C, S, L))
     weight = np.zeros((C, L))
@@ -254,9 +255,11 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
     value = np.zeros((B, C, S, len(inp.platforms)))
     # input per yuan per draw: the first stage's forecast (exactly 1 for spend channels)
     per_yuan = inp.engagement_yield(N).draws(S, fit.random_seed)
-    curves = [channel_draws(fit, c) for c in range(C)]
-    for c, draws in enumerate(curves):
-        weights, h, beta = draws.weights, draws.half, draws.beta  # (S, Lc+1), (S, B), (S, B, P)
+    for c, channel in enumerate(inp.channels):
+        weights = post.weights(channel).transpose("sample", "lag").to_numpy()  # (S, Lc + 1)
+        h = post.draws["half"].sel(channel=channel).transpose("sample", "brand").to_numpy()
+        beta = post.draws["beta"].sel(channel=channel).transpose("sample", "brand", "platform")
+        beta = beta.to_numpy()
         Lc = weights.shape[1] - 1
         idx, count = columns[c]
         k = len(idx)
@@ -287,8 +290,8 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
         unit=unit,
         half=half,
         value=value,
-        kinds=tuple(d.saturation for d in curves),
-        shapes=tuple(d.shape for d in curves),
+        kinds=tuple(post.saturation[c] for c in inp.channels),
+        shapes=tuple({k: v.to_numpy() for k, v in post.shape(c).items()} for c in inp.channels),
         current=current,
         margin=margin,
         typical=inp.spend_scale.copy(),
