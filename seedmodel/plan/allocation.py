@@ -23,9 +23,10 @@ from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 from scipy.optimize import Bounds, LinearConstraint, milp, minimize
 
-from seedmodel.analysis.intervals import mean_interval
+from seedmodel.analysis.intervals import mean_interval, summarise
 from seedmodel.plan.arguments import check_cells, check_days, check_number
 from seedmodel.plan.response import PlanResponse, plan_response
 from seedmodel.schema.errors import ArgumentError
@@ -459,38 +460,33 @@ def _summarise(
 ) -> Allocation:
     N = resp.periods
     current = resp.current * N
-    rows = []
-    draws_rec = np.zeros(resp.n_draws)
-    draws_cur = np.zeros(resp.n_draws)
-    for b, brand in enumerate(resp.brands):
-        for c, channel in enumerate(resp.channels):
-            rec, g_rec = resp.cell_draws(b, c, recommended[b, c] / N, gradient=True)
-            cur, g_cur = resp.cell_draws(b, c, current[b, c] / N, gradient=True)
-            tot_rec, tot_cur = rec.sum(axis=-1), cur.sum(axis=-1)
-            draws_rec += tot_rec
-            draws_cur += tot_cur
-            row = {
-                "brand": brand,
-                "channel": channel,
-                "current_spend": float(current[b, c]),
-                "recommended_spend": float(recommended[b, c]),
-                **mean_interval("expected_incremental_gmv", tot_rec, level),
-                **mean_interval("current_incremental_gmv", tot_cur, level),
-                "recommended_roi": float(tot_rec.mean() / recommended[b, c])
-                if recommended[b, c] > 0
-                else np.nan,
-                "recommended_mroi": float(g_rec.sum(axis=-1).mean() / N),
-                "current_mroi": float(g_cur.sum(axis=-1).mean() / N),
-                "live": bool(recommended[b, c] > 0),
-                "min_spend": float(cells.minimum[b, c]),
-                "lower": float(cells.lower[b, c]),
-                "upper": float(cells.upper[b, c]),
-            }
-            row |= {
-                f"expected_incremental_gmv_{p}": float(rec[:, i].mean())
-                for i, p in enumerate(resp.platforms)
-            }
-            rows.append(row)
+    spend = resp.cells(recommended)
+    rec, g_rec = resp.gmv(spend / N, gradient=True)  # (sample, brand, channel, platform)
+    cur, g_cur = resp.gmv(resp.cells(current) / N, gradient=True)
+    tot_rec, tot_cur = rec.sum("platform"), cur.sum("platform")
+    with np.errstate(divide="ignore", invalid="ignore"):
+        parts = [
+            resp.cells(current, "current_spend"),
+            spend.rename("recommended_spend"),
+            summarise(tot_rec, "expected_incremental_gmv", level),
+            summarise(tot_cur, "current_incremental_gmv", level),
+            (tot_rec.mean("sample") / spend).where(spend > 0).rename("recommended_roi"),
+            (g_rec.sum("platform").mean("sample") / N).rename("recommended_mroi"),
+            (g_cur.sum("platform").mean("sample") / N).rename("current_mroi"),
+            (spend > 0).rename("live"),
+            resp.cells(cells.minimum, "min_spend"),
+            resp.cells(cells.lower, "lower"),
+            resp.cells(cells.upper, "upper"),
+            *(
+                rec.sel(platform=p, drop=True)
+                .mean("sample")
+                .rename(f"expected_incremental_gmv_{p}")
+                for p in resp.platforms
+            ),
+        ]
+    table = xr.merge(parts).to_dataframe(dim_order=["brand", "channel"]).reset_index()
+    draws_rec = tot_rec.sum(["brand", "channel"]).to_numpy()
+    draws_cur = tot_cur.sum(["brand", "channel"]).to_numpy()
     gain = draws_rec - draws_cur
     summary = {
         "budget": float(budget),
@@ -506,7 +502,7 @@ def _summarise(
         "level": level,
     }
     return Allocation(
-        table=pd.DataFrame(rows),
+        table=table,
         summary=summary,
         recommended=recommended,
         current=current,

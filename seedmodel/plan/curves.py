@@ -4,9 +4,10 @@ from __future__ import annotations
 
 import numpy as np
 import pandas as pd
+import xarray as xr
 from scipy.optimize import brentq
 
-from seedmodel.analysis.intervals import central_interval, mean_interval
+from seedmodel.analysis.intervals import mean_interval, summarise
 from seedmodel.plan.response import PlanResponse, plan_response
 
 __all__ = ["breakeven", "response_curves"]
@@ -18,12 +19,11 @@ def _response(source, days: int, margins: bool) -> PlanResponse:
     )
 
 
-def _reference(resp: PlanResponse, b: int, c: int) -> float:
-    """The spend a cell's curve is drawn around: its current spend, else its live mean."""
-    current = resp.current[b, c] * resp.periods
-    if current > 0:
-        return float(current)
-    return float(resp.typical[b, c] * resp.periods)
+def _reference(resp: PlanResponse) -> np.ndarray:
+    """(B, C) the spend over the horizon each cell's curve is drawn around: its current
+    spend, else its mean spend on live periods."""
+    current = resp.current * resp.periods
+    return np.where(current > 0, current, resp.typical * resp.periods)
 
 
 def response_curves(
@@ -63,35 +63,25 @@ def response_curves(
     mult = np.round(np.arange(0, 3.01, 0.1), 10) if multipliers is None else np.asarray(multipliers)
     mult = np.unique(np.r_[mult, 1.0])
     N = resp.periods
-    frames = []
-    for b, brand in enumerate(resp.brands):
-        for c, channel in enumerate(resp.channels):
-            spend = mult * _reference(resp, b, c)
-            gmv, slope = resp.cell_draws(b, c, spend / N, gradient=True)  # (K, S, P)
-            total = gmv.sum(axis=-1)
-            mroi = slope.sum(axis=-1) / N
-            gmv_lo, gmv_hi = central_interval(total, level, axis=1)
-            mroi_lo, mroi_hi = central_interval(mroi, level, axis=1)
-            frame = pd.DataFrame(
-                {
-                    "brand": brand,
-                    "channel": channel,
-                    "multiplier": mult,
-                    "spend": spend,
-                    "incremental_gmv": total.mean(axis=1),
-                    "incremental_gmv_lo": gmv_lo,
-                    "incremental_gmv_hi": gmv_hi,
-                    "mroi": mroi.mean(axis=1),
-                    "mroi_lo": mroi_lo,
-                    "mroi_hi": mroi_hi,
-                }
-            )
-            frame["roi"] = frame["incremental_gmv"] / frame["spend"].where(frame["spend"] > 0)
-            for i, p in enumerate(resp.platforms):
-                frame[f"incremental_gmv_{p}"] = gmv[:, :, i].mean(axis=1)
-            frame["current"] = np.isclose(mult, 1.0)
-            frames.append(frame)
-    return pd.concat(frames, ignore_index=True)
+    levels = xr.DataArray(mult, dims="multiplier", coords={"multiplier": mult})
+    spend = resp.cells(_reference(resp)) * levels
+    # (sample, brand, channel, multiplier, platform)
+    gmv, slope = resp.gmv(spend / N, gradient=True)
+    total = gmv.sum("platform")
+    parts = [
+        spend.rename("spend"),
+        summarise(total, "incremental_gmv", level),
+        summarise(slope.sum("platform") / N, "mroi", level),
+        (total.mean("sample") / spend.where(spend > 0)).rename("roi"),
+        *(
+            gmv.sel(platform=p, drop=True).mean("sample").rename(f"incremental_gmv_{p}")
+            for p in resp.platforms
+        ),
+    ]
+    order = ["brand", "channel", "multiplier"]
+    table = xr.merge(parts).to_dataframe(dim_order=order).reset_index()
+    table["current"] = np.isclose(table["multiplier"], 1.0)
+    return table
 
 
 def breakeven(
@@ -123,6 +113,7 @@ def breakeven(
     """
     resp = _response(source, days, margins)
     N = resp.periods
+    reference = _reference(resp)
     rows = []
     for b, brand in enumerate(resp.brands):
         for c, channel in enumerate(resp.channels):
@@ -137,7 +128,7 @@ def breakeven(
             if slope(0.0) <= target:
                 spend = 0.0
             else:
-                hi = max(current, _reference(resp, b, c))
+                hi = max(current, float(reference[b, c]))
                 while slope(hi) > target and hi < 1e15:
                     hi *= 2.0
                 spend = brentq(lambda s: slope(s) - target, 0.0, hi, xtol=1e-6 * hi)

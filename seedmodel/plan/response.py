@@ -17,6 +17,7 @@ from dataclasses import dataclass
 from functools import cached_property
 
 import numpy as np
+import xarray as xr
 
 from seedmodel.transforms import lag_matrix
 from seedmodel.transforms.components import Saturation, saturation_from
@@ -189,6 +190,58 @@ class PlanResponse:
             return out if s.ndim else out[0]
         slope = slope[..., None] * self.value[b, c][None]
         return (out, slope) if s.ndim else (out[0], slope[0])
+
+    def gmv(
+        self, per_period: xr.DataArray, *, gradient: bool = False
+    ) -> xr.DataArray | tuple[xr.DataArray, xr.DataArray]:
+        """Incremental GMV per draw and platform of spend levels given by label.
+
+        Parameters
+        ----------
+        per_period : xarray.DataArray
+            Spend per plan period (CNY), with dimensions ``brand`` and ``channel`` (labelled
+            with this response's names, any subset) and any others (e.g. ``multiplier``:
+            alternative levels of each cell).
+        gradient : bool
+            Also return d(GMV)/d(spend per period).
+
+        Returns
+        -------
+        xarray.DataArray
+            (sample, brand, channel, ..., platform); with ``gradient`` a pair.
+        """
+        spend = per_period.transpose("brand", "channel", ...)
+        other = spend.shape[2:]
+        S, P = self.n_draws, len(self.platforms)
+        value = np.empty((*spend.shape, S, P))
+        slope = np.empty_like(value) if gradient else None
+        b_of = {name: b for b, name in enumerate(self.brands)}
+        c_of = {name: c for c, name in enumerate(self.channels)}
+        for i, brand in enumerate(spend["brand"].values):
+            for j, channel in enumerate(spend["channel"].values):
+                levels = spend.to_numpy()[i, j].ravel()
+                out = self.cell_draws(b_of[brand], c_of[channel], levels, gradient=gradient)
+                v, g = out if gradient else (out, None)
+                value[i, j] = v.reshape(*other, S, P)
+                if gradient:
+                    slope[i, j] = g.reshape(*other, S, P)
+        dims = (*spend.dims, "sample", "platform")
+        coords = {**spend.coords, "platform": list(self.platforms)}
+        order = ("sample", *spend.dims, "platform")
+        labelled = [
+            xr.DataArray(a, dims=dims, coords=coords).transpose(*order)
+            for a in ((value, slope) if gradient else (value,))
+        ]
+        return tuple(labelled) if gradient else labelled[0]
+
+    def cells(self, values: np.ndarray, name: str | None = None) -> xr.DataArray:
+        """A (B, C) array labelled with this response's brands and channels."""
+        return xr.DataArray(
+            values,
+            dims=("brand", "channel"),
+            coords={"brand": list(self.brands), "channel": list(self.channels)},
+            name=name,
+        )
 
     def total_draws(
         self, per_period: np.ndarray, *, gradient: bool = False
