@@ -3,10 +3,11 @@ moves with the outcome raw, after removing the calendar, and after removing buzz
 
 from __future__ import annotations
 
+import itertools
 import zlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, NamedTuple
 
 import numpy as np
 import pandas as pd
@@ -270,168 +271,227 @@ def link(
             trend_knot_days=trend_knot_days,
         )
         return _link_side_by_side(data, workers, options)
-    n = len(data.dates)
-    L = max_lag if max_lag is not None else (42 if data.freq == "D" else 8)
-    if n < L + 30:
-        L = max(1, n // 4)
-    basis = lag_basis(L, 6 if data.freq == "D" else 4)
-    metrics = metrics or tuple(
-        m for m in METRICS if m in data.media or (m == "interactions" and "likes" in data.media)
-    )
-    outcomes = outcomes or tuple(o for o in OUTCOMES if o in data.sales)
-    min_live = min_live if min_live is not None else max(8, n // 10)
-    q = (100 * (1 - level) / 2, 100 * (1 + level) / 2)
-
-    readings = _readings(trend_knot_days)
-    trends = {k: slow_trend(data, k) if k else pd.DataFrame() for k in readings}
+    setup = _setup(data, max_lag, metrics, outcomes, level, n_draws, min_live, trend_knot_days)
     rows, profiles = [], []
     for brand in data.brand_names:
-        # each brand's draws from its own stream: a brand's rows do not depend on which
-        # other brands are analysed with it (a portfolio's report, a group's, one brand's)
-        rng = np.random.default_rng([random_seed, zlib.crc32(brand.encode("utf-8"))])
-        org = organic_controls(data, brand)
-        # per reading: calendar (and its slow trend), what "deseasonalised" removes, then
-        # the buzz proxies; the model drops the first L periods, so keep controls that still
-        # add rank there
-        calendar = calendar_controls(data, brand)
-        cals = {k: pd.concat([calendar, trends[k]], axis=1) for k in readings}
-        all_controls = {}
-        for k, cal_k in cals.items():
-            both = pd.concat([cal_k, org], axis=1)
-            all_controls[k] = both[independent_columns(both.iloc[L:]).columns].to_numpy()
-        cal, controls = cals[readings[0]], all_controls[readings[0]]
-        for metric in metrics:
-            series = {c: metric_series(data, brand, c, metric) for c in data.paid_channels}
-            usable = {
-                c: x
-                for c, x in series.items()
-                if np.count_nonzero(x > 0) >= min_live and np.std(x) > 0
-            }
-            # channels without this metric (e.g. clicks of 小红星) still move sales: keep them
-            # in the model through their spend, so the others' effects are adjusted for them
-            fallback = {
-                f"{c}__spend": metric_series(data, brand, c, "spend")
-                for c in data.paid_channels
-                if c not in usable
-            }
-            fallback = {k: v for k, v in fallback.items() if np.count_nonzero(v > 0) >= min_live}
-            # per channel, independent of platform and outcome: transformed, residualised
-            # engagement and its pre-whitening filter
-            prep = {}
-            for channel, x in usable.items():
-                live = x[x > 0]
-                lx = np.log1p(x / np.median(live))
-                rx_cal, rx_all = residualize(lx, cal.to_numpy()), residualize(lx, controls)
-                prep[channel] = (rx_cal, rx_all, ar_filter(rx_all))
-            for platform in data.platform_names:
-                sales = data.sales[
-                    (data.sales["brand"] == brand) & (data.sales["platform"] == platform)
-                ]
-                for outcome in outcomes:
-                    y = sales[outcome].to_numpy(float)
-                    ly = np.log1p(y)
-                    fits = (
-                        [
-                            fit_distributed_lag(y, usable | fallback, all_controls[k], basis)
-                            for k in readings
-                        ]
-                        if usable and np.std(ly) > 0
-                        else None
-                    )
-                    fit = fits[0] if fits else None
-                    ly_cal, ly_all = residualize(ly, cal.to_numpy()), residualize(ly, controls)
-                    for channel, x in series.items():
-                        raw, raw_lo, raw_hi = corr_interval(x, y, level=level)
-                        base = {
-                            "brand": brand,
-                            "channel": channel,
-                            "metric": metric,
-                            "platform": platform,
-                            "outcome": outcome,
-                            "raw_corr": raw,
-                            "raw_corr_lo": raw_lo,
-                            "raw_corr_hi": raw_hi,
-                            "live_periods": int(np.count_nonzero(x > 0)),
-                        }
-                        if fit is None or channel not in usable:
-                            rows.append(
-                                base
-                                | {
-                                    "verdict": "insufficient_data",
-                                    "note": _note(raw, np.nan, np.nan, "insufficient_data"),
-                                }
-                            )
-                            continue
-                        rx_cal, rx_all, phi = prep[channel]
-                        deseason = float(np.corrcoef(rx_cal, ly_cal)[0, 1])
-                        adjusted = float(np.corrcoef(rx_all, ly_all)[0, 1])
-                        e_point, e_draws, theta = _averaged_elasticity(
-                            fits, channel, x, y, n_draws, rng
-                        )
-                        e_lo, e_hi = np.percentile(e_draws, q)
-                        weights = fit.lag_weights(channel)
-                        w_draws = fit.lag_weights(channel, theta)
-                        peak, peak_lo, peak_hi = profile_peak(fit, channel, x, level=level)
-                        ccf = prewhitened_ccf(rx_all, ly_all, L, phi)
-                        raw_ccf = [
-                            float(np.corrcoef(x[: n - lag], y[lag:])[0, 1]) for lag in range(L + 1)
-                        ]
-                        direction = _direction(e_lo, e_hi)
-                        # a link that runs the wrong way is not support for engagement -> GMV
-                        verdict = "supported" if direction == "positive" else "not_supported"
-                        rows.append(
-                            base
-                            | {
-                                "peak_lag": peak,
-                                "elasticity": e_point,
-                                "elasticity_lo": e_lo,
-                                "elasticity_hi": e_hi,
-                                "verdict": verdict,
-                                "direction": direction,
-                                "corr_deseasonalized": deseason,
-                                "corr_adjusted": adjusted,
-                                "prewhitened_corr": float(ccf[peak]),
-                                "peak_lag_lo": peak_lo,
-                                "peak_lag_hi": peak_hi,
-                                "robustness_value": robustness_value(
-                                    e_point / max(float(np.std(e_draws)), 1e-12), fit.df_resid
-                                ),
-                                "note": _note(raw, deseason, adjusted, verdict, direction),
-                            }
-                        )
-                        w_lo, w_hi = np.percentile(w_draws, q, axis=0)
-                        profiles.append(
-                            pd.DataFrame(
-                                {
-                                    "brand": brand,
-                                    "channel": channel,
-                                    "metric": metric,
-                                    "platform": platform,
-                                    "outcome": outcome,
-                                    "lag": np.arange(L + 1),
-                                    "weight": weights,
-                                    "weight_lo": w_lo,
-                                    "weight_hi": w_hi,
-                                    "prewhitened_ccf": ccf,
-                                    "raw_ccf": raw_ccf,
-                                }
-                            )
-                        )
+        brand_rows, brand_profiles = _brand_rows(data, brand, setup, random_seed)
+        rows += brand_rows
+        profiles += brand_profiles
     table = pd.DataFrame(rows).reindex(columns=LINK_COLUMNS + EXTRA_COLUMNS)
     table["peak_lag"] = table["peak_lag"].astype("Int64")
     for c in ("peak_lag_lo", "peak_lag_hi"):
         table[c] = table[c].astype("Int64")
     profile = pd.concat(profiles, ignore_index=True) if profiles else pd.DataFrame()
     settings = {
-        "max_lag": L,
+        "max_lag": setup.max_lag,
         "level": level,
         "n_draws": n_draws,
         "random_seed": random_seed,
         "freq": data.freq,
-        "min_live": min_live,
-        "trend_knot_days": list(readings),
+        "min_live": setup.min_live,
+        "trend_knot_days": list(setup.readings),
     }
     return LinkResult(table=table, profiles=profile, settings=settings)
+
+
+@dataclass(frozen=True, eq=False)
+class _Setup:
+    """What every brand's regressions share: lags, metrics, outcomes and readings."""
+
+    max_lag: int
+    basis: np.ndarray
+    metrics: tuple[str, ...]
+    outcomes: tuple[str, ...]
+    min_live: int
+    level: float
+    n_draws: int
+    readings: tuple[int | None, ...]
+    trends: dict[int | None, pd.DataFrame]
+
+    @property
+    def percentiles(self) -> tuple[float, float]:
+        """The interval's ends, in percent."""
+        return 100 * (1 - self.level) / 2, 100 * (1 + self.level) / 2
+
+
+class _Outcome(NamedTuple):
+    """One brand x platform x outcome series, its regressions (one per reading, None when
+    nothing can be fitted) and its residuals after the calendar and after every control."""
+
+    y: np.ndarray
+    fits: list | None
+    ly_cal: np.ndarray
+    ly_all: np.ndarray
+
+
+def _brand_rows(
+    data: Dataset, brand: str, setup: _Setup, random_seed: int
+) -> tuple[list[dict], list[pd.DataFrame]]:
+    """:func:`link`'s rows and lag profiles of one brand."""
+    L = setup.max_lag
+    # each brand's draws from its own stream: a brand's rows do not depend on which
+    # other brands are analysed with it (a portfolio's report, a group's, one brand's)
+    rng = np.random.default_rng([random_seed, zlib.crc32(brand.encode("utf-8"))])
+    org = organic_controls(data, brand)
+    # per reading: calendar (and its slow trend), what "deseasonalised" removes, then
+    # the buzz proxies; the model drops the first L periods, so keep controls that still
+    # add rank there
+    calendar = calendar_controls(data, brand)
+    cals = {k: pd.concat([calendar, setup.trends[k]], axis=1) for k in setup.readings}
+    all_controls = {}
+    for k, cal_k in cals.items():
+        both = pd.concat([cal_k, org], axis=1)
+        all_controls[k] = both[independent_columns(both.iloc[L:]).columns].to_numpy()
+    cal = cals[setup.readings[0]].to_numpy()
+    controls = all_controls[setup.readings[0]]
+    sales = {
+        p: data.sales[(data.sales["brand"] == brand) & (data.sales["platform"] == p)]
+        for p in data.platform_names
+    }
+    rows, profiles = [], []
+    for metric in setup.metrics:
+        series = {c: metric_series(data, brand, c, metric) for c in data.paid_channels}
+        usable = {
+            c: x
+            for c, x in series.items()
+            if np.count_nonzero(x > 0) >= setup.min_live and np.std(x) > 0
+        }
+        # channels without this metric (e.g. clicks of 小红星) still move sales: keep them
+        # in the model through their spend, so the others' effects are adjusted for them
+        fallback = {
+            f"{c}__spend": metric_series(data, brand, c, "spend")
+            for c in data.paid_channels
+            if c not in usable
+        }
+        fallback = {k: v for k, v in fallback.items() if np.count_nonzero(v > 0) >= setup.min_live}
+        # per channel, independent of platform and outcome: transformed, residualised
+        # engagement and its pre-whitening filter
+        prep = {}
+        for channel, x in usable.items():
+            lx = np.log1p(x / np.median(x[x > 0]))
+            rx_cal, rx_all = residualize(lx, cal), residualize(lx, controls)
+            prep[channel] = (rx_cal, rx_all, ar_filter(rx_all))
+        for platform, outcome in itertools.product(data.platform_names, setup.outcomes):
+            y = sales[platform][outcome].to_numpy(float)
+            ly = np.log1p(y)
+            fits = (
+                [
+                    fit_distributed_lag(y, usable | fallback, all_controls[k], setup.basis)
+                    for k in setup.readings
+                ]
+                if usable and np.std(ly) > 0
+                else None
+            )
+            result = _Outcome(y, fits, residualize(ly, cal), residualize(ly, controls))
+            keys = {"brand": brand, "metric": metric, "platform": platform, "outcome": outcome}
+            for channel, x in series.items():
+                row, profile = _cell(
+                    keys | {"channel": channel}, x, result, prep.get(channel), setup, rng
+                )
+                rows.append(row)
+                if profile is not None:
+                    profiles.append(profile)
+    return rows, profiles
+
+
+def _cell(
+    keys: dict[str, str],
+    x: np.ndarray,
+    outcome: _Outcome,
+    prep: tuple[np.ndarray, np.ndarray, np.ndarray] | None,
+    setup: _Setup,
+    rng: np.random.Generator,
+) -> tuple[dict, pd.DataFrame | None]:
+    """One channel's row of link.csv and its lag profile (None without a regression)."""
+    y, L, n = outcome.y, setup.max_lag, len(x)
+    raw, raw_lo, raw_hi = corr_interval(x, y, level=setup.level)
+    row = {
+        "brand": keys["brand"],
+        "channel": keys["channel"],
+        "metric": keys["metric"],
+        "platform": keys["platform"],
+        "outcome": keys["outcome"],
+        "raw_corr": raw,
+        "raw_corr_lo": raw_lo,
+        "raw_corr_hi": raw_hi,
+        "live_periods": int(np.count_nonzero(x > 0)),
+    }
+    if outcome.fits is None or prep is None:
+        verdict = "insufficient_data"
+        return row | {"verdict": verdict, "note": _note(raw, np.nan, np.nan, verdict)}, None
+    channel, fit = keys["channel"], outcome.fits[0]
+    rx_cal, rx_all, phi = prep
+    deseason = float(np.corrcoef(rx_cal, outcome.ly_cal)[0, 1])
+    adjusted = float(np.corrcoef(rx_all, outcome.ly_all)[0, 1])
+    e_point, e_draws, theta = _averaged_elasticity(outcome.fits, channel, x, y, setup.n_draws, rng)
+    e_lo, e_hi = np.percentile(e_draws, setup.percentiles)
+    peak, peak_lo, peak_hi = profile_peak(fit, channel, x, level=setup.level)
+    ccf = prewhitened_ccf(rx_all, outcome.ly_all, L, phi)
+    direction = _direction(e_lo, e_hi)
+    # a link that runs the wrong way is not support for engagement -> GMV
+    verdict = "supported" if direction == "positive" else "not_supported"
+    row |= {
+        "peak_lag": peak,
+        "elasticity": e_point,
+        "elasticity_lo": e_lo,
+        "elasticity_hi": e_hi,
+        "verdict": verdict,
+        "direction": direction,
+        "corr_deseasonalized": deseason,
+        "corr_adjusted": adjusted,
+        "prewhitened_corr": float(ccf[peak]),
+        "peak_lag_lo": peak_lo,
+        "peak_lag_hi": peak_hi,
+        "robustness_value": robustness_value(
+            e_point / max(float(np.std(e_draws)), 1e-12), fit.df_resid
+        ),
+        "note": _note(raw, deseason, adjusted, verdict, direction),
+    }
+    w_lo, w_hi = np.percentile(fit.lag_weights(channel, theta), setup.percentiles, axis=0)
+    profile = pd.DataFrame(
+        {
+            **{k: row[k] for k in ("brand", "channel", "metric", "platform", "outcome")},
+            "lag": np.arange(L + 1),
+            "weight": fit.lag_weights(channel),
+            "weight_lo": w_lo,
+            "weight_hi": w_hi,
+            "prewhitened_ccf": ccf,
+            "raw_ccf": [float(np.corrcoef(x[: n - lag], y[lag:])[0, 1]) for lag in range(L + 1)],
+        }
+    )
+    return row, profile
+
+
+def _setup(
+    data: Dataset,
+    max_lag: int | None,
+    metrics: tuple[str, ...] | None,
+    outcomes: tuple[str, ...] | None,
+    level: float,
+    n_draws: int,
+    min_live: int | None,
+    trend_knot_days,
+) -> _Setup:
+    """:func:`link`'s options with their defaults filled in from the data."""
+    n = len(data.dates)
+    L = max_lag if max_lag is not None else (42 if data.freq == "D" else 8)
+    if n < L + 30:
+        L = max(1, n // 4)
+    readings = _readings(trend_knot_days)
+    return _Setup(
+        max_lag=L,
+        basis=lag_basis(L, 6 if data.freq == "D" else 4),
+        metrics=metrics
+        or tuple(
+            m for m in METRICS if m in data.media or (m == "interactions" and "likes" in data.media)
+        ),
+        outcomes=outcomes or tuple(o for o in OUTCOMES if o in data.sales),
+        min_live=min_live if min_live is not None else max(8, n // 10),
+        level=level,
+        n_draws=n_draws,
+        readings=readings,
+        trends={k: slow_trend(data, k) if k else pd.DataFrame() for k in readings},
+    )
 
 
 def _link_side_by_side(data: Dataset, workers: int, options: dict) -> LinkResult:
