@@ -85,6 +85,9 @@ VARIANTS = {
             "red_jd": replace(LINK_MEDIA, saturation="hill_slope"),
         }
     ),
+    # 2026-12-03 (sixth session): the budget-reaction control also over the week before
+    # and after each day (budgets set ahead of demand, or after it)
+    "reaction_lags": SeedingMMM(budget_reaction="control_lags"),
     "impressions": SeedingMMM(
         media={
             "little_red_star": replace(SEEDING_MEDIA, input="impressions"),

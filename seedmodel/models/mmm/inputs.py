@@ -169,6 +169,26 @@ def budget_deviations(spend: np.ndarray, window: int) -> np.ndarray:
     return np.where(live, np.log(ratio), 0.0)
 
 
+def around(series: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray]:
+    """Means of ``series`` (..., T) over the ``h`` periods before and the ``h`` after each
+    period (fewer at the ends; 0 where there are none).
+
+    Examples
+    --------
+    >>> before, after = around(np.array([1.0, 2.0, 3.0, 4.0]), 2)
+    >>> before.tolist(), after.tolist()
+    ([0.0, 1.0, 1.5, 2.5], [2.5, 3.5, 4.0, 0.0])
+    """
+    T = series.shape[-1]
+    cum = np.concatenate([np.zeros((*series.shape[:-1], 1)), np.cumsum(series, axis=-1)], -1)
+    t = np.arange(T)
+    lo, hi = np.maximum(t - h, 0), np.minimum(t + h, T - 1)
+    n_before, n_after = t - lo, hi - t
+    before = (cum[..., t] - cum[..., lo]) / np.maximum(n_before, 1)
+    after = (cum[..., hi + 1] - cum[..., t + 1]) / np.maximum(n_after, 1)
+    return before, after
+
+
 def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
     """Arrays for the MMM from a checked dataset.
 
@@ -210,13 +230,22 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         calendar_controls(data, b, peak_weeks=False).drop(columns=drop, errors="ignore")
         for b in brands
     ]
-    if spec.budget_reaction == "control":
+    if spec.budget_reaction in ("control", "control_lags"):
         window = max(3, round(spec.plan_days / pdays))
         deviation = budget_deviations(spend, window)  # (B, C, T)
         frames = [
             f.assign(**{f"reaction_{c}": deviation[b, i] for i, c in enumerate(channels)})
             for b, f in enumerate(frames)
         ]
+        if spec.budget_reaction == "control_lags":
+            before, after = around(deviation, max(1, window // 2))
+            frames = [
+                f.assign(
+                    **{f"reaction_{c}_before": before[b, i] for i, c in enumerate(channels)},
+                    **{f"reaction_{c}_after": after[b, i] for i, c in enumerate(channels)},
+                )
+                for b, f in enumerate(frames)
+            ]
     names = tuple(dict.fromkeys(c for f in frames for c in f.columns))
     controls = np.stack([f.reindex(columns=names, fill_value=0.0).to_numpy() for f in frames])
     # orthonormal columns (QR per brand, unit variance): trend, seasonality and festivals
