@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
+from seedmodel.analysis.intervals import central_interval
 from seedmodel.linkage.correlation import ar_filter, corr_interval, prewhitened_ccf, residualize
 from seedmodel.linkage.design import (
     calendar_controls,
@@ -308,11 +309,6 @@ class _Setup:
     readings: tuple[int | None, ...]
     trends: dict[int | None, pd.DataFrame]
 
-    @property
-    def percentiles(self) -> tuple[float, float]:
-        """The interval's ends, in percent."""
-        return 100 * (1 - self.level) / 2, 100 * (1 + self.level) / 2
-
 
 class _Outcome(NamedTuple):
     """One brand x platform x outcome series, its regressions (one per reading, None when
@@ -424,7 +420,7 @@ def _cell(
     deseason = float(np.corrcoef(rx_cal, outcome.ly_cal)[0, 1])
     adjusted = float(np.corrcoef(rx_all, outcome.ly_all)[0, 1])
     e_point, e_draws, theta = _averaged_elasticity(outcome.fits, channel, x, y, setup.n_draws, rng)
-    e_lo, e_hi = np.percentile(e_draws, setup.percentiles)
+    e_lo, e_hi = (float(v) for v in central_interval(e_draws, setup.level))
     peak, peak_lo, peak_hi = profile_peak(fit, channel, x, level=setup.level)
     ccf = prewhitened_ccf(rx_all, outcome.ly_all, L, phi)
     direction = _direction(e_lo, e_hi)
@@ -447,7 +443,7 @@ def _cell(
         ),
         "note": _note(raw, deseason, adjusted, verdict, direction),
     }
-    w_lo, w_hi = np.percentile(fit.lag_weights(channel, theta), setup.percentiles, axis=0)
+    w_lo, w_hi = central_interval(fit.lag_weights(channel, theta), setup.level, axis=0)
     profile = pd.DataFrame(
         {
             **{k: row[k] for k in ("brand", "channel", "metric", "platform", "outcome")},
