@@ -202,9 +202,8 @@ def test_cli_fit_same_seed_same_roi_and_not_converged_is_loud(tmp_path):
     outs = []
     for name in ("a", "b"):
         proc = run_cli(
-            "fit", str(world), "--out", str(tmp_path / name), "--draws", "40", "--seed", "5",
-            "--no-checks",
-        )  # fmt: skip
+            "fit", str(world), "--out", str(tmp_path / name), "--draws", "40", "--seed", "5"
+        )
         assert proc.returncode == 0, proc.stderr
         outs.append(proc)
     a, b = ((tmp_path / n / "roi.csv").read_bytes() for n in ("a", "b"))
@@ -338,6 +337,7 @@ def _additive_world(
     return from_wide(wide, date="week", target="y", channels=["c1", "c2"]), truth
 
 
+@pytest.mark.slow
 def test_normal_likelihood_recovers_additive_noise_worlds():
     """On three weekly worlds with additive noise (two channels each), ``likelihood="normal"``
     errs by a median of under 12% and its 90% intervals cover at least 4 of the 6 true
@@ -387,6 +387,7 @@ def _example_like_world(seed: int) -> tuple[sm.Dataset, dict[str, float]]:
     return data, truth
 
 
+@pytest.mark.slow
 def test_additive_baseline_recovers_the_always_on_channel_of_additive_worlds():
     """Three worlds from PyMC-Marketing's example generator: with ``baseline="additive"``
     (the generator's own form) the always-on x1 errs less than with the default
