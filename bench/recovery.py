@@ -88,6 +88,8 @@ VARIANTS = {
     # 2026-12-03 (sixth session): the budget-reaction control also over the week before
     # and after each day (budgets set ahead of demand, or after it)
     "reaction_lags": SeedingMMM(budget_reaction="control_lags"),
+    # 2026-12-03 (sixth session): a lift test informs its window's effect, not two years'
+    "lift_t30": SeedingMMM(lift_transport=0.3),
     "impressions": SeedingMMM(
         media={
             "little_red_star": replace(SEEDING_MEDIA, input="impressions"),

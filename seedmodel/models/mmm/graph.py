@@ -161,7 +161,8 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
             diff = curve.pt(a, h, **shape) - curve.pt(a_cf, h, **shape)
             share = inp.gmv_scale[lift.brand] / inp.gmv_scale[lift.brand].sum()
             inc = (beta[lift.brand, lift.channel, :] * share).sum() * diff[lift.t0 :].sum()
-            pm.Normal(f"lift_{i}", inc, lift.se, observed=lift.value)
+            sd = float(np.hypot(lift.se, inp.spec.lift_transport * lift.value))
+            pm.Normal(f"lift_{i}", inc, sd, observed=lift.value)
     return model
 
 

@@ -237,6 +237,12 @@ class SeedingMMM:
         ``channels``: the channels' effects at typical spend share a level learnt from the
         data (a brand whose media are light pulls every channel down), with the prior's
         variance split between the level and the spread. Not the default (docs/mmm.md).
+    lift_transport : float
+        How far a channel's effect during a lift test's window may differ from its effect
+        over the rest of the data, as a share of the measured lift: each test's likelihood
+        has standard deviation ``hypot(se, lift_transport * value)`` instead of ``se``. A
+        28-day test measures its month; the model carries that to every period with one
+        response, so with 0 (the default) it claims that the test measured two years.
     priors : mapping of str to PriorSpec
         Overrides of the model's priors by parameter name
         (:data:`seedmodel.models.mmm.priors.PRIORS`), for prior-sensitivity studies, e.g.
@@ -266,6 +272,7 @@ class SeedingMMM:
     terms_scale: str = "gmv"
     noise: str = "normal"
     effect_pooling: str = "none"
+    lift_transport: float = 0.0
     priors: Mapping[str, PriorSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -297,6 +304,8 @@ class SeedingMMM:
             raise ValueError(
                 f"effect_pooling must be one of {EFFECT_POOLINGS}, got {self.effect_pooling!r}"
             )
+        if not 0.0 <= self.lift_transport < 10.0:
+            raise ValueError(f"lift_transport must be in [0, 10), got {self.lift_transport!r}")
         if self.plan_days < 3:
             raise ValueError("plan_days must be >= 3")
         from seedmodel.models.mmm.priors import PRIORS
