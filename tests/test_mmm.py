@@ -80,6 +80,22 @@ def test_default_media_by_channel_kind(small_sim):
     assert len(inputs.lifts) == 2 and inputs.organic is not None
 
 
+def test_a_lift_test_claims_no_more_than_its_window_with_lift_transport(small_sim):
+    """Each lift test's likelihood sd is hypot(se, lift_transport x measured lift)."""
+    from seedmodel.models.mmm.graph import build_model
+
+    inputs = build_inputs(small_sim.data, SeedingMMM(lift_transport=0.3))
+    model = build_model(inputs)
+    for i, lift in enumerate(inputs.lifts):
+        sd = float(model[f"lift_{i}"].owner.inputs[-1].eval())  # Normal(mu, sigma)
+        assert sd == pytest.approx(np.hypot(lift.se, 0.3 * lift.value), rel=1e-12)
+        assert sd > lift.se
+    plain = build_model(build_inputs(small_sim.data, SeedingMMM()))
+    assert float(plain["lift_0"].owner.inputs[-1].eval()) == pytest.approx(inputs.lifts[0].se)
+    with pytest.raises(ValueError, match="lift_transport"):
+        SeedingMMM(lift_transport=-0.1)
+
+
 def test_link_programmes_land_on_their_store_without_an_attribution_feed(small_sim):
     """红猫 jumps to Tmall and 红京 to JD whether or not the attribution feed is there; a
     seeding channel without the feed falls back to the platform with the most GMV."""
