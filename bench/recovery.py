@@ -89,7 +89,9 @@ VARIANTS = {
     # and after each day (budgets set ahead of demand, or after it)
     "reaction_lags": SeedingMMM(budget_reaction="control_lags"),
     # 2026-12-03 (sixth session): a lift test informs its window's effect, not two years'
+    # (lift_transport=0.3 is the default since; lift_t0 is the form before it)
     "lift_t30": SeedingMMM(lift_transport=0.3),
+    "lift_t0": SeedingMMM(lift_transport=0.0),
     "impressions": SeedingMMM(
         media={
             "little_red_star": replace(SEEDING_MEDIA, input="impressions"),

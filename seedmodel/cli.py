@@ -12,6 +12,7 @@ from seedmodel.models.mmm.spec import (
     BASELINES,
     BUDGET_REACTIONS,
     DEMAND_MODES,
+    LIFT_TRANSPORT,
     LIKELIHOODS,
     TRENDS,
 )
@@ -253,6 +254,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         baseline=args.baseline,
         trend=args.trend,
         budget_reaction=args.budget_reaction,
+        lift_transport=args.lift_transport,
     )
     if args.by is not None:
         return _fit_portfolio(args, spec)
@@ -642,6 +644,15 @@ def _parser() -> argparse.ArgumentParser:
         default="control",
         help="control for budgets' day-to-day reactions to unmeasured demand (default), or use "
         "all of spend's variation",
+    )
+    p.add_argument(
+        "--lift-transport",
+        type=_real(0, inclusive=True, high=10.0),
+        default=LIFT_TRANSPORT,
+        metavar="SHARE",
+        help="how far a channel's effect in a lift test's window may differ from its effect "
+        f"elsewhere, as a share of the measured lift (default {LIFT_TRANSPORT}; 0 takes each "
+        "test as the channel's effect over the whole data)",
     )
     p.add_argument(
         "--by",

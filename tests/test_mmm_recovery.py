@@ -95,9 +95,15 @@ def test_a_lift_test_shrinks_its_channels_interval_without_worsening_its_error()
                         "fit": name,
                         "width": t.loc[key, "roi_hi"] - t.loc[key, "roi_lo"],
                         "error": abs(t.loc[key, "roi"] - true) / true,
+                        "covered": float(t.loc[key, "roi_lo"] <= true <= t.loc[key, "roi_hi"]),
                     }
                 )
     cells = pd.DataFrame(rows).pivot_table(index=["seed", "cell"], columns="fit")
     assert (cells[("width", "with")] < cells[("width", "without")]).all()
-    assert cells[("width", "with")].median() < 0.8 * cells[("width", "without")].median()
+    # the tests inform (narrower) without claiming more than their window measured: at
+    # face value (lift_transport=0) they halved the intervals (0.53 of the width at the
+    # median, 500 draws) and two of nine missed the truth; with 0.3 it was 0.79, none missed
+    ratio = cells[("width", "with")].median() / cells[("width", "without")].median()
+    assert 0.6 < ratio < 0.9
+    assert cells[("covered", "with")].sum() >= cells[("covered", "without")].sum() - 1
     assert cells[("error", "with")].median() <= cells[("error", "without")].median() + 0.02
