@@ -90,7 +90,7 @@ def test_a_lift_test_claims_no_more_than_its_window_with_lift_transport(small_si
         sd = float(model[f"lift_{i}"].owner.inputs[-1].eval())  # Normal(mu, sigma)
         assert sd == pytest.approx(np.hypot(lift.se, 0.3 * lift.value), rel=1e-12)
         assert sd > lift.se
-    plain = build_model(build_inputs(small_sim.data, SeedingMMM()))
+    plain = build_model(build_inputs(small_sim.data, SeedingMMM(lift_transport=0.0)))
     assert float(plain["lift_0"].owner.inputs[-1].eval()) == pytest.approx(inputs.lifts[0].se)
     with pytest.raises(ValueError, match="lift_transport"):
         SeedingMMM(lift_transport=-0.1)
