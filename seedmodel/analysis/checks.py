@@ -141,13 +141,12 @@ def baseline_tradeoff(fit: Fit) -> pd.DataFrame:
     channel's incremental GMV (whole data) and the brand's baseline level (its intercept,
     averaged over platforms); ``passed`` when smaller in size than :data:`MAX_TRADEOFF`."""
     inp = fit.inputs
-    t0, t1 = window_positions(fit)
     level = fit.draws("intercept").mean(axis=-1)  # (S, B)
-    inc = {c: incremental_draws(fit, c, t0, t1).sum("platform") for c in inp.channels}
+    inc = _whole_data_incremental(fit)
     rows = []
     for b, brand in enumerate(inp.brands):
         for channel in inp.channels:
-            corr = pd.Series(inc[channel].sel(brand=brand).to_numpy()).corr(
+            corr = pd.Series(inc.sel(brand=brand, channel=channel).to_numpy()).corr(
                 pd.Series(level[:, b]), method="spearman"
             )
             rows.append({"brand": brand, "channel": channel, "corr": float(corr)})
@@ -190,18 +189,24 @@ def gmv_shares(fit: Fit, level: float = 0.9) -> pd.DataFrame:
     """Each brand x channel's incremental GMV over the data as a share of the brand's GMV,
     mean and interval over the fit's draws (brand, channel, share, share_lo, share_hi)."""
     inp = fit.inputs
-    t0, t1 = window_positions(fit)
     total = xr.DataArray(
         (inp.y * inp.gmv_scale[:, :, None]).sum(axis=(1, 2)),
         dims="brand",
         coords={"brand": list(inp.brands)},
     )
-    inc = xr.concat(
-        [incremental_draws(fit, channel, t0, t1).sum("platform") for channel in inp.channels],
-        dim=pd.Index(inp.channels, name="channel"),
-    )
-    shares = summarise(inc / total, "share", level)
+    shares = summarise(_whole_data_incremental(fit) / total, "share", level)
     return shares.to_dataframe(dim_order=["brand", "channel"]).reset_index()
+
+
+def _whole_data_incremental(fit: Fit) -> xr.DataArray:
+    """Each channel's incremental GMV over the whole data, all platforms together, per
+    draw: (sample, brand, channel)."""
+    t0, t1 = window_positions(fit)
+    channels = fit.inputs.channels
+    return xr.concat(
+        [incremental_draws(fit, channel, t0, t1).sum("platform") for channel in channels],
+        dim=pd.Index(channels, name="channel"),
+    )
 
 
 def _prior_fit(fit: Fit, draws: int, random_seed: int) -> Fit:

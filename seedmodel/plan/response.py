@@ -211,6 +211,7 @@ class PlanResponse:
             (sample, brand, channel, ..., platform); with ``gradient`` a pair.
         """
         spend = per_period.transpose("brand", "channel", ...)
+        levels = spend.to_numpy()
         other = spend.shape[2:]
         S, P = self.n_draws, len(self.platforms)
         value = np.empty((*spend.shape, S, P))
@@ -219,8 +220,8 @@ class PlanResponse:
         c_of = {name: c for c, name in enumerate(self.channels)}
         for i, brand in enumerate(spend["brand"].values):
             for j, channel in enumerate(spend["channel"].values):
-                levels = spend.to_numpy()[i, j].ravel()
-                out = self.cell_draws(b_of[brand], c_of[channel], levels, gradient=gradient)
+                cell = levels[i, j].ravel()
+                out = self.cell_draws(b_of[brand], c_of[channel], cell, gradient=gradient)
                 v, g = out if gradient else (out, None)
                 value[i, j] = v.reshape(*other, S, P)
                 if gradient:

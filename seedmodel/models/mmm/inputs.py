@@ -233,19 +233,20 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
     if spec.budget_reaction in ("control", "control_lags"):
         window = max(3, round(spec.plan_days / pdays))
         deviation = budget_deviations(spend, window)  # (B, C, T)
-        frames = [
-            f.assign(**{f"reaction_{c}": deviation[b, i] for i, c in enumerate(channels)})
-            for b, f in enumerate(frames)
-        ]
+        reactions = {"": deviation}  # column suffix -> (B, C, T)
         if spec.budget_reaction == "control_lags":
             before, after = around(deviation, max(1, window // 2))
-            frames = [
-                f.assign(
-                    **{f"reaction_{c}_before": before[b, i] for i, c in enumerate(channels)},
-                    **{f"reaction_{c}_after": after[b, i] for i, c in enumerate(channels)},
-                )
-                for b, f in enumerate(frames)
-            ]
+            reactions |= {"_before": before, "_after": after}
+        frames = [
+            f.assign(
+                **{
+                    f"reaction_{c}{suffix}": series[b, i]
+                    for suffix, series in reactions.items()
+                    for i, c in enumerate(channels)
+                }
+            )
+            for b, f in enumerate(frames)
+        ]
     names = tuple(dict.fromkeys(c for f in frames for c in f.columns))
     controls = np.stack([f.reindex(columns=names, fill_value=0.0).to_numpy() for f in frames])
     # orthonormal columns (QR per brand, unit variance): trend, seasonality and festivals
