@@ -4,7 +4,8 @@
         bench/results/recovery_family_smooth.json
 
 Each file is one model variant on the same worlds. Prints, per run: overall error, signed
-error, 90% coverage, interval width and confidently wrong cells; then the same by channel
+error, 90% coverage, interval width and confidently wrong cells; the error of all paid media
+together (per world); then the same by channel
 and by mechanism group (family runs). Cells whose true ROI is 0 are left out (see
 ``recovery.py``).
 """
@@ -19,12 +20,16 @@ from pathlib import Path
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
-from recovery import by_group, mechanism_cells
+from recovery import by_group, mechanism_cells, media_totals
 
 
 def load(path: str, label: str | None) -> pd.DataFrame:
+    """A results file's cells, labelled ``label`` (default: the file's name); a file that
+    holds several variants keeps them apart as ``label:variant``."""
     cells = pd.DataFrame(json.loads(Path(path).read_text())["cells"])
-    cells["variant"] = label or Path(path).stem.removeprefix("recovery_")
+    name = label or Path(path).stem.removeprefix("recovery_")
+    several = cells["variant"].nunique() > 1
+    cells["variant"] = name + ":" + cells["variant"] if several else name
     return cells
 
 
@@ -43,6 +48,7 @@ def main(argv: list[str] | None = None) -> int:
     if args.worlds:
         cells = cells[cells["world"].isin(args.worlds)]
     print("## overall\n\n" + markdown(by_group(cells, ["variant"])))
+    print("\n## all paid media together\n\n" + markdown(media_totals(cells)))
     print("\n## by channel\n\n" + markdown(by_group(cells, ["channel", "variant"])))
     if any(c.startswith("mech_") for c in cells.columns):
         long = mechanism_cells(cells)
