@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 import pandas as pd
-from recovery import cells, without_lifts
+from recovery import by_group, cells, without_lifts
 
 import seedmodel as sm
 from seedmodel.fit import NotConvergedWarning, fit_mmm
@@ -129,16 +129,7 @@ def main(argv: list[str] | None = None) -> int:
             flush=True,
         )
     out = pd.concat(rows, ignore_index=True)
-    summary = (
-        out.groupby(["switched_off", "channel"], sort=False)
-        .agg(
-            cells=("rel_err", "size"),
-            median_signed_err=("signed_err", "median"),
-            median_rel_err=("rel_err", "median"),
-            coverage=("covered", "mean"),
-        )
-        .round(3)
-    )
+    summary = by_group(out, ["switched_off", "channel"])
     print(summary.to_string())
     path = Path(args.out)
     path.parent.mkdir(parents=True, exist_ok=True)
