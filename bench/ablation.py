@@ -2,11 +2,12 @@
 
 For each family world given, fit the default SeedingMMM on the world as drawn, then on the
 same world with one mechanism switched off (the rest as drawn), then on the world with all of
-them off but the budget timing (a world the model matches), and print each fit's ROI cells
-against the truth. The truth is re-simulated for every changed world (same seed), so each row
-is scored against its own world. ``--seeds`` repeats it on fresh draws of the same world
-(brand levels, budgets, noise), which measures how far the estimate moves between two
-realisations of one world: the spread a 90% interval has to cover.
+them off but the budget timing (a world the model nearly matches: buzz still moves how much
+notes are read), and print each fit's ROI cells against the truth. The truth is re-simulated
+for every changed world (same seed), so each row is scored against its own world.
+``--seeds`` repeats it on fresh draws of the same world (brand levels, budgets, noise), which
+measures how far the estimate moves between two realisations of one world: the spread a 90%
+interval has to cover.
 
     python bench/ablation.py --worlds 18 35 10            # ~30 fits, ~30 min on 2 cores
     python bench/ablation.py --worlds 18 --switches matched --seeds 2 3 4 5 6 7 8 9
