@@ -9,7 +9,7 @@ for every changed world (same seed), so each row is scored against its own world
 measures how far the estimate moves between two realisations of one world: the spread a 90%
 interval has to cover.
 
-    python bench/ablation.py --worlds 18 35 10            # ~30 fits, ~30 min on 2 cores
+    python bench/ablation.py --worlds 18 35 10            # 33 fits, ~35 min on 2 cores
     python bench/ablation.py --worlds 18 --switches matched --seeds 2 3 4 5 6 7 8 9
 
 Some switches skip random draws of the simulator's second stream (``shocks``, ``trend``,
