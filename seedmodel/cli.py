@@ -214,12 +214,12 @@ def _fit_and_check(args: argparse.Namespace, spec):
 
 
 def _write_fit_files(tmp, fit, table, diag, checks) -> None:
-    import json
+    from seedmodel.outputs import json_text
 
     table.to_csv(tmp / "roi.csv", index=False, float_format="%.6g", lineterminator="\n")
-    (tmp / "diagnostics.json").write_text(json.dumps(diag, indent=2) + "\n")
+    (tmp / "diagnostics.json").write_text(json_text(diag))
     if checks is not None:
-        (tmp / "checks.json").write_text(json.dumps(checks, indent=2) + "\n")
+        (tmp / "checks.json").write_text(json_text(checks))
     fit.save(tmp / "fit.nc")
 
 

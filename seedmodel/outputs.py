@@ -24,7 +24,10 @@ from pathlib import Path
 
 from seedmodel.schema.errors import ArgumentError
 
-__all__ = ["check_out", "write_file", "write_set", "writer_lock"]
+__all__ = ["FLOAT_DIGITS", "check_out", "json_text", "write_file", "write_set", "writer_lock"]
+
+FLOAT_DIGITS = 6
+"""Significant digits of every float a command writes (CSV and JSON alike)."""
 
 
 def check_out(path: str | Path, kind: str, flag: str = "--out") -> Path:
@@ -135,3 +138,39 @@ def write_file(path: str | Path, write: Callable[[Path], None]) -> Path:
     finally:
         tmp.unlink(missing_ok=True)
     return path
+
+
+def json_text(
+    obj: object, digits: int = FLOAT_DIGITS, default: Callable[[object], object] | None = None
+) -> str:
+    """``obj`` as indented JSON, floats to ``digits`` significant digits, ending in a newline.
+
+    Floats go out as the CSV files write them (``%.6g``): a sum whose order numpy changes
+    with memory alignment moves only the 16th digit, and that digit must not make two
+    same-seed runs' files differ. Non-finite floats stay ``NaN``/``Infinity``. ``default``
+    is :func:`json.dumps`'s, for objects JSON does not know.
+
+    Examples
+    --------
+    >>> print(json_text({"roi": 2.0000000000000004, "n": 3, "lo": [0.1234567891]}), end="")
+    {
+      "roi": 2.0,
+      "n": 3,
+      "lo": [
+        0.123457
+      ]
+    }
+    """
+    import json
+    import math
+
+    def rounded(value: object) -> object:
+        if isinstance(value, float) and math.isfinite(value):
+            return float(f"{value:.{digits}g}")
+        if isinstance(value, dict):
+            return {key: rounded(item) for key, item in value.items()}
+        if isinstance(value, list | tuple):
+            return [rounded(item) for item in value]
+        return value
+
+    return json.dumps(rounded(obj), indent=2, default=default) + "\n"

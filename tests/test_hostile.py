@@ -350,6 +350,25 @@ def test_a_failed_write_leaves_the_earlier_set_whole(tmp_path):
     assert sorted(p.name for p in tmp_path.iterdir()) == ["fit"]  # no temporary left
 
 
+def test_json_outputs_do_not_carry_a_summation_orders_last_digit():
+    """Same-seed runs once wrote checks.json files that differed in the 16th digit (a sum
+    whose order numpy changes with memory alignment); JSON floats go out as the CSVs do."""
+    import json
+
+    import numpy as np
+
+    from seedmodel.outputs import json_text
+
+    x = np.random.default_rng(0).normal(size=1001)
+    forward, backward = float(np.sum(x)), float(sum(x[::-1].tolist()))
+    assert forward != backward  # the wobble exists at full precision
+    for a, b in [(forward, backward), (0.1 + 0.2, 0.3), (1e-9 * (0.1 + 0.2), 3e-10)]:
+        assert json_text({"v": [a], "n": {"x": a}}) == json_text({"v": [b], "n": {"x": b}})
+    back = json.loads(json_text({"nan": float("nan"), "i": 7, "s": "小红星", "b": True}))
+    assert np.isnan(back["nan"]) and back["i"] == 7 and back["s"] == "小红星" and back["b"]
+    with pytest.raises(TypeError):
+        json_text({"d": object()})
+
 # ---------------------------------------------------------------------------------------
 # the API
 

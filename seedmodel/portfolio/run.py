@@ -31,6 +31,7 @@ import pandas as pd
 
 from seedmodel.inference.options import SamplerConfig
 from seedmodel.models.mmm.spec import SeedingMMM
+from seedmodel.outputs import json_text
 from seedmodel.portfolio.groups import folder_name, portfolio_groups
 from seedmodel.schema import Dataset
 
@@ -166,11 +167,11 @@ def run_group(task: GroupTask) -> GroupResult:
 
         checks = check_fit(fit).to_dict()
         diagnostics["checks"] = {k: checks[k] for k in ("passed", "warnings")}
-        files["checks.json"] = (json.dumps(checks, indent=2) + "\n").encode()
+        files["checks.json"] = json_text(checks).encode()
     with tempfile.TemporaryDirectory() as tmp:
         files["fit.nc"] = fit.save(Path(tmp) / "fit.nc").read_bytes()
     files["roi.csv"] = _csv(table)
-    files["diagnostics.json"] = (json.dumps(diagnostics, indent=2) + "\n").encode()
+    files["diagnostics.json"] = json_text(diagnostics).encode()
     files["task.json"] = (
         json.dumps({"group": task.group, "brands": task.data.brand_names, "key": task.key}) + "\n"
     ).encode()
@@ -359,9 +360,7 @@ def fit_portfolio(
     def fill(tmp: Path) -> None:
         if not table.empty:
             (tmp / "roi.csv").write_bytes(_csv(table))
-        (tmp / "diagnostics.json").write_text(
-            json.dumps(portfolio.diagnostics(), indent=2, default=str) + "\n"
-        )
+        (tmp / "diagnostics.json").write_text(json_text(portfolio.diagnostics(), default=str))
 
     write_set(out, fill, owned=PORTFOLIO_FILES)  # the merged files as one set; groups/ kept
     return portfolio
