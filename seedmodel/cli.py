@@ -168,8 +168,8 @@ def _progress(args: argparse.Namespace, stage: str):
 
 
 def _sampler_config(args: argparse.Namespace) -> SamplerConfig:
-    """The sampler settings the command offers (fit: all; run: the time budget); the
-    defaults of the rest are SamplerConfig's own."""
+    """The sampler settings the command offers (fit: all; run: the time budget and the
+    warm-up); the defaults of the rest are SamplerConfig's own."""
     offered = {f.name for f in fields(SamplerConfig)} & set(vars(args))
     return SamplerConfig(**{k: getattr(args, k) for k in offered})
 
@@ -752,6 +752,12 @@ def _parser() -> argparse.ArgumentParser:
         type=_real(0, inclusive=False),
         default=SamplerConfig.max_minutes,
         help=f"time budget of the sampler (default {SamplerConfig.max_minutes:g})",
+    )
+    p.add_argument(
+        "--tune",
+        type=_whole(0),
+        default=None,
+        help="warm-up draws per chain (default 1000; a shorter warm-up for a quick look)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.add_argument("--strict", action="store_true", help="exit 3 if the fit did not converge")

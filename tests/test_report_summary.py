@@ -227,10 +227,11 @@ def test_plan_of_optimize_is_the_plan_the_report_shows(small_fit):
 def test_run_writes_fit_plan_and_report_as_one_set(small_dir, tmp_path):
     out = tmp_path / "run"
     r = run_cli(
-        "run", small_dir, "--out", out, "--max-minutes", "0.3", "--no-checks", "--lang", "zh",
-        "--quiet",
+        "run", small_dir, "--out", out, "--max-minutes", "0.3", "--tune", "200", "--no-checks",
+        "--lang", "zh", "--quiet",
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
+    assert sm.load_fit(out / "fit.nc").config.tune == 200  # --tune reached the sampler
     assert sorted(p.name for p in out.iterdir()) == [
         "diagnostics.json",
         "fit.nc",
