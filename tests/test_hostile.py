@@ -369,6 +369,7 @@ def test_json_outputs_do_not_carry_a_summation_orders_last_digit():
     with pytest.raises(TypeError):
         json_text({"d": object()})
 
+
 # ---------------------------------------------------------------------------------------
 # the API
 

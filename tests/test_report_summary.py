@@ -17,7 +17,7 @@ from conftest import run_cli
 import seedmodel as sm
 from seedmodel.analysis.attribution import reconcile_attribution
 from seedmodel.report.compose import fit_report, plan_from_table, report_plan
-from seedmodel.report.i18n import catalogue, money, percent, ratio
+from seedmodel.report.i18n import catalogue, money, percent, ratio, reason_text
 from seedmodel.report.summary import numbers
 
 RATIOS = {"roi", "roi_lo", "roi_hi", "incrementality", "incrementality_lo", "incrementality_hi"}
@@ -110,6 +110,33 @@ def test_summary_comes_first_and_says_when_the_fit_did_not_converge(parts):
         warning = catalogue()["not_converged_first"][lang].split("(")[0].split("（")[0]
         first_warn = re.search(r'<p class="warn"><b>(.*?)</b>', body).group(1)
         assert first_warn.startswith(warning)
+        # why, in the page's language: English is diagnostics.json's own reason
+        assert html.escape(reason_text(fit.diagnostics, lang), quote=False) in first_warn
+    assert reason_text(fit.diagnostics, "en") == fit.diagnostics.reason
+    assert not re.search(r"[a-z]{4,}", reason_text(fit.diagnostics, "zh").replace("bulk", ""))
+
+
+def test_every_reason_for_not_converging_has_its_chinese_words():
+    from seedmodel.inference.diagnostics import Diagnostics
+
+    def diag(reason: str, **kw) -> Diagnostics:
+        base = dict(max_rhat=1.0, min_ess_bulk=500.0, divergences=0, chains=2, sampler="nutpie")
+        return Diagnostics(**{**base, **kw}, converged=False, draws=400, seconds=9, reason=reason)
+
+    why = "max R-hat 1.050 > 1.01; min bulk ESS 120 < 400; 3 divergent transitions; "
+    d = diag(why + "the time budget ran out first", max_rhat=1.05, min_ess_bulk=120.0,
+             divergences=3, stopped="time budget")  # fmt: skip
+    assert reason_text(d, "en") == d.reason
+    assert reason_text(d, "zh") == (
+        "最大 R-hat 1.050 > 1.01；最小有效样本数（bulk ESS）120 < 400；3 次发散转移；时间预算先用完"
+    )
+    one = diag("one chain: R-hat cannot be checked", chains=1)
+    assert reason_text(one, "en") == one.reason and "一条链" in reason_text(one, "zh")
+    nan = float("nan")
+    approx = diag(
+        "advi is an approximation, not MCMC", max_rhat=nan, min_ess_bulk=nan, sampler="advi"
+    )
+    assert reason_text(approx, "en") == approx.reason and "近似" in reason_text(approx, "zh")
 
 
 @pytest.fixture(scope="module")

@@ -28,6 +28,7 @@ __all__ = [
     "platform_name",
     "ratio",
     "ratio_interval",
+    "reason_text",
     "text",
 ]
 
@@ -77,6 +78,40 @@ def catalogue() -> dict[str, dict[str, str]]:
 def text(key: str, lang: str, **fields: object) -> str:
     """The report's text ``key`` in ``lang``, with ``fields`` filled in."""
     return catalogue()[key][lang].format(**fields)
+
+
+def reason_text(diagnostics, lang: str) -> str:
+    """Why a fit did not converge, in ``lang``.
+
+    Built from the diagnostics' fields with the catalogue's words, so a Chinese page has no
+    English clause in its warning; in English it is ``diagnostics.reason``, what
+    ``diagnostics.json`` says (a test holds the two to the same words).
+
+    Parameters
+    ----------
+    diagnostics : Diagnostics
+        The fit's (:class:`seedmodel.inference.diagnostics.Diagnostics`).
+    lang : {"en", "zh"}
+    """
+    if diagnostics.converged:
+        return diagnostics.reason
+    from seedmodel.inference.diagnostics import MAX_RHAT, MIN_ESS_BULK
+
+    d = diagnostics
+    if not math.isfinite(d.max_rhat) and d.sampler in ("pathfinder", "advi"):
+        return text("reason_approximation", lang, sampler=d.sampler)
+    parts = []
+    if d.chains < 2:
+        parts.append(text("reason_one_chain", lang))
+    if not d.max_rhat <= MAX_RHAT:
+        parts.append(text("reason_rhat", lang, value=f"{d.max_rhat:.3f}", limit=MAX_RHAT))
+    if not d.min_ess_bulk >= MIN_ESS_BULK:
+        parts.append(text("reason_ess", lang, value=f"{d.min_ess_bulk:.0f}", limit=MIN_ESS_BULK))
+    if d.divergences:
+        parts.append(text("reason_divergent", lang, n=d.divergences))
+    if parts and d.stopped == "time budget":
+        parts.append(text("reason_budget", lang))
+    return text("reason_separator", lang).join(parts) or d.reason
 
 
 def headers(frame, lang: str):

@@ -26,6 +26,7 @@ from seedmodel.report.i18n import (
     percent,
     ratio,
     ratio_interval,
+    reason_text,
     text,
 )
 
@@ -313,7 +314,9 @@ def summary_parts(
     """
     warnings: list[Markup] = []
     if not diagnostics.converged:
-        warnings.append(_sentence("not_converged_first", lang, {"reason": diagnostics.reason}))
+        warnings.append(
+            _sentence("not_converged_first", lang, {"reason": reason_text(diagnostics, lang)})
+        )
     if checks and not checks.get("passed", True):
         warnings.append(_sentence("checks_failed", lang, {"n": str(len(checks["warnings"]))}))
     placebos = {

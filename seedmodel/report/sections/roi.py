@@ -19,6 +19,7 @@ from seedmodel.report.i18n import (
     platform_name,
     ratio,
     ratio_interval,
+    reason_text,
     text,
 )
 
@@ -225,7 +226,7 @@ def roi_section(
         "roi.html",
         diagnostics=diagnostics,
         checks=checks,
-        not_converged=text("roi_not_converged", lang, reason=diagnostics.reason),
+        not_converged=text("roi_not_converged", lang, reason=reason_text(diagnostics, lang)),
         checks_failed=text("roi_checks_failed", lang, n=len((checks or {}).get("warnings", []))),
         lead=text(
             "roi_lead",
