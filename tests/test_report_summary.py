@@ -137,6 +137,8 @@ def test_every_reason_for_not_converging_has_its_chinese_words():
         "advi is an approximation, not MCMC", max_rhat=nan, min_ess_bulk=nan, sampler="advi"
     )
     assert reason_text(approx, "en") == approx.reason and "近似" in reason_text(approx, "zh")
+    group = diag("group z (VitaWell) failed and is not in this report: boom", chains=1)
+    assert reason_text(group, "zh") == group.reason  # a portfolio's reason, as it is
 
 
 @pytest.fixture(scope="module")

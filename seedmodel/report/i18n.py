@@ -83,9 +83,10 @@ def text(key: str, lang: str, **fields: object) -> str:
 def reason_text(diagnostics, lang: str) -> str:
     """Why a fit did not converge, in ``lang``.
 
-    Built from the diagnostics' fields with the catalogue's words, so a Chinese page has no
-    English clause in its warning; in English it is ``diagnostics.reason``, what
-    ``diagnostics.json`` says (a test holds the two to the same words).
+    A single fit's reason is rebuilt from its diagnostics' fields with the catalogue's
+    words, so a Chinese page has no English clause in its warning; the English rebuild is
+    ``diagnostics.reason`` itself, what ``diagnostics.json`` says. A reason the fields do
+    not rebuild (a portfolio's, which names its groups and their errors) is given as it is.
 
     Parameters
     ----------
@@ -93,11 +94,15 @@ def reason_text(diagnostics, lang: str) -> str:
         The fit's (:class:`seedmodel.inference.diagnostics.Diagnostics`).
     lang : {"en", "zh"}
     """
-    if diagnostics.converged:
+    rebuilt = _reason_words(diagnostics, "en")
+    if diagnostics.converged or rebuilt != diagnostics.reason:
         return diagnostics.reason
+    return _reason_words(diagnostics, lang)
+
+
+def _reason_words(d, lang: str) -> str:
     from seedmodel.inference.diagnostics import MAX_RHAT, MIN_ESS_BULK
 
-    d = diagnostics
     if not math.isfinite(d.max_rhat) and d.sampler in ("pathfinder", "advi"):
         return text("reason_approximation", lang, sampler=d.sampler)
     parts = []
@@ -111,7 +116,7 @@ def reason_text(diagnostics, lang: str) -> str:
         parts.append(text("reason_divergent", lang, n=d.divergences))
     if parts and d.stopped == "time budget":
         parts.append(text("reason_budget", lang))
-    return text("reason_separator", lang).join(parts) or d.reason
+    return text("reason_separator", lang).join(parts)
 
 
 def headers(frame, lang: str):
