@@ -11,6 +11,7 @@ from seedmodel.schema import Dataset
 __all__ = [
     "calendar_controls",
     "independent_columns",
+    "shared_festivals",
     "slow_trend",
     "smoothed_level",
     "spline_basis",
@@ -67,6 +68,27 @@ def calendar_controls(data: Dataset, brand: str, *, peak_weeks: bool = True) -> 
             cols[f"event_{event}_last"] = last
     frame = pd.DataFrame(cols, index=dates)
     return independent_columns(frame)
+
+
+def shared_festivals(controls: pd.DataFrame) -> pd.DataFrame:
+    """``controls`` with each 618 column and its Double 11 twin summed into one
+    ``event_festival...`` column: one coefficient per festival phase for both festivals.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"dow1": [0, 1], "event_618": [1, 0], "event_double11": [0, 1],
+    ...                   "event_618_post": [0, 1]})
+    >>> shared_festivals(f).columns.tolist()
+    ['dow1', 'event_618_post', 'event_festival']
+    >>> shared_festivals(f)["event_festival"].tolist()
+    [1, 1]
+    """
+    out = controls.copy()
+    for name in [c for c in controls.columns if c.startswith("event_618")]:
+        twin = name.replace("event_618", "event_double11", 1)
+        if twin in out:
+            out[name.replace("event_618", "event_festival", 1)] = out.pop(name) + out.pop(twin)
+    return out
 
 
 def spline_basis(n: int, spacing: int) -> np.ndarray:

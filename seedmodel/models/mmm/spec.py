@@ -22,6 +22,7 @@ __all__ = [
     "BUDGET_REACTIONS",
     "DEMAND_MODES",
     "EFFECT_POOLINGS",
+    "FESTIVALS",
     "INPUTS",
     "LIFT_TRANSPORT",
     "LIKELIHOODS",
@@ -51,6 +52,7 @@ SHOCKS = ("none", "weekly")
 TERMS_SCALES = ("gmv", "baseline")
 NOISES = ("normal", "student_t")
 EFFECT_POOLINGS = ("none", "channels")
+FESTIVALS = ("separate", "shared")
 
 
 @dataclass(frozen=True)
@@ -120,12 +122,13 @@ PROGRAMME_STORES = {"red_cat": "tmall", "red_jd": "jd"}
 #: docs/mmm.md, *Lift tests*) it kept every interval covering where 0 lost two.
 LIFT_TRANSPORT = 0.3
 
-#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 5 (2026-12-03) added
+#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 6 (2026-12-03) added
+#: ``festivals`` (default "separate", as before it); format 5 (2026-12-03) added
 #: ``lift_transport`` (default 0.3; 0 before it); format 4 (2026-12-03) added
 #: ``terms_scale`` (default "gmv"; "baseline" before it); format 3 (2026-12-03) added
 #: ``shocks`` (default "none", as before it); format 2 (2026-12-02) writes every option;
 #: format 1 left out options that did not exist yet.
-SPEC_FORMAT = 5
+SPEC_FORMAT = 6
 #: Per format: what a spec saved in it without an option meant, where that differs from
 #: today's default (the option's value before it existed or changed default).
 SAVED_BEFORE: dict[int, dict[str, Any]] = {
@@ -141,6 +144,7 @@ SAVED_BEFORE: dict[int, dict[str, Any]] = {
     2: {"terms_scale": "baseline", "lift_transport": 0.0},
     3: {"terms_scale": "baseline", "lift_transport": 0.0},
     4: {"lift_transport": 0.0},
+    5: {},
 }
 
 
@@ -257,6 +261,14 @@ class SeedingMMM:
         intervals lost the truth and the median error rose from 0.12 to 0.14; with 0.3 all
         nine covered, the median error fell to 0.11, and the intervals were 21% narrower
         than without the tests (docs/mmm.md, *Lift tests*).
+    festivals : {"separate", "shared"}
+        The calendar's festival terms: each festival phase (pre-sale, sale, last day,
+        post-sale dip, with their last days) with its own coefficient for 618 and for
+        Double 11 (``separate``, the default), or one coefficient per phase that both
+        festivals share (``shared``: six fewer free terms per brand x platform, at the cost
+        of assuming that both lift GMV by the same factor). A seeding channel whose budget
+        rises ahead of the festivals lands its effect on festival days, where free festival
+        terms can take it. Not the default (docs/mmm.md, *Eighth look*).
     priors : mapping of str to PriorSpec
         Overrides of the model's priors by parameter name
         (:data:`seedmodel.models.mmm.priors.PRIORS`), for prior-sensitivity studies, e.g.
@@ -287,6 +299,7 @@ class SeedingMMM:
     noise: str = "normal"
     effect_pooling: str = "none"
     lift_transport: float = LIFT_TRANSPORT
+    festivals: str = "separate"
     priors: Mapping[str, PriorSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -318,6 +331,8 @@ class SeedingMMM:
             raise ValueError(
                 f"effect_pooling must be one of {EFFECT_POOLINGS}, got {self.effect_pooling!r}"
             )
+        if self.festivals not in FESTIVALS:
+            raise ValueError(f"festivals must be one of {FESTIVALS}, got {self.festivals!r}")
         if not 0.0 <= self.lift_transport < 10.0:
             raise ValueError(f"lift_transport must be in [0, 10), got {self.lift_transport!r}")
         if self.plan_days < 3:
