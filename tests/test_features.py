@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from seedmodel.adapters import from_wide
-from seedmodel.features import calendar_controls
+from seedmodel.features import calendar_controls, shared_festivals
 from seedmodel.models.mmm.inputs import build_inputs
 from seedmodel.models.mmm.spec import SeedingMMM
 
@@ -53,3 +53,27 @@ def test_events_listed_by_week_start_fill_their_weeks_and_daily_data_keep_days()
     assert d11.sum() == 11.0 and set(d11.unique()) == {0.0, 1.0}
     last = cal["event_double11_last"]  # daily data keep the peak day's own dummy
     assert last[pd.Timestamp("2025-11-11")] == 1.0 and last.sum() == 1.0
+
+
+def test_shared_festivals_give_each_phase_one_column_for_618_and_double11():
+    daily = _table("D", 600, "2025-01-01")
+    sep = calendar_controls(daily, "brand", peak_weeks=False)
+    both = shared_festivals(sep)
+    pairs = [n for n in sep if n.startswith("event_618")]
+    assert len(pairs) == 6  # pre-sale, sale, post-sale dip and their last days
+    assert not any(n.startswith(("event_618", "event_double11")) for n in both)
+    for name in pairs:
+        twin = name.replace("event_618", "event_double11")
+        merged = both[name.replace("event_618", "event_festival")]
+        pd.testing.assert_series_equal(merged, sep[name] + sep[twin], check_names=False)
+    assert both.shape[1] == sep.shape[1] - len(pairs)  # the rest unchanged
+    pd.testing.assert_series_equal(both["event_womens_day"], sep["event_womens_day"])
+    # the model's own controls: the shared names, six fewer columns
+    separate = build_inputs(daily, SeedingMMM()).control_names
+    shared = build_inputs(daily, SeedingMMM(festivals="shared")).control_names
+    assert "event_festival_presale" in shared and len(shared) == len(separate) - 6
+    with pytest.raises(ValueError, match="festivals must be one of"):
+        SeedingMMM(festivals="pooled")
+    spec = SeedingMMM(festivals="shared")
+    assert SeedingMMM.from_dict(spec.to_dict()) == spec
+    assert SeedingMMM.from_dict({}, format=5).festivals == "separate"  # fits saved before it
