@@ -112,6 +112,11 @@ def test_summary_comes_first_and_says_when_the_fit_did_not_converge(parts):
         assert first_warn.startswith(warning)
         # why, in the page's language: English is diagnostics.json's own reason
         assert html.escape(reason_text(fit.diagnostics, lang), quote=False) in first_warn
+        # the diagnostics table under the ROI: the page's language, no raw field names
+        diag = body[body.index(catalogue()["diag_title"][lang]) :]
+        assert catalogue()["col_max_rhat"][lang] in diag and "max_rhat" not in diag
+        assert catalogue()["col_stopped"][lang] in diag or "stopped" not in diag
+        assert ">False<" not in diag and ">True<" not in diag
     assert reason_text(fit.diagnostics, "en") == fit.diagnostics.reason
     assert not re.search(r"[a-z]{4,}", reason_text(fit.diagnostics, "zh").replace("bulk", ""))
 
@@ -128,7 +133,7 @@ def test_every_reason_for_not_converging_has_its_chinese_words():
              divergences=3, stopped="time budget")  # fmt: skip
     assert reason_text(d, "en") == d.reason
     assert reason_text(d, "zh") == (
-        "最大 R-hat 1.050 > 1.01；最小有效样本数（bulk ESS）120 < 400；3 次发散转移；时间预算先用完"
+        "最大 R-hat 1.050 > 1.01；最小有效样本量（bulk ESS）120 < 400；3 次发散转移；时间预算先用完"
     )
     one = diag("one chain: R-hat cannot be checked", chains=1)
     assert reason_text(one, "en") == one.reason and "一条链" in reason_text(one, "zh")
