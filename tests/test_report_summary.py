@@ -122,7 +122,10 @@ def test_summary_comes_first_and_says_when_the_fit_did_not_converge(parts):
 
 
 def test_every_reason_for_not_converging_has_its_chinese_words():
-    from seedmodel.inference.diagnostics import Diagnostics
+    from seedmodel.inference.diagnostics import REASONS, Diagnostics
+
+    # the catalogue's English is diagnostics.json's own; Chinese has the same fields
+    assert {k: catalogue()[f"reason_{k}"]["en"] for k in REASONS} == REASONS
 
     def diag(reason: str, **kw) -> Diagnostics:
         base = dict(max_rhat=1.0, min_ess_bulk=500.0, divergences=0, chains=2, sampler="nutpie")

@@ -7,12 +7,42 @@ from dataclasses import asdict, dataclass
 import numpy as np
 import xarray as xr
 
-__all__ = ["Diagnostics", "diagnose", "rule_holds"]
+__all__ = ["REASONS", "Diagnostics", "diagnose", "reason_parts", "rule_holds"]
 
 #: A NUTS fit is converged when every parameter has R-hat at most this ...
 MAX_RHAT = 1.01
 #: ... and bulk ESS at least this, with no divergent transitions.
 MIN_ESS_BULK = 400
+
+#: The words of each reason a fit is not converged (English, as ``diagnostics.json`` says
+#: them; the report's catalogue holds ``reason_<key>`` in each language, same fields).
+REASONS = {
+    "approximation": "{sampler} is an approximation, not MCMC",
+    "one_chain": "one chain: R-hat cannot be checked",
+    "rhat": "max R-hat {value} > {limit}",
+    "ess": "min bulk ESS {value} < {limit}",
+    "divergent": "{n} divergent transitions",
+    "budget": "the time budget ran out first",
+}
+
+
+def reason_parts(
+    chains: int, max_rhat: float, min_ess: float, divergences: int, stopped: str
+) -> list[tuple[str, dict]]:
+    """The parts of the convergence rule a NUTS fit misses, as (key of :data:`REASONS`,
+    its fields) in the order they are said; empty when the rule holds."""
+    parts: list[tuple[str, dict]] = []
+    if chains < 2:
+        parts.append(("one_chain", {}))
+    if not max_rhat <= MAX_RHAT:
+        parts.append(("rhat", {"value": f"{max_rhat:.3f}", "limit": MAX_RHAT}))
+    if not min_ess >= MIN_ESS_BULK:
+        parts.append(("ess", {"value": f"{min_ess:.0f}", "limit": MIN_ESS_BULK}))
+    if divergences:
+        parts.append(("divergent", {"n": divergences}))
+    if parts and stopped == "time budget":
+        parts.append(("budget", {}))
+    return parts
 
 
 @dataclass(frozen=True)
@@ -117,7 +147,7 @@ def diagnose(
             draws,
             sampler,
             seconds,
-            f"{sampler} is an approximation, not MCMC",
+            REASONS["approximation"].format(sampler=sampler),
             compile_seconds,
             backend,
             adaptation,
@@ -134,17 +164,10 @@ def diagnose(
     div = 0
     if "sample_stats" in tree.children and "diverging" in tree["sample_stats"]:
         div = int(tree["sample_stats"]["diverging"].values.sum())
-    reasons = []
-    if chains < 2:
-        reasons.append("one chain: R-hat cannot be checked")
-    if not max_rhat <= MAX_RHAT:
-        reasons.append(f"max R-hat {max_rhat:.3f} > {MAX_RHAT}")
-    if not min_ess >= MIN_ESS_BULK:
-        reasons.append(f"min bulk ESS {min_ess:.0f} < {MIN_ESS_BULK}")
-    if div:
-        reasons.append(f"{div} divergent transitions")
-    if reasons and stopped == "time budget":
-        reasons.append("the time budget ran out first")
+    reasons = [
+        REASONS[key].format(**fields)
+        for key, fields in reason_parts(chains, max_rhat, min_ess, div, stopped)
+    ]
     return Diagnostics(
         max_rhat,
         min_ess,

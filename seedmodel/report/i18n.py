@@ -28,6 +28,7 @@ __all__ = [
     "platform_name",
     "ratio",
     "ratio_interval",
+    "readable_diagnostics",
     "reason_text",
     "text",
 ]
@@ -83,10 +84,12 @@ def text(key: str, lang: str, **fields: object) -> str:
 def reason_text(diagnostics, lang: str) -> str:
     """Why a fit did not converge, in ``lang``.
 
-    A single fit's reason is rebuilt from its diagnostics' fields with the catalogue's
-    words, so a Chinese page has no English clause in its warning; the English rebuild is
+    A single fit's reason is said again from its diagnostics' fields
+    (:func:`seedmodel.inference.diagnostics.reason_parts`) in the catalogue's words, so a
+    Chinese page has no English clause in its warning; in English that is
     ``diagnostics.reason`` itself, what ``diagnostics.json`` says. A reason the fields do
-    not rebuild (a portfolio's, which names its groups and their errors) is given as it is.
+    not give again (a portfolio's, which names its groups and their errors) is given as it
+    is.
 
     Parameters
     ----------
@@ -94,29 +97,43 @@ def reason_text(diagnostics, lang: str) -> str:
         The fit's (:class:`seedmodel.inference.diagnostics.Diagnostics`).
     lang : {"en", "zh"}
     """
-    rebuilt = _reason_words(diagnostics, "en")
-    if diagnostics.converged or rebuilt != diagnostics.reason:
+    if diagnostics.converged or _reason_in(diagnostics, "en") != diagnostics.reason:
         return diagnostics.reason
-    return _reason_words(diagnostics, lang)
+    return _reason_in(diagnostics, lang)
 
 
-def _reason_words(d, lang: str) -> str:
-    from seedmodel.inference.diagnostics import MAX_RHAT, MIN_ESS_BULK
+def _reason_in(d, lang: str) -> str:
+    from seedmodel.inference.diagnostics import reason_parts
 
     if not math.isfinite(d.max_rhat) and d.sampler in ("pathfinder", "advi"):
-        return text("reason_approximation", lang, sampler=d.sampler)
-    parts = []
-    if d.chains < 2:
-        parts.append(text("reason_one_chain", lang))
-    if not d.max_rhat <= MAX_RHAT:
-        parts.append(text("reason_rhat", lang, value=f"{d.max_rhat:.3f}", limit=MAX_RHAT))
-    if not d.min_ess_bulk >= MIN_ESS_BULK:
-        parts.append(text("reason_ess", lang, value=f"{d.min_ess_bulk:.0f}", limit=MIN_ESS_BULK))
-    if d.divergences:
-        parts.append(text("reason_divergent", lang, n=d.divergences))
-    if parts and d.stopped == "time budget":
-        parts.append(text("reason_budget", lang))
-    return text("reason_separator", lang).join(parts)
+        parts = [("approximation", {"sampler": d.sampler})]
+    else:
+        parts = reason_parts(d.chains, d.max_rhat, d.min_ess_bulk, d.divergences, d.stopped)
+    words = [text(f"reason_{key}", lang, **fields) for key, fields in parts]
+    return text("reason_separator", lang).join(words)
+
+
+def readable_diagnostics(frame, lang: str):
+    """``frame``'s diagnostics columns (``diagnostics.json``'s keys) as a reader takes them
+    in: converged as yes / no, why sampling stopped in words, R-hat to three decimals,
+    counts and seconds whole; a missing value (a group that failed) blank. Other columns
+    are kept."""
+    import pandas as pd
+
+    out = frame.copy()
+    shown = {
+        "converged": lambda c: text("yes" if c else "no", lang),
+        "stopped": lambda s: text(f"stopped_{s.replace(' ', '_')}", lang) if s else "",
+        "max_rhat": lambda v: f"{v:.3f}",
+        **dict.fromkeys(
+            ("min_ess_bulk", "divergences", "seconds", "compile_seconds", "gradients"),
+            lambda v: f"{v:,.0f}",
+        ),
+    }
+    for column, show in shown.items():
+        if column in out:
+            out[column] = ["" if v is None or pd.isna(v) else show(v) for v in frame[column]]
+    return out
 
 
 def headers(frame, lang: str):

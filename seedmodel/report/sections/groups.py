@@ -6,21 +6,15 @@ from __future__ import annotations
 import pandas as pd
 
 from seedmodel.report.html import Section, csv_link, render, table_html
-from seedmodel.report.i18n import headers, text
+from seedmodel.report.i18n import headers, readable_diagnostics, text
 
 __all__ = ["groups_section"]
 
 
 def groups_section(groups: pd.DataFrame, lang: str = "en") -> Section:
     """Section from :meth:`seedmodel.portfolio.SavedPortfolio.groups_table`."""
-    shown = groups.copy()
+    shown = readable_diagnostics(groups, lang)
     shown["status"] = [text(f"group_{s}", lang) for s in shown["status"]]
-    shown["converged"] = [
-        "" if pd.isna(c) else text("yes" if c else "no", lang) for c in groups["converged"]
-    ]
-    shown["max_rhat"] = ["" if pd.isna(v) else f"{v:.3f}" for v in groups["max_rhat"]]
-    for column in ("min_ess_bulk", "divergences", "seconds"):
-        shown[column] = ["" if pd.isna(v) else f"{v:,.0f}" for v in groups[column]]
     failed = int((groups["status"] == "failed").sum())
     unconverged = int((groups["converged"] == False).sum())  # noqa: E712 (None: failed)
     body = render(

@@ -20,6 +20,7 @@ from seedmodel.report.i18n import (
     platform_name,
     ratio,
     ratio_interval,
+    readable_diagnostics,
     reason_text,
     text,
 )
@@ -28,7 +29,6 @@ __all__ = [
     "check_warnings",
     "plot_contributions",
     "plot_roi",
-    "readable_diagnostics",
     "roi_section",
 ]
 
@@ -210,21 +210,6 @@ def readable_arrival(arrival: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def readable_diagnostics(diagnostics: Diagnostics, lang: str) -> pd.DataFrame:
-    """The fit's diagnostics as the report's one-row table: headers and words in ``lang``
-    (yes / no, why sampling stopped), numbers as a reader takes them in (R-hat to three
-    decimals, counts and seconds whole). The reason is in the banner, not here."""
-    d = diagnostics.to_dict()
-    d.pop("reason")
-    d["converged"] = text("yes" if d["converged"] else "no", lang)
-    if d.get("stopped"):
-        d["stopped"] = text(f"stopped_{d['stopped'].replace(' ', '_')}", lang)
-    d["max_rhat"] = "" if d["max_rhat"] is None else f"{d['max_rhat']:.3f}"
-    for key in ("min_ess_bulk", "seconds", "compile_seconds", "gradients"):
-        d[key] = "" if d.get(key) is None else f"{d[key]:,.0f}"
-    return headers(pd.DataFrame([d]), lang)
-
-
 def roi_section(
     table: pd.DataFrame,
     diagnostics: Diagnostics,
@@ -242,6 +227,7 @@ def roi_section(
     (where the per-brand figures are), the contributions figure is left out and that note
     shown instead."""
 
+    diag = readable_diagnostics(pd.DataFrame([diagnostics.to_dict()]).drop(columns="reason"), lang)
     has_attr = attribution is not None and not attribution.empty
     body = render(
         "roi.html",
@@ -287,7 +273,7 @@ def roi_section(
         contrib_download=None if contrib is None else csv_link(contrib, "contributions.csv", lang),
         checks_html="" if checks is None else checks_html(checks, lang),
         diag_title=text("diag_title", lang),
-        diagnostics_table=table_html(readable_diagnostics(diagnostics, lang)),
+        diagnostics_table=table_html(headers(diag, lang)),
     )
     return Section(text("roi_title", lang), body, anchor="roi")
 
