@@ -26,8 +26,9 @@ def contributions(fit: Fit, *, freq: str | None = None, level: float = 0.9) -> p
     fit : Fit
         A fitted SeedingMMM.
     freq : str, optional
-        Sum to a coarser calendar first (``"W"`` weeks, ``"MS"`` months); default the data's
-        own periods. Intervals are of the sums.
+        Sum to a coarser calendar first (``"W"`` weeks, ``"M"`` or ``"MS"`` months, ``"Q"``
+        or ``"QS"`` quarters); each row is dated by its period's first day. Default the
+        data's own periods. Intervals are of the sums.
     level : float
         Interval level.
 
@@ -50,7 +51,7 @@ def contributions(fit: Fit, *, freq: str | None = None, level: float = 0.9) -> p
     post, inputs = MediaPosterior.from_fit(fit), media_inputs(fit)
     dates = pd.DatetimeIndex(fit.data.dates)
     groups = xr.DataArray(
-        dates.to_period(freq).start_time if freq else dates,
+        _period_starts(dates, freq) if freq else dates,
         dims="period",
         coords={"period": np.arange(len(dates))},
         name="date",
@@ -72,3 +73,25 @@ def contributions(fit: Fit, *, freq: str | None = None, level: float = 0.9) -> p
     table = out.transpose(*order).to_dataframe(dim_order=order).reset_index()
     columns = ["date", "brand", "platform", "channel", "contribution", "contribution_lo"]
     return table[[*columns, "contribution_hi", "periods", "share"]]
+
+
+def _period_starts(dates: pd.DatetimeIndex, freq: str) -> pd.DatetimeIndex:
+    """The first day of each date's period of ``freq``: a period alias (``"W"``, ``"M"``,
+    ``"Q"``) or its month-start form (``"MS"``, ``"QS"``, ``"YS"``), which pandas' periods
+    do not take.
+
+    Examples
+    --------
+    >>> d = pd.DatetimeIndex(["2025-01-15", "2025-02-03"])
+    >>> _period_starts(d, "MS").strftime("%Y-%m-%d").tolist()
+    ['2025-01-01', '2025-02-01']
+    >>> _period_starts(d, "W").strftime("%Y-%m-%d").tolist()
+    ['2025-01-13', '2025-02-03']
+    """
+    try:
+        return dates.to_period(freq).start_time
+    except ValueError:
+        head, _, anchor = freq.partition("-")
+        if not head.endswith("S") or len(head) < 2:
+            raise ValueError(f"freq {freq!r} is not a calendar period (e.g. 'W', 'MS')") from None
+        return dates.to_period(head[:-1] + ("-" + anchor if anchor else "")).start_time
