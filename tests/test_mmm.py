@@ -276,6 +276,13 @@ def test_contributions_add_up_to_the_incremental_gmv(small_fit):
         assert 0.7 * inc <= total <= inc * (1 + 1e-9)
     assert set(daily["platform"]) == set(fit.data.platform_names)
     assert daily["share"].between(-1, 1).all()
+    # months by either pandas spelling (the docstring's "MS" once raised), dated by day 1
+    for freq in ("M", "MS"):
+        monthly = sm.contributions(fit, freq=freq)
+        assert (pd.DatetimeIndex(monthly["date"]).day == 1).all()
+        assert monthly["contribution"].sum() == pytest.approx(daily["contribution"].sum())
+    with pytest.raises(ValueError, match="not a calendar period"):
+        sm.contributions(fit, freq="fortnight")
 
 
 def test_roi_reports_gmv_per_1000_interactions(small_fit):
@@ -478,3 +485,36 @@ def test_weekly_shock_term_is_an_option_for_daily_data(small_sim):
     assert model.named_vars["shock_z"].eval().shape[-1] == inp.shock_basis.shape[1]
     with pytest.raises(ValueError, match="shocks must be one of"):
         SeedingMMM(shocks="daily")
+
+
+def test_brand_effects_centred_or_not_have_the_same_prior():
+    """``effects`` changes how the brands' effects are sampled, not what they mean: the
+    prior of each brand's effect at typical spend is the same under both forms."""
+    import pymc as pm
+
+    from seedmodel.models.mmm.graph import build_model
+
+    sim = sm.simulate(sm.WorldConfig(n_brands=2, days=120), random_seed=3)
+    draws = {}
+    for form in ("centred", "noncentred"):
+        inp = build_inputs(sim.data, SeedingMMM(effects=form))
+        model = build_model(inp)
+        own = {"centred": "log_gross", "noncentred": "log_gross_z"}
+        assert own[form] in model.named_vars
+        assert own["noncentred" if form == "centred" else "centred"] not in model.named_vars
+        with model:
+            prior = pm.sample_prior_predictive(20000, var_names=["beta"], random_seed=1)
+        beta = prior.prior["beta"].isel(platform=0)  # (chain, draw, brand, channel)
+        draws[form] = np.log(np.abs(beta.values)).reshape(-1)
+    a, b = draws["centred"], draws["noncentred"]
+    assert abs(np.median(a) - np.median(b)) < 0.1  # the prior sd is about 0.9
+    assert np.std(a) == pytest.approx(np.std(b), rel=0.05)
+    with pytest.raises(ValueError, match="effects must be one of"):
+        SeedingMMM(effects="partial")
+    # fits saved before the option were sampled with offsets, and reload so
+    assert SeedingMMM.from_dict({}, format=6).effects == "noncentred"
+    assert SeedingMMM.from_dict(SeedingMMM().to_dict()).effects == "auto"
+    # auto: offsets on thin data (120 days), centred on a year and more of daily data
+    assert "log_gross_z" in build_model(build_inputs(sim.data, SeedingMMM())).named_vars
+    year = sm.simulate(sm.WorldConfig(n_brands=2, days=400), random_seed=3).data
+    assert "log_gross" in build_model(build_inputs(year, SeedingMMM())).named_vars

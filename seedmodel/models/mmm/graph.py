@@ -7,8 +7,9 @@ import pymc as pm
 import pytensor.tensor as pt
 
 from seedmodel.models.mmm.inputs import MMMInputs
+from seedmodel.models.mmm.spec import CENTRED_PERIODS
 
-__all__ = ["build_model"]
+__all__ = ["build_model", "centred_effects"]
 
 
 def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
@@ -66,14 +67,11 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
         if pooled and inp.spec.effect_pooling == "channels":
             lg_c = pm.Normal("log_gross_c", 0.0, 1.0, dims="channel")
             lg_mu = level + spread * lg_c
-            lg_sd = _prior(inp, "log_gross_sd").create("log_gross_sd")
-            lg_z = pm.Normal("log_gross_z", 0.0, 1.0, dims=("brand", "channel"))
-            log_gross = lg_mu + lg_sd * lg_z
         elif pooled:
             lg_mu = pm.Normal("log_gross_mu", g_centre, g_sd, dims="channel")
+        if pooled:
             lg_sd = _prior(inp, "log_gross_sd").create("log_gross_sd")
-            lg_z = pm.Normal("log_gross_z", 0.0, 1.0, dims=("brand", "channel"))
-            log_gross = lg_mu + lg_sd * lg_z
+            log_gross = _brand_effects(inp, lg_mu, lg_sd)
         else:
             log_half = _prior(inp, "log_half").create("log_half", dims=("brand", "channel"))
             if inp.spec.effect_pooling == "channels":
@@ -169,6 +167,29 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
 def _prior(inp: MMMInputs, name: str):
     """The prior of parameter ``name``: the spec's override, else :data:`PRIORS`."""
     return inp.spec.prior(name)
+
+
+def centred_effects(inp: MMMInputs) -> bool:
+    """Whether the brands' effects are sampled centred: ``SeedingMMM.effects``, with
+    ``auto`` deciding by how many periods each brand's data hold."""
+    if inp.spec.effects == "auto":
+        return inp.n_periods - inp.holdout >= CENTRED_PERIODS
+    return inp.spec.effects == "centred"
+
+
+def _brand_effects(inp: MMMInputs, mu, sd):
+    """(B, C) each brand's log effect at typical spend around the channel's mean ``mu``
+    with spread ``sd``: centred (``log_gross``) or as standardised offsets (``log_gross_z``),
+    by :func:`centred_effects`.
+
+    A brand's own data usually pin its effect down, and then sampling the effect itself
+    is the easier geometry: the offsets' form ties the mean, the spread and every offset
+    into one narrow ridge (docs/benchmarks.md).
+    """
+    dims = ("brand", "channel")
+    if centred_effects(inp):
+        return pm.Normal("log_gross", mu, sd, dims=dims)
+    return mu + sd * pm.Normal("log_gross_z", 0.0, 1.0, dims=dims)
 
 
 def _baseline_share(intercept, contrib):
