@@ -23,7 +23,9 @@ world has them ahead, or the reverse), ``trend`` (no bend, no level shift), ``no
 (lognormal, independent day to day), ``hill`` (every Hill slope 1, as the model's),
 ``yield`` (reads and clicks per yuan constant: no content-quality drift, no dearer CPMs at
 festivals), ``golive`` (every channel live from the first day), ``matched`` (all of these but
-``lead``; ``chase`` is implied by ``shocks``).
+``lead``; ``chase`` is implied by ``shocks``), ``growth`` (no channel's budget grows over
+the years; not in ``matched``), ``budgets`` (budgets follow neither demand, buzz nor shocks:
+only flights, go-lives and growth; not in ``matched``).
 """
 
 from __future__ import annotations
@@ -63,8 +65,11 @@ SWITCHES = {
     "hill": lambda c: _channels(c, hill_slope=1.0),
     "yield": lambda c: replace(c, quality_variation=False, cpm_inflation=False),
     "golive": lambda c: _channels(c, go_live=None),
+    # 2026-12-04: two more, not part of ``matched`` (which keeps its earlier meaning)
+    "growth": lambda c: _channels(c, spend_growth=0.0),
+    "budgets": lambda c: replace(c, demand_budgets=False),
 }
-_MATCHED = [s for s in SWITCHES if s != "lead"]
+_MATCHED = ["buzz", "shocks", "chase", "trend", "noise", "hill", "yield", "golive"]
 
 
 def switched(cfg: WorldConfig, name: str) -> WorldConfig:
