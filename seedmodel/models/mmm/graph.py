@@ -171,7 +171,8 @@ def _prior(inp: MMMInputs, name: str):
 
 def centred_effects(inp: MMMInputs) -> bool:
     """Whether the brands' effects are sampled centred: ``SeedingMMM.effects``, with
-    ``auto`` deciding by how many periods each brand's data hold."""
+    ``auto`` deciding by how many periods the data hold (the fitted ones: a forecast
+    check's refit, which holds the last quarter out, may take the other form)."""
     if inp.spec.effects == "auto":
         return inp.n_periods - inp.holdout >= CENTRED_PERIODS
     return inp.spec.effects == "centred"
