@@ -51,6 +51,8 @@ VARIANTS = {
     "latent": SeedingMMM(),
     # 2026-12-03 (eighth session): one coefficient per festival phase for 618 and Double 11
     "festivals_shared": SeedingMMM(festivals="shared"),
+    # 2026-12-04 (ninth session): no 618 / Double 11 terms at all (a measurement switch)
+    "festivals_none": SeedingMMM(festivals="none"),
     # the family's rows in docs/recovery_family.md (the default from 2026-12-02 to 12-03 is
     # "reaction"; "quadratic" is the default before it)
     "quadratic": SeedingMMM(trend="quadratic", budget_reaction="none", **_OLD),

@@ -15,6 +15,7 @@ __all__ = [
     "slow_trend",
     "smoothed_level",
     "spline_basis",
+    "without_festivals",
 ]
 
 
@@ -151,3 +152,16 @@ def smoothed_level(x: np.ndarray) -> np.ndarray:
     with np.errstate(all="ignore"):
         res = model.fit(disp=False, method="lbfgs", maxiter=200)
     return np.asarray(res.smoothed_state[0])
+
+
+def without_festivals(controls: pd.DataFrame) -> pd.DataFrame:
+    """``controls`` without the 618 and Double 11 columns (every phase); other events stay.
+
+    Examples
+    --------
+    >>> f = pd.DataFrame({"dow1": [0, 1], "event_618": [1, 0], "event_womens_day": [0, 1]})
+    >>> without_festivals(f).columns.tolist()
+    ['dow1', 'event_womens_day']
+    """
+    festival = [c for c in controls if c.startswith(("event_618", "event_double11"))]
+    return controls.drop(columns=festival)

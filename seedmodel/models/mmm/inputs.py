@@ -8,7 +8,7 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from seedmodel.features import calendar_controls, shared_festivals, spline_basis
+from seedmodel.features import calendar_controls, shared_festivals, spline_basis, without_festivals
 from seedmodel.models.mmm.spec import PROGRAMME_STORES, SeedingMMM
 from seedmodel.schema import DataError, Dataset
 from seedmodel.schema.tables import INTERACTIONS
@@ -232,6 +232,8 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
     ]
     if spec.festivals == "shared":
         frames = [shared_festivals(f) for f in frames]
+    elif spec.festivals == "none":
+        frames = [without_festivals(f) for f in frames]
     if spec.budget_reaction in ("control", "control_lags"):
         window = max(3, round(spec.plan_days / pdays))
         deviation = budget_deviations(spend, window)  # (B, C, T)

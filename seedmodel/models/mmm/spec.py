@@ -54,7 +54,7 @@ SHOCKS = ("none", "weekly")
 TERMS_SCALES = ("gmv", "baseline")
 NOISES = ("normal", "student_t")
 EFFECT_POOLINGS = ("none", "channels")
-FESTIVALS = ("separate", "shared")
+FESTIVALS = ("separate", "shared", "none")
 EFFECTS = ("auto", "centred", "noncentred")
 #: Fewest fitted periods per brand for ``effects="auto"`` to sample the brands' effects
 #: centred (a year of daily data).
@@ -270,7 +270,7 @@ class SeedingMMM:
         intervals lost the truth and the median error rose from 0.12 to 0.14; with 0.3 all
         nine covered, the median error fell to 0.11, and the intervals were 21% narrower
         than without the tests (docs/mmm.md, *Lift tests*).
-    festivals : {"separate", "shared"}
+    festivals : {"separate", "shared", "none"}
         The calendar's festival terms: each festival phase (pre-sale, sale, last day,
         post-sale dip, with their last days) with its own coefficient for 618 and for
         Double 11 (``separate``, the default), or one coefficient per phase that both
@@ -279,7 +279,10 @@ class SeedingMMM:
         rises ahead of the festivals lands its effect on festival days, where free festival
         terms can take it. Not the default: on the world family it raised the median ROI
         error on worlds 0-29 from 0.163 to 0.198 and cut coverage from 0.82 to 0.76
-        (docs/mmm.md, *Eighth look*).
+        (docs/mmm.md, *Eighth look*). ``none`` leaves 618 and Double 11 without terms of
+        their own (their lifts fall to the demand state and the residual): a measurement
+        switch for how much the festival terms take from a seeding channel, not a model for
+        real data (docs/mmm.md, *Ninth look*).
     effects : {"auto", "centred", "noncentred"}
         With several brands, how each brand's effect at typical spend is drawn around the
         channel's mean across brands: as itself (``centred``), or as a standardised offset
