@@ -77,3 +77,7 @@ def test_shared_festivals_give_each_phase_one_column_for_618_and_double11():
     spec = SeedingMMM(festivals="shared")
     assert SeedingMMM.from_dict(spec.to_dict()) == spec
     assert SeedingMMM.from_dict({}, format=5).festivals == "separate"  # fits saved before it
+    # none: no festival terms at all; the other events keep theirs
+    bare = build_inputs(daily, SeedingMMM(festivals="none")).control_names
+    assert not any(n.startswith(("event_618", "event_double11")) for n in bare)
+    assert "event_womens_day" in bare and len(bare) == len(separate) - 2 * len(pairs)
