@@ -281,6 +281,9 @@ def test_contributions_add_up_to_the_incremental_gmv(small_fit):
         monthly = sm.contributions(fit, freq=freq)
         assert (pd.DatetimeIndex(monthly["date"]).day == 1).all()
         assert monthly["contribution"].sum() == pytest.approx(daily["contribution"].sum())
+    # an anchored quarter-start offset keeps its own months (QS-JAN: Jan, Apr, Jul, Oct)
+    quarters = sm.contributions(fit, freq="QS-JAN")
+    assert quarters["date"].equals(sm.contributions(fit, freq="Q")["date"])
     with pytest.raises(ValueError, match="not a calendar period"):
         sm.contributions(fit, freq="fortnight")
 

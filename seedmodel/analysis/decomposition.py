@@ -77,8 +77,8 @@ def contributions(fit: Fit, *, freq: str | None = None, level: float = 0.9) -> p
 
 def _period_starts(dates: pd.DatetimeIndex, freq: str) -> pd.DatetimeIndex:
     """The first day of each date's period of ``freq``: a period alias (``"W"``, ``"M"``,
-    ``"Q"``) or its month-start form (``"MS"``, ``"QS"``, ``"YS"``), which pandas' periods
-    do not take.
+    ``"Q"``) or a period-start offset (``"MS"``, ``"QS"``, ``"QS-FEB"``, ``"YS"``), which
+    pandas' periods do not take; those roll each date back to its period's start.
 
     Examples
     --------
@@ -87,11 +87,16 @@ def _period_starts(dates: pd.DatetimeIndex, freq: str) -> pd.DatetimeIndex:
     ['2025-01-01', '2025-02-01']
     >>> _period_starts(d, "W").strftime("%Y-%m-%d").tolist()
     ['2025-01-13', '2025-02-03']
+    >>> _period_starts(d, "QS-JAN").strftime("%Y-%m-%d").tolist()
+    ['2025-01-01', '2025-01-01']
     """
+    from pandas.tseries.frequencies import to_offset
+
     try:
         return dates.to_period(freq).start_time
     except ValueError:
-        head, _, anchor = freq.partition("-")
-        if not head.endswith("S") or len(head) < 2:
+        try:
+            offset = to_offset(freq)
+        except ValueError:
             raise ValueError(f"freq {freq!r} is not a calendar period (e.g. 'W', 'MS')") from None
-        return dates.to_period(head[:-1] + ("-" + anchor if anchor else "")).start_time
+    return pd.DatetimeIndex([offset.rollback(d) for d in dates.normalize()])
