@@ -71,6 +71,11 @@ def calendar_controls(data: Dataset, brand: str, *, peak_weeks: bool = True) -> 
     return independent_columns(frame)
 
 
+#: The festivals' event columns by prefix (every phase: pre-sale, sale, post-sale dip and
+#: their last days): 618, then Double 11.
+_FESTIVALS = ("event_618", "event_double11")
+
+
 def shared_festivals(controls: pd.DataFrame) -> pd.DataFrame:
     """``controls`` with each 618 column and its Double 11 twin summed into one
     ``event_festival...`` column: one coefficient per festival phase for both festivals.
@@ -85,10 +90,11 @@ def shared_festivals(controls: pd.DataFrame) -> pd.DataFrame:
     [1, 1]
     """
     out = controls.copy()
-    for name in [c for c in controls.columns if c.startswith("event_618")]:
-        twin = name.replace("event_618", "event_double11", 1)
+    first, second = _FESTIVALS
+    for name in [c for c in controls.columns if c.startswith(first)]:
+        twin = name.replace(first, second, 1)
         if twin in out:
-            out[name.replace("event_618", "event_festival", 1)] = out.pop(name) + out.pop(twin)
+            out[name.replace(first, "event_festival", 1)] = out.pop(name) + out.pop(twin)
     return out
 
 
@@ -163,5 +169,5 @@ def without_festivals(controls: pd.DataFrame) -> pd.DataFrame:
     >>> without_festivals(f).columns.tolist()
     ['dow1', 'event_womens_day']
     """
-    festival = [c for c in controls if c.startswith(("event_618", "event_double11"))]
+    festival = [c for c in controls if c.startswith(_FESTIVALS)]
     return controls.drop(columns=festival)

@@ -9,7 +9,7 @@ import pytensor.tensor as pt
 from seedmodel.models.mmm.inputs import MMMInputs
 from seedmodel.models.mmm.spec import CENTRED_PERIODS
 
-__all__ = ["build_model", "centred_effects"]
+__all__ = ["build_model"]
 
 
 def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
@@ -169,7 +169,7 @@ def _prior(inp: MMMInputs, name: str):
     return inp.spec.prior(name)
 
 
-def centred_effects(inp: MMMInputs) -> bool:
+def _centred_effects(inp: MMMInputs) -> bool:
     """Whether the brands' effects are sampled centred: ``SeedingMMM.effects``, with
     ``auto`` deciding by how many periods the data hold (the fitted ones: a forecast
     check's refit, which holds the last quarter out, may take the other form)."""
@@ -181,14 +181,14 @@ def centred_effects(inp: MMMInputs) -> bool:
 def _brand_effects(inp: MMMInputs, mu, sd):
     """(B, C) each brand's log effect at typical spend around the channel's mean ``mu``
     with spread ``sd``: centred (``log_gross``) or as standardised offsets (``log_gross_z``),
-    by :func:`centred_effects`.
+    by :func:`_centred_effects`.
 
     A brand's own data usually pin its effect down, and then sampling the effect itself
     is the easier geometry: the offsets' form ties the mean, the spread and every offset
     into one narrow ridge (docs/benchmarks.md).
     """
     dims = ("brand", "channel")
-    if centred_effects(inp):
+    if _centred_effects(inp):
         return pm.Normal("log_gross", mu, sd, dims=dims)
     return mu + sd * pm.Normal("log_gross_z", 0.0, 1.0, dims=dims)
 
