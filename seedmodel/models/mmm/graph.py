@@ -36,15 +36,16 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
     pooled = B > 1
     with pm.Model(coords=coords) as model:
         # media: adstock per channel, saturation per brand x channel, effect per platform.
-        # All channels share one lag tensor padded to the longest lag (one op, fast compile).
-        Lmax = max(inp.max_lag.values())
-        weights = pt.stack([_weights(inp, c, Lmax) for c in range(C)])  # (C, Lmax + 1)
-        # one matrix-vector product per channel over a (C, B * (T + H), L + 1) lag stack:
-        # no transpose or copy of the big constant in the graph or its gradient
+        # One matrix-vector product per channel over its own lag matrix, as wide as its own
+        # longest lag (a link channel's 21 days, not the seeding channel's 60): no padding,
+        # transpose or copy of the big constants in the graph or its gradient.
         N = inp.x.shape[2]  # T + H
-        lags = pm.Data("lags", inp.all_lags(Lmax))
+        weights = [_weights(inp, c) for c in range(C)]  # (L_c + 1,) each
+        lags = [pm.Data(f"lags_{c}", inp.channel_lags(c)) for c in range(C)]
         carried = (
-            pt.matmul(lags, weights[:, :, None])[:, :, 0].reshape((C, B, N)).transpose(1, 0, 2)
+            pt.stack([lag @ w for lag, w in zip(lags, weights, strict=True)])
+            .reshape((C, B, N))
+            .transpose(1, 0, 2)
         )
         # effect at typical spend (x = 1): g >= 0 on the channel's home platform, times a
         # share in (-0.3, 1] on the others (a halo or a small cannibalisation, never a large
@@ -153,7 +154,7 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
         for i, lift in enumerate(inp.lifts):
             curve, shape = curves[lift.channel], shapes[lift.channel]
             a = carried[lift.brand, lift.channel]
-            w = weights[lift.channel, : lift.window_lags.shape[1]]
+            w = weights[lift.channel][: lift.window_lags.shape[1]]
             a_cf = a - pt.as_tensor(lift.window_lags) @ w
             h = half[lift.brand, lift.channel]
             diff = curve.pt(a, h, **shape) - curve.pt(a_cf, h, **shape)
@@ -317,14 +318,12 @@ def _masked_likelihood(name: str, resid, sigma, mask: np.ndarray, rho, nu=None) 
     pm.Potential(name, logp)
 
 
-def _weights(inp: MMMInputs, c: int, Lmax: int):
+def _weights(inp: MMMInputs, c: int):
     """Channel ``c``'s lag weights from its carryover component's parameters (created here
-    with the component's priors), zero-padded to ``Lmax``."""
+    with the component's priors)."""
     channel = inp.channels[c]
     carryover = inp.spec.media[channel].adstock
-    L = inp.max_lag[channel]
-    w = carryover.pt_weights(carryover.variables(channel, inp.period_days), L)
-    return pt.concatenate([w, pt.zeros(Lmax - L)]) if Lmax > L else w
+    return carryover.pt_weights(carryover.variables(channel, inp.period_days), inp.max_lag[channel])
 
 
 def _saturation_params(inp: MMMInputs, c: int) -> dict:

@@ -90,16 +90,12 @@ class MMMInputs:
         inputs = tuple(self.spec.media[c].input for c in self.channels)
         return engagement_yield(self.spend, driver, inputs, periods, self.channels)
 
-    def all_lags(self, max_lag: int) -> np.ndarray:
-        """(C, B * (T + H), max_lag + 1) lag matrices of every channel's scaled spend, the
-        brands' rows one after another: one matrix-vector product per channel adstocks them."""
-        B, C = self.x.shape[:2]
-        return np.stack(
-            [
-                np.concatenate([lag_matrix(self.x[b, c], max_lag) for b in range(B)])
-                for c in range(C)
-            ]
-        )
+    def channel_lags(self, c: int) -> np.ndarray:
+        """(B * (T + H), L + 1) lag matrix of channel ``c``'s scaled spend, ``L`` its own
+        longest lag, the brands' rows one after another: one matrix-vector product adstocks
+        them all."""
+        L = self.max_lag[self.channels[c]]
+        return np.concatenate([lag_matrix(self.x[b, c], L) for b in range(self.x.shape[0])])
 
 
 def _standardise(v: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
