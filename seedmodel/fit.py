@@ -392,6 +392,9 @@ def fit_mmm(
         for rv in model.free_RVs
         if rv.name == "demand_coef" or rv.name.endswith("_z")
     }
+    if "log_gross_mu" in centre and "log_gross" in centre:
+        # centred brand effects all at their mean give the mean an exactly zero gradient
+        initial["log_gross"] = centre["log_gross"] + 0.1
     # a control that is zero for a brand (a channel it never spent on while another brand
     # did) leaves its coefficient only its prior, whose gradient at 0 is exactly 0
     empty = ~inputs.controls.any(axis=1)  # (B, K)
