@@ -8,7 +8,7 @@ from collections.abc import Callable
 from dataclasses import dataclass, fields, replace
 from functools import cached_property
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import xarray as xr
@@ -19,6 +19,9 @@ from seedmodel.models.mmm.inputs import MMMInputs, build_inputs
 from seedmodel.models.mmm.spec import SPEC_FORMAT, SeedingMMM
 from seedmodel.schema import DataError, Dataset, from_frames
 from seedmodel.schema.tables import TABLES
+
+if TYPE_CHECKING:
+    import pymc as pm
 
 __all__ = ["Fit", "NotConvergedWarning", "fit_mmm", "load_fit"]
 
@@ -307,6 +310,32 @@ def _saved_config(attrs) -> SamplerConfig | None:
     return None
 
 
+def starting_point(model: pm.Model, inputs: MMMInputs) -> dict[str, np.ndarray]:
+    """Where the chains start, as variable name -> value: the prior's centre, with the
+    variables moved off it whose log-density gradient would be exactly zero there (nutpie
+    refuses such a start).
+
+    At zero, the demand state and the non-centred offsets give their scale parameters
+    exactly zero gradients; centred brand effects all at their mean give the mean one; and
+    a control that is zero for a brand (a channel it never spent on while another brand did)
+    leaves its coefficient only its prior, whose gradient at 0 is exactly 0.
+    """
+    centre = model.initial_point()  # one compiled call, not one per variable
+    initial = {
+        rv.name: np.full(centre[rv.name].shape, 0.1)
+        for rv in model.free_RVs
+        if rv.name == "demand_coef" or rv.name.endswith("_z")
+    }
+    if "log_gross_mu" in centre and "log_gross" in centre:
+        initial["log_gross"] = centre["log_gross"] + 0.1
+    empty = ~inputs.controls.any(axis=1)  # (B, K)
+    if empty.any():
+        gamma = np.zeros(centre["gamma"].shape)  # (B, P, K)
+        gamma[np.broadcast_to(empty[:, None, :], gamma.shape)] = 0.1
+        initial["gamma"] = gamma
+    return initial
+
+
 def fit_mmm(
     data: Dataset,
     spec: SeedingMMM | None = None,
@@ -383,25 +412,8 @@ def fit_mmm(
     mass = mass_matrix(config.adaptation, model)
     if config.method != "nuts" or config.sampler != "nutpie":
         compiler = mass = ""  # nutpie's alone
-    # at zero, the demand state and the non-centred offsets give their scale parameters
-    # exactly-zero gradients, which nutpie rejects: start them slightly off zero
     free = [v.name for v in model.free_RVs]
-    centre = model.initial_point()  # one compiled call, not one per variable
-    initial = {
-        rv.name: np.full(centre[rv.name].shape, 0.1)
-        for rv in model.free_RVs
-        if rv.name == "demand_coef" or rv.name.endswith("_z")
-    }
-    if "log_gross_mu" in centre and "log_gross" in centre:
-        # centred brand effects all at their mean give the mean an exactly zero gradient
-        initial["log_gross"] = centre["log_gross"] + 0.1
-    # a control that is zero for a brand (a channel it never spent on while another brand
-    # did) leaves its coefficient only its prior, whose gradient at 0 is exactly 0
-    empty = ~inputs.controls.any(axis=1)  # (B, K)
-    if empty.any():
-        gamma = np.zeros(centre["gamma"].shape)  # (B, P, K)
-        gamma[np.broadcast_to(empty[:, None, :], gamma.shape)] = 0.1
-        initial["gamma"] = gamma
+    initial = starting_point(model, inputs)
 
     def sample(start: dict):
         return run_inference(
