@@ -7,7 +7,14 @@ import sys
 from collections.abc import Callable, Sequence
 from dataclasses import fields
 
-from seedmodel.inference.options import ADAPTATIONS, BACKENDS, METHODS, SAMPLERS, SamplerConfig
+from seedmodel.inference.options import (
+    ADAPTATIONS,
+    BACKENDS,
+    METHODS,
+    PARALLEL,
+    SAMPLERS,
+    SamplerConfig,
+)
 from seedmodel.models.mmm.spec import (
     BASELINES,
     BUDGET_REACTIONS,
@@ -601,6 +608,12 @@ def _parser() -> argparse.ArgumentParser:
         choices=ADAPTATIONS,
         default=SamplerConfig.adaptation,
         help="nutpie's mass matrix: diag, or low_rank (learns correlations; auto: small models)",
+    )
+    p.add_argument(
+        "--parallel",
+        choices=PARALLEL,
+        default=SamplerConfig.parallel,
+        help="nutpie's chains in threads or a process each (auto: processes for large models)",
     )
     p.add_argument(
         "--method",

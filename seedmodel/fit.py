@@ -444,6 +444,7 @@ def fit_mmm(
         adaptation=mass,
         stopped=str(seconds.get("stopped", "")),
         gradients=int(seconds.get("gradients", 0)),
+        parallel=str(seconds.get("parallel", "")),
     )
     fit = Fit(
         spec=inputs.spec,

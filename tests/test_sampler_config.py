@@ -34,6 +34,7 @@ def test_defaults_sample_until_converged_and_fixed_draws_warm_up_as_long():
         ({"adaptation": "dense"}, "adaptation must be one of"),
         ({"target_accept": 1.0}, "target_accept must be in"),
         ({"max_minutes": 0}, "max_minutes must be > 0"),
+        ({"parallel": "fork"}, "parallel must be one of"),
     ],
 )
 def test_bad_settings_are_refused_with_their_name(settings, says):

@@ -82,6 +82,10 @@ class Diagnostics:
         recorded). ``gradients / min_ess_bulk`` is what an effective draw costs in
         gradients, and ``(seconds - compile_seconds) * chains / gradients`` what a gradient
         costs in seconds when each chain has a core.
+    parallel : str
+        How nutpie's chains ran side by side, ``threads`` or ``processes`` ("" for the
+        other samplers and for fits saved before it was recorded). Draws repeat only under
+        the same one.
     """
 
     max_rhat: float
@@ -98,6 +102,7 @@ class Diagnostics:
     adaptation: str = ""
     stopped: str = ""
     gradients: int = 0
+    parallel: str = ""
 
     def to_dict(self) -> dict:
         """JSON-ready dict (NaN written as None)."""
@@ -133,6 +138,7 @@ def diagnose(
     adaptation: str = "",
     stopped: str = "",
     gradients: int = 0,
+    parallel: str = "",
 ) -> Diagnostics:
     """R-hat, bulk ESS and divergences of a posterior (ArviZ), and the verdict."""
     post = tree["posterior"].to_dataset()
@@ -153,6 +159,7 @@ def diagnose(
             adaptation,
             stopped,
             gradients,
+            parallel,
         )
     names = var_names or list(post.data_vars)
     import arviz as az  # heavy: imported when a fit is diagnosed, not with the package
@@ -183,4 +190,5 @@ def diagnose(
         adaptation,
         stopped,
         gradients,
+        parallel,
     )

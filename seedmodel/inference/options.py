@@ -11,6 +11,8 @@ __all__ = [
     "BACKENDS",
     "LOW_RANK_MAX_DIMS",
     "METHODS",
+    "PARALLEL",
+    "PROCESSES_MIN_DIMS",
     "SAMPLERS",
     "SamplerConfig",
 ]
@@ -30,6 +32,15 @@ ADAPTATIONS = ("auto", "diag", "low_rank")
 #: ``data/sample`` (556 parameters) the worst ESS after 1,000 draws was 42, against 222 with
 #: ``diag``.
 LOW_RANK_MAX_DIMS = 100
+#: How nutpie's chains run side by side: threads of one process, or a process each.
+PARALLEL = ("auto", "threads", "processes")
+#: ``auto`` runs each chain in a process of its own (JAX compiler, two or more chains and
+#: cores) for models with at least this many unconstrained parameters. Measured
+#: (docs/benchmarks.md, *Chains in processes*): on ``data/sample`` (635 parameters) a
+#: gradient costs 1.05 ms per chain in processes against 1.21 ms in threads, and starting
+#: the processes about 6 s; on a 1-brand world (about 120 parameters) the start costs more
+#: than the gradients save.
+PROCESSES_MIN_DIMS = 300
 
 
 @dataclass(frozen=True)
@@ -73,6 +84,15 @@ class SamplerConfig:
         ``diagnostics.adaptation``.
     max_minutes : float
         Time budget of a fit that samples until converged.
+    parallel : {"auto", "threads", "processes"}
+        How nutpie's chains run side by side. With the JAX compiler, nutpie calls the log
+        density from Python once per leapfrog step, and two chains in threads of one
+        process slow each other down; ``processes`` runs each chain in a fresh Python
+        process of its own (about 6 s to start). ``auto`` takes ``processes`` for models
+        with at least :data:`PROCESSES_MIN_DIMS` parameters when there are a core per chain
+        and JAX, ``threads`` otherwise (:func:`seedmodel.inference.sample.parallelism`).
+        The choice is recorded in ``diagnostics.parallel``; draws repeat only under the
+        same one.
 
     Examples
     --------
@@ -92,6 +112,7 @@ class SamplerConfig:
     backend: str = "auto"
     adaptation: str = "auto"
     max_minutes: float = 15.0
+    parallel: str = "auto"
 
     def __post_init__(self) -> None:
         for name, allowed in (
@@ -99,6 +120,7 @@ class SamplerConfig:
             ("method", METHODS),
             ("backend", BACKENDS),
             ("adaptation", ADAPTATIONS),
+            ("parallel", PARALLEL),
         ):
             if getattr(self, name) not in allowed:
                 raise ValueError(f"{name} must be one of {allowed}, got {getattr(self, name)!r}")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import time
 import warnings
 from collections.abc import Callable
@@ -17,6 +18,8 @@ from seedmodel.inference.options import (
     BACKENDS,
     LOW_RANK_MAX_DIMS,
     METHODS,
+    PARALLEL,
+    PROCESSES_MIN_DIMS,
     SAMPLERS,
     SamplerConfig,
 )
@@ -30,6 +33,7 @@ __all__ = [
     "mass_matrix",
     "nutpie_backend",
     "off_centre",
+    "parallelism",
     "run_inference",
 ]
 
@@ -66,6 +70,25 @@ def mass_matrix(adaptation: str, model: pm.Model) -> str:
         return adaptation
     dims = sum(int(v.size) for v in model.initial_point().values())
     return "low_rank" if dims <= LOW_RANK_MAX_DIMS else "diag"
+
+
+def parallelism(parallel: str, model: pm.Model, compiler: str, chains: int) -> str:
+    """How nutpie's chains run side by side: ``threads`` of this process or ``processes``
+    of their own.
+
+    ``auto`` is ``processes`` when nutpie compiles with JAX (whose log density nutpie calls
+    from Python, so that threads slow each other down), there are two or more chains and a
+    core for each, and the model has at least ``PROCESSES_MIN_DIMS`` unconstrained
+    parameters (below that, starting the processes costs more than it saves).
+    """
+    if parallel not in PARALLEL:
+        raise ValueError(f"parallel must be one of {PARALLEL}, got {parallel!r}")
+    if parallel != "auto":
+        return parallel
+    if compiler != "jax" or chains < 2 or (os.cpu_count() or 1) < chains:
+        return "threads"
+    dims = sum(int(v.size) for v in model.initial_point().values())
+    return "processes" if dims >= PROCESSES_MIN_DIMS else "threads"
 
 
 #: Kept draws per chain at which a run that samples until converged is judged: fixed, so
@@ -147,40 +170,54 @@ def run_inference(
     compiler = nutpie_backend(backend)
     t0 = time.perf_counter()
     if method == "nuts" and sampler == "nutpie":
-        import nutpie
-
+        way = parallelism(config.parallel, model, compiler, chains)
         # chains start at the prior's centre (or ``initial``), without jitter: jittered starts
         # land some chains of an MMM in modes where media mimics demand (budgets follow
         # demand), which they never leave
-        if progress is not None:
-            progress(f"compiling the model ({compiler})")
-        compiled = nutpie.compile_pymc_model(
-            model,
+        compile_options = dict(
             backend=compiler,
             gradient_backend="jax" if compiler == "jax" else "pytensor",
             jitter_rvs=set(),
             initial_points=initial,
         )
+        sample_options = dict(
+            draws=draws if draws is not None else CHECKPOINTS[-1],
+            tune=tune,
+            target_accept=target_accept,
+            progress_bar=False,
+            adaptation=mass,
+        )
+        if progress is not None:
+            where = f" in {chains} processes" if way == "processes" else ""
+            progress(f"compiling the model ({compiler}){where}")
+        if way == "processes":
+            from seedmodel.inference.chains import ChainProcesses
+
+            running = ChainProcesses(
+                model, compile_options, sample_options, chains=chains, random_seed=random_seed
+            )
+        else:
+            import nutpie
+
+            compiled = nutpie.compile_pymc_model(model, **compile_options)
+            running = nutpie.sample(
+                compiled,
+                chains=chains,
+                cores=chains,
+                seed=random_seed,
+                blocking=False,
+                **sample_options,
+            )
         t1 = time.perf_counter()
         if progress is not None:
             progress(
                 f"compiled in {t1 - t0:.0f} s; {chains} chains warm up for {tune} draws, then "
                 + (f"keep {draws}" if draws is not None else "sample until converged")
             )
-        options = dict(
-            tune=tune,
-            chains=chains,
-            seed=random_seed,
-            target_accept=target_accept,
-            progress_bar=False,
-            cores=chains,
-            adaptation=mass,
-        )
         if draws is not None:
-            tree = nutpie.sample(compiled, draws=draws, **options)
+            tree = running.wait()
             gradients = _gradients(tree, draws)
         else:
-            running = nutpie.sample(compiled, draws=CHECKPOINTS[-1], blocking=False, **options)
             tree, stopped, gradients = _sample_until(running, until, max_seconds, progress)
     elif method == "nuts":
         t1 = t0
@@ -217,6 +254,7 @@ def run_inference(
     timings: dict[str, Any] = {"compile": t1 - t0, "sample": t2 - t1}
     if method == "nuts" and sampler == "nutpie":
         timings["gradients"] = gradients
+        timings["parallel"] = way
     if draws is None:
         timings["stopped"] = stopped
     return tree, timings

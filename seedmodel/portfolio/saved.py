@@ -200,8 +200,8 @@ def combine_diagnostics(groups: Sequence[GroupFit]) -> Diagnostics:
 def worst_of(diagnostics: Sequence[dict]) -> dict:
     """Several fits' diagnostics (``Diagnostics.to_dict``, as in ``diagnostics.json``) as
     one: the worst R-hat and bulk ESS, the fewest chains and draws, divergences, seconds and
-    gradients summed, samplers, backends, adaptations and stops each named once. A number no
-    fit has is None; a name no fit has is ""."""
+    gradients summed, samplers, backends, adaptations, stops and parallelisms each named
+    once. A number no fit has is None; a name no fit has is ""."""
 
     def over(key: str, how, empty=None):
         values = [d[key] for d in diagnostics if d.get(key) not in (None, "")]
@@ -223,6 +223,7 @@ def worst_of(diagnostics: Sequence[dict]) -> dict:
         "adaptation": over("adaptation", names, ""),
         "stopped": over("stopped", names, ""),
         "gradients": over("gradients", sum),
+        "parallel": over("parallel", names, ""),
     }
 
 
