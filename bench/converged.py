@@ -16,6 +16,7 @@ evaluations, warm-up included) from the gradients an effective draw costs (gradi
 evaluations / min bulk ESS).
 
     python bench/converged.py [--rows import sample_cli five weekly] [--tune 1000]
+                              [--parallel auto|threads|processes]
                               [--out bench/results/converged.json]
 """
 
@@ -77,16 +78,17 @@ def cost(diag: dict) -> dict:
         "gradients": grads,
         "gradients_per_effective_draw": round(grads / diag["min_ess_bulk"], 1) if grads else None,
         "ms_per_gradient": round(1000 * sampling * diag["chains"] / grads, 3) if grads else None,
+        "parallel": diag.get("parallel", ""),
     }
 
 
-def sample_cli(tune: int | None) -> list[dict]:
+def sample_cli(tune: int | None, parallel: str) -> list[dict]:
     """``seedmodel fit data/sample``: process start to roi.csv, with and without checks."""
     rows = []
     for label, extra in (("with checks", []), ("--no-checks", ["--no-checks"])):
         with tempfile.TemporaryDirectory() as tmp:
             cmd = [CLI, "fit", str(ROOT / "data" / "sample"), "--out", tmp, "--quiet"]
-            cmd += extra + (["--tune", str(tune)] if tune else [])
+            cmd += extra + (["--tune", str(tune)] if tune else []) + ["--parallel", parallel]
             wall = _wall(cmd)
             diag = json.loads((Path(tmp) / "diagnostics.json").read_text())
             checks = Path(tmp) / "checks.json"
@@ -104,7 +106,7 @@ def sample_cli(tune: int | None) -> list[dict]:
     return rows
 
 
-def in_process(name: str, tune: int | None) -> dict:
+def in_process(name: str, tune: int | None, parallel: str) -> dict:
     """A default (until converged) fit of a simulator world, timed in-process."""
     import seedmodel as sm
     from seedmodel.fit import NotConvergedWarning, fit_mmm
@@ -117,7 +119,13 @@ def in_process(name: str, tune: int | None) -> dict:
     t = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)
-        fit = fit_mmm(sim.data, random_seed=1, progress=None, **({"tune": tune} if tune else {}))
+        fit = fit_mmm(
+            sim.data,
+            random_seed=1,
+            progress=None,
+            parallel=parallel,
+            **({"tune": tune} if tune else {}),
+        )
     wall = time.perf_counter() - t
     table = sm.roi(fit)
     table["true"] = [sim.truth["roi"][r.brand][r.channel] for r in table.itertuples()]
@@ -139,6 +147,12 @@ def main(argv: list[str] | None = None) -> int:
         default=["import", "sample_cli", "five", "weekly"],
     )
     ap.add_argument("--tune", type=int, default=None, help="warm-up draws (default: the library's)")
+    ap.add_argument(
+        "--parallel",
+        choices=["auto", "threads", "processes"],
+        default="auto",
+        help="how nutpie's chains run side by side (the library's default: auto)",
+    )
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "converged.json"))
     args = ap.parse_args(argv)
     rows: list[dict] = []
@@ -147,10 +161,10 @@ def main(argv: list[str] | None = None) -> int:
         for r in rows:
             print(json.dumps(r), flush=True)
     if "sample_cli" in args.rows:
-        rows += sample_cli(args.tune)
+        rows += sample_cli(args.tune, args.parallel)
     for name in ("five", "weekly"):
         if name in args.rows:
-            rows.append(in_process(name, args.tune))
+            rows.append(in_process(name, args.tune, args.parallel))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
     meta = {"machine": platform.machine(), "cpus": os.cpu_count(), "args": vars(args)}
