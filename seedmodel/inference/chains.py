@@ -34,21 +34,13 @@ def chain_seeds(random_seed: int, chains: int) -> list[int]:
     return [int(s.generate_state(1, dtype=np.uint32)[0]) for s in states]
 
 
-def _groups(trace: Any) -> dict[str, xr.Dataset]:
-    """The trace's groups a fit uses, as plain datasets (picklable, whatever ArviZ made)."""
-    out = {}
-    for name in GROUPS:
-        try:
-            group = trace[name]
-        except (KeyError, AttributeError):
-            group = getattr(trace, name, None)
-        if group is None:
-            continue
-        out[name] = group.to_dataset() if hasattr(group, "to_dataset") else group
-    return out
+def _groups(trace: xr.DataTree) -> dict[str, xr.Dataset]:
+    """The trace's groups a fit uses, as plain datasets (to pickle back to the parent)."""
+    return {name: trace[name].to_dataset() for name in GROUPS if name in trace.children}
 
 
 def _reply(out, kind: str, value: Any) -> None:
+    """One answer to the parent: ``(kind, value)``, ``kind`` one of compiled, ok, error."""
     pickle.dump((kind, value), out, protocol=pickle.HIGHEST_PROTOCOL)
     out.flush()
 
@@ -96,7 +88,7 @@ def _serve(inp, out) -> None:
 
 
 class ChainProcesses:
-    """Chains of nutpie, each sampled in a spawned process of its own.
+    """Chains of nutpie, each sampled in a process of its own.
 
     Parameters
     ----------
