@@ -136,17 +136,21 @@ class ChainProcesses:
             proc.stdin.flush()
             self._procs.append(proc)
         self._final: xr.DataTree | None = None
-        for proc in self._procs:
-            self._receive(proc)  # compiled and started (or the error that stopped it)
+        try:
+            for proc in self._procs:
+                self._receive(proc)  # compiled and started (or the error that stopped it)
+        except BaseException:  # an interrupt while they start: leave none running
+            self.close()
+            raise
 
     def _receive(self, proc) -> Any:
         try:
             kind, value = pickle.load(proc.stdout)
         except (EOFError, pickle.UnpicklingError):
-            self._close()
+            self.close()
             raise RuntimeError("a chain's process ended without an answer") from None
         if kind == "error":
-            self._close()
+            self.close()
             raise RuntimeError(value)
         return value
 
@@ -184,18 +188,23 @@ class ChainProcesses:
     def _end(self, request: str) -> xr.DataTree:
         if self._final is None:
             self._final = self._merge(self._ask(request))
-            self._close()
+            self.close()
         return self._final
 
-    def _close(self) -> None:
+    def close(self) -> None:
+        """End the chains' processes (idempotent): asked to stop by closing their input,
+        killed if they have not ended 10 s later."""
         for proc in self._procs:
-            proc.stdin.close()
+            if proc.stdin and not proc.stdin.closed:
+                proc.stdin.close()
         for proc in self._procs:
             try:
                 proc.wait(timeout=10)
             except subprocess.TimeoutExpired:
                 proc.kill()
-            proc.stdout.close()
+                proc.wait()
+            if proc.stdout and not proc.stdout.closed:
+                proc.stdout.close()
 
 
 def main() -> None:

@@ -214,11 +214,16 @@ def run_inference(
                 f"compiled in {t1 - t0:.0f} s; {chains} chains warm up for {tune} draws, then "
                 + (f"keep {draws}" if draws is not None else "sample until converged")
             )
-        if draws is not None:
-            tree = running.wait()
-            gradients = _gradients(tree, draws)
-        else:
-            tree, stopped, gradients = _sample_until(running, until, max_seconds, progress)
+        try:
+            if draws is not None:
+                tree = running.wait()
+                gradients = _gradients(tree, draws)
+            else:
+                tree, stopped, gradients = _sample_until(running, until, max_seconds, progress)
+        except BaseException:  # an interrupt or an error: leave no chain running
+            if way == "processes":
+                running.close()
+            raise
     elif method == "nuts":
         t1 = t0
         with model:
