@@ -11,6 +11,7 @@ import pytest
 
 import seedmodel as sm
 from seedmodel.fit import NotConvergedWarning, fit_mmm
+from seedmodel.inference.chains import ChainProcesses
 from seedmodel.inference.options import PROCESSES_MIN_DIMS
 from seedmodel.inference.sample import CHECKPOINTS, parallelism
 
@@ -31,6 +32,21 @@ def test_auto_takes_processes_only_for_large_models_on_jax_with_a_core_per_chain
     assert parallelism("processes", small, "numba", 1) == "processes"  # asked for: done
     with pytest.raises(ValueError, match="parallel must be one of"):
         parallelism("fork", big, "jax", 2)
+
+
+def _compiled(world: sm.Dataset):
+    """The default model of ``world`` and its compile options, as run_inference has them."""
+    from seedmodel.fit import build_inputs, starting_point
+    from seedmodel.models.mmm.graph import build_model
+    from seedmodel.models.mmm.spec import SeedingMMM
+
+    inputs = build_inputs(world, SeedingMMM())
+    model = build_model(inputs)
+    options = dict(
+        backend="jax", gradient_backend="jax", jitter_rvs=set(),
+        initial_points=starting_point(model, inputs),
+    )  # fmt: skip
+    return model, options
 
 
 @pytest.fixture(scope="module")
@@ -81,19 +97,21 @@ def test_sampling_until_converged_in_processes_stops_at_a_checkpoint(world):
 
 
 def test_an_error_in_a_chains_process_is_raised_in_the_fit(world):
-    from seedmodel.fit import build_inputs, starting_point
-    from seedmodel.inference.chains import ChainProcesses
-    from seedmodel.models.mmm.graph import build_model
-    from seedmodel.models.mmm.spec import SeedingMMM
-
-    inputs = build_inputs(world, SeedingMMM())
-    model = build_model(inputs)
-    compile_options = dict(
-        backend="jax", gradient_backend="jax", jitter_rvs=set(),
-        initial_points=starting_point(model, inputs),
-    )  # fmt: skip
+    model, compile_options = _compiled(world)
     with pytest.raises(RuntimeError, match="adaptation"):
         ChainProcesses(
             model, compile_options, dict(draws=10, tune=10, adaptation="dense"),
             chains=2, random_seed=1,
         )  # fmt: skip
+
+
+def test_closing_ends_the_chains_processes(world):
+    model, compile_options = _compiled(world)
+    running = ChainProcesses(
+        model, compile_options, dict(draws=100_000, tune=100, progress_bar=False),
+        chains=2, random_seed=1,
+    )  # fmt: skip
+    assert not running.is_finished  # far from 100,000 draws
+    running.close()
+    running.close()  # idempotent
+    assert all(proc.poll() is not None for proc in running._procs)
