@@ -56,6 +56,11 @@ def nutpie_backend(backend: str = "auto") -> str:
     return "jax"
 
 
+def _parameters(model: pm.Model) -> int:
+    """The model's unconstrained parameters (the sampler's dimension)."""
+    return sum(int(v.size) for v in model.initial_point().values())
+
+
 def mass_matrix(adaptation: str, model: pm.Model) -> str:
     """nutpie's mass-matrix adaptation for ``model``: ``diag`` or ``low_rank``.
 
@@ -68,8 +73,7 @@ def mass_matrix(adaptation: str, model: pm.Model) -> str:
         raise ValueError(f"adaptation must be one of {ADAPTATIONS}, got {adaptation!r}")
     if adaptation != "auto":
         return adaptation
-    dims = sum(int(v.size) for v in model.initial_point().values())
-    return "low_rank" if dims <= LOW_RANK_MAX_DIMS else "diag"
+    return "low_rank" if _parameters(model) <= LOW_RANK_MAX_DIMS else "diag"
 
 
 def parallelism(parallel: str, model: pm.Model, compiler: str, chains: int) -> str:
@@ -87,8 +91,7 @@ def parallelism(parallel: str, model: pm.Model, compiler: str, chains: int) -> s
         return parallel
     if compiler != "jax" or chains < 2 or (os.cpu_count() or 1) < chains:
         return "threads"
-    dims = sum(int(v.size) for v in model.initial_point().values())
-    return "processes" if dims >= PROCESSES_MIN_DIMS else "threads"
+    return "processes" if _parameters(model) >= PROCESSES_MIN_DIMS else "threads"
 
 
 #: Kept draws per chain at which a run that samples until converged is judged: fixed, so
