@@ -161,7 +161,9 @@ def plan_from_table(fit, table: pd.DataFrame) -> dict:
         for r in table.itertuples(index=False)
     }
     days = int(table["days"].iloc[0])
-    budget = float(table["budget"].iloc[0])
+    # plan.csv holds six significant digits: the rounded spends may add up to a few yuan
+    # over the budget they were planned within, which must not make the plan infeasible
+    budget = max(float(table["budget"].iloc[0]), sum(fixed.values()))
     return report_plan(fit, budget=budget, days=days, fixed=fixed, min_daily_spend={})
 
 
