@@ -163,8 +163,12 @@ def plan_from_table(fit, table: pd.DataFrame) -> dict:
     days = int(table["days"].iloc[0])
     # plan.csv holds six significant digits: the rounded spends may add up to a few yuan
     # over the budget they were planned within, which must not make the plan infeasible
-    budget = max(float(table["budget"].iloc[0]), sum(fixed.values()))
-    return report_plan(fit, budget=budget, days=days, fixed=fixed, min_daily_spend={})
+    budget = float(table["budget"].iloc[0])
+    out = report_plan(
+        fit, budget=max(budget, sum(fixed.values())), days=days, fixed=fixed, min_daily_spend={}
+    )
+    out["plan"].summary["budget"] = budget  # the page shows the budget the plan was made for
+    return out
 
 
 def fit_report(
