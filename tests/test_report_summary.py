@@ -263,6 +263,11 @@ def test_plan_of_optimize_is_the_plan_the_report_shows(small_fit):
     assert rounded["recommended_spend"].sum() > 2_000_000 + 2 * 1e-6 * 2_000_000
     shown = plan_from_table(fit, rounded)["plan"].table["recommended_spend"]
     np.testing.assert_allclose(shown, rounded["recommended_spend"], rtol=1e-9)
+    assert plan_from_table(fit, rounded)["plan"].summary["budget"] == 2_000_000
+    # more than rounding over the budget is not a plan made within it
+    far = csv.assign(recommended_spend=csv["recommended_spend"] * 1.01)
+    with pytest.raises(ValueError, match="lower bounds add up"):
+        plan_from_table(fit, far)
     with pytest.raises(sm.ArgumentError, match=r"column .budget. is missing"):
         plan_from_table(fit, chosen.table)
 

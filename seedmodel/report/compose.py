@@ -137,6 +137,11 @@ def report_plan(fit, *, budget: float | None = None, days: int = 90, **constrain
     return out
 
 
+#: How far a plan read back from plan.csv may add up over its budget: twice the rounding
+#: of six significant digits per spend.
+PLAN_ROUNDING = 1e-5
+
+
 def plan_from_table(fit, table: pd.DataFrame) -> dict:
     """The plan of a ``plan.csv`` written by ``seedmodel optimize``, re-evaluated on ``fit``
     (a Fit, or a list of a portfolio's group fits): every cell fixed at its recommended
@@ -161,12 +166,13 @@ def plan_from_table(fit, table: pd.DataFrame) -> dict:
         for r in table.itertuples(index=False)
     }
     days = int(table["days"].iloc[0])
-    # plan.csv holds six significant digits: the rounded spends may add up to a few yuan
-    # over the budget they were planned within, which must not make the plan infeasible
     budget = float(table["budget"].iloc[0])
-    out = report_plan(
-        fit, budget=max(budget, sum(fixed.values())), days=days, fixed=fixed, min_daily_spend={}
-    )
+    # plan.csv holds six significant digits (%.6g): each spend is rounded by up to 5 parts
+    # in 10^6, so the spends may add up to that much over the budget they were planned
+    # within. That, and no more, is still the plan; a larger excess is refused as before.
+    spent = sum(fixed.values())
+    within = spent if budget < spent <= budget * (1 + PLAN_ROUNDING) else budget
+    out = report_plan(fit, budget=within, days=days, fixed=fixed, min_daily_spend={})
     out["plan"].summary["budget"] = budget  # the page shows the budget the plan was made for
     return out
 
