@@ -83,6 +83,7 @@ def _cmd_report(args: argparse.Namespace) -> int:
 
     if args.tables is not None:
         check_out(args.tables, "dir", "--tables")
+    plan_csv = _read_plan(args.plan) if args.plan is not None else None  # before any work
     fit_file = Path(args.path) / "fit.nc"
     if fit_file.is_file():  # a FIT_DIR: the fitted model's data and its ROI
         import json
@@ -94,18 +95,14 @@ def _cmd_report(args: argparse.Namespace) -> int:
         checks = (
             json.loads(checks_file.read_text(encoding="utf-8")) if checks_file.is_file() else None
         )
-        plan = None
-        if args.plan is not None:
-            plan = plan_from_table(fit, _read_plan(args.plan))
+        plan = plan_from_table(fit, plan_csv) if plan_csv is not None else None
         page = fit_report(fit, checks=checks, plan=plan, **_report_options(args))
     elif any(Path(args.path).glob("groups/*/fit.nc")):  # a portfolio: one report of all
         from seedmodel.portfolio import load_portfolio
         from seedmodel.report.compose import portfolio_report
 
         portfolio = load_portfolio(args.path)
-        plan = None
-        if args.plan is not None:
-            plan = plan_from_table(portfolio.fits, _read_plan(args.plan))
+        plan = plan_from_table(portfolio.fits, plan_csv) if plan_csv is not None else None
         page = portfolio_report(portfolio, plan=plan, workers=args.workers, **_report_options(args))
     else:
         if args.plan is not None or args.budget is not None:
@@ -147,13 +144,18 @@ def _report_options(args: argparse.Namespace) -> dict:
 
 
 def _read_plan(path: str):
-    """plan.csv as written by ``seedmodel optimize``; one line naming the problem if not."""
+    """plan.csv as written by ``seedmodel optimize``, checked (:func:`plan_table`); one line
+    naming the problem if not."""
     import pandas as pd
 
+    from seedmodel.report.compose import plan_table
+
     try:
-        return pd.read_csv(path)
+        table = pd.read_csv(path)
     except (OSError, ValueError) as exc:
         raise ArgumentError(f"--plan {path}: cannot be read as a plan.csv ({exc})") from None
+    plan_table(table)
+    return table
 
 
 def _plan_arguments(p: argparse.ArgumentParser) -> None:

@@ -266,10 +266,41 @@ def test_plan_of_optimize_is_the_plan_the_report_shows(small_fit):
     assert plan_from_table(fit, rounded)["plan"].summary["budget"] == 2_000_000
     # more than rounding over the budget is not a plan made within it
     far = csv.assign(recommended_spend=csv["recommended_spend"] * 1.01)
-    with pytest.raises(ValueError, match="lower bounds add up"):
+    with pytest.raises(sm.ArgumentError, match="add up to 2,020,000, over its budget 2,000,000"):
         plan_from_table(fit, far)
-    with pytest.raises(sm.ArgumentError, match=r"column .budget. is missing"):
+    with pytest.raises(sm.ArgumentError, match=r"column .days. is missing"):
         plan_from_table(fit, chosen.table)
+
+
+@pytest.mark.parametrize(
+    ("change", "message"),
+    [
+        (lambda t: t.assign(recommended_spend=t["recommended_spend"] * 3), "over its budget"),
+        (
+            lambda t: t.assign(recommended_spend=["lots"] + ["1"] * (len(t) - 1)),
+            "'recommended_spend' 'lots' is not",
+        ),
+        (lambda t: t.assign(recommended_spend=-t["recommended_spend"]), "is negative"),
+        (lambda t: t.assign(days=0), "'days' must be a whole number"),
+        (lambda t: t.assign(days=2.5), "'days' must be a whole number"),
+        (lambda t: t.assign(budget=[1e6] + [2e6] * (len(t) - 1)), "'budget' differs"),
+        (lambda t: t.assign(budget=float("nan")), "'budget' is empty"),
+        (lambda t: t.drop(columns="days"), "'days' is missing"),
+        (lambda t: t.iloc[:0], "no rows"),
+    ],
+)
+def test_report_refuses_a_plan_csv_that_is_not_a_plan(small_fit, tmp_path, change, message):
+    # one line naming plan.csv and the column, exit 2, before the fit is loaded, no page:
+    # a plan.csv far over its budget ended `report --plan` in an internal error before
+    _, fit = small_fit
+    good = sm.allocate(fit, 400_000, days=30).table.assign(days=30, budget=400_000)
+    bad = tmp_path / "plan.csv"
+    change(good).to_csv(bad, index=False)
+    page = tmp_path / "r.html"
+    r = run_cli("report", tmp_path / "no_such_fit", "--plan", bad, "--out", page)
+    assert r.returncode == 2, r.stderr
+    assert r.stderr.count("\n") == 1 and "plan.csv" in r.stderr and message in r.stderr
+    assert "internal error" not in r.stderr and not page.exists()
 
 
 def test_run_writes_fit_plan_and_report_as_one_set(small_dir, tmp_path):

@@ -142,6 +142,78 @@ def report_plan(fit, *, budget: float | None = None, days: int = 90, **constrain
 PLAN_ROUNDING = 1e-5
 
 
+def plan_table(table: pd.DataFrame) -> tuple[dict[tuple[str, str], float], int, float]:
+    """The cells, days and budget of a ``plan.csv`` written by ``seedmodel optimize``,
+    checked before any fit is loaded.
+
+    Returns
+    -------
+    fixed : dict
+        (brand, channel) -> recommended spend in CNY.
+    days : int
+        The plan's days.
+    budget : float
+        The budget it was made within.
+
+    Raises
+    ------
+    ArgumentError
+        A column is missing; a spend, ``days`` or ``budget`` is not a number, negative (a
+        spend) or not positive (``days``, ``budget``); ``days`` or ``budget`` differ between
+        rows; or the spends add up to more over the budget than six significant digits can
+        round (:data:`PLAN_ROUNDING`).
+    """
+    from seedmodel.schema.errors import ArgumentError
+
+    need = ["brand", "channel", "recommended_spend", "days", "budget"]
+    missing = [c for c in need if c not in table.columns]
+    if missing:
+        raise ArgumentError(
+            f"plan.csv: column {missing[0]!r} is missing (write it with seedmodel optimize)"
+        )
+    if table.empty:
+        raise ArgumentError("plan.csv: it has no rows (write it with seedmodel optimize)")
+    numbers = {c: pd.to_numeric(table[c], errors="coerce") for c in need[2:]}
+    for column, values in numbers.items():
+        bad = ~np.isfinite(values.to_numpy(dtype=float))
+        if bad.any():
+            row = int(np.argmax(bad))
+            raw = table[column].iloc[row]
+            what = "is empty" if pd.isna(raw) else f"{str(raw)!r} is not a number"
+            raise ArgumentError(
+                f"plan.csv: row {row + 1} ({table['brand'].iloc[row]!s} x "
+                f"{table['channel'].iloc[row]!s}), column {column!r} {what}"
+            )
+        if values.nunique() > 1 and column != "recommended_spend":
+            raise ArgumentError(f"plan.csv: column {column!r} differs between rows (one plan)")
+    spend, days, budget = (numbers[c] for c in need[2:])
+    if (spend < 0).any():
+        row = int(np.argmax((spend < 0).to_numpy()))
+        raise ArgumentError(
+            f"plan.csv: row {row + 1} ({table['brand'].iloc[row]!s} x "
+            f"{table['channel'].iloc[row]!s}), column 'recommended_spend' is negative"
+        )
+    d, b = float(days.iloc[0]), float(budget.iloc[0])
+    if d < 1 or d != round(d):
+        raise ArgumentError(f"plan.csv: column 'days' must be a whole number >= 1, got {d:g}")
+    if b <= 0:
+        raise ArgumentError(f"plan.csv: column 'budget' must be above 0, got {b:g}")
+    # plan.csv holds six significant digits (%.6g): each spend is rounded by up to 5 parts
+    # in 10^6, so the spends may add up to that much over the budget they were planned
+    # within. That, and no more, is still the plan.
+    spent = float(spend.sum())
+    if spent > b * (1 + PLAN_ROUNDING):
+        raise ArgumentError(
+            f"plan.csv: the recommended spends add up to {spent:,.0f}, over its budget "
+            f"{b:,.0f}: not a plan made within it (write it with seedmodel optimize)"
+        )
+    fixed = {
+        (str(br), str(ch)): float(v)
+        for br, ch, v in zip(table["brand"], table["channel"], spend, strict=True)
+    }
+    return fixed, int(d), b
+
+
 def plan_from_table(fit, table: pd.DataFrame) -> dict:
     """The plan of a ``plan.csv`` written by ``seedmodel optimize``, re-evaluated on ``fit``
     (a Fit, or a list of a portfolio's group fits): every cell fixed at its recommended
@@ -150,28 +222,11 @@ def plan_from_table(fit, table: pd.DataFrame) -> dict:
     Raises
     ------
     ArgumentError
-        The table lacks the columns this needs, or names a brand or channel the fit does
-        not have.
+        The table is not a plan (:func:`plan_table`), or names a brand or channel the fit
+        does not have.
     """
-    from seedmodel.schema.errors import ArgumentError
-
-    need = {"brand", "channel", "recommended_spend", "days", "budget"}
-    missing = sorted(need - set(table.columns))
-    if missing:
-        raise ArgumentError(
-            f"plan.csv: column {missing[0]!r} is missing (write it with seedmodel optimize)"
-        )
-    fixed = {
-        (str(r.brand), str(r.channel)): float(r.recommended_spend)
-        for r in table.itertuples(index=False)
-    }
-    days = int(table["days"].iloc[0])
-    budget = float(table["budget"].iloc[0])
-    # plan.csv holds six significant digits (%.6g): each spend is rounded by up to 5 parts
-    # in 10^6, so the spends may add up to that much over the budget they were planned
-    # within. That, and no more, is still the plan; a larger excess is refused as before.
-    spent = sum(fixed.values())
-    within = spent if budget < spent <= budget * (1 + PLAN_ROUNDING) else budget
+    fixed, days, budget = plan_table(table)
+    within = max(budget, sum(fixed.values()))  # at most PLAN_ROUNDING over: plan_table
     out = report_plan(fit, budget=within, days=days, fixed=fixed, min_daily_spend={})
     out["plan"].summary["budget"] = budget  # the page shows the budget the plan was made for
     return out
