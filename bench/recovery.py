@@ -53,6 +53,8 @@ VARIANTS = {
     "festivals_shared": SeedingMMM(festivals="shared"),
     # 2026-12-04 (ninth session): no 618 / Double 11 terms at all (a measurement switch)
     "festivals_none": SeedingMMM(festivals="none"),
+    # 2026-12-04 (eleventh session): 小红星's JD effect centred on JD's size, not on 0
+    "halo_store": SeedingMMM(halo="store_size"),
     # the family's rows in docs/recovery_family.md (the default from 2026-12-02 to 12-03 is
     # "reaction"; "quadratic" is the default before it)
     "quadratic": SeedingMMM(trend="quadratic", budget_reaction="none", **_OLD),

@@ -541,3 +541,34 @@ def test_the_chains_start_where_every_gradient_is_non_zero():
         assert np.all(grad != 0), form
         centre = dict(model.initial_point())
         assert np.any(np.asarray(model.compile_dlogp(mode="JAX")(centre)) == 0), form
+
+
+@pytest.mark.parametrize("brands", [1, 2])
+def test_halo_store_size_centres_the_seeding_halo_on_the_other_stores_size(brands):
+    """``halo="store_size"``: the prior of 小红星's effect on JD, in yuan per yuan of its Tmall
+    effect, has its median at JD's mean GMV over Tmall's, brand by brand; a link channel's
+    stays centred on 0, and ``halo="zero"`` (the default) centres every one on 0."""
+    import pymc as pm
+
+    from seedmodel.models.mmm.graph import build_model
+
+    from seedmodel.sim.family import family_world
+
+    sim = sm.simulate(family_world(0, n_brands=brands).config, random_seed=3)
+    for halo in ("zero", "store_size"):
+        inp = build_inputs(sim.data, SeedingMMM(halo=halo))
+        with build_model(inp):
+            prior = pm.sample_prior_predictive(4000, var_names=["beta"], random_seed=1)
+        beta = prior.prior["beta"].stack(s=("chain", "draw"))  # (brand, channel, platform, s)
+        scale = xr.DataArray(inp.gmv_scale, dims=("brand", "platform"))
+        yuan = beta * scale  # each platform's effect in yuan of GMV
+        halo_of = (yuan.sel(platform="jd") / yuan.sel(platform="tmall")).median("s")
+        other = inp.gmv_scale[:, 1] / inp.gmv_scale[:, 0]  # JD over Tmall, per brand
+        assert other.min() > 0.2 and other.max() < 0.9  # inside the share's range
+        want = other if halo == "store_size" else np.zeros(brands)
+        np.testing.assert_allclose(halo_of.sel(channel="little_red_star"), want, atol=0.03)
+        link = (yuan.sel(platform="tmall") / yuan.sel(platform="jd")).median("s")
+        np.testing.assert_allclose(link.sel(channel="red_jd"), 0.0, atol=0.03)
+    with pytest.raises(ValueError, match="halo must be one of"):
+        SeedingMMM(halo="full")
+    assert SeedingMMM.from_dict(SeedingMMM(halo="store_size").to_dict()).halo == "store_size"

@@ -235,17 +235,36 @@ def _platform_shares(inp: MMMInputs, model: pm.Model, pooled: bool):
     # a link note sends its readers to one store: elsewhere its effect is within +-0.3 of
     # that; seeding notes without a link may lift both platforms (up to a full halo)
     top = np.where(inp.linked[c_idx], 0.3, 1.0)
-    centre = np.log(0.3 / top)  # sigmoid(centre) = 0.3 / (0.3 + top): a share of 0
+    ratio = inp.gmv_scale[:, inp.home[c_idx]] / inp.gmv_scale[:, p_idx]  # (B, cross)
+    centre = _share_centre(inp, c_idx, top, ratio)  # (cross,) or per brand (B, cross)
     if pooled:
-        v_mu = _prior(inp, "share_logit").create("share_mu", mu=centre, dims="cross")
+        # the channel's mean logit centred on the brands' mean centre; a brand's own centre
+        # (halo="store_size") shifts its logit from there
+        mean_centre = centre if centre.ndim == 1 else centre.mean(axis=0)
+        v_mu = _prior(inp, "share_logit").create("share_mu", mu=mean_centre, dims="cross")
         v_sd = _prior(inp, "share_sd").create("share_sd")
         v_z = pm.Normal("share_z", 0.0, 1.0, dims=("brand", "cross"))
         v = v_mu + v_sd * v_z
+        if centre.ndim == 2:
+            v = v + (centre - mean_centre)
     else:
         v = _prior(inp, "share_logit").create("share_logit", mu=centre, dims=("brand", "cross"))
-    ratio = inp.gmv_scale[:, inp.home[c_idx]] / inp.gmv_scale[:, p_idx]  # (B, cross)
     shares = (-0.3 + (0.3 + top) * pm.math.sigmoid(v)) * ratio
     return pt.set_subtensor(share[:, c_idx, p_idx], shares)
+
+
+def _share_centre(
+    inp: MMMInputs, c_idx: np.ndarray, top: np.ndarray, ratio: np.ndarray
+) -> np.ndarray:
+    """The logits at which the cross-platform shares' priors are centred: (cross,) a share
+    of 0; or (B, cross), with ``halo="store_size"``, for channels without a link the other
+    platform's mean GMV relative to the home platform's (``1 / ratio``), kept inside the
+    share's range."""
+    # share = -0.3 + (0.3 + top) * sigmoid(centre)
+    if inp.spec.halo == "zero":
+        return np.log(0.3 / top)  # a share of 0
+    share = np.where(inp.linked[c_idx][None, :], 0.0, np.clip(1.0 / ratio, 0.0, 0.9))
+    return np.log((share + 0.3) / (top - share))
 
 
 def _smooth_trend(inp: MMMInputs, model: pm.Model):

@@ -25,6 +25,7 @@ __all__ = [
     "EFFECTS",
     "EFFECT_POOLINGS",
     "FESTIVALS",
+    "HALOS",
     "INPUTS",
     "LIFT_TRANSPORT",
     "LIKELIHOODS",
@@ -56,6 +57,7 @@ NOISES = ("normal", "student_t")
 EFFECT_POOLINGS = ("none", "channels")
 FESTIVALS = ("separate", "shared", "none")
 EFFECTS = ("auto", "centred", "noncentred")
+HALOS = ("zero", "store_size")
 #: Fewest fitted periods per brand for ``effects="auto"`` to sample the brands' effects
 #: centred (a year of daily data).
 CENTRED_PERIODS = 365
@@ -298,6 +300,13 @@ class SeedingMMM:
         centred and none with offsets (docs/benchmarks.md). The cross-platform shares, which
         the data inform weakly, always take offsets (centred, they formed a funnel: 159
         divergences on ``data/sample``). Estimates do not depend on it; speed does.
+    halo : {"zero", "store_size"}
+        Where the prior of a channel without a link (小红星) centres its effect on the
+        platforms other than its home, as a share of its home effect in yuan: at 0 (``zero``,
+        the default: no halo unless the data show one), or at the other platform's size
+        relative to the home platform's (``store_size``: readers of a seeding note buy where
+        they usually buy, so JD gains in proportion to its share of the brand's GMV). The
+        prior's width and range, (-0.3, 1], are the same. Link channels always centre on 0.
     priors : mapping of str to PriorSpec
         Overrides of the model's priors by parameter name
         (:data:`seedmodel.models.mmm.priors.PRIORS`), for prior-sensitivity studies, e.g.
@@ -330,6 +339,7 @@ class SeedingMMM:
     lift_transport: float = LIFT_TRANSPORT
     festivals: str = "separate"
     effects: str = "auto"
+    halo: str = "zero"
     priors: Mapping[str, PriorSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -365,6 +375,8 @@ class SeedingMMM:
             raise ValueError(f"festivals must be one of {FESTIVALS}, got {self.festivals!r}")
         if self.effects not in EFFECTS:
             raise ValueError(f"effects must be one of {EFFECTS}, got {self.effects!r}")
+        if self.halo not in HALOS:
+            raise ValueError(f"halo must be one of {HALOS}, got {self.halo!r}")
         if not 0.0 <= self.lift_transport < 10.0:
             raise ValueError(f"lift_transport must be in [0, 10), got {self.lift_transport!r}")
         if self.plan_days < 3:
