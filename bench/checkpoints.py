@@ -1,0 +1,120 @@
+"""Where a fit that samples until converged could stop: the convergence rule judged on one
+long run at every ``--step`` draws, against the checkpoints the sampler judges today.
+
+The same seed gives the same draws whenever the sampler is looked at, so one fixed-draw run
+per seed shows where any schedule of checkpoints would have stopped it, and what that
+costs in gradient evaluations (warm-up included) and, at the run's own cost per gradient,
+in seconds. A schedule that judges more often stops earlier on average, but each judgement
+costs time on the same cores, and a rule judged often may hold on a lucky stretch that a
+later judgement would have refused: the table shows both (``holds`` per judged count).
+
+    python bench/checkpoints.py [--data data/sample] [--seeds 0 1 2] [--draws 3200]
+                                [--step 100] [--out bench/results/checkpoints.json]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import time
+import warnings
+from pathlib import Path
+
+import numpy as np
+
+#: Candidate schedules against today's :data:`seedmodel.inference.sample.CHECKPOINTS`.
+SCHEDULES = {
+    "today": (400, 800, 1200, 1600, 2400, 3200),
+    "every 400": (400, 800, 1200, 1600, 2000, 2400, 2800, 3200),
+    "every 200 from 1200": (
+        400,
+        800,
+        1200,
+        1400,
+        1600,
+        1800,
+        2000,
+        2200,
+        2400,
+        2600,
+        2800,
+        3000,
+        3200,
+    ),
+}
+
+
+def main() -> None:
+    import xarray as xr
+
+    import seedmodel as sm
+    from seedmodel.fit import NotConvergedWarning, fit_mmm
+    from seedmodel.inference.diagnostics import rule_holds
+    from seedmodel.models.mmm.graph import build_model
+    from seedmodel.models.mmm.inputs import build_inputs
+
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--data", default="data/sample")
+    ap.add_argument("--seeds", nargs="+", type=int, default=[0, 1, 2])
+    ap.add_argument("--draws", type=int, default=3200)
+    ap.add_argument("--tune", type=int, default=1000)
+    ap.add_argument("--step", type=int, default=100)
+    ap.add_argument("--out", default="bench/results/checkpoints.json")
+    args = ap.parse_args()
+
+    data = sm.load(args.data)
+    runs = []
+    for seed in args.seeds:
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", NotConvergedWarning)
+            fit = fit_mmm(data, draws=args.draws, tune=args.tune, random_seed=seed, progress=None)
+        d = fit.diagnostics
+        free = [v.name for v in build_model(build_inputs(data, fit.spec)).free_RVs]
+        post = fit.posterior["posterior"].to_dataset()
+        steps = fit.posterior["sample_stats"]["n_steps"].to_numpy()  # (chain, draw)
+        warm = int(d.gradients - steps.sum())
+        ms = 1000 * d.seconds / max(d.gradients, 1) * d.chains  # per gradient, per chain
+        judged = {}
+        cost = []
+        for n in range(args.step, args.draws + 1, args.step):
+            t = time.perf_counter()
+            head = xr.DataTree.from_dict({"posterior": post.isel(draw=slice(0, n))})
+            judged[n] = bool(rule_holds(head, free))
+            cost.append(time.perf_counter() - t)
+        stops = {}
+        for name, schedule in SCHEDULES.items():
+            first = next((n for n in schedule if judged.get(n)), None)
+            if first is None:
+                stops[name] = None
+                continue
+            grads = warm + int(steps[:, :first].sum())
+            stops[name] = dict(
+                draws=first,
+                gradients=grads,
+                seconds=round(grads * ms / 1000 / d.chains, 1),
+                judgements=sum(1 for n in schedule if n <= first),
+            )
+        runs.append(
+            dict(
+                seed=seed,
+                ms_per_gradient=round(ms, 3),
+                warmup_gradients=warm,
+                holds=[n for n, ok in judged.items() if ok],
+                judge_seconds=round(float(np.median(cost)), 2),
+                stops=stops,
+            )
+        )
+        print(json.dumps(runs[-1]), flush=True)
+    print()
+    print(f"{'schedule':<22} " + " ".join(f"seed {r['seed']:<14}" for r in runs))
+    for name in SCHEDULES:
+        cells = []
+        for r in runs:
+            s = r["stops"][name]
+            cells.append("never" if s is None else f"{s['draws']} / {s['seconds']} s")
+        print(f"{name:<22} " + " ".join(f"{c:<19}" for c in cells))
+    Path(args.out).write_text(json.dumps(dict(args=vars(args), runs=runs), indent=1))
+
+
+if __name__ == "__main__":
+    main()
