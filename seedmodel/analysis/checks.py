@@ -51,6 +51,7 @@ __all__ = [
     "check_fit",
     "check_fit_trusted",
     "gmv_shares",
+    "whole_data_incremental",
     "with_placebo",
 ]
 
@@ -136,13 +137,15 @@ class FitChecks:
         }
 
 
-def baseline_tradeoff(fit: Fit) -> pd.DataFrame:
+def baseline_tradeoff(fit: Fit, *, incremental: xr.DataArray | None = None) -> pd.DataFrame:
     """Per brand x channel, the rank correlation over the posterior draws between the
     channel's incremental GMV (whole data) and the brand's baseline level (its intercept,
-    averaged over platforms); ``passed`` when smaller in size than :data:`MAX_TRADEOFF`."""
+    averaged over platforms); ``passed`` when smaller in size than :data:`MAX_TRADEOFF`.
+    ``incremental``: the fit's whole-data incremental GMV draws, when the caller has them
+    (:func:`whole_data_incremental`)."""
     inp = fit.inputs
     level = fit.draws("intercept").mean(axis=-1)  # (S, B)
-    inc = _whole_data_incremental(fit)
+    inc = whole_data_incremental(fit) if incremental is None else incremental
     rows = []
     for b, brand in enumerate(inp.brands):
         for channel in inp.channels:
@@ -185,20 +188,24 @@ def with_placebo(data: Dataset, like: str, random_seed: int = 0) -> Dataset:
     return from_frames(**frames)
 
 
-def gmv_shares(fit: Fit, level: float = 0.9) -> pd.DataFrame:
+def gmv_shares(
+    fit: Fit, level: float = 0.9, *, incremental: xr.DataArray | None = None
+) -> pd.DataFrame:
     """Each brand x channel's incremental GMV over the data as a share of the brand's GMV,
-    mean and interval over the fit's draws (brand, channel, share, share_lo, share_hi)."""
+    mean and interval over the fit's draws (brand, channel, share, share_lo, share_hi).
+    ``incremental``: as for :func:`baseline_tradeoff`."""
     inp = fit.inputs
     total = xr.DataArray(
         (inp.y * inp.gmv_scale[:, :, None]).sum(axis=(1, 2)),
         dims="brand",
         coords={"brand": list(inp.brands)},
     )
-    shares = summarise(_whole_data_incremental(fit) / total, "share", level)
+    inc = whole_data_incremental(fit) if incremental is None else incremental
+    shares = summarise(inc / total, "share", level)
     return shares.to_dataframe(dim_order=["brand", "channel"]).reset_index()
 
 
-def _whole_data_incremental(fit: Fit) -> xr.DataArray:
+def whole_data_incremental(fit: Fit) -> xr.DataArray:
     """Each channel's incremental GMV over the whole data, all platforms together, per
     draw: (sample, brand, channel)."""
     t0, t1 = window_positions(fit)
@@ -371,7 +378,8 @@ def check_fit(
     prior = gmv_shares(_prior_fit(fit, prior_draws, seed), level).rename(
         columns={"share": "prior_share", "share_lo": "prior_share_lo", "share_hi": "prior_share_hi"}
     )
-    shares = prior.merge(gmv_shares(fit, level), on=["brand", "channel"])
+    incremental = whole_data_incremental(fit)  # once, for the shares and the trade-off
+    shares = prior.merge(gmv_shares(fit, level, incremental=incremental), on=["brand", "channel"])
     shares["outside_prior"] = (shares["share"] < shares["prior_share_lo"]) | (
         shares["share"] > shares["prior_share_hi"]
     )
@@ -396,7 +404,7 @@ def check_fit(
         for r in shares.itertuples()
         if r.outside_prior
     ]
-    tradeoff = baseline_tradeoff(fit)
+    tradeoff = baseline_tradeoff(fit, incremental=incremental)
     notes += [
         f"{r.brand} {r.channel}: its incremental GMV and the baseline level trade off "
         f"(posterior rank correlation {r.corr:+.2f}): the data barely separate them, so its "
