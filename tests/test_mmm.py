@@ -551,7 +551,6 @@ def test_halo_store_size_centres_the_seeding_halo_on_the_other_stores_size(brand
     import pymc as pm
 
     from seedmodel.models.mmm.graph import build_model
-
     from seedmodel.sim.family import family_world
 
     sim = sm.simulate(family_world(0, n_brands=brands).config, random_seed=3)

@@ -270,6 +270,9 @@ def test_plan_of_optimize_is_the_plan_the_report_shows(small_fit):
         plan_from_table(fit, far)
     with pytest.raises(sm.ArgumentError, match=r"column .days. is missing"):
         plan_from_table(fit, chosen.table)
+    # a cell the fit does not have is named as plan.csv's, not as an argument's
+    with pytest.raises(sm.ArgumentError, match=r"^plan.csv: unknown channel 'tiktok'"):
+        plan_from_table(fit, csv.assign(channel=["tiktok", *csv["channel"][1:]]))
 
 
 @pytest.mark.parametrize(
@@ -287,6 +290,7 @@ def test_plan_of_optimize_is_the_plan_the_report_shows(small_fit):
         (lambda t: t.assign(budget=float("nan")), "'budget' is empty"),
         (lambda t: t.drop(columns="days"), "'days' is missing"),
         (lambda t: t.iloc[:0], "no rows"),
+        (lambda t: pd.concat([t, t.iloc[:1]]), "the same cell appears twice"),
     ],
 )
 def test_report_refuses_a_plan_csv_that_is_not_a_plan(small_fit, tmp_path, change, message):

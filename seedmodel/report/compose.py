@@ -158,10 +158,10 @@ def plan_table(table: pd.DataFrame) -> tuple[dict[tuple[str, str], float], int, 
     Raises
     ------
     ArgumentError
-        A column is missing; a spend, ``days`` or ``budget`` is not a number, negative (a
-        spend) or not positive (``days``, ``budget``); ``days`` or ``budget`` differ between
-        rows; or the spends add up to more over the budget than six significant digits can
-        round (:data:`PLAN_ROUNDING`).
+        A column is missing; a brand x channel appears twice; a spend, ``days`` or
+        ``budget`` is not a number, negative (a spend) or not positive (``days``,
+        ``budget``); ``days`` or ``budget`` differ between rows; or the spends add up to
+        more over the budget than six significant digits can round (:data:`PLAN_ROUNDING`).
     """
     from seedmodel.schema.errors import ArgumentError
 
@@ -173,26 +173,29 @@ def plan_table(table: pd.DataFrame) -> tuple[dict[tuple[str, str], float], int, 
         )
     if table.empty:
         raise ArgumentError("plan.csv: it has no rows (write it with seedmodel optimize)")
+
+    def where(rows: np.ndarray, column: str) -> str:  # the first row flagged in ``rows``
+        row = int(np.argmax(rows))
+        return (
+            f"plan.csv: row {row + 1} ({table['brand'].iloc[row]!s} x "
+            f"{table['channel'].iloc[row]!s}), column {column!r}"
+        )
+
+    twice = table.duplicated(["brand", "channel"]).to_numpy()
+    if twice.any():
+        raise ArgumentError(f"{where(twice, 'channel')}: the same cell appears twice")
     numbers = {c: pd.to_numeric(table[c], errors="coerce") for c in need[2:]}
     for column, values in numbers.items():
         bad = ~np.isfinite(values.to_numpy(dtype=float))
         if bad.any():
-            row = int(np.argmax(bad))
-            raw = table[column].iloc[row]
+            raw = table[column].iloc[int(np.argmax(bad))]
             what = "is empty" if pd.isna(raw) else f"{str(raw)!r} is not a number"
-            raise ArgumentError(
-                f"plan.csv: row {row + 1} ({table['brand'].iloc[row]!s} x "
-                f"{table['channel'].iloc[row]!s}), column {column!r} {what}"
-            )
+            raise ArgumentError(f"{where(bad, column)} {what}")
         if values.nunique() > 1 and column != "recommended_spend":
             raise ArgumentError(f"plan.csv: column {column!r} differs between rows (one plan)")
     spend, days, budget = (numbers[c] for c in need[2:])
     if (spend < 0).any():
-        row = int(np.argmax((spend < 0).to_numpy()))
-        raise ArgumentError(
-            f"plan.csv: row {row + 1} ({table['brand'].iloc[row]!s} x "
-            f"{table['channel'].iloc[row]!s}), column 'recommended_spend' is negative"
-        )
+        raise ArgumentError(f"{where((spend < 0).to_numpy(), 'recommended_spend')} is negative")
     d, b = float(days.iloc[0]), float(budget.iloc[0])
     if d < 1 or d != round(d):
         raise ArgumentError(f"plan.csv: column 'days' must be a whole number >= 1, got {d:g}")
@@ -225,9 +228,14 @@ def plan_from_table(fit, table: pd.DataFrame) -> dict:
         The table is not a plan (:func:`plan_table`), or names a brand or channel the fit
         does not have.
     """
+    from seedmodel.schema.errors import ArgumentError
+
     fixed, days, budget = plan_table(table)
     within = max(budget, sum(fixed.values()))  # at most PLAN_ROUNDING over: plan_table
-    out = report_plan(fit, budget=within, days=days, fixed=fixed, min_daily_spend={})
+    try:
+        out = report_plan(fit, budget=within, days=days, fixed=fixed, min_daily_spend={})
+    except ArgumentError as exc:  # a cell the fit does not have, named as in the file
+        raise ArgumentError(f"plan.csv: {str(exc).removeprefix('fixed: ')}") from None
     out["plan"].summary["budget"] = budget  # the page shows the budget the plan was made for
     return out
 
