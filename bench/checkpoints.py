@@ -68,17 +68,17 @@ def main() -> None:
             head = xr.DataTree.from_dict({"posterior": post.isel(draw=slice(0, n))})
             judged[n] = bool(rule_holds(head, free))
             cost.append(time.perf_counter() - t)
+        gradients_at = {n: warm + int(steps[:, :n].sum()) for n in judged}
         stops = {}
         for name, schedule in SCHEDULES.items():
             first = next((n for n in schedule if judged.get(n)), None)
             if first is None:
                 stops[name] = None
                 continue
-            grads = warm + int(steps[:, :first].sum())
             stops[name] = dict(
                 draws=first,
-                gradients=grads,
-                seconds=round(grads * ms / 1000 / d.chains, 1),
+                gradients=gradients_at[first],
+                seconds=round(gradients_at[first] * ms / 1000 / d.chains, 1),
                 judgements=sum(1 for n in schedule if n <= first),
             )
         runs.append(
@@ -95,7 +95,7 @@ def main() -> None:
                 ms_per_gradient=round(ms, 3),
                 warmup_gradients=warm,
                 holds=[n for n, ok in judged.items() if ok],
-                gradients_at={n: warm + int(steps[:, :n].sum()) for n in judged},
+                gradients_at=gradients_at,
                 judge_seconds=round(float(np.median(cost)), 2),
                 stops=stops,
             )

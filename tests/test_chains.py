@@ -37,16 +37,13 @@ def test_auto_takes_processes_only_for_large_models_on_jax_with_a_core_per_chain
 def _compiled(world: sm.Dataset):
     """The default model of ``world`` and its compile options, as run_inference has them."""
     from seedmodel.fit import build_inputs, starting_point
+    from seedmodel.inference.sample import nutpie_compile_options
     from seedmodel.models.mmm.graph import build_model
     from seedmodel.models.mmm.spec import SeedingMMM
 
     inputs = build_inputs(world, SeedingMMM())
     model = build_model(inputs)
-    options = dict(
-        backend="jax", gradient_backend="jax", jitter_rvs=set(),
-        initial_points=starting_point(model, inputs),
-    )  # fmt: skip
-    return model, options
+    return model, nutpie_compile_options("jax", starting_point(model, inputs))
 
 
 @pytest.fixture(scope="module")

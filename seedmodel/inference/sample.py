@@ -32,6 +32,7 @@ __all__ = [
     "START_FAILED",
     "mass_matrix",
     "nutpie_backend",
+    "nutpie_compile_options",
     "off_centre",
     "parallelism",
     "run_inference",
@@ -54,6 +55,21 @@ def nutpie_backend(backend: str = "auto") -> str:
     except ImportError:
         return "numba"
     return "jax"
+
+
+def nutpie_compile_options(compiler: str, initial: dict | None) -> dict[str, Any]:
+    """The options of ``nutpie.compile_pymc_model`` for ``compiler`` (``jax`` or ``numba``).
+
+    Chains start at the prior's centre (or ``initial``), without jitter: jittered starts land
+    some chains of an MMM in modes where media mimics demand (budgets follow demand), which
+    they never leave.
+    """
+    return dict(
+        backend=compiler,
+        gradient_backend="jax" if compiler == "jax" else "pytensor",
+        jitter_rvs=set(),
+        initial_points=initial,
+    )
 
 
 def _parameters(model: pm.Model) -> int:
@@ -181,15 +197,7 @@ def run_inference(
     t0 = time.perf_counter()
     if method == "nuts" and sampler == "nutpie":
         way = parallelism(config.parallel, model, compiler, chains)
-        # chains start at the prior's centre (or ``initial``), without jitter: jittered starts
-        # land some chains of an MMM in modes where media mimics demand (budgets follow
-        # demand), which they never leave
-        compile_options = dict(
-            backend=compiler,
-            gradient_backend="jax" if compiler == "jax" else "pytensor",
-            jitter_rvs=set(),
-            initial_points=initial,
-        )
+        compile_options = nutpie_compile_options(compiler, initial)
         sample_options = dict(
             draws=draws if draws is not None else CHECKPOINTS[-1],
             tune=tune,
