@@ -342,6 +342,79 @@ def starting_point(model: pm.Model, inputs: MMMInputs) -> dict[str, np.ndarray]:
     return initial
 
 
+def sample_inputs(
+    inputs: MMMInputs,
+    config: SamplerConfig,
+    *,
+    random_seed: int = 0,
+    progress: Callable[[str], None] | None = None,
+) -> tuple[xr.DataTree, Diagnostics]:
+    """Build the model of ``inputs``, draw from its posterior and diagnose the draws: the
+    sampling step of :func:`fit_mmm`, apart from the data it was built from.
+
+    Parameters
+    ----------
+    inputs : MMMInputs
+        The model's arrays (:func:`~seedmodel.models.mmm.inputs.build_inputs`).
+    config : SamplerConfig
+        How to sample.
+    random_seed : int
+        Seed of the sampler.
+    progress : callable, optional
+        Called with a line of text per stage and checkpoint.
+
+    Returns
+    -------
+    (DataTree, Diagnostics)
+        The draws and their diagnostics.
+    """
+    from seedmodel.inference import diagnose, run_inference
+    from seedmodel.inference.diagnostics import rule_holds
+    from seedmodel.inference.sample import START_FAILED, mass_matrix, nutpie_backend, off_centre
+    from seedmodel.models.mmm.graph import build_model
+
+    compiler = nutpie_backend(config.backend)
+    model = build_model(inputs)
+    mass = mass_matrix(config.adaptation, model)
+    if config.method != "nuts" or config.sampler != "nutpie":
+        compiler = mass = ""  # nutpie's alone
+    free = [v.name for v in model.free_RVs]
+    initial = starting_point(model, inputs)
+
+    def sample(start: dict):
+        return run_inference(
+            model,
+            config,
+            random_seed=random_seed,
+            initial=start,
+            until=lambda tree: rule_holds(tree, free),
+            progress=progress,
+        )
+
+    try:
+        tree, seconds = sample(initial)
+    except RuntimeError as exc:
+        # a parameter the fitted periods do not inform (a channel that spends only in a
+        # held-out quarter) has a zero gradient at the prior's centre: start off it
+        if START_FAILED not in str(exc):
+            raise
+        tree, seconds = sample(off_centre(model, initial))
+    diagnostics = diagnose(
+        tree,
+        sampler=config.sampler if config.method == "nuts" else config.method,
+        seconds=float(seconds["compile"] + seconds["sample"]),
+        compile_seconds=float(seconds.get("compile", 0.0)),
+        exact=config.method == "nuts",
+        var_names=free,
+        backend=compiler,
+        adaptation=mass,
+        stopped=str(seconds.get("stopped", "")),
+        gradients=int(seconds.get("gradients", 0)),
+        parallel=str(seconds.get("parallel", "")),
+    )
+    return tree, diagnostics
+
+
 def fit_mmm(
     data: Dataset,
     spec: SeedingMMM | None = None,
@@ -401,57 +474,14 @@ def fit_mmm(
     if progress == "auto":
         progress = _interactive_progress()
     config = replace(config or SamplerConfig(), **settings)  # validated once, there
-    from seedmodel.inference import diagnose, run_inference
-    from seedmodel.inference.diagnostics import rule_holds
-    from seedmodel.inference.sample import START_FAILED, mass_matrix, nutpie_backend, off_centre
-    from seedmodel.models.mmm.graph import build_model
-
     check_fit_data(data)
-    compiler = nutpie_backend(config.backend)
     spec = spec or SeedingMMM()
     inputs = build_inputs(data, spec)
     if not 0 <= holdout <= inputs.n_periods // 2:
         raise ValueError(f"holdout must be between 0 and half the data's periods, got {holdout}")
     if holdout:
         inputs = replace(inputs, holdout=int(holdout))
-    model = build_model(inputs)
-    mass = mass_matrix(config.adaptation, model)
-    if config.method != "nuts" or config.sampler != "nutpie":
-        compiler = mass = ""  # nutpie's alone
-    free = [v.name for v in model.free_RVs]
-    initial = starting_point(model, inputs)
-
-    def sample(start: dict):
-        return run_inference(
-            model,
-            config,
-            random_seed=random_seed,
-            initial=start,
-            until=lambda tree: rule_holds(tree, free),
-            progress=progress,
-        )
-
-    try:
-        tree, seconds = sample(initial)
-    except RuntimeError as exc:
-        # a parameter the fitted periods do not inform (a channel that spends only in a
-        # held-out quarter) has a zero gradient at the prior's centre: start off it
-        if START_FAILED not in str(exc):
-            raise
-        tree, seconds = sample(off_centre(model, initial))
-    diagnostics = diagnose(
-        tree,
-        sampler=config.sampler if config.method == "nuts" else config.method,
-        seconds=float(seconds["compile"] + seconds["sample"]),
-        compile_seconds=float(seconds.get("compile", 0.0)),
-        exact=config.method == "nuts",
-        var_names=free,
-        backend=compiler,
-        adaptation=mass,
-        stopped=str(seconds.get("stopped", "")),
-        gradients=int(seconds.get("gradients", 0)),
-        parallel=str(seconds.get("parallel", "")),
-    )
+    tree, diagnostics = sample_inputs(inputs, config, random_seed=random_seed, progress=progress)
     fit = Fit(
         spec=inputs.spec,
         data=data,
