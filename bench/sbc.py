@@ -73,6 +73,7 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
     config = SamplerConfig(draws=args.draws, tune=args.tune)
     rows, fits = [], []
+    table = pd.DataFrame()
     for k in range(args.family_start, args.family_start + args.family):
         t = time.perf_counter()
         with warnings.catch_warnings():
@@ -94,15 +95,19 @@ def main(argv: list[str] | None = None) -> int:
             )
         )
         print(json.dumps(fits[-1]), flush=True)
-    cells = pd.concat(rows, ignore_index=True)
-    table = summary(cells)
+        table = _write(Path(args.out), vars(args), fits, pd.concat(rows, ignore_index=True))
     print(table.to_markdown())
-    out = Path(args.out)
+    return 0
+
+
+def _write(out: Path, args: dict, fits: list[dict], cells: pd.DataFrame) -> pd.DataFrame:
+    """Write the fits so far, their cells and the summary to ``out``; the summary."""
+    table = summary(cells)
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(
         json.dumps(
             {
-                "args": vars(args),
+                "args": args,
                 "fits": fits,
                 "summary": json.loads(table.reset_index(names="group").to_json(orient="records")),
                 "cells": json.loads(cells.to_json(orient="records")),
@@ -110,7 +115,7 @@ def main(argv: list[str] | None = None) -> int:
             indent=1,
         )
     )
-    return 0
+    return table
 
 
 if __name__ == "__main__":
