@@ -31,6 +31,20 @@ def test_residuals_have_the_likelihoods_stationary_variance_and_memory():
     assert abs(np.corrcoef(e[0, 1, 1:], e[0, 1, :-1])[0, 1]) < 0.01
 
 
+def test_heavy_tailed_residuals_keep_the_models_sd_and_refuse_infinite_variance(design):
+    rng = np.random.default_rng(1)
+    e = _residuals(rng, np.array([[0.1]]), None, 3.0, (1, 1, 400_000), unit_variance=True)
+    assert e.std() == pytest.approx(0.1, rel=0.05)
+    assert (np.abs(e) > 0.5).mean() > 1e-4  # five sds: about 3e-7 under the normal
+    inputs = build_inputs(design, sm.SeedingMMM())
+    with pytest.raises(ValueError, match="degrees of freedom > 2"):
+        prior_world(inputs, 1, heavy_tails=2.0)
+    a, b = prior_world(inputs, 1), prior_world(inputs, 1, heavy_tails=3.0)
+    for name in ("beta", "sigma", "log_gross"):  # the same parameters, other noise
+        np.testing.assert_array_equal(a.truth[name].values, b.truth[name].values)
+    assert not np.allclose(a.inputs.y, b.inputs.y)
+
+
 def test_a_prior_world_replaces_gmv_and_the_signal_and_is_seeded(design):
     inputs = build_inputs(design, sm.SeedingMMM())
     a, b, c = (prior_world(inputs, s) for s in (5, 5, 6))

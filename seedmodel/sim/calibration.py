@@ -49,11 +49,15 @@ class PriorWorld:
     truth: xr.Dataset
 
 
-def _residuals(rng: np.random.Generator, sigma, rho, nu, shape: tuple) -> np.ndarray:
+def _residuals(
+    rng: np.random.Generator, sigma, rho, nu, shape: tuple, *, unit_variance: bool = False
+) -> np.ndarray:
     """(B, P, T) residuals with the likelihood's law: innovations of scale ``sigma`` (normal,
-    or Student-t with ``nu`` degrees of freedom), an AR(1) with ``rho`` when given, started
-    from its stationary law."""
+    or Student-t with ``nu`` degrees of freedom, rescaled to sd ``sigma`` when
+    ``unit_variance``), an AR(1) with ``rho`` when given, started from its stationary law."""
     z = rng.standard_normal(shape) if nu is None else rng.standard_t(nu, shape)
+    if nu is not None and unit_variance:
+        z = z / np.sqrt(nu / (nu - 2.0))
     e = sigma[..., None] * z
     if rho is None:
         return e
@@ -64,7 +68,9 @@ def _residuals(rng: np.random.Generator, sigma, rho, nu, shape: tuple) -> np.nda
     return out
 
 
-def prior_world(inputs: MMMInputs, random_seed: int) -> PriorWorld:
+def prior_world(
+    inputs: MMMInputs, random_seed: int, *, heavy_tails: float | None = None
+) -> PriorWorld:
     """Draw parameters from the prior of ``inputs``' model and data from its likelihood.
 
     Parameters
@@ -73,6 +79,10 @@ def prior_world(inputs: MMMInputs, random_seed: int) -> PriorWorld:
         The design (lift tests are dropped: their values are data too).
     random_seed : int
         Same seed, same world.
+    heavy_tails : float, optional
+        Degrees of freedom (> 2) of Student-t GMV innovations with the model's innovation
+        sd, in place of the model's normal ones: one mismatch on an otherwise matched
+        world, to price what heavy-tailed days alone cost.
 
     Returns
     -------
@@ -106,12 +116,15 @@ def prior_world(inputs: MMMInputs, random_seed: int) -> PriorWorld:
     value = {k: prior[k].values[0, 0] for k in prior.data_vars}
     rng = np.random.default_rng([random_seed, 1])
     spec = inputs.spec
+    if heavy_tails is not None and not (heavy_tails > 2 and spec.noise == "normal"):
+        raise ValueError("heavy_tails needs degrees of freedom > 2 and a model with normal noise")
     resid = _residuals(
         rng,
         np.asarray(value["sigma"]),
         np.asarray(value["rho"]) if spec.residual == "ar1" else None,
-        float(value["nu"]) if spec.noise == "student_t" else None,
+        float(value["nu"]) if spec.noise == "student_t" else heavy_tails,
         inputs.y.shape,
+        unit_variance=heavy_tails is not None,
     )
     mu = value["mu"]
     y = mu * np.exp(resid) if spec.likelihood != "normal" else np.maximum(mu + resid, 1e-3)
@@ -147,6 +160,7 @@ def calibration_cells(
     config: SamplerConfig | None = None,
     random_seed: int = 0,
     level: float = 0.9,
+    heavy_tails: float | None = None,
 ) -> pd.DataFrame:
     """Draw a world from the model's prior on ``data``'s design, fit it, and score each
     brand x channel's ROI against the truth that made it.
@@ -163,6 +177,9 @@ def calibration_cells(
         Seeds the world and the sampler.
     level : float
         Interval level.
+    heavy_tails : float, optional
+        Student-t GMV innovations with these degrees of freedom instead of the model's
+        normal ones (:func:`prior_world`).
 
     Returns
     -------
@@ -173,7 +190,7 @@ def calibration_cells(
         ``max_rhat`` and ``converged``.
     """
     spec = spec or SeedingMMM()
-    world = prior_world(build_inputs(data, spec), random_seed)
+    world = prior_world(build_inputs(data, spec), random_seed, heavy_tails=heavy_tails)
     tree, diagnostics = sample_inputs(
         world.inputs, config or SamplerConfig(), random_seed=random_seed
     )
