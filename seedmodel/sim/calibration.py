@@ -22,6 +22,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from seedmodel.analysis.intervals import summarise
 from seedmodel.fit import Fit, sample_inputs
 from seedmodel.inference.options import SamplerConfig
 from seedmodel.models.mmm.inputs import MMMInputs, build_inputs
@@ -204,21 +205,12 @@ def calibration_cells(
     made = replace(fitted, posterior=xr.DataTree.from_dict({"posterior": world.truth}))
     draws = _roi_draws(fitted)
     truth = _roi_draws(made).isel(sample=0)
-    tail = (1.0 - level) / 2.0
-    lo, hi = draws.quantile([tail, 1.0 - tail], dim="sample").transpose("quantile", ...)
-    table = pd.DataFrame(
-        {
-            "true_roi": truth.values.ravel(),
-            "roi": draws.mean("sample").values.ravel(),
-            "roi_lo": lo.values.ravel(),
-            "roi_hi": hi.values.ravel(),
-            "rank": (draws < truth).mean("sample").values.ravel(),
-        },
-        index=pd.MultiIndex.from_product(
-            [list(truth["brand"].values), list(truth["channel"].values)],
-            names=["brand", "channel"],
-        ),
-    ).reset_index()
+    table = (
+        summarise(draws, "roi", level)
+        .assign(true_roi=truth.drop_vars("sample"), rank=(draws < truth).mean("sample"))
+        .to_dataframe()
+        .reset_index()[["brand", "channel", "true_roi", "roi", "roi_lo", "roi_hi", "rank"]]
+    )
     table["covered"] = (table["roi_lo"] <= table["true_roi"]) & (
         table["true_roi"] <= table["roi_hi"]
     )
