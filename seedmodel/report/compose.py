@@ -228,14 +228,15 @@ def plan_from_table(fit, table: pd.DataFrame) -> dict:
         The table is not a plan (:func:`plan_table`), or names a brand or channel the fit
         does not have.
     """
-    from seedmodel.schema.errors import ArgumentError
+    from seedmodel.plan.arguments import check_cells
 
     fixed, days, budget = plan_table(table)
+    fits = fit if isinstance(fit, list | tuple) else [fit]
+    brands = [b for f in fits for b in f.inputs.brands]
+    channels = list(dict.fromkeys(c for f in fits for c in f.inputs.channels))
+    check_cells("plan.csv", fixed, brands, channels)  # a cell the fit lacks, named as the file's
     within = max(budget, sum(fixed.values()))  # at most PLAN_ROUNDING over: plan_table
-    try:
-        out = report_plan(fit, budget=within, days=days, fixed=fixed, min_daily_spend={})
-    except ArgumentError as exc:  # a cell the fit does not have, named as in the file
-        raise ArgumentError(f"plan.csv: {str(exc).removeprefix('fixed: ')}") from None
+    out = report_plan(fit, budget=within, days=days, fixed=fixed, min_daily_spend={})
     out["plan"].summary["budget"] = budget  # the page shows the budget the plan was made for
     return out
 
