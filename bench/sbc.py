@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from recovery import without_lifts  # the family fits' tables: no lift tests or feed
 from scipy import stats
 
 import seedmodel as sm
@@ -28,15 +29,6 @@ from seedmodel.fit import NotConvergedWarning
 from seedmodel.inference.options import SamplerConfig
 from seedmodel.sim.calibration import calibration_cells
 from seedmodel.sim.family import family_world
-
-
-def _design(k: int) -> sm.Dataset:
-    """Family world ``k``'s tables (seed 1, as bench/recovery.py), without lift tests or
-    the attribution feed."""
-    sim = sm.simulate(family_world(k).config, random_seed=1)
-    return sm.from_frames(
-        **{n: getattr(sim.data, n) for n in ("media", "sales", "brands", "events")}
-    )
 
 
 def summary(cells: pd.DataFrame, bins: int = 10) -> pd.DataFrame:
@@ -86,7 +78,10 @@ def main(argv: list[str] | None = None) -> int:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NotConvergedWarning)
             table = calibration_cells(
-                _design(k), config=config, random_seed=k, heavy_tails=args.heavy_tails
+                without_lifts(sm.simulate(family_world(k).config, random_seed=1)),
+                config=config,
+                random_seed=k,
+                heavy_tails=args.heavy_tails,
             )
         table = table.assign(world=f"family-{k}")
         rows.append(table)
