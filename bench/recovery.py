@@ -94,6 +94,11 @@ VARIANTS = {
     # 2026-12-03 (sixth session): the budget-reaction control also over the week before
     # and after each day (budgets set ahead of demand, or after it)
     "reaction_lags": SeedingMMM(budget_reaction="control_lags"),
+    # 2026-12-04 (thirteenth session): the planned level's deviation from a two-month level
+    # as a second control (budgets that chase demand move the fortnight's plan too)
+    # (the default since; "reaction_day" is the default before it)
+    "reaction_scales": SeedingMMM(budget_reaction="control_scales"),
+    "reaction_day": SeedingMMM(budget_reaction="control"),
     # 2026-12-03 (sixth session): a lift test informs its window's effect, not two years'
     # (lift_transport=0.3 is the default since; lift_t0 is the form before it)
     "lift_t30": SeedingMMM(lift_transport=0.3),

@@ -656,9 +656,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--budget-reaction",
         choices=BUDGET_REACTIONS,
-        default="control",
-        help="control for budgets' day-to-day reactions to unmeasured demand (default), or use "
-        "all of spend's variation",
+        default="control_scales",
+        help="control for budgets' reactions to unmeasured demand, day to day and over about "
+        "two months (control_scales, the default), day to day only (control), or use all of "
+        "spend's variation (none)",
     )
     p.add_argument(
         "--lift-transport",

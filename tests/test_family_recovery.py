@@ -1,10 +1,11 @@
 """ROI recovery on worlds of the family (seedmodel.sim.family), drawn from wide mechanism
 ranges that the model was not developed against.
 
-Issue 17's targets (median |ROI error| <= 0.15, 90% coverage 0.85-0.95, no confidently wrong
-cell) are not all met on the family today (0.16, 0.82, 0 of 90 cells:
-docs/recovery_family.md). The slow test below holds today's level on a fixed subset so that
-a change cannot make it worse unnoticed; the default-suite tests check two diagnoses: an
+Issue 17's targets (median |ROI error| <= 0.15, 90% coverage 0.85-0.95 overall and in every
+channel, no confidently wrong cell) are not all met on the family today (0.159, 0.87 with
+小红星 at 0.80, 0 of 90 cells: docs/recovery_family.md). The slow tests below hold today's
+level on a fixed subset and on the stress world whose budgets chase demand shocks, so that
+a change cannot make them worse unnoticed; the default-suite tests check two diagnoses: an
 always-on channel does not swallow the baseline when demand moves in ways nobody measured,
 and without budgets that chase unmeasured demand shocks, a drawn world is recovered.
 """
@@ -19,7 +20,7 @@ import pytest
 
 import seedmodel as sm
 from seedmodel.fit import NotConvergedWarning, fit_mmm
-from seedmodel.sim.family import family_world
+from seedmodel.sim.family import family_world, stress_world
 
 
 def _cells(config, draws: int = 500, spec: sm.SeedingMMM | None = None) -> pd.DataFrame:
@@ -85,10 +86,25 @@ def test_a_drawn_world_is_recovered_when_budgets_do_not_chase_demand_shocks():
 
 @pytest.mark.slow
 def test_family_subset_holds_todays_level():
-    # family worlds 0-5 with the default model: median |error| 0.20, coverage 0.83, no
-    # confidently wrong cell of 18 (bench/results/recovery_family_gmvterms.json; before
+    # family worlds 0-5 with the default model: median |error| 0.15, coverage 0.94, no
+    # confidently wrong cell of 18 (bench/results/recovery_family_control_scales.json;
+    # with budget_reaction="control", the default until 2026-12-04: 0.20, 0.89, 0; before
     # terms_scale="gmv": 0.27, 0.72, 2)
     cells = pd.concat([_cells(family_world(i).config) for i in range(6)])
-    assert cells["rel_err"].median() <= 0.25
-    assert cells["covered"].mean() >= 0.75
+    assert cells["rel_err"].median() <= 0.2
+    assert cells["covered"].mean() >= 0.83
     assert cells["confidently_wrong"].sum() == 0
+
+
+@pytest.mark.slow
+def test_budgets_chasing_demand_shocks_do_not_make_the_link_channels_confidently_wrong():
+    # the fast_shocks stress world: budgets chase 4-day demand shocks hard (spend x
+    # exp(3 x shock)). With the day-to-day control alone (budget_reaction="control") 红猫
+    # came out at 3.6 and 4.1 times its truth with intervals starting 2.7 and 2.9 times
+    # above it; with the planned level's two-month deviation as a control too (the default
+    # since 2026-12-04) at 2.4 and 2.2, no interval 2x off. Still too high: what remains is
+    # the confounding no control of spend alone removes (docs/mmm.md, "Twelfth look").
+    cells = _cells(stress_world("fast_shocks").config)
+    link = cells[cells["channel"] != "little_red_star"]
+    assert (link["roi"] / link["true"]).median() <= 2.7
+    assert not cells["confidently_wrong"].any()

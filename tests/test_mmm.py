@@ -72,6 +72,39 @@ def test_units_do_not_change_the_model_inputs(small_sim):
     np.testing.assert_allclose(a.spend_scale, b.spend_scale * 10_000, rtol=1e-9)
 
 
+def test_control_scales_adds_the_planned_levels_move_from_a_two_month_level(small_sim):
+    """``budget_reaction="control_scales"``: beside each channel's deviation from its
+    fortnight's plan, the plan's own deviation from a 61-day median of live spend; in any
+    units of spend, the same controls."""
+    from seedmodel.models.mmm.inputs import budget_deviations
+
+    data = small_sim.data
+    plain = build_inputs(data, SeedingMMM(budget_reaction="control"))
+    scales = build_inputs(data, SeedingMMM())
+    assert scales.spec.budget_reaction == "control_scales"  # the default
+    slow = [f"reaction_{c}_slow" for c in data.paid_channels]
+    assert set(slow) <= set(scales.control_names)
+    assert set(scales.control_names) - set(plain.control_names) == set(slow)
+
+    spend = data.media_array("spend").sel(channel=list(data.paid_channels))
+    spend = spend.transpose("brand", "channel", "date").to_numpy()
+    live = np.where(spend > 0, spend, np.nan)
+    series = pd.DataFrame(live.reshape(-1, live.shape[-1]).T)
+    plans = {
+        w: series.rolling(w, center=True, min_periods=1).median().to_numpy().T.reshape(live.shape)
+        for w in (15, 61)
+    }
+    expected = np.where(spend > 0, np.log(plans[15] / np.where(spend > 0, plans[61], 1.0)), 0.0)
+    got = budget_deviations(spend, 61) - budget_deviations(spend, 15)
+    np.testing.assert_allclose(got, expected, atol=1e-12)
+    assert np.abs(got).max() > 0.05  # the sample's plans do move
+
+    media = data.media.assign(spend=data.media["spend"] / 10_000)
+    other = sm.from_frames(media=media, sales=data.sales, events=data.events)
+    again = build_inputs(other, SeedingMMM(budget_reaction="control_scales"))
+    np.testing.assert_allclose(again.controls, scales.controls, atol=1e-9)
+
+
 def test_default_media_by_channel_kind(small_sim):
     inputs = build_inputs(small_sim.data, SeedingMMM())
     assert inputs.spec.media["little_red_star"].adstock.name == "weibull"

@@ -230,13 +230,17 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         frames = [shared_festivals(f) for f in frames]
     elif spec.festivals == "none":
         frames = [without_festivals(f) for f in frames]
-    if spec.budget_reaction in ("control", "control_lags"):
+    if spec.budget_reaction != "none":
         window = max(3, round(spec.plan_days / pdays))
         deviation = budget_deviations(spend, window)  # (B, C, T)
         reactions = {"": deviation}  # column suffix -> (B, C, T)
         if spec.budget_reaction == "control_lags":
             before, after = around(deviation, max(1, window // 2))
             reactions |= {"_before": before, "_after": after}
+        if spec.budget_reaction == "control_scales":
+            # log planned level over log slow level: log(s / slow) - log(s / plan)
+            slow = budget_deviations(spend, 4 * window + 1)
+            reactions |= {"_slow": slow - deviation}
         frames = [
             f.assign(
                 **{
