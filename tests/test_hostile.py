@@ -417,15 +417,19 @@ def test_spec_from_a_dict_takes_todays_defaults_unless_saved_in_format_1():
     # formats 2 and 3 wrote every option they had; terms_scale came with format 4
     for fmt in (1, 2, 3):
         assert sm.SeedingMMM.from_dict({}, format=fmt).terms_scale == "baseline"
+    pooled = {"share_pooling": "brands"}
     assert sm.SeedingMMM.from_dict({}, format=3) == sm.SeedingMMM(
-        terms_scale="baseline", lift_transport=0.0, effects="noncentred"
+        terms_scale="baseline", lift_transport=0.0, effects="noncentred", **pooled
     )
     # lift_transport came with format 5: a format-4 fit took each lift test at face value
     assert sm.SeedingMMM.from_dict({}, format=4) == sm.SeedingMMM(
-        lift_transport=0.0, effects="noncentred"
+        lift_transport=0.0, effects="noncentred", **pooled
     )
     # effects came with format 7: every fit before it sampled the brands' effects as offsets
-    assert sm.SeedingMMM.from_dict({}, format=6) == sm.SeedingMMM(effects="noncentred")
+    assert sm.SeedingMMM.from_dict({}, format=6) == sm.SeedingMMM(effects="noncentred", **pooled)
+    # share_pooling came with format 8: every fit before it pooled the shares across brands
+    assert sm.SeedingMMM.from_dict({}, format=7) == sm.SeedingMMM(**pooled)
+    assert sm.SeedingMMM.from_dict(sm.SeedingMMM().to_dict()).share_pooling == "none"
     assert sm.SeedingMMM().lift_transport == 0.3
     with pytest.raises(ValueError, match="unknown to this seedmodel"):
         sm.SeedingMMM.from_dict({"warp_drive": True})

@@ -556,6 +556,34 @@ def test_brand_effects_centred_or_not_have_the_same_prior():
     assert "log_gross" in build_model(build_inputs(year, SeedingMMM())).named_vars
 
 
+def test_share_pooling_none_gives_each_brand_the_one_brand_share_prior():
+    """``share_pooling="none"`` (the default): each brand's cross-platform share logits are
+    its own, with the one-brand prior; ``brands`` draws them around a learnt mean."""
+    import pymc as pm
+
+    from seedmodel.models.mmm.graph import build_model
+
+    sim = sm.simulate(sm.WorldConfig(n_brands=2, days=120), random_seed=3)
+    own = build_model(build_inputs(sim.data, SeedingMMM()))
+    pooled = build_model(build_inputs(sim.data, SeedingMMM(share_pooling="brands")))
+    assert {"share_mu", "share_sd", "share_z"} <= set(pooled.named_vars)
+    assert not {"share_mu", "share_sd", "share_z"} & set(own.named_vars)
+    logit = own.named_vars["share_logit"]
+    assert own.named_vars_to_dims["share_logit"] == ("brand", "cross")
+    one_brand = sm.simulate(sm.WorldConfig(n_brands=1, days=120), random_seed=3).data
+    one = build_model(build_inputs(one_brand, SeedingMMM()))
+    one_logit = one.named_vars["share_logit"]
+    n_cross = pm.draw(one_logit).shape[-1]
+    assert pm.draw(logit).shape == (2, n_cross)
+    for k in (-2, -1):  # Normal(mu, sigma): the same centre and width for every brand
+        a, b = logit.owner.inputs[k].eval(), one_logit.owner.inputs[k].eval()
+        np.testing.assert_allclose(
+            np.broadcast_to(a, (2, n_cross)), np.broadcast_to(b, (2, n_cross))
+        )
+    with pytest.raises(ValueError, match="share_pooling must be one of"):
+        SeedingMMM(share_pooling="partial")
+
+
 def test_the_chains_start_where_every_gradient_is_non_zero():
     """nutpie refuses a start where a log-density gradient is exactly zero, and a refused
     start costs a second compile: the starting point moves every such variable off the

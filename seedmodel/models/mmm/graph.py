@@ -237,6 +237,10 @@ def _platform_shares(inp: MMMInputs, model: pm.Model, pooled: bool):
     top = np.where(inp.linked[c_idx], 0.3, 1.0)
     ratio = inp.gmv_scale[:, inp.home[c_idx]] / inp.gmv_scale[:, p_idx]  # (B, cross)
     centre = _share_centre(inp, c_idx, top, ratio)  # (cross,) or per brand (B, cross)
+    if pooled and inp.spec.share_pooling == "none":
+        # each brand's own shares, with the one-brand prior (a learnt spread over a few
+        # brands' weakly informed shares is a funnel)
+        pooled = False
     if pooled:
         # the channel's mean logit centred on the brands' mean centre; a brand's own centre
         # (halo="store_size") shifts its logit from there

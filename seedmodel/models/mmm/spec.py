@@ -34,6 +34,7 @@ __all__ = [
     "RESIDUALS",
     "SATURATIONS",
     "SAVED_BEFORE",
+    "SHARE_POOLINGS",
     "SHOCKS",
     "SPEC_FORMAT",
     "TERMS_SCALES",
@@ -58,6 +59,7 @@ EFFECT_POOLINGS = ("none", "channels")
 FESTIVALS = ("separate", "shared", "none")
 EFFECTS = ("auto", "centred", "noncentred")
 HALOS = ("zero", "store_size")
+SHARE_POOLINGS = ("brands", "none")
 #: Fewest fitted periods per brand for ``effects="auto"`` to sample the brands' effects
 #: centred (a year of daily data).
 CENTRED_PERIODS = 365
@@ -130,14 +132,15 @@ PROGRAMME_STORES = {"red_cat": "tmall", "red_jd": "jd"}
 #: docs/mmm.md, *Lift tests*) it kept every interval covering where 0 lost two.
 LIFT_TRANSPORT = 0.3
 
-#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 7 (2026-12-04) added
+#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 8 (2026-12-04) added
+#: ``share_pooling`` (default "none"; "brands" before it); format 7 (2026-12-04) added
 #: ``effects`` (default "auto"; "noncentred" before it); format 6 (2026-12-03) added
 #: ``festivals`` (default "separate", as before it); format 5 (2026-12-03) added
 #: ``lift_transport`` (default 0.3; 0 before it); format 4 (2026-12-03) added
 #: ``terms_scale`` (default "gmv"; "baseline" before it); format 3 (2026-12-03) added
 #: ``shocks`` (default "none", as before it); format 2 (2026-12-02) writes every option;
 #: format 1 left out options that did not exist yet.
-SPEC_FORMAT = 7
+SPEC_FORMAT = 8
 #: Per format: what a spec saved in it without an option meant, where that differs from
 #: today's default (the option's value before it existed or changed default).
 SAVED_BEFORE: dict[int, dict[str, Any]] = {
@@ -150,12 +153,24 @@ SAVED_BEFORE: dict[int, dict[str, Any]] = {
         "terms_scale": "baseline",
         "lift_transport": 0.0,
         "effects": "noncentred",
+        "share_pooling": "brands",
     },
-    2: {"terms_scale": "baseline", "lift_transport": 0.0, "effects": "noncentred"},
-    3: {"terms_scale": "baseline", "lift_transport": 0.0, "effects": "noncentred"},
-    4: {"lift_transport": 0.0, "effects": "noncentred"},
-    5: {"effects": "noncentred"},
-    6: {"effects": "noncentred"},
+    2: {
+        "terms_scale": "baseline",
+        "lift_transport": 0.0,
+        "effects": "noncentred",
+        "share_pooling": "brands",
+    },
+    3: {
+        "terms_scale": "baseline",
+        "lift_transport": 0.0,
+        "effects": "noncentred",
+        "share_pooling": "brands",
+    },
+    4: {"lift_transport": 0.0, "effects": "noncentred", "share_pooling": "brands"},
+    5: {"effects": "noncentred", "share_pooling": "brands"},
+    6: {"effects": "noncentred", "share_pooling": "brands"},
+    7: {"share_pooling": "brands"},
 }
 
 
@@ -305,9 +320,20 @@ class SeedingMMM:
         ``data/sample`` (two years daily) it needed 189 gradient evaluations per effective
         draw of the slowest parameter against 508, with the same ROIs to two decimals. On
         thin data the offsets are: a 3-brand, 2-year weekly world had 16 divergences
-        centred and none with offsets (docs/benchmarks.md). The cross-platform shares, which
-        the data inform weakly, always take offsets (centred, they formed a funnel: 159
-        divergences on ``data/sample``). Estimates do not depend on it; speed does.
+        centred and none with offsets (docs/benchmarks.md). Pooled cross-platform shares
+        (``share_pooling="brands"``), which the data inform weakly, always take offsets
+        (centred, they formed a funnel: 159 divergences on ``data/sample``). Estimates do
+        not depend on it; speed does.
+    share_pooling : {"none", "brands"}
+        With several brands, whether a channel's cross-platform shares (its effect on the
+        store it does not sell through, as a share of its effect at home) are each brand's
+        own (``none``, the default: the same prior as with one brand) or drawn around a mean
+        across brands with a learnt spread (``brands``, fits saved before 2026-12-04). The
+        data inform these shares weakly, and a spread learnt from a few brands' weak shares
+        is a funnel: on ``data/sample`` ``brands`` diverged in each of three 2,400-draw runs
+        (1-3 times, before the rule's stop) and needed 1,400-1,600 draws per chain; ``none``
+        never diverged and stopped at 800-1,200, with 26 of 27 ROI intervals covering the
+        truth against 27 (docs/benchmarks.md, *Thirteenth session*).
     halo : {"zero", "store_size"}
         Where the prior of a channel without a link (小红星) centres its effect on the
         platforms other than its home, as a share of its home effect in yuan: at 0 (``zero``,
@@ -351,6 +377,7 @@ class SeedingMMM:
     festivals: str = "separate"
     effects: str = "auto"
     halo: str = "zero"
+    share_pooling: str = "none"
     priors: Mapping[str, PriorSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -388,6 +415,10 @@ class SeedingMMM:
             raise ValueError(f"effects must be one of {EFFECTS}, got {self.effects!r}")
         if self.halo not in HALOS:
             raise ValueError(f"halo must be one of {HALOS}, got {self.halo!r}")
+        if self.share_pooling not in SHARE_POOLINGS:
+            raise ValueError(
+                f"share_pooling must be one of {SHARE_POOLINGS}, got {self.share_pooling!r}"
+            )
         if not 0.0 <= self.lift_transport < 10.0:
             raise ValueError(f"lift_transport must be in [0, 10), got {self.lift_transport!r}")
         if self.plan_days < 3:
