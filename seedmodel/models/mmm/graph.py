@@ -81,7 +81,9 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
             else:
                 log_gross = pm.Normal("log_gross", g_centre, g_sd, dims=("brand", "channel"))
         half = pm.Deterministic("half", pt.exp(log_half), dims=("brand", "channel"))
-        share = _platform_shares(inp, model, pooled)
+        # each brand's own shares unless share_pooling="brands" (a spread learnt from a few
+        # brands' weakly informed shares is a funnel)
+        share = _platform_shares(inp, model, pooled and inp.spec.share_pooling == "brands")
         effect = pt.exp(log_gross)[:, :, None] * share
         curves = [inp.spec.media[c].saturation for c in inp.channels]
         shapes = [_saturation_params(inp, c) for c in range(C)]  # per-channel curve shapes
@@ -237,10 +239,6 @@ def _platform_shares(inp: MMMInputs, model: pm.Model, pooled: bool):
     top = np.where(inp.linked[c_idx], 0.3, 1.0)
     ratio = inp.gmv_scale[:, inp.home[c_idx]] / inp.gmv_scale[:, p_idx]  # (B, cross)
     centre = _share_centre(inp, c_idx, top, ratio)  # (cross,) or per brand (B, cross)
-    if pooled and inp.spec.share_pooling == "none":
-        # each brand's own shares, with the one-brand prior (a learnt spread over a few
-        # brands' weakly informed shares is a funnel)
-        pooled = False
     if pooled:
         # the channel's mean logit centred on the brands' mean centre; a brand's own centre
         # (halo="store_size") shifts its logit from there
