@@ -81,8 +81,18 @@ def main() -> None:
                 seconds=round(gradients_at[first] * ms / 1000 / d.chains, 1),
                 judgements=sum(1 for n in schedule if n <= first),
             )
+        # each ROI cell with its interval, and the truth where the data carry it (the
+        # simulator's truth.json): a faster schedule or model must not cost recovery
+        truth_file = Path(args.data) / "truth.json"
+        truth = json.loads(truth_file.read_text())["roi"] if truth_file.exists() else {}
+        roi_cells = [
+            [r.brand, r.channel, round(r.roi, 3), round(r.roi_lo, 3), round(r.roi_hi, 3)]
+            + ([truth[r.brand][r.channel]] if truth else [])
+            for r in sm.roi(fit).itertuples()
+        ]
         runs.append(
             dict(
+                roi_cells=roi_cells,
                 seed=seed,
                 tune=args.tune,
                 divergences=int(d.divergences),
