@@ -13,13 +13,14 @@ interval has to cover.
     python bench/ablation.py --worlds 18 --switches matched --seeds 2 3 4 5 6 7 8 9
 
 Some switches skip random draws of the simulator's second stream (``shocks``, ``trend``,
-``noise``), so they also redraw the world's GMV noise; ``buzz``, ``chase``, ``lead``, ``hill``,
+``shifts``, ``noise``), so they also redraw the world's GMV noise; ``buzz``, ``chase``, ``lead``, ``hill``,
 ``yield`` and ``golive`` keep every draw and change only their mechanism.
 
 Switches (``SWITCHES``): ``buzz`` (buzz no longer moves demand or budgets; it still moves
 how much notes are read), ``shocks`` (no fast demand shocks), ``chase`` (the shocks stay,
 budgets no longer chase them), ``lead`` (budgets follow demand as many days *behind* as the
-world has them ahead, or the reverse), ``trend`` (no bend, no level shift), ``noise``
+world has them ahead, or the reverse), ``trend`` (no bend, no level shift), ``shifts`` (no
+level shift; the bend stays), ``noise``
 (lognormal, independent day to day), ``hill`` (every Hill slope 1, as the model's),
 ``yield`` (reads and clicks per yuan constant: no content-quality drift, no dearer CPMs at
 festivals), ``golive`` (every channel live from the first day), ``matched`` (all of these but
@@ -61,6 +62,7 @@ SWITCHES = {
     "chase": lambda c: replace(c, shock_budget_pull=0.0),
     "lead": lambda c: replace(c, budget_lead_days=-c.budget_lead_days),
     "trend": lambda c: replace(c, trend_bend=0.0, level_shifts=0),
+    "shifts": lambda c: replace(c, level_shifts=0),
     "noise": lambda c: replace(c, noise="lognormal", noise_phi=0.0),
     "hill": lambda c: _channels(c, hill_slope=1.0),
     "yield": lambda c: replace(c, quality_variation=False, cpm_inflation=False),

@@ -41,6 +41,7 @@ from seedmodel.fit import NotConvergedWarning, fit_mmm
 from seedmodel.models.mmm.spec import LINK_MEDIA, SEEDING_MEDIA, MediaSpec, SeedingMMM
 from seedmodel.sim.family import STRESS_WORLDS, FamilyWorld, family_world, stress_world
 from seedmodel.sim.worlds import RECOVERY_WORLDS as WORLDS
+from seedmodel.transforms.components import PriorSpec
 from seedmodel.sim.worlds import recovery_world as world_config
 
 #: The family's pinned rows keep the options of their day: terms_scale="baseline" is the
@@ -99,6 +100,9 @@ VARIANTS = {
     # (the default since; "reaction_day" is the default before it)
     "reaction_scales": SeedingMMM(budget_reaction="control_scales"),
     "reaction_day": SeedingMMM(budget_reaction="control"),
+    # 2026-12-04 (fourteenth session): the baseline level's prior twice as wide (log sd 0.4:
+    # media between about 0 and half of GMV, instead of 0.2)
+    "intercept_wide": SeedingMMM(priors={"intercept": PriorSpec("Normal", mu=-0.1, sigma=0.4)}),
     # 2026-12-03 (sixth session): a lift test informs its window's effect, not two years'
     # (lift_transport=0.3 is the default since; lift_t0 is the form before it)
     "lift_t30": SeedingMMM(lift_transport=0.3),
