@@ -450,32 +450,45 @@ def _example_like_world(seed: int) -> tuple[sm.Dataset, dict[str, float]]:
 def test_additive_baseline_recovers_the_always_on_channel_of_additive_worlds():
     """Three worlds from PyMC-Marketing's example generator: with ``baseline="additive"``
     (the generator's own form) the always-on x1 errs less than with the default
-    multiplicative baseline, and every channel stays within 10% with 5 of 6 intervals
-    covering. Measured (400 draws): x1 |error| 0.028, 0.001, 0.054 against 0.028, 0.004,
-    0.075; x2 0.076, 0.084 (the one miss), 0.018. At 500 draws over six seeds, x1 was closer
-    to the truth in 6 of 6 (mean |error| 0.034 against 0.051), x2 either way."""
+    multiplicative baseline. With the budget-reaction control of 2026-12-02
+    (``budget_reaction="control"``) every channel stays within 10% and 6 of 6 intervals
+    cover; measured (400 draws) x1 |error| 0.038, 0.028, 0.068, x2 0.079, 0.084, 0.006.
+
+    Today's default control (``control_scales``) also takes each channel's 3-week level
+    against its 13-week level as a reaction. Spend here is drawn independently each week
+    and chases nothing, so that column only takes variation the effect could have used:
+    x1 |error| 0.118, 0.010, 0.117 with intervals about 18% wider (x2 0.093, 0.076, 0.009),
+    6 of 6 covering. The price is bounded here (docs/mmm.md, *Thirteenth look*)."""
     x1_errors = {"multiplicative": [], "additive": []}
-    errors, covered = [], []
+    errors = {"control_scales": [], "control": []}
+    covered = {"control_scales": [], "control": []}
     for seed in (1, 2, 3):
         data, truth = _example_like_world(seed)
-        for baseline in x1_errors:
+        for baseline, reaction in (
+            ("multiplicative", "control_scales"),
+            ("additive", "control_scales"),
+            ("additive", "control"),
+        ):
             spec = SeedingMMM(
                 media={c: MediaSpec("geometric", "logistic", 56) for c in truth},
                 demand="none",
                 likelihood="normal",
                 baseline=baseline,
+                budget_reaction=reaction,
             )
             fit = sm.fit_mmm(data, spec, draws=400, tune=400, chains=2, random_seed=2)
             table = roi(fit).set_index("channel")
-            x1_errors[baseline].append(abs(table.loc["x1", "roi"] / truth["x1"] - 1))
+            if reaction == "control_scales":
+                x1_errors[baseline].append(abs(table.loc["x1", "roi"] / truth["x1"] - 1))
             if baseline == "additive":
                 for channel, true in truth.items():
                     row = table.loc[channel]
-                    errors.append(abs(row.roi - true) / true)
-                    covered.append(row.roi_lo <= true <= row.roi_hi)
+                    errors[reaction].append(abs(row.roi - true) / true)
+                    covered[reaction].append(row.roi_lo <= true <= row.roi_hi)
     assert np.mean(x1_errors["additive"]) < np.mean(x1_errors["multiplicative"]), x1_errors
-    assert max(errors) < 0.10, errors
-    assert sum(covered) >= 5, covered
+    assert max(errors["control"]) < 0.10, errors
+    assert max(errors["control_scales"]) < 0.15, errors
+    assert sum(covered["control"]) >= 5 and sum(covered["control_scales"]) >= 5, covered
 
 
 def test_weekly_seeding_channel_is_not_absorbed_as_a_constant():
