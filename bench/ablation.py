@@ -13,20 +13,20 @@ interval has to cover.
     python bench/ablation.py --worlds 18 --switches matched --seeds 2 3 4 5 6 7 8 9
 
 Some switches skip random draws of the simulator's second stream (``shocks``, ``trend``,
-``shifts``, ``noise``), so they also redraw the world's GMV noise; ``buzz``, ``chase``, ``lead``, ``hill``,
-``yield`` and ``golive`` keep every draw and change only their mechanism.
+``shifts``, ``noise``), so they also redraw the world's GMV noise; ``buzz``, ``chase``,
+``lead``, ``hill``, ``yield`` and ``golive`` keep every draw and change only their mechanism.
 
 Switches (``SWITCHES``): ``buzz`` (buzz no longer moves demand or budgets; it still moves
 how much notes are read), ``shocks`` (no fast demand shocks), ``chase`` (the shocks stay,
 budgets no longer chase them), ``lead`` (budgets follow demand as many days *behind* as the
 world has them ahead, or the reverse), ``trend`` (no bend, no level shift), ``shifts`` (no
-level shift; the bend stays), ``noise``
-(lognormal, independent day to day), ``hill`` (every Hill slope 1, as the model's),
-``yield`` (reads and clicks per yuan constant: no content-quality drift, no dearer CPMs at
-festivals), ``golive`` (every channel live from the first day), ``matched`` (all of these but
-``lead``; ``chase`` is implied by ``shocks``), ``growth`` (no channel's budget grows over
-the years; not in ``matched``), ``budgets`` (budgets follow neither demand, buzz nor shocks:
-only flights, go-lives and growth; not in ``matched``).
+level shift; the bend stays), ``noise`` (lognormal, independent day to day), ``hill`` (every
+Hill slope 1, as the model's), ``yield`` (reads and clicks per yuan constant: no
+content-quality drift, no dearer CPMs at festivals), ``golive`` (every channel live from the
+first day), ``matched`` (all of these but ``lead``; ``chase`` is implied by ``shocks``),
+``growth`` (no channel's budget grows over the years; not in ``matched``), ``budgets``
+(budgets follow neither demand, buzz nor shocks: only flights, go-lives and growth; not in
+``matched``).
 """
 
 from __future__ import annotations

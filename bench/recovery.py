@@ -41,8 +41,8 @@ from seedmodel.fit import NotConvergedWarning, fit_mmm
 from seedmodel.models.mmm.spec import LINK_MEDIA, SEEDING_MEDIA, MediaSpec, SeedingMMM
 from seedmodel.sim.family import STRESS_WORLDS, FamilyWorld, family_world, stress_world
 from seedmodel.sim.worlds import RECOVERY_WORLDS as WORLDS
-from seedmodel.transforms.components import PriorSpec
 from seedmodel.sim.worlds import recovery_world as world_config
+from seedmodel.transforms.components import PriorSpec
 
 #: The family's pinned rows keep the options of their day: terms_scale="baseline" is the
 #: form before 2026-12-03 (docs/mmm.md, "Fourth look").

@@ -247,7 +247,11 @@ class SeedingMMM:
         0.29 and raised 90% coverage from 0.57 to 0.71; ``control_scales`` then cut it from
         0.18 to 0.16 and raised coverage from 0.84 to 0.87, and on 15 held-out worlds from
         0.27 to 0.26 and from 0.67 to 0.76 (docs/recovery_family.md; docs/mmm.md, *Twelfth
-        look*).
+        look*). Its price where budgets chase nothing: on worlds from PyMC-Marketing's
+        generator (weekly spend drawn independently) the median error is unchanged, but the
+        always-on channel's worst errors grow from 0.15 to 0.22 and its intervals are about
+        18% wider (docs/mmm.md, *Thirteenth look*); with budgets known to be set without
+        looking at demand, ``control`` or ``none`` keep that variation.
     plan_days : int
         Window (days) of the planned level for the ``budget_reaction`` controls.
     effect_prior : (float, float)
