@@ -21,6 +21,20 @@ def test_defaults_sample_until_converged_and_fixed_draws_warm_up_as_long():
     assert type(SamplerConfig(draws=np.int64(5)).draws) is int
 
 
+def test_a_year_of_data_samples_until_converged_at_the_coarser_step():
+    """0.9 where the data pin the posterior down (two years daily: no divergence, a third
+    fewer gradients), 0.97 below a year (a 240-day world diverged at 0.9); a given target
+    and a fixed-draw fit are left as they are."""
+    default = SamplerConfig()
+    assert default.for_data(730).step_target == 0.9
+    assert default.for_data(729).target_accept == 0.9  # two years less a day still a year
+    assert default.for_data(364).step_target == 0.97
+    assert default.for_data(104) is default  # two years weekly: 23 divergences at 0.9
+    assert SamplerConfig(target_accept=0.99).for_data(730).step_target == 0.99
+    assert SamplerConfig(draws=300).for_data(730).step_target == 0.9
+    assert SamplerConfig(draws=300).for_data(730).target_accept is None
+
+
 @pytest.mark.parametrize(
     ("settings", "says"),
     [
