@@ -9,7 +9,8 @@ costs time on the same cores, and a rule judged often may hold on a lucky stretc
 later judgement would have refused: the table shows both (``holds`` per judged count).
 
     python bench/checkpoints.py [--data data/sample] [--seeds 0 1 2] [--draws 3200]
-                                [--step 100] [--out bench/results/checkpoints.json]
+                                [--step 100] [--target-accept T]
+                                [--out bench/results/checkpoints.json]
 """
 
 from __future__ import annotations
@@ -37,6 +38,7 @@ def main() -> None:
     import seedmodel as sm
     from seedmodel.fit import NotConvergedWarning, fit_mmm
     from seedmodel.inference.diagnostics import rule_holds
+    from seedmodel.inference.options import SamplerConfig
     from seedmodel.models.mmm.graph import build_model
     from seedmodel.models.mmm.inputs import build_inputs
 
@@ -46,15 +48,32 @@ def main() -> None:
     ap.add_argument("--draws", type=int, default=3200)
     ap.add_argument("--tune", type=int, default=1000)
     ap.add_argument("--step", type=int, default=100)
+    ap.add_argument(
+        "--target-accept",
+        type=float,
+        default=None,
+        help="NUTS target (default: the one a fit of these data that samples until converged uses)",
+    )
     ap.add_argument("--out", default="bench/results/checkpoints.json")
     args = ap.parse_args()
 
     data = sm.load(args.data)
+    # the step-size target of the run being imitated (a fit that samples until converged),
+    # not the fixed-draw default: until 2026-12-04 these runs took 0.9 where it took 0.97
+    periods = build_inputs(data, sm.SeedingMMM()).n_periods
+    target = args.target_accept or SamplerConfig().for_data(periods).step_target
     runs = []
     for seed in args.seeds:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NotConvergedWarning)
-            fit = fit_mmm(data, draws=args.draws, tune=args.tune, random_seed=seed, progress=None)
+            fit = fit_mmm(
+                data,
+                draws=args.draws,
+                tune=args.tune,
+                target_accept=target,
+                random_seed=seed,
+                progress=None,
+            )
         d = fit.diagnostics
         free = [v.name for v in build_model(build_inputs(data, fit.spec)).free_RVs]
         post = fit.posterior["posterior"].to_dataset()
@@ -95,6 +114,7 @@ def main() -> None:
                 roi_cells=roi_cells,
                 seed=seed,
                 tune=args.tune,
+                target_accept=target,
                 divergences=int(d.divergences),
                 # kept draws (per chain) at which a chain diverged: a stop after the first of
                 # them is not converged, whatever the R-hat and ESS

@@ -29,7 +29,7 @@ def test_a_year_of_data_samples_until_converged_at_the_coarser_step():
     assert default.for_data(730).step_target == 0.9
     assert default.for_data(729).target_accept == 0.9  # two years less a day still a year
     assert default.for_data(364).step_target == 0.97
-    assert default.for_data(104) is default  # two years weekly: 23 divergences at 0.9
+    assert default.for_data(103) is default  # two years weekly: 23 divergences at 0.9
     assert SamplerConfig(target_accept=0.99).for_data(730).step_target == 0.99
     assert SamplerConfig(draws=300).for_data(730).step_target == 0.9
     assert SamplerConfig(draws=300).for_data(730).target_accept is None
