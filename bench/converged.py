@@ -33,6 +33,10 @@ import tempfile
 import time
 import warnings
 from pathlib import Path
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pandas is imported with seedmodel, inside the timed rows
+    import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 CLI = str(Path(sys.executable).parent / "seedmodel")
@@ -106,16 +110,32 @@ def sample_cli(tune: int | None, parallel: str) -> list[dict]:
     return rows
 
 
+def roi_score(fit, truth: dict) -> tuple[float, pd.Series]:
+    """Median |ROI error| / truth over the cells with a positive true ROI, and whether each
+    cell's interval covers its truth (``truth``: brand -> channel -> ROI)."""
+    import seedmodel as sm
+
+    table = sm.roi(fit)
+    table["true"] = [truth[r.brand][r.channel] for r in table.itertuples()]
+    scored = table[table["true"] > 0]
+    covered = (table["roi_lo"] <= table["true"]) & (table["true"] <= table["roi_hi"])
+    return float(((scored["roi"] - scored["true"]).abs() / scored["true"]).median()), covered
+
+
+#: The simulator worlds of issue 19's table: label, WorldConfig settings, simulation seed.
+SIM_WORLDS = {
+    "five": ("simulator, 5 brands, 2 years daily", {"n_brands": 5}, 5),
+    "weekly": ("simulator, 3 brands, 2 years weekly", {"n_brands": 3, "freq": "W"}, 1),
+}
+
+
 def in_process(name: str, tune: int | None, parallel: str) -> dict:
     """A default (until converged) fit of a simulator world, timed in-process."""
     import seedmodel as sm
     from seedmodel.fit import NotConvergedWarning, fit_mmm
 
-    config = {
-        "five": ("simulator, 5 brands, 2 years daily", sm.WorldConfig(n_brands=5), 5),
-        "weekly": ("simulator, 3 brands, 2 years weekly", sm.WorldConfig(n_brands=3, freq="W"), 1),
-    }[name]
-    sim = sm.simulate(config[1], random_seed=config[2])
+    label, settings, seed = SIM_WORLDS[name]
+    sim = sm.simulate(sm.WorldConfig(**settings), random_seed=seed)
     t = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)
@@ -127,13 +147,9 @@ def in_process(name: str, tune: int | None, parallel: str) -> dict:
             **({"tune": tune} if tune else {}),
         )
     wall = time.perf_counter() - t
-    table = sm.roi(fit)
-    table["true"] = [sim.truth["roi"][r.brand][r.channel] for r in table.itertuples()]
-    scored = table[table["true"] > 0]
-    covered = (table["roi_lo"] <= table["true"]) & (table["true"] <= table["roi_hi"])
-    err = ((scored["roi"] - scored["true"]).abs() / scored["true"]).median()
-    row = {"row": config[0], "wall_seconds": round(wall, 1)} | cost(fit.diagnostics.to_dict())
-    row |= {"median_abs_roi_error": round(float(err), 3), "coverage": float(covered.mean())}
+    err, covered = roi_score(fit, sim.truth["roi"])
+    row = {"row": label, "wall_seconds": round(wall, 1)} | cost(fit.diagnostics.to_dict())
+    row |= {"median_abs_roi_error": round(err, 3), "coverage": float(covered.mean())}
     print(json.dumps(row), flush=True)
     return row
 
