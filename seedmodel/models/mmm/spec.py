@@ -141,36 +141,28 @@ LIFT_TRANSPORT = 0.3
 #: ``shocks`` (default "none", as before it); format 2 (2026-12-02) writes every option;
 #: format 1 left out options that did not exist yet.
 SPEC_FORMAT = 8
+#: Options whose meaning changed after format 1: option -> (the first format that wrote
+#: today's meaning, the value a spec saved before it meant).
+_CHANGED_IN = {
+    "terms_scale": (4, "baseline"),
+    "lift_transport": (5, 0.0),
+    "effects": (7, "noncentred"),
+    "share_pooling": (8, "brands"),
+}
+#: What format 1, which left out options that did not exist yet, meant by their absence.
+_FORMAT_1 = {
+    "knot_days": 14,
+    "residual": "iid",
+    "trend": "quadratic",
+    "budget_reaction": "none",
+    "shocks": "none",
+}
 #: Per format: what a spec saved in it without an option meant, where that differs from
 #: today's default (the option's value before it existed or changed default).
 SAVED_BEFORE: dict[int, dict[str, Any]] = {
-    1: {
-        "knot_days": 14,
-        "residual": "iid",
-        "trend": "quadratic",
-        "budget_reaction": "none",
-        "shocks": "none",
-        "terms_scale": "baseline",
-        "lift_transport": 0.0,
-        "effects": "noncentred",
-        "share_pooling": "brands",
-    },
-    2: {
-        "terms_scale": "baseline",
-        "lift_transport": 0.0,
-        "effects": "noncentred",
-        "share_pooling": "brands",
-    },
-    3: {
-        "terms_scale": "baseline",
-        "lift_transport": 0.0,
-        "effects": "noncentred",
-        "share_pooling": "brands",
-    },
-    4: {"lift_transport": 0.0, "effects": "noncentred", "share_pooling": "brands"},
-    5: {"effects": "noncentred", "share_pooling": "brands"},
-    6: {"effects": "noncentred", "share_pooling": "brands"},
-    7: {"share_pooling": "brands"},
+    f: (_FORMAT_1 if f == 1 else {})
+    | {name: value for name, (since, value) in _CHANGED_IN.items() if f < since}
+    for f in range(1, SPEC_FORMAT)
 }
 
 
