@@ -105,6 +105,43 @@ def test_control_scales_adds_the_planned_levels_move_from_a_two_month_level(smal
     np.testing.assert_allclose(again.controls, scales.controls, atol=1e-9)
 
 
+def test_spend_centre_moves_each_channels_effect_prior_by_its_share_of_the_budget(small_sim):
+    """``effect_centre="spend"``: a channel's prior median is ``effect_prior``'s times its
+    spend weight (mean live spend over the brand's mean spend per channel and period), in
+    any unit of spend; ``even`` leaves every channel at the median."""
+    from seedmodel.models.mmm.graph import build_model
+
+    data = small_sim.data
+    inputs = build_inputs(data, SeedingMMM(effect_centre="spend"))
+    spend = inputs.spend
+    per_live = np.array([[s[s > 0].mean() for s in brand] for brand in spend])
+    expected = per_live / spend.mean(axis=(1, 2))[:, None]
+    np.testing.assert_allclose(inputs.spend_weights(), expected, rtol=1e-12)
+    # the sample's channels differ in budget: the weights do too, around 1
+    assert expected.max() / expected.min() > 1.5
+
+    media = data.media.assign(spend=data.media["spend"] / 10_000)
+    other = sm.from_frames(media=media, sales=data.sales, events=data.events)
+    in_wan = build_inputs(other, SeedingMMM(effect_centre="spend"))
+    np.testing.assert_allclose(in_wan.spend_weights(), inputs.spend_weights(), rtol=1e-9)
+
+    median = np.log(SeedingMMM().effect_prior[0])
+    single = sm.from_frames(
+        media=data.media[data.media["brand"] == data.brand_names[0]],
+        sales=data.sales[data.sales["brand"] == data.brand_names[0]],
+        events=data.events,
+    )
+    for centre, shift in (("even", 0.0), ("spend", None)):
+        spec = SeedingMMM(effect_centre=centre)
+        one = build_inputs(single, spec)
+        log_gross = build_model(one)["log_gross"]  # Normal(mu, sigma)
+        expected = median + (np.log(one.spend_weights()) if shift is None else shift)
+        np.testing.assert_allclose(log_gross.owner.inputs[-2].eval(), expected, rtol=1e-12)
+    assert "log_gross_mu" in build_model(inputs).named_vars  # several brands: pooled, builds
+    with pytest.raises(ValueError, match="effect_centre"):
+        SeedingMMM(effect_centre="budget")
+
+
 def test_default_media_by_channel_kind(small_sim):
     inputs = build_inputs(small_sim.data, SeedingMMM())
     assert inputs.spec.media["little_red_star"].adstock.name == "weibull"

@@ -53,6 +53,7 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
         # half-saturation are far less correlated than beta and half: sample those, derive
         # beta. (With a free share on every platform too, g and the shares formed a ridge.)
         g_centre, g_sd = np.log(inp.spec.effect_prior[0]), inp.spec.effect_prior[1]
+        g_offset = _effect_offset(inp)  # (B, C): where each channel's prior sits
         if inp.spec.effect_pooling == "channels":
             # the channels' effects share a level the data set: a brand whose media are
             # light pulls every channel's prior down, not only the one the data see best.
@@ -72,14 +73,16 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
             lg_mu = pm.Normal("log_gross_mu", g_centre, g_sd, dims="channel")
         if pooled:
             lg_sd = _prior(inp, "log_gross_sd").create("log_gross_sd")
-            log_gross = _brand_effects(inp, lg_mu, lg_sd)
+            log_gross = _brand_effects(inp, lg_mu + g_offset, lg_sd)
         else:
             log_half = _prior(inp, "log_half").create("log_half", dims=("brand", "channel"))
             if inp.spec.effect_pooling == "channels":
                 lg_z = pm.Normal("log_gross_z", 0.0, 1.0, dims=("brand", "channel"))
-                log_gross = level + spread * lg_z
+                log_gross = level + g_offset + spread * lg_z
             else:
-                log_gross = pm.Normal("log_gross", g_centre, g_sd, dims=("brand", "channel"))
+                log_gross = pm.Normal(
+                    "log_gross", g_centre + g_offset, g_sd, dims=("brand", "channel")
+                )
         half = pm.Deterministic("half", pt.exp(log_half), dims=("brand", "channel"))
         # each brand's own shares unless share_pooling="brands" (a spread learnt from a few
         # brands' weakly informed shares is a funnel)
@@ -179,6 +182,17 @@ def _centred_effects(inp: MMMInputs) -> bool:
     if inp.spec.effects == "auto":
         return inp.n_periods - inp.holdout >= CENTRED_PERIODS
     return inp.spec.effects == "centred"
+
+
+def _effect_offset(inp: MMMInputs) -> np.ndarray:
+    """(B, C) log shift of each channel's effect prior from ``effect_prior``'s median:
+    0 (``effect_centre="even"``) or the log of the channel's spend weight
+    (``"spend"``: :meth:`MMMInputs.spend_weights`), so that a channel carrying more of a
+    brand's budget is expected to carry more of its GMV, at the same return per yuan."""
+    B, C = inp.spend_scale.shape
+    if inp.spec.effect_centre == "spend":
+        return np.log(inp.spend_weights())
+    return np.zeros((B, C))
 
 
 def _brand_effects(inp: MMMInputs, mu, sd):

@@ -90,6 +90,24 @@ class MMMInputs:
         inputs = tuple(self.spec.media[c].input for c in self.channels)
         return engagement_yield(self.spend, driver, inputs, periods, self.channels)
 
+    def spend_weights(self) -> np.ndarray:
+        """(B, C) each channel's mean spend per live period over the brand's mean paid spend
+        per channel and period, over the fitted periods: 1 for every channel of a brand
+        whose channels spend alike and are always on.
+
+        A ratio of spends, so free of the currency's unit. A channel with twice another's
+        share of the budget has twice its weight; a channel on half the days at the same
+        budget has twice the weight per live period, and the same per period on average.
+        1 for a channel without spend (its effect never enters the fit).
+        """
+        fitted = self.spend[..., : self.n_periods - self.holdout]
+        on = fitted > 0
+        per_live = fitted.sum(axis=-1) / np.maximum(on.sum(axis=-1), 1)  # (B, C)
+        per_channel = fitted.mean(axis=(1, 2))  # (B,)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            weight = per_live / per_channel[:, None]
+        return np.where(on.any(axis=-1) & np.isfinite(weight) & (weight > 0), weight, 1.0)
+
     def channel_lags(self, c: int) -> np.ndarray:
         """(B * (T + H), L + 1) lag matrix of channel ``c``'s scaled spend, ``L`` its own
         longest lag, the brands' rows one after another: one matrix-vector product adstocks
