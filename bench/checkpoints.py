@@ -60,7 +60,7 @@ def main() -> None:
     data = sm.load(args.data)
     # the step-size target of the run being imitated (a fit that samples until converged),
     # not the fixed-draw default: until 2026-12-04 these runs took 0.9 where it took 0.97
-    target = args.target_accept or SamplerConfig().for_data(len(data.dates)).step_target
+    target = args.target_accept or SamplerConfig().step_target
     runs = []
     for seed in args.seeds:
         with warnings.catch_warnings():

@@ -481,7 +481,6 @@ def fit_mmm(
         raise ValueError(f"holdout must be between 0 and half the data's periods, got {holdout}")
     if holdout:
         inputs = replace(inputs, holdout=int(holdout))
-    config = config.for_data(inputs.n_periods - inputs.holdout)
     tree, diagnostics = sample_inputs(inputs, config, random_seed=random_seed, progress=progress)
     fit = Fit(
         spec=inputs.spec,

@@ -21,18 +21,32 @@ def test_defaults_sample_until_converged_and_fixed_draws_warm_up_as_long():
     assert type(SamplerConfig(draws=np.int64(5)).draws) is int
 
 
-def test_a_year_of_data_samples_until_converged_at_the_coarser_step():
-    """0.9 where the data pin the posterior down (two years daily: no divergence, a third
-    fewer gradients), 0.97 below a year (a 240-day world diverged at 0.9); a given target
-    and a fixed-draw fit are left as they are."""
-    default = SamplerConfig()
-    assert default.for_data(730).step_target == 0.9
-    assert default.for_data(729).target_accept == 0.9  # two years less a day still a year
-    assert default.for_data(364).step_target == 0.97
-    assert default.for_data(103) is default  # two years weekly: 23 divergences at 0.9
-    assert SamplerConfig(target_accept=0.99).for_data(730).step_target == 0.99
-    assert SamplerConfig(draws=300).for_data(730).step_target == 0.9
-    assert SamplerConfig(draws=300).for_data(730).target_accept is None
+def test_a_fit_that_must_end_converged_keeps_the_fine_step_on_two_years_of_data(monkeypatch):
+    """fit_mmm hands the sampler 0.97 for a fit sampled until converged however long the
+    data: at 0.9 (the rule of 2026-12-04's fourteenth session for a year or more), 2 of 9
+    family worlds of 540-730 days diverged where 0.97 did not. Only the settings handed to
+    the sampler are read here; nothing is sampled."""
+    from conftest import ROOT
+
+    import seedmodel as sm
+    import seedmodel.fit as fitting
+
+    seen = []
+
+    class Stop(Exception):
+        pass
+
+    def record(inputs, config, **kwargs):
+        seen.append((inputs.n_periods, config))
+        raise Stop
+
+    monkeypatch.setattr(fitting, "sample_inputs", record)
+    data = sm.load(ROOT / "data" / "sample")
+    for settings in ({}, {"target_accept": 0.99}, {"draws": 300}):
+        with pytest.raises(Stop):
+            fitting.fit_mmm(data, progress=None, **settings)
+    assert [p for p, _ in seen] == [len(data.dates)] * 3 and len(data.dates) >= 730
+    assert [c.step_target for _, c in seen] == [0.97, 0.99, 0.9]
 
 
 @pytest.mark.parametrize(

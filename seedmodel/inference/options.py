@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, fields, replace
+from dataclasses import asdict, dataclass, fields
 from operator import index
 from typing import Any
 
@@ -65,12 +65,12 @@ class SamplerConfig:
     method : {"nuts", "pathfinder", "advi"}
         ``nuts`` (exact) or a quick approximation, never marked converged.
     target_accept : float, optional
-        NUTS step-size target in (0, 1). ``None``: for a fit that samples until converged,
-        0.97, or 0.9 once :func:`seedmodel.fit.fit_mmm` sees at least a year of fitted
-        periods (:data:`~seedmodel.models.mmm.spec.CENTRED_PERIODS`; :meth:`for_data`);
-        0.9 with a fixed number of draws (quick looks) (:attr:`step_target`). On a 1-brand,
-        240-day world 0.9 gave 6 divergences where 0.97 gave none; on two years of daily
-        data 0.9 gave none and a third fewer gradient evaluations (docs/benchmarks.md).
+        NUTS step-size target in (0, 1). ``None``: 0.97 for a fit that samples until
+        converged, 0.9 with a fixed number of draws (quick looks) (:attr:`step_target`).
+        On a 1-brand, 240-day world 0.9 gave 6 divergences where 0.97 gave none. On a year
+        or more of daily data 0.9 takes a third to a half fewer gradient evaluations, but
+        2 of 9 family worlds then diverged where 0.97 did not, so a fit that must end
+        converged keeps 0.97 (docs/benchmarks.md, *Fifteenth session*).
     backend : {"auto", "jax", "numba"}
         nutpie's compiler. ``auto`` (JAX) compiles in seconds; ``numba`` compiles for 1-2
         minutes but samples about twice as fast on a 3-brand daily model, so it is the
@@ -158,18 +158,6 @@ class SamplerConfig:
     def warmup(self) -> int:
         """Warm-up draws per chain."""
         return self.tune if self.tune is not None else (self.draws or 1000)
-
-    def for_data(self, fitted_periods: int) -> SamplerConfig:
-        """This config with the step-size target a fit of ``fitted_periods`` periods uses
-        when none was given: 0.9 for a fit that samples until converged on at least
-        :data:`~seedmodel.models.mmm.spec.CENTRED_PERIODS` periods (a posterior the data
-        pin down samples without divergences at the coarser step), else unchanged."""
-        from seedmodel.models.mmm.spec import CENTRED_PERIODS
-
-        informed = fitted_periods >= CENTRED_PERIODS
-        if self.target_accept is None and self.until_converged and informed:
-            return replace(self, target_accept=0.9)
-        return self
 
     @property
     def step_target(self) -> float:
