@@ -226,6 +226,9 @@ def main(argv: list[str] | None = None) -> int:
         help="sample each fit until converged (fit_mmm's default) instead of --draws",
     )
     ap.add_argument("--max-minutes", type=float, default=15.0, help="with --until-converged")
+    ap.add_argument(
+        "--target-accept", type=float, default=None, help="NUTS target (default: the fit's)"
+    )
     ap.add_argument("--tune", type=int, default=1000)
     ap.add_argument("--chains", type=int, default=2)
     ap.add_argument("--lift", action="store_true", help="fit with and without lift tests")
@@ -265,6 +268,7 @@ def main(argv: list[str] | None = None) -> int:
                         max_minutes=args.max_minutes,
                         chains=args.chains,
                         random_seed=seed,
+                        target_accept=args.target_accept,
                     )
                 seconds = time.perf_counter() - t
                 table = cells(sim, fit).assign(
