@@ -101,12 +101,10 @@ class MMMInputs:
         1 for a channel without spend (its effect never enters the fit).
         """
         fitted = self.spend[..., : self.n_periods - self.holdout]
-        on = fitted > 0
-        per_live = fitted.sum(axis=-1) / np.maximum(on.sum(axis=-1), 1)  # (B, C)
         per_channel = fitted.mean(axis=(1, 2))  # (B,)
         with np.errstate(divide="ignore", invalid="ignore"):
-            weight = per_live / per_channel[:, None]
-        return np.where(on.any(axis=-1) & np.isfinite(weight) & (weight > 0), weight, 1.0)
+            weight = _live_mean(fitted, fitted) / per_channel[:, None]
+        return np.where((fitted > 0).any(axis=-1) & np.isfinite(weight), weight, 1.0)
 
     def channel_lags(self, c: int) -> np.ndarray:
         """(B * (T + H), L + 1) lag matrix of channel ``c``'s scaled spend, ``L`` its own
