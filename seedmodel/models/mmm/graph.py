@@ -53,7 +53,7 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
         # half-saturation are far less correlated than beta and half: sample those, derive
         # beta. (With a free share on every platform too, g and the shares formed a ridge.)
         g_centre, g_sd = np.log(inp.spec.effect_prior[0]), inp.spec.effect_prior[1]
-        g_offset = _effect_offset(inp)  # (B, C): where each channel's prior sits
+        g_offset = _effect_offset(inp)  # where each channel's prior sits
         if inp.spec.effect_pooling == "channels":
             # the channels' effects share a level the data set: a brand whose media are
             # light pulls every channel's prior down, not only the one the data see best.
@@ -184,15 +184,14 @@ def _centred_effects(inp: MMMInputs) -> bool:
     return inp.spec.effects == "centred"
 
 
-def _effect_offset(inp: MMMInputs) -> np.ndarray:
-    """(B, C) log shift of each channel's effect prior from ``effect_prior``'s median:
-    0 (``effect_centre="even"``) or the log of the channel's spend weight
+def _effect_offset(inp: MMMInputs) -> np.ndarray | float:
+    """Log shift of each channel's effect prior from ``effect_prior``'s median: 0
+    (``effect_centre="even"``) or, (B, C), the log of the channel's spend weight
     (``"spend"``: :meth:`MMMInputs.spend_weights`), so that a channel carrying more of a
     brand's budget is expected to carry more of its GMV, at the same return per yuan."""
-    B, C = inp.spend_scale.shape
     if inp.spec.effect_centre == "spend":
         return np.log(inp.spend_weights())
-    return np.zeros((B, C))
+    return 0.0
 
 
 def _brand_effects(inp: MMMInputs, mu, sd):
