@@ -131,12 +131,11 @@ def test_spend_centre_moves_each_channels_effect_prior_by_its_share_of_the_budge
         sales=data.sales[data.sales["brand"] == data.brand_names[0]],
         events=data.events,
     )
-    for centre, shift in (("even", 0.0), ("spend", None)):
-        spec = SeedingMMM(effect_centre=centre)
-        one = build_inputs(single, spec)
+    for centre in ("even", "spend"):
+        one = build_inputs(single, SeedingMMM(effect_centre=centre))
         log_gross = build_model(one)["log_gross"]  # Normal(mu, sigma)
-        expected = median + (np.log(one.spend_weights()) if shift is None else shift)
-        np.testing.assert_allclose(log_gross.owner.inputs[-2].eval(), expected, rtol=1e-12)
+        shift = np.log(one.spend_weights()) if centre == "spend" else 0.0
+        np.testing.assert_allclose(log_gross.owner.inputs[-2].eval(), median + shift, rtol=1e-12)
     assert "log_gross_mu" in build_model(inputs).named_vars  # several brands: pooled, builds
     with pytest.raises(ValueError, match="effect_centre"):
         SeedingMMM(effect_centre="budget")
