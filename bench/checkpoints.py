@@ -52,7 +52,7 @@ def main() -> None:
         "--target-accept",
         type=float,
         default=None,
-        help="NUTS target (default: the one a fit of these data that samples until converged uses)",
+        help="NUTS target (default: the one a fit that samples until converged uses)",
     )
     ap.add_argument("--out", default="bench/results/checkpoints.json")
     args = ap.parse_args()
