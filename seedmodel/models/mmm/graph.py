@@ -290,11 +290,16 @@ def _smooth_trend(inp: MMMInputs, model: pm.Model):
     model.add_coord("trend_knot", np.arange(inp.trend_basis.shape[1]))
     step = _prior(inp, "trend_step").create("trend_step")
     if inp.spec.trend_pooling == "platforms" and inp.y.shape[1] > 1:
-        # the brand's walk, shared by its platforms, plus each platform's own deviation
+        # the brand's walk, shared by its platforms, plus each platform's deviation from
+        # it; the deviations sum to 0 over the platforms, or a move common to all of them
+        # could be the brand's or theirs alike (a ridge the sampler crawls along)
         zb = pm.Normal("trend_brand_z", 0.0, 1.0, dims=("brand", "trend_knot"))
         dev_step = _prior(inp, "trend_dev_step").create("trend_dev_step")
-        z = pm.Normal("trend_z", 0.0, 1.0, dims=("brand", "platform", "trend_knot"))
-        walk = pt.cumsum(zb, axis=-1)[:, None, :] * step + pt.cumsum(z, axis=-1) * dev_step
+        dev = pm.ZeroSumNormal("trend_dev", 1.0, dims=("brand", "trend_knot", "platform"))
+        walk = (
+            pt.cumsum(zb, axis=-1)[:, None, :] * step
+            + pt.cumsum(dev.transpose(0, 2, 1), axis=-1) * dev_step
+        )
     else:
         z = pm.Normal("trend_z", 0.0, 1.0, dims=("brand", "platform", "trend_knot"))
         walk = pt.cumsum(z, axis=-1) * step
