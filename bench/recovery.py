@@ -293,6 +293,7 @@ def main(argv: list[str] | None = None) -> int:
                         max_rhat=d.max_rhat,
                         min_ess_bulk=d.min_ess_bulk,
                         divergences=d.divergences,
+                        gradients=d.gradients,
                         converged=d.converged,
                         draws=d.draws,
                         stopped=d.stopped,
