@@ -430,8 +430,6 @@ def test_spec_from_a_dict_takes_todays_defaults_unless_saved_in_format_1():
     # share_pooling came with format 8: every fit before it pooled the shares across brands
     assert sm.SeedingMMM.from_dict({}, format=7) == sm.SeedingMMM(**pooled)
     assert sm.SeedingMMM.from_dict(sm.SeedingMMM().to_dict()).share_pooling == "none"
-    # trend_pooling came with format 10, its default the model before it
-    assert sm.SeedingMMM.from_dict({}, format=9) == sm.SeedingMMM()
     assert sm.SeedingMMM().lift_transport == 0.3
     with pytest.raises(ValueError, match="unknown to this seedmodel"):
         sm.SeedingMMM.from_dict({"warp_drive": True})

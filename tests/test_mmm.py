@@ -681,39 +681,3 @@ def test_halo_store_size_centres_the_seeding_halo_on_the_other_stores_size(brand
     with pytest.raises(ValueError, match="halo must be one of"):
         SeedingMMM(halo="full")
     assert SeedingMMM.from_dict(SeedingMMM(halo="store_size").to_dict()).halo == "store_size"
-
-
-def test_trend_pooling_platforms_shares_the_brands_walk_across_its_platforms(small_sim):
-    """``trend_pooling="platforms"``: each brand x platform's trend is the brand's walk
-    (shared by its platforms, step ``trend_step``) plus a deviation (step
-    ``trend_dev_step``) that sums to 0 over the platforms;
-    with the deviation's step near 0 the platforms' trends are equal, with the shared step
-    near 0 they differ; ``none`` keeps one independent walk per brand x platform."""
-    import pymc as pm
-
-    from seedmodel.models.mmm.graph import _smooth_trend, build_model
-
-    inputs = build_inputs(small_sim.data, SeedingMMM(trend_pooling="platforms"))
-    B, P = inputs.y.shape[:2]
-    assert P == 2
-    with pm.Model(coords={"brand": range(B), "platform": range(P)}) as model:
-        trend = _smooth_trend(inputs, model)
-    fn = model.compile_fn(model.replace_rvs_by_values([trend])[0], point_fn=True)
-    point = model.initial_point()
-    rng = np.random.default_rng(0)
-    for name in ("trend_brand_z", "trend_dev_zerosum__"):
-        point[name] = rng.normal(size=point[name].shape)
-    point["trend_step_log__"], point["trend_dev_step_log__"] = np.log(0.1), -30.0
-    shared = fn(point)  # (B, P, T)
-    np.testing.assert_allclose(shared[:, 0], shared[:, 1], atol=1e-9)
-    assert np.abs(shared).max() > 0.05
-    point["trend_step_log__"], point["trend_dev_step_log__"] = -30.0, np.log(0.1)
-    own = fn(point)
-    assert np.abs(own[:, 0] - own[:, 1]).max() > 0.05
-    np.testing.assert_allclose(own.sum(axis=1), 0.0, atol=1e-9)  # deviations only
-
-    default = build_model(build_inputs(small_sim.data, SeedingMMM())).named_vars
-    assert "trend_z" in default and "trend_brand_z" not in default
-    assert "trend_dev_step" not in default
-    with pytest.raises(ValueError, match="trend_pooling must be one of"):
-        SeedingMMM(trend_pooling="brands")

@@ -284,25 +284,11 @@ def _share_centre(
 
 def _smooth_trend(inp: MMMInputs, model: pm.Model):
     """(B, P, T) a random walk over spline knots per brand x platform, centred (the
-    intercept holds the level); one step size, learnt from the data, for all of them.
-    With ``trend_pooling="platforms"``, a walk per brand that its platforms share plus a
-    walk per brand x platform with a step of its own."""
+    intercept holds the level); one step size, learnt from the data, for all of them."""
     model.add_coord("trend_knot", np.arange(inp.trend_basis.shape[1]))
     step = _prior(inp, "trend_step").create("trend_step")
-    if inp.spec.trend_pooling == "platforms" and inp.y.shape[1] > 1:
-        # the brand's walk, shared by its platforms, plus each platform's deviation from
-        # it; the deviations sum to 0 over the platforms, or a move common to all of them
-        # could be the brand's or theirs alike (a ridge the sampler crawls along)
-        zb = pm.Normal("trend_brand_z", 0.0, 1.0, dims=("brand", "trend_knot"))
-        dev_step = _prior(inp, "trend_dev_step").create("trend_dev_step")
-        dev = pm.ZeroSumNormal("trend_dev", 1.0, dims=("brand", "trend_knot", "platform"))
-        walk = (
-            pt.cumsum(zb, axis=-1)[:, None, :] * step
-            + pt.cumsum(dev.transpose(0, 2, 1), axis=-1) * dev_step
-        )
-    else:
-        z = pm.Normal("trend_z", 0.0, 1.0, dims=("brand", "platform", "trend_knot"))
-        walk = pt.cumsum(z, axis=-1) * step
+    z = pm.Normal("trend_z", 0.0, 1.0, dims=("brand", "platform", "trend_knot"))
+    walk = pt.cumsum(z, axis=-1) * step
     walk = walk - walk.mean(axis=-1, keepdims=True)
     return pt.matmul(walk, pt.as_tensor(inp.trend_basis.T))
 

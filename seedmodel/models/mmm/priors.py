@@ -30,8 +30,6 @@ PRIORS: dict[str, PriorSpec] = {
     "intercept": PriorSpec("Normal", mu=-0.1, sigma=0.2),  # log level / mean GMV
     "gamma": PriorSpec("Normal", mu=0.0, sigma=0.3),  # calendar and seasonality terms
     "trend_step": PriorSpec("HalfNormal", sigma=0.1),  # smooth trend's step per knot
-    # trend_pooling="platforms": step of each platform's deviation from the brand's walk
-    "trend_dev_step": PriorSpec("HalfNormal", sigma=0.1),
     "shock_sd": PriorSpec("HalfNormal", sigma=0.1),  # weekly demand shocks
     # demand state
     "demand_coef": PriorSpec("Normal", mu=0.0, sigma=1.5),  # its spline weights

@@ -38,7 +38,6 @@ __all__ = [
     "SHOCKS",
     "SPEC_FORMAT",
     "TERMS_SCALES",
-    "TREND_POOLINGS",
     "TRENDS",
     "MediaSpec",
     "SeedingMMM",
@@ -62,7 +61,6 @@ FESTIVALS = ("separate", "shared", "none")
 EFFECTS = ("auto", "centred", "noncentred")
 HALOS = ("zero", "store_size")
 SHARE_POOLINGS = ("brands", "none")
-TREND_POOLINGS = ("none", "platforms")
 #: Fewest fitted periods per brand for ``effects="auto"`` to sample the brands' effects
 #: centred (a year of daily data).
 CENTRED_PERIODS = 365
@@ -135,8 +133,7 @@ PROGRAMME_STORES = {"red_cat": "tmall", "red_jd": "jd"}
 #: docs/mmm.md, *Lift tests*) it kept every interval covering where 0 lost two.
 LIFT_TRANSPORT = 0.3
 
-#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 10 (2026-12-04) added
-#: ``trend_pooling`` (default "none", as before it); format 9 (2026-12-04) added
+#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 9 (2026-12-04) added
 #: ``effect_centre`` (default "even", as before it); format 8 (2026-12-04) added
 #: ``share_pooling`` (default "none"; "brands" before it); format 7 (2026-12-04) added
 #: ``effects`` (default "auto"; "noncentred" before it); format 6 (2026-12-03) added
@@ -145,7 +142,7 @@ LIFT_TRANSPORT = 0.3
 #: ``terms_scale`` (default "gmv"; "baseline" before it); format 3 (2026-12-03) added
 #: ``shocks`` (default "none", as before it); format 2 (2026-12-02) writes every option;
 #: format 1 left out options that did not exist yet.
-SPEC_FORMAT = 10
+SPEC_FORMAT = 9
 #: Options whose meaning changed after format 1: option -> (the first format that wrote
 #: today's meaning, the value a spec saved before it meant).
 _CHANGED_IN = {
@@ -357,14 +354,6 @@ class SeedingMMM:
         Not the default: on family worlds 0-29 it moved the median ROI error from 0.181 to
         0.176 and coverage from 0.84 to 0.82, within the Monte Carlo spread, and left 红京's
         over-estimate as it was (docs/mmm.md, *Tenth look*).
-    trend_pooling : {"none", "platforms"}
-        With a smooth trend and several platforms, whether each brand × platform has its
-        own random walk (``none``, the default) or the brand's platforms share one walk and
-        each adds a deviation of its own, whose step is learnt apart (``platforms``,
-        prior ``trend_dev_step``). A brand's stores mostly rise and fall together (a level
-        shift, a slow bend in demand); with their own walks, a platform's trend can take
-        the slow part of a channel that sells mostly there. With one platform the two are
-        the same model.
     priors : mapping of str to PriorSpec
         Overrides of the model's priors by parameter name
         (:data:`seedmodel.models.mmm.priors.PRIORS`), for prior-sensitivity studies, e.g.
@@ -400,7 +389,6 @@ class SeedingMMM:
     effects: str = "auto"
     halo: str = "zero"
     share_pooling: str = "none"
-    trend_pooling: str = "none"
     priors: Mapping[str, PriorSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -445,10 +433,6 @@ class SeedingMMM:
         if self.share_pooling not in SHARE_POOLINGS:
             raise ValueError(
                 f"share_pooling must be one of {SHARE_POOLINGS}, got {self.share_pooling!r}"
-            )
-        if self.trend_pooling not in TREND_POOLINGS:
-            raise ValueError(
-                f"trend_pooling must be one of {TREND_POOLINGS}, got {self.trend_pooling!r}"
             )
         if not 0.0 <= self.lift_transport < 10.0:
             raise ValueError(f"lift_transport must be in [0, 10), got {self.lift_transport!r}")
