@@ -24,11 +24,14 @@ from pathlib import Path
 import numpy as np
 
 #: Schedules compared, up to 3,200 draws: the one the sampler used until 2026-12-04, one
-#: judged every 400 draws, and today's (:data:`seedmodel.inference.sample.CHECKPOINTS`).
+#: judged every 400 draws, today's (:data:`seedmodel.inference.sample.CHECKPOINTS`), and
+#: one judged every 200 draws from 400.
 SCHEDULES = {
     "until 2026-12-04": (400, 800, 1200, 1600, 2400, 3200),
     "every 400": (400, 800, 1200, 1600, 2000, 2400, 2800, 3200),
     "today": (400, 800, 1200, 1400, 1600, 1800, 2000, 2200, 2400, 2800, 3200),
+    # 2026-12-04 (sixteenth session): every 200 draws from the first checkpoint on
+    "every 200 from 400": (*range(400, 2401, 200), 2800, 3200),
 }
 
 
