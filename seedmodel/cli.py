@@ -575,7 +575,7 @@ def _parser() -> argparse.ArgumentParser:
         "--tune",
         type=_whole(0),
         default=None,
-        help="warm-up draws (default: --draws, or 1000)",
+        help="warm-up draws (default: --draws, or 500 when sampling until converged)",
     )
     p.add_argument(
         "--max-minutes",
@@ -773,7 +773,7 @@ def _parser() -> argparse.ArgumentParser:
         "--tune",
         type=_whole(0),
         default=None,
-        help="warm-up draws per chain (default 1000; a shorter warm-up for a quick look)",
+        help="warm-up draws per chain (default 500)",
     )
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.add_argument("--strict", action="store_true", help="exit 3 if the fit did not converge")

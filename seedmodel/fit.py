@@ -304,10 +304,18 @@ def _check_reproducible(fit: Fit, attrs, path: Path) -> None:
 
 
 def _saved_config(attrs) -> SamplerConfig | None:
-    """The sampler settings a fit file recorded (None for files written before they were)."""
-    if "sampler_config" in attrs:
-        return SamplerConfig.from_dict(json.loads(attrs["sampler_config"]))
-    return None
+    """The sampler settings a fit file recorded (None for files written before they were).
+
+    Files written before 2026-12-04's sixteenth session saved ``tune=None`` for the default
+    warm-up, which was then 1,000 draws for a fit sampled until converged; later files save
+    the number used.
+    """
+    if "sampler_config" not in attrs:
+        return None
+    saved = json.loads(attrs["sampler_config"])
+    if saved.get("tune") is None and saved.get("draws") is None:
+        saved["tune"] = 1000
+    return SamplerConfig.from_dict(saved)
 
 
 def starting_point(model: pm.Model, inputs: MMMInputs) -> dict[str, np.ndarray]:
@@ -474,6 +482,8 @@ def fit_mmm(
     if progress == "auto":
         progress = _interactive_progress()
     config = replace(config or SamplerConfig(), **settings)  # validated once, there
+    # the warm-up used is saved, so a later default cannot change what a fit file says
+    config = replace(config, tune=config.warmup)
     check_fit_data(data)
     spec = spec or SeedingMMM()
     inputs = build_inputs(data, spec)

@@ -11,13 +11,32 @@ from seedmodel.inference.options import SamplerConfig
 def test_defaults_sample_until_converged_and_fixed_draws_warm_up_as_long():
     default = SamplerConfig()
     assert default.until_converged and default.kept_draws is None
-    assert (default.warmup, default.step_target) == (1000, 0.97)
+    assert (default.warmup, default.step_target) == (500, 0.97)
     fixed = SamplerConfig(draws=300)
     assert (fixed.kept_draws, fixed.warmup, fixed.step_target) == (300, 300, 0.9)
     assert SamplerConfig(draws=300, tune=50, target_accept=0.8).warmup == 50
-    # other samplers and methods cannot sample until converged: 1,000 kept draws
+    assert SamplerConfig(tune=1000).warmup == 1000
+    # other samplers and methods cannot sample until converged: 1,000 kept draws, and as
+    # many warm-up draws
     for other in (SamplerConfig(sampler="pymc"), SamplerConfig(method="advi")):
-        assert not other.until_converged and other.kept_draws == 1000
+        assert not other.until_converged and other.kept_draws == other.warmup == 1000
+
+
+def test_a_fit_file_says_which_warm_up_it_used_whatever_the_default_became():
+    """fit_mmm saves the warm-up it used; a file written while ``tune=None`` meant 1,000
+    warm-up draws for a fit sampled until converged (before 2026-12-04's sixteenth session)
+    reads as 1,000, and a fixed-draw one as its draws, as it did then."""
+    import json
+
+    from seedmodel.fit import _saved_config
+
+    def saved(**settings):
+        return {"sampler_config": json.dumps(SamplerConfig(**settings).to_dict())}
+
+    assert _saved_config(saved()).warmup == 1000  # the default of its day
+    assert _saved_config(saved(draws=300)).warmup == 300
+    assert _saved_config(saved(tune=500)).warmup == 500
+    assert _saved_config({}) is None
     assert type(SamplerConfig(draws=np.int64(5)).draws) is int
 
 
@@ -47,6 +66,7 @@ def test_a_fit_that_must_end_converged_keeps_the_fine_step_on_two_years_of_data(
             fitting.fit_mmm(data, progress=None, **settings)
     assert [p for p, _ in seen] == [len(data.dates)] * 3 and len(data.dates) >= 730
     assert [c.step_target for _, c in seen] == [0.97, 0.99, 0.9]
+    assert [c.tune for _, c in seen] == [500, 500, 300]  # the warm-up used, as saved
 
 
 @pytest.mark.parametrize(

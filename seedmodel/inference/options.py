@@ -14,6 +14,7 @@ __all__ = [
     "PARALLEL",
     "PROCESSES_MIN_DIMS",
     "SAMPLERS",
+    "UNTIL_CONVERGED_TUNE",
     "SamplerConfig",
 ]
 
@@ -41,6 +42,12 @@ PARALLEL = ("auto", "threads", "processes")
 #: the processes about 6 s; on a 1-brand world (about 120 parameters) the start costs more
 #: than the gradients save.
 PROCESSES_MIN_DIMS = 300
+#: Warm-up draws per chain of a fit that samples until converged, unless ``tune`` is given
+#: (1,000 until 2026-12-04). On ``data/sample`` at the step target 0.97, 500 warm-up
+#: draws stopped three seeds at 1,400 draws per chain with 268,000-273,000 gradient
+#: evaluations, against 345,000-359,000 with 1,000, and none diverged in 2,400 draws
+#: (docs/benchmarks.md, *Sixteenth session*).
+UNTIL_CONVERGED_TUNE = 500
 
 
 @dataclass(frozen=True)
@@ -56,8 +63,10 @@ class SamplerConfig:
         convergence rule holds, judged at fixed draw counts, or until ``max_minutes`` are
         spent; the other samplers and methods keep 1,000 (:attr:`kept_draws`).
     tune : int, optional
-        Warm-up draws per chain. ``None`` (the default): as many as ``draws``, or 1,000
-        when ``draws`` is ``None`` (:attr:`warmup`).
+        Warm-up draws per chain. ``None`` (the default): as many as ``draws``;
+        :data:`UNTIL_CONVERGED_TUNE` (500) for a fit that samples until converged, and
+        1,000 for the other samplers and methods without ``draws`` (:attr:`warmup`).
+        :func:`seedmodel.fit_mmm` saves the number used.
     chains : int
         Chains (run in parallel, one core each).
     sampler : {"nutpie", "pymc", "numpyro"}
@@ -157,7 +166,9 @@ class SamplerConfig:
     @property
     def warmup(self) -> int:
         """Warm-up draws per chain."""
-        return self.tune if self.tune is not None else (self.draws or 1000)
+        if self.tune is not None:
+            return self.tune
+        return UNTIL_CONVERGED_TUNE if self.until_converged else (self.draws or 1000)
 
     @property
     def step_target(self) -> float:
