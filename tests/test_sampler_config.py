@@ -20,6 +20,7 @@ def test_defaults_sample_until_converged_and_fixed_draws_warm_up_as_long():
     # many warm-up draws
     for other in (SamplerConfig(sampler="pymc"), SamplerConfig(method="advi")):
         assert not other.until_converged and other.kept_draws == other.warmup == 1000
+    assert type(SamplerConfig(draws=np.int64(5)).draws) is int
 
 
 def test_a_fit_file_says_which_warm_up_it_used_whatever_the_default_became():
@@ -37,7 +38,6 @@ def test_a_fit_file_says_which_warm_up_it_used_whatever_the_default_became():
     assert _saved_config(saved(draws=300)).warmup == 300
     assert _saved_config(saved(tune=500)).warmup == 500
     assert _saved_config({}) is None
-    assert type(SamplerConfig(draws=np.int64(5)).draws) is int
 
 
 def test_a_fit_that_must_end_converged_keeps_the_fine_step_on_two_years_of_data(monkeypatch):
