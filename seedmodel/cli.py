@@ -13,6 +13,7 @@ from seedmodel.inference.options import (
     METHODS,
     PARALLEL,
     SAMPLERS,
+    UNTIL_CONVERGED_TUNE,
     SamplerConfig,
 )
 from seedmodel.models.mmm.spec import (
@@ -575,7 +576,10 @@ def _parser() -> argparse.ArgumentParser:
         "--tune",
         type=_whole(0),
         default=None,
-        help="warm-up draws (default: --draws, or 500 when sampling until converged)",
+        help=(
+            f"warm-up draws (default: --draws; without it {UNTIL_CONVERGED_TUNE} when "
+            "sampling until converged, 1000 for the other samplers and methods)"
+        ),
     )
     p.add_argument(
         "--max-minutes",
@@ -773,7 +777,7 @@ def _parser() -> argparse.ArgumentParser:
         "--tune",
         type=_whole(0),
         default=None,
-        help="warm-up draws per chain (default 500)",
+        help=f"warm-up draws per chain (default {UNTIL_CONVERGED_TUNE})",
     )
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.add_argument("--strict", action="store_true", help="exit 3 if the fit did not converge")
