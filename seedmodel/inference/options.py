@@ -165,10 +165,12 @@ class SamplerConfig:
 
     @property
     def warmup(self) -> int:
-        """Warm-up draws per chain."""
+        """Warm-up draws per chain: ``tune``, else as many as the draws kept, or
+        :data:`UNTIL_CONVERGED_TUNE` for a fit that samples until converged."""
         if self.tune is not None:
             return self.tune
-        return UNTIL_CONVERGED_TUNE if self.until_converged else (self.draws or 1000)
+        kept = self.kept_draws
+        return UNTIL_CONVERGED_TUNE if kept is None else kept
 
     @property
     def step_target(self) -> float:
