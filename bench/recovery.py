@@ -106,6 +106,10 @@ VARIANTS = {
     # 2026-12-04 (fourteenth session): the baseline level's prior twice as wide (log sd 0.4:
     # media between about 0 and half of GMV, instead of 0.2)
     "intercept_wide": SeedingMMM(priors={"intercept": PriorSpec("Normal", mu=-0.1, sigma=0.4)}),
+    # 2026-12-05 (eighteenth session): the half-saturation's prior 2.5 times as wide (log sd
+    # 1.0 instead of 0.4), so that the curve's bend, which sets mROI against ROI, is not
+    # fixed by the prior
+    "half_wide": SeedingMMM(priors={"log_half": PriorSpec("Normal", mu=0.0, sigma=1.0)}),
     # 2026-12-03 (sixth session): a lift test informs its window's effect, not two years'
     # (lift_transport=0.3 is the default since; lift_t0 is the form before it)
     "lift_t30": SeedingMMM(lift_transport=0.3),
@@ -121,25 +125,44 @@ VARIANTS = {
 
 
 def cells(sim: sm.Simulation, fit: sm.Fit) -> pd.DataFrame:
-    """roi() with the truth and the attribution feed's ROI beside it."""
+    """roi() with the truth and the attribution feed's ROI beside it, scored (ROI and mROI:
+    :func:`score`)."""
     table = sm.roi(fit)
-    truth = sim.truth["roi"]
-    table["true_roi"] = [truth[r.brand][r.channel] for r in table.itertuples()]
     attr = sim.data.attribution.groupby(["brand", "channel"])["attributed_gmv"].sum()
     spend = sim.data.media.groupby(["brand", "channel"])["spend"].sum()
     table["attribution_roi"] = [
         attr[(r.brand, r.channel)] / spend[(r.brand, r.channel)] for r in table.itertuples()
     ]
-    true = table["true_roi"].where(table["true_roi"] > 0)  # a null cell has no relative error
-    table["rel_err"] = (table["roi"] - true).abs() / true
-    table["signed_err"] = (table["roi"] - true) / true
-    table["attr_rel_err"] = (table["attribution_roi"] - true).abs() / true
-    table["covered"] = (table["roi_lo"] <= table["true_roi"]) & (
-        table["true_roi"] <= table["roi_hi"]
-    )
-    table["width"] = (table["roi_hi"] - table["roi_lo"]) / true
-    table["confidently_wrong"] = (table["roi_lo"] >= 2 * true) | (table["roi_hi"] <= true / 2)
-    return table
+    return score(with_truth(table, sim.truth))
+
+
+def with_truth(table: pd.DataFrame, truth: dict) -> pd.DataFrame:
+    """``table`` with the simulator's ROI and mROI per brand x channel (``true_roi``,
+    ``true_mroi``) from its truth (``Simulation.truth``)."""
+    out = table.copy()
+    for key in ("roi", "mroi"):
+        out[f"true_{key}"] = [truth[key][r.brand][r.channel] for r in out.itertuples()]
+    return out
+
+
+def score(table: pd.DataFrame) -> pd.DataFrame:
+    """Error, coverage, width and confidently wrong (the 90% interval misses the truth by a
+    factor of 2 or more) of each cell's ROI (``rel_err``, ``covered``, ...) and mROI
+    (``mroi_rel_err``, ``mroi_covered``, ...) against ``true_roi`` and ``true_mroi``. A
+    cell whose truth is not above 0 (a null channel) has no relative error."""
+    out = table.copy()
+    for est, prefix in (("roi", ""), ("mroi", "mroi_")):
+        truth, lo, hi = out[f"true_{est}"], out[f"{est}_lo"], out[f"{est}_hi"]
+        true = truth.where(truth > 0)
+        out[f"{prefix}rel_err"] = (out[est] - true).abs() / true
+        out[f"{prefix}signed_err"] = (out[est] - true) / true
+        out[f"{prefix}covered"] = (lo <= truth) & (truth <= hi)
+        out[f"{prefix}width"] = (hi - lo) / true
+        out[f"{prefix}confidently_wrong"] = (lo >= 2 * true) | (hi <= true / 2)
+    if "attribution_roi" in out:
+        true = out["true_roi"].where(out["true_roi"] > 0)
+        out["attr_rel_err"] = (out["attribution_roi"] - true).abs() / true
+    return out
 
 
 def by_group(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -156,8 +179,23 @@ def by_group(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
             median_width=("width", "median"),
             confidently_wrong=("confidently_wrong", "sum"),
             attr_median_rel_err=("attr_rel_err", "median"),
+            **_mroi_columns(scored),
         )
         .round(3)
+    )
+
+
+def _mroi_columns(cells: pd.DataFrame) -> dict[str, tuple[str, str]]:
+    """by_group's mROI columns, where the cells were scored on mROI (results written
+    before 2026-12-05 were not: ``bench/rescore.py`` adds it)."""
+    if "mroi_rel_err" not in cells:
+        return {}
+    return dict(
+        mroi_median_rel_err=("mroi_rel_err", "median"),
+        mroi_median_signed_err=("mroi_signed_err", "median"),
+        mroi_coverage=("mroi_covered", "mean"),
+        mroi_median_width=("mroi_width", "median"),
+        mroi_confidently_wrong=("mroi_confidently_wrong", "sum"),
     )
 
 
@@ -296,6 +334,7 @@ def main(argv: list[str] | None = None) -> int:
                         stopped=d.stopped,
                         median_rel_err=float(table["rel_err"].median()),
                         coverage=float(table["covered"].mean()),
+                        mroi_coverage=float(table["mroi_covered"].mean()),
                         attr_median_rel_err=float(table["attr_rel_err"].median()),
                         cells=[
                             f"{r.channel}: {r.roi:.2f} [{r.roi_lo:.2f}, {r.roi_hi:.2f}] "
