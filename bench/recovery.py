@@ -108,8 +108,10 @@ VARIANTS = {
     "intercept_wide": SeedingMMM(priors={"intercept": PriorSpec("Normal", mu=-0.1, sigma=0.4)}),
     # 2026-12-05 (eighteenth session): the half-saturation's prior 2.5 times as wide (log sd
     # 1.0 instead of 0.4), so that the curve's bend, which sets mROI against ROI, is not
-    # fixed by the prior
+    # fixed by the prior (the default since: the same model as "latent"; "half_narrow" is
+    # the default before it)
     "half_wide": SeedingMMM(priors={"log_half": PriorSpec("Normal", mu=0.0, sigma=1.0)}),
+    "half_narrow": SeedingMMM(priors={"log_half": PriorSpec("Normal", mu=0.0, sigma=0.4)}),
     # 2026-12-03 (sixth session): a lift test informs its window's effect, not two years'
     # (lift_transport=0.3 is the default since; lift_t0 is the form before it)
     "lift_t30": SeedingMMM(lift_transport=0.3),

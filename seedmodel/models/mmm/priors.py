@@ -19,8 +19,11 @@ __all__ = ["PRIORS"]
 
 #: Name -> prior of the SeedingMMM's own parameters.
 PRIORS: dict[str, PriorSpec] = {
-    # saturation scale (log, in units of typical input), per brand x channel
-    "log_half": PriorSpec("Normal", mu=0.0, sigma=0.4),
+    # saturation scale (log, in units of typical input), per brand x channel. Wide: the data
+    # rarely show how a curve bends (an always-on channel is seen near its typical spend
+    # only), and the bend sets mROI against ROI; log sd 0.4 until 2026-12-05 held mROI / ROI
+    # near 0.5 whatever the data (docs/mmm.md, "Seventeenth look")
+    "log_half": PriorSpec("Normal", mu=0.0, sigma=1.0),
     "log_half_sd": PriorSpec("HalfNormal", sigma=0.3),  # its spread across brands
     "log_gross_sd": PriorSpec("HalfNormal", sigma=0.5),  # spread of the effect across brands
     # a channel's effect on another platform, as a logit share (centre set per channel)
