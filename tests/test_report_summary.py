@@ -517,3 +517,14 @@ def test_plan_section_says_what_the_programme_minimum_costs(parts):
         assert catalogue()[key][lang].split("{")[0] in section
         if key == "rule_cost":
             assert money(rule["without"] - rule["with"], lang) in section
+
+
+def test_roi_tables_show_each_channels_mroi_with_its_interval(parts):
+    # the marginal return is as uncertain as the curve's bend (docs/mmm.md, "Seventeenth
+    # look"): the tables give its 90% interval as they do the ROI's
+    _, table, _, pages, _ = parts
+    for lang, page in pages.items():
+        assert "mROI [90%]" in page, lang
+        for r in table[table["spend"] > 0].itertuples():
+            shown = f"{ratio(r.mroi)} [{ratio(r.mroi_lo)} – {ratio(r.mroi_hi)}]"
+            assert html.escape(shown) in page, (lang, r.brand, r.channel)

@@ -18,7 +18,6 @@ from seedmodel.report.i18n import (
     money_interval,
     percent,
     platform_name,
-    ratio,
     ratio_interval,
     readable_diagnostics,
     reason_text,
@@ -154,7 +153,9 @@ def readable_roi(table: pd.DataFrame, lang: str) -> pd.DataFrame:
                 ),
                 text("col_roi", lang): (ratio_interval(r.roi, r.roi_lo, r.roi_hi) if live else "–"),
                 text("col_prob", lang): percent(r.prob_roi_above_1) if live else "–",
-                text("col_mroi", lang): ratio(r.mroi) if live else "–",
+                text("col_mroi", lang): (
+                    ratio_interval(r.mroi, r.mroi_lo, r.mroi_hi) if live else "–"
+                ),
             }
         )
     return pd.DataFrame(rows)
