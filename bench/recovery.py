@@ -40,6 +40,7 @@ import seedmodel as sm
 from seedmodel.fit import NotConvergedWarning, fit_mmm
 from seedmodel.models.mmm.spec import LINK_MEDIA, SEEDING_MEDIA, MediaSpec, SeedingMMM
 from seedmodel.sim.family import STRESS_WORLDS, FamilyWorld, family_world, stress_world
+from seedmodel.sim.truth import scored_cells
 from seedmodel.sim.worlds import RECOVERY_WORLDS as WORLDS
 from seedmodel.sim.worlds import recovery_world as world_config
 from seedmodel.transforms.components import PriorSpec
@@ -127,40 +128,22 @@ VARIANTS = {
 
 
 def cells(sim: sm.Simulation, fit: sm.Fit) -> pd.DataFrame:
-    """roi() with the truth and the attribution feed's ROI beside it, scored (ROI and mROI:
-    :func:`score`)."""
+    """roi() with the truth and the attribution feed's ROI beside it, scored on ROI and mROI
+    (:func:`score`)."""
     table = sm.roi(fit)
     attr = sim.data.attribution.groupby(["brand", "channel"])["attributed_gmv"].sum()
     spend = sim.data.media.groupby(["brand", "channel"])["spend"].sum()
     table["attribution_roi"] = [
         attr[(r.brand, r.channel)] / spend[(r.brand, r.channel)] for r in table.itertuples()
     ]
-    return score(with_truth(table, sim.truth))
+    return score(table, sim.truth)
 
 
-def with_truth(table: pd.DataFrame, truth: dict) -> pd.DataFrame:
-    """``table`` with the simulator's ROI and mROI per brand x channel (``true_roi``,
-    ``true_mroi``) from its truth (``Simulation.truth``)."""
-    out = table.copy()
-    for key in ("roi", "mroi"):
-        out[f"true_{key}"] = [truth[key][r.brand][r.channel] for r in out.itertuples()]
-    return out
-
-
-def score(table: pd.DataFrame) -> pd.DataFrame:
-    """Error, coverage, width and confidently wrong (the 90% interval misses the truth by a
-    factor of 2 or more) of each cell's ROI (``rel_err``, ``covered``, ...) and mROI
-    (``mroi_rel_err``, ``mroi_covered``, ...) against ``true_roi`` and ``true_mroi``. A
-    cell whose truth is not above 0 (a null channel) has no relative error."""
-    out = table.copy()
-    for est, prefix in (("roi", ""), ("mroi", "mroi_")):
-        truth, lo, hi = out[f"true_{est}"], out[f"{est}_lo"], out[f"{est}_hi"]
-        true = truth.where(truth > 0)
-        out[f"{prefix}rel_err"] = (out[est] - true).abs() / true
-        out[f"{prefix}signed_err"] = (out[est] - true) / true
-        out[f"{prefix}covered"] = (lo <= truth) & (truth <= hi)
-        out[f"{prefix}width"] = (hi - lo) / true
-        out[f"{prefix}confidently_wrong"] = (lo >= 2 * true) | (hi <= true / 2)
+def score(table: pd.DataFrame, truth: dict) -> pd.DataFrame:
+    """``table`` scored against ``truth`` on ROI and mROI
+    (:func:`seedmodel.sim.truth.scored_cells`), and the attribution feed's error where the
+    table has its ROI."""
+    out = scored_cells(table, truth)
     if "attribution_roi" in out:
         true = out["true_roi"].where(out["true_roi"] > 0)
         out["attr_rel_err"] = (out["attribution_roi"] - true).abs() / true

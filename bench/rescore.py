@@ -18,7 +18,7 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
-from recovery import family_tables, score, with_truth
+from recovery import family_tables, score
 
 import seedmodel as sm
 from seedmodel.sim.family import STRESS_WORLDS, family_world, stress_world
@@ -46,11 +46,11 @@ def rescored(cells: pd.DataFrame) -> pd.DataFrame:
     parts = []
     for (world, seed), frame in cells.groupby(["world", "seed"], sort=False):
         truth = sm.simulate(world_config(world), random_seed=int(seed)).truth
-        fresh = with_truth(frame.drop(columns=["true_roi", "true_mroi"], errors="ignore"), truth)
+        fresh = score(frame, truth)
         if not np.allclose(fresh["true_roi"], frame["true_roi"], rtol=1e-9, atol=1e-12):
             raise ValueError(f"{world} seed {seed}: the simulator's true ROI is not the stored one")
         parts.append(fresh)
-    return score(pd.concat(parts).loc[cells.index])
+    return pd.concat(parts).loc[cells.index]
 
 
 def main(argv: list[str] | None = None) -> int:

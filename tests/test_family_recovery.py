@@ -21,6 +21,7 @@ import pytest
 import seedmodel as sm
 from seedmodel.fit import NotConvergedWarning, fit_mmm
 from seedmodel.sim.family import family_world, stress_world
+from seedmodel.sim.truth import scored_cells
 
 
 def _cells(config, draws: int = 500, spec: sm.SeedingMMM | None = None) -> pd.DataFrame:
@@ -29,15 +30,7 @@ def _cells(config, draws: int = 500, spec: sm.SeedingMMM | None = None) -> pd.Da
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)
         fit = fit_mmm(sm.from_frames(**frames), spec, draws=draws, tune=draws, random_seed=1)
-    table = sm.roi(fit)
-    for est, prefix in (("roi", ""), ("mroi", "mroi_")):
-        true = pd.Series([sim.truth[est][r.brand][r.channel] for r in table.itertuples()])
-        lo, hi = table[f"{est}_lo"], table[f"{est}_hi"]
-        table[f"{prefix}true"] = true
-        table[f"{prefix}rel_err"] = (table[est] - true).abs() / true
-        table[f"{prefix}covered"] = (lo <= true) & (true <= hi)
-        table[f"{prefix}confidently_wrong"] = (lo >= 2 * true) | (hi <= true / 2)
-    return table
+    return scored_cells(sm.roi(fit), sim.truth)
 
 
 def _seeding(config, **change):
@@ -69,7 +62,7 @@ def test_an_always_on_channel_does_not_swallow_the_baseline_under_unmeasured_sho
     cells = _cells(config).set_index("channel")
     seeding = cells.loc["little_red_star"]
     assert seeding["covered"]
-    assert seeding["roi"] <= 2 * seeding["true"]
+    assert seeding["roi"] <= 2 * seeding["true_roi"]
     assert not cells["confidently_wrong"].any()
 
 
@@ -111,5 +104,5 @@ def test_budgets_chasing_demand_shocks_do_not_make_the_link_channels_confidently
     # the confounding no control of spend alone removes (docs/mmm.md, "Twelfth look").
     cells = _cells(stress_world("fast_shocks").config)
     link = cells[cells["channel"] != "little_red_star"]
-    assert (link["roi"] / link["true"]).median() <= 2.7
+    assert (link["roi"] / link["true_roi"]).median() <= 2.7
     assert not cells["confidently_wrong"].any()

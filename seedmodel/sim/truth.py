@@ -13,7 +13,7 @@ import pandas as pd
 
 from seedmodel.sim.world import World
 
-__all__ = ["day_window", "incremental_gmv", "truth_json", "truth_table"]
+__all__ = ["day_window", "incremental_gmv", "scored_cells", "truth_json", "truth_table"]
 
 
 def day_window(world: World, start: str | None = None, end: str | None = None) -> tuple[int, int]:
@@ -178,3 +178,40 @@ def truth_json(world: World, start: str | None = None, end: str | None = None) -
         "seed": world.seed,
         "config": world.config.to_dict(),
     }
+
+
+def scored_cells(table: pd.DataFrame, truth: dict[str, Any]) -> pd.DataFrame:
+    """An ROI table (:func:`seedmodel.roi`) scored against a simulation's truth.
+
+    Parameters
+    ----------
+    table : DataFrame
+        One row per brand x channel with ``roi``, ``mroi`` and their ``_lo`` / ``_hi``.
+    truth : dict
+        The simulation's truth (``Simulation.truth``: ``roi`` and ``mroi`` as
+        {brand: {channel: value}}).
+
+    Returns
+    -------
+    DataFrame
+        ``table`` with, for ROI and for mROI (prefix ``mroi_``): the truth (``true_roi``,
+        ``true_mroi``), the relative error (``rel_err``), signed error (``signed_err``),
+        whether the interval covers the truth (``covered``), its width over the truth
+        (``width``) and whether it misses the truth by a factor of 2 or more
+        (``confidently_wrong``). A cell whose truth is not above 0 (a null channel) gets
+        no relative error or width.
+    """
+    out = table.copy()
+    for est, prefix in (("roi", ""), ("mroi", "mroi_")):
+        true = pd.Series(
+            [truth[est][r.brand][r.channel] for r in out.itertuples()], index=out.index
+        )
+        lo, hi = out[f"{est}_lo"], out[f"{est}_hi"]
+        out[f"true_{est}"] = true
+        positive = true.where(true > 0)
+        out[f"{prefix}rel_err"] = (out[est] - positive).abs() / positive
+        out[f"{prefix}signed_err"] = (out[est] - positive) / positive
+        out[f"{prefix}covered"] = (lo <= true) & (true <= hi)
+        out[f"{prefix}width"] = (hi - lo) / positive
+        out[f"{prefix}confidently_wrong"] = (lo >= 2 * positive) | (hi <= positive / 2)
+    return out
