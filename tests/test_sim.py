@@ -14,6 +14,7 @@ from conftest import run_cli
 import seedmodel as sm
 from seedmodel.sim import make_world, truth_table
 from seedmodel.sim.tables import world_tables
+from seedmodel.sim.truth import scored_cells
 
 ROOT = Path(__file__).resolve().parents[1]
 BASE = sm.WorldConfig(start="2025-03-01", n_brands=2, days=300)
@@ -282,3 +283,36 @@ def test_sample_data_regenerates_byte_for_byte(tmp_path):
     assert "media.csv" in names and "truth.json" in names
     _match, mismatch, errors = filecmp.cmpfiles(ROOT / "data" / "sample", out, names, shallow=False)
     assert not mismatch and not errors, (mismatch, errors)
+
+
+def test_scored_cells_scores_roi_and_mroi_against_the_truth():
+    table = pd.DataFrame(
+        {
+            "brand": ["A", "A", "A"],
+            "channel": ["little_red_star", "red_cat", "red_jd"],
+            "roi": [2.0, 1.0, 0.5],
+            "roi_lo": [1.0, 0.9, 0.1],
+            "roi_hi": [3.0, 1.2, 0.9],
+            "mroi": [1.0, 0.5, 0.2],
+            "mroi_lo": [0.5, 0.45, 0.05],
+            "mroi_hi": [1.5, 0.6, 0.4],
+        }
+    )
+    truth = {
+        "roi": {"A": {"little_red_star": 2.5, "red_cat": 3.0, "red_jd": 0.0}},
+        "mroi": {"A": {"little_red_star": 1.6, "red_cat": 0.25, "red_jd": 0.0}},
+    }
+    out = scored_cells(table, truth)
+    # ROI: covered; 2.9x below the truth; a null channel (no relative error, covered only
+    # if the interval reaches 0)
+    assert out["covered"].tolist() == [True, False, False]
+    assert out["confidently_wrong"].tolist() == [False, True, False]
+    np.testing.assert_allclose(out["rel_err"].iloc[:2], [0.2, 2.0 / 3.0])
+    np.testing.assert_allclose(out["signed_err"].iloc[:2], [-0.2, -2.0 / 3.0])
+    np.testing.assert_allclose(out["width"].iloc[:2], [0.8, 0.1])
+    assert out["rel_err"].iloc[2:].isna().all() and out["width"].iloc[2:].isna().all()
+    # mROI: just above the interval (not 2x off); an interval 1.8x above the truth (not 2x)
+    assert out["mroi_covered"].tolist() == [False, False, False]
+    assert out["mroi_confidently_wrong"].tolist() == [False, False, False]
+    np.testing.assert_allclose(out["mroi_rel_err"].iloc[:2], [0.375, 1.0])
+    assert out["true_mroi"].tolist() == [1.6, 0.25, 0.0]
