@@ -257,6 +257,18 @@ def test_posterior_plan_has_intervals_and_a_probability(small_fit):
     pd.testing.assert_frame_equal(plan.table, again.table)
 
 
+def test_a_channel_the_plan_turns_off_earns_exactly_nothing(small_fit):
+    # not -1e-13 of float noise in plan.csv (the horizon's sum against the carryover's)
+    _, fit = small_fit
+    brand = fit.inputs.brands[0]
+    plan = sm.allocate(fit, budget=1.5e6, days=30, off=[(brand, "little_red_star")])
+    t = plan.table.set_index(["brand", "channel"]).loc[(brand, "little_red_star")]
+    assert t["recommended_spend"] == 0.0
+    for col in ("expected_incremental_gmv", "expected_incremental_gmv_lo"):
+        assert t[col] == 0.0
+    assert t["expected_incremental_gmv_hi"] == 0.0
+
+
 def test_optimize_command_writes_the_contract_plan(small_fit_dir, tmp_path):
     out = tmp_path / "plan.csv"
     r = run_cli("optimize", small_fit_dir, "--budget", "1500000", "--days", "30", "--out", out)
