@@ -152,14 +152,14 @@ class PlanResponse:
         base = self._base[brands, c][..., draws]
         w = self._weight[c][:, :k]
         a = p + levels[..., None, None] * u
+        if gradient:
+            sat, slope = self._sat_and_slope(c, a, h, draws)
+            slope = (slope * u * w).sum(-1)
+        else:
+            sat, slope = self._sat(c, a, h, draws), None
         # no spend gains exactly nothing: the sum over the horizon and the base's sum differ
         # in their last bits (1e-13 of GMV in a plan.csv cell at ¥0)
-        none = (levels == 0)[..., None]
-        if not gradient:
-            gain = (self._sat(c, a, h, draws) * w).sum(-1) - base
-            return np.where(none, 0.0, gain), None
-        sat, slope = self._sat_and_slope(c, a, h, draws)
-        return np.where(none, 0.0, (sat * w).sum(-1) - base), (slope * u * w).sum(-1)
+        return np.where((levels == 0)[..., None], 0.0, (sat * w).sum(-1) - base), slope
 
     def mean_curve(self, b: int, c: int, per_period: np.ndarray, draws: np.ndarray) -> np.ndarray:
         """Posterior-mean incremental GMV (all platforms) at each level, from ``draws``."""
