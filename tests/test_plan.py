@@ -81,6 +81,27 @@ def test_true_plan_response_is_the_world_itself(world, truth):
     assert truth.link_channels == ("red_cat", "red_jd")
 
 
+def test_true_plan_response_keeps_the_world_s_hill_slopes():
+    """Family worlds draw Hill slopes of 0.5-3; the truth a plan is judged by is theirs."""
+    from dataclasses import replace
+
+    base = sm.WorldConfig(n_brands=1, days=300)
+    slopes = {"little_red_star": 2.2, "red_cat": 0.6, "red_jd": 1.4}
+    config = replace(
+        base,
+        channels=tuple(
+            replace(c, hill_slope=slopes.get(c.name, c.hill_slope)) for c in base.channels
+        ),
+    )
+    world = sm.simulate(config, random_seed=3).world
+    truth = true_plan_response(world, DAYS)
+    for scale in (0.3, 1.0, 2.5):
+        s = truth.current * DAYS * scale
+        want = _true_total(world, s, truth.channels)
+        # 1e-8: the sloped curve keeps its input 1e-12 off zero (a finite gradient at 0)
+        assert truth.total_draws(s / DAYS)[0] == pytest.approx(want, rel=1e-8)
+
+
 def test_plan_response_matches_the_fit_s_own_response(small_fit):
     """The closed form equals re-running the numpy response with the plan appended."""
     _, fit = small_fit

@@ -68,7 +68,10 @@ def true_plan_response(world: World, days: int = 90) -> PlanResponse:
         unit=unit,
         half=half,
         value=value.reshape(B, len(paid), 1, P),
-        kinds=("hill",) * len(paid),
+        # the world's Hill curves with their own slopes (the family draws 0.5-3; a plain
+        # Hill, slope 1, put family worlds' true plan values off by up to 11%)
+        kinds=("hill_slope",) * len(paid),
+        shapes=tuple({"slope": np.array([world.config.channels[c].hill_slope])} for c in paid),
         current=world.spend[:, paid, T - N : T].mean(axis=-1),
         margin=np.ones(B),
         typical=np.nan_to_num(np.nanmean(np.where(live > 0, live, np.nan), axis=-1), nan=1.0),
