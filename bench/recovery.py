@@ -21,6 +21,12 @@ Variants change the model, not the world: ``latent`` (default spec), ``control``
 (every channel with geometric adstock, a mismatch for Weibull seeding lags), ``engagement``
 (seeding notes respond to reads, link notes to link clicks, instead of spend),
 ``impressions`` (every channel responds to its impressions: what a yuan buys, net of CPM).
+
+``--plan`` also plans the next 90 days from each fit at today's budget, as ``seedmodel run``
+does, once free and once with every cell within ±50% of today, and judges each plan by the
+world's true response (:func:`seedmodel.sim.plan_truth.judge_plan`, never the model): its
+true incremental GMV against today's split and against the true optimum, and the share of
+the possible gain it captures.
 """
 
 from __future__ import annotations
@@ -40,6 +46,7 @@ import seedmodel as sm
 from seedmodel.fit import NotConvergedWarning, fit_mmm
 from seedmodel.models.mmm.spec import LINK_MEDIA, SEEDING_MEDIA, MediaSpec, SeedingMMM
 from seedmodel.sim.family import STRESS_WORLDS, FamilyWorld, family_world, stress_world
+from seedmodel.sim.plan_truth import judge_plan
 from seedmodel.sim.truth import scored_cells
 from seedmodel.sim.worlds import RECOVERY_WORLDS as WORLDS
 from seedmodel.sim.worlds import recovery_world as world_config
@@ -230,6 +237,64 @@ def family_tables(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
     }
 
 
+#: Days of the plan ``--plan`` judges (the report's default horizon).
+PLAN_DAYS = 90
+#: The plans ``--plan`` judges: the report's (the programme's ¥5,000-a-day rule only) and a
+#: cautious manager's (every cell within ±50% of today). The second drops the rule: family
+#: worlds spend below ¥5,000 a day on some link channels, and ±50% cannot reach it there.
+PLAN_CONSTRAINTS: dict[str, dict] = {
+    "free": {},
+    "within_50pct": {"max_change": 0.5, "min_daily_spend": {}},
+}
+
+
+def plan_scores(sim: sm.Simulation, fit: sm.Fit) -> dict[str, dict[str, float]]:
+    """The fit's plans for the next :data:`PLAN_DAYS` days at today's budget (what the last
+    90 days spent), one per :data:`PLAN_CONSTRAINTS`, judged by the world's true response.
+
+    Returns, per plan: ``share_of_optimum`` (true GMV of the plan over the true optimum's
+    under the same constraints), ``recommended_vs_current`` and ``optimum_vs_current``
+    (against keeping today's split), and ``share_of_gain``: the part of the optimum's gain
+    over today's split the plan captures (1 = all of it, below 0 = worse than today).
+    """
+    resp = sm.plan_response(fit, days=PLAN_DAYS)
+    budget = float(resp.current.sum() * resp.periods)
+    out = {}
+    for name, constraints in PLAN_CONSTRAINTS.items():
+        judged = judge_plan(sim.world, sm.allocate(resp, budget, **constraints), **constraints)
+        gain = judged["true_optimum"] - judged["true_current"]
+        out[name] = {
+            k: judged[k]
+            for k in ("share_of_optimum", "recommended_vs_current", "optimum_vs_current")
+        } | {"share_of_gain": (judged["true_recommended"] - judged["true_current"]) / gain}
+    return out
+
+
+def plan_table(fits: list[dict]) -> pd.DataFrame:
+    """Per variant and plan: fits, median share of the optimum and of the possible gain, the
+    worst share of the optimum, and how many plans did worse than today's split."""
+    rows = [
+        {"variant": f["variant"], "plan": name, **scores}
+        for f in fits
+        for name, scores in f.get("plan", {}).items()
+    ]
+    if not rows:
+        return pd.DataFrame()
+    return (
+        pd.DataFrame(rows)
+        .groupby(["variant", "plan"])
+        .agg(
+            fits=("share_of_optimum", "size"),
+            median_share_of_optimum=("share_of_optimum", "median"),
+            worst_share_of_optimum=("share_of_optimum", "min"),
+            median_share_of_gain=("share_of_gain", "median"),
+            worse_than_today=("recommended_vs_current", lambda r: int((r < 1.0).sum())),
+            median_optimum_vs_current=("optimum_vs_current", "median"),
+        )
+        .round(3)
+    )
+
+
 def without_lifts(sim: sm.Simulation) -> sm.Dataset:
     """The simulation's data without lift tests and without the attribution feed: the model
     sees neither (the feed only serves as the benchmark's naive comparison)."""
@@ -259,6 +324,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--family", type=int, default=0, help="fit family worlds 0..N-1")
     ap.add_argument("--family-start", type=int, default=0, help="first family world")
     ap.add_argument("--stress", action="store_true", help="fit the named stress worlds")
+    ap.add_argument(
+        "--plan", action="store_true", help="plan from each fit, judged by the true response"
+    )
     ap.add_argument("--out", default="bench/results/recovery.json")
     args = ap.parse_args(argv)
 
@@ -328,6 +396,8 @@ def main(argv: list[str] | None = None) -> int:
                         ],
                     )
                 )
+                if args.plan:
+                    fits[-1]["plan"] = plan_scores(sim, fit)
                 print(json.dumps(fits[-1]), flush=True)
     all_cells = pd.concat(rows, ignore_index=True)
     summary = (
@@ -354,6 +424,8 @@ def main(argv: list[str] | None = None) -> int:
     print(summary.to_string())
     print(overall.to_string())
     family = family_tables(all_cells) if runs and runs[0][3] else {}
+    if args.plan:
+        family["plans"] = plan_table(fits)
     for name, frame in family.items():
         print(f"\n{name}\n{frame.to_string()}")
     out = Path(args.out)
