@@ -81,8 +81,10 @@ def test_true_plan_response_is_the_world_itself(world, truth):
     assert truth.link_channels == ("red_cat", "red_jd")
 
 
-def test_true_plan_response_keeps_the_world_s_hill_slopes():
-    """Family worlds draw Hill slopes of 0.5-3; the truth a plan is judged by is theirs."""
+@pytest.fixture(scope="module")
+def sloped_world():
+    """A world whose Hill curves have slopes other than 1 (S-shaped above 1), as the
+    family's do."""
     from dataclasses import replace
 
     base = sm.WorldConfig(n_brands=1, days=300)
@@ -93,7 +95,12 @@ def test_true_plan_response_keeps_the_world_s_hill_slopes():
             replace(c, hill_slope=slopes.get(c.name, c.hill_slope)) for c in base.channels
         ),
     )
-    world = sm.simulate(config, random_seed=3).world
+    return sm.simulate(config, random_seed=3).world
+
+
+def test_true_plan_response_keeps_the_world_s_hill_slopes(sloped_world):
+    """Family worlds draw Hill slopes of 0.5-3; the truth a plan is judged by is theirs."""
+    world = sloped_world
     truth = true_plan_response(world, DAYS)
     for scale in (0.3, 1.0, 2.5):
         s = truth.current * DAYS * scale
@@ -136,6 +143,21 @@ def test_allocation_reaches_the_exhaustive_optimum(truth):
     assert list(plan.table.columns[: len(PLAN_COLUMNS)]) == PLAN_COLUMNS
     # the plan's cells add up to its total
     assert plan.table["expected_incremental_gmv"].sum() == pytest.approx(got, rel=1e-9)
+
+
+@pytest.mark.parametrize("scale", [0.3, 1.0, 3.0])
+def test_allocation_reaches_the_exhaustive_optimum_on_s_shaped_curves(sloped_world, scale):
+    """A response that is not concave (Hill slope 2.2) is planned exactly too: the
+    programme must not take a curve's steep middle without paying for its flat start."""
+    truth = true_plan_response(sloped_world, DAYS)
+    budget = float(truth.current.sum() * DAYS) * scale
+    plan = allocate(truth, budget)
+    best, _ = _grid_optimum(truth, budget, _rule(truth))
+    got = plan.summary["recommended_incremental_gmv"]
+    assert got >= 0.999 * best
+    # and what it promises is what the plan earns
+    spend = plan.table["recommended_spend"].to_numpy()[None, :]
+    assert truth.total_draws(spend / DAYS)[0] == pytest.approx(got, rel=1e-9)
 
 
 def test_unequal_returns_move_money_to_the_better_channel(truth):

@@ -1,8 +1,9 @@
 """Budget allocation across brands x channels from a fitted SeedingMMM.
 
-Each cell's posterior-mean response is concave in its spend, so on a grid of breakpoints it
-is a piecewise-linear concave function, and maximising the sum under linear budget
-constraints is a linear programme. The programme rule of 红猫 / 红京 (a live day costs at
+With the default curves each cell's posterior-mean response is concave in its spend, so on a
+grid of breakpoints it is a piecewise-linear concave function, and maximising the sum under
+linear budget constraints is a linear programme; a curve that is not concave (an S-shaped
+Hill curve) gets binaries that fill its segments in order. The programme rule of 红猫 / 红京 (a live day costs at
 least ¥5,000, or the channel is off) makes such a cell's spend *semi-continuous* (0 or within
 ``[minimum, upper]``), which :func:`scipy.optimize.milp` (HiGHS) handles exactly as a
 mixed-integer programme. Nothing is rounded.
@@ -50,6 +51,9 @@ PLAN_COLUMNS = [
 
 OBJECTIVES = ("mean", "cvar")
 GRID = 40  # breakpoints of the piecewise-linear response in step 1
+#: A cell's response counts as concave when no segment's slope rises by more than this share
+#: of its largest slope (round-off on a concave curve stays far below it).
+CONCAVE_TOL = 1e-9
 MILP_DRAWS = 200  # posterior draws behind the step-1 curves (step 2 uses all)
 CURVE_THREADS = 4  # threads computing the cells' curves (each cell's numbers are its own)
 
@@ -222,36 +226,64 @@ def _milp(
 ) -> np.ndarray:
     """Maximise the piecewise-linear posterior-mean response on ``grids`` (per cell,
     breakpoints from 0) subject to the budget rows; cell spend within [lower, upper], or 0
-    where ``semi`` (semi-continuous). Returns (B, C) spend."""
+    where ``semi`` (semi-continuous). Returns (B, C) spend.
+
+    A cell's spend is the sum of its segments' fills. Where the response is concave (Hill
+    and logistic curves) the best plan fills each segment before the next by itself; where
+    it is not (an S-shaped curve, a Hill slope above 1), binaries make it so (the
+    incremental formulation of a piecewise-linear function), or the programme would take a
+    curve's steep middle without paying for its flat start.
+    """
     B, C = len(resp.brands), len(resp.channels)
     n = B * C
-    steps, slopes = [], []
+    steps, slopes, ordered = [], [], []
     for grid, f in zip(grids, _mean_curves(resp, grids, draws), strict=True):
         step = np.diff(grid)
         slope = np.diff(f) / np.where(step > 0, step, 1.0)
+        concave = bool(
+            np.all(np.diff(slope) <= CONCAVE_TOL * max(np.abs(slope).max(initial=0.0), 1e-300))
+        )
         steps.append(step)
-        slopes.append(np.minimum.accumulate(slope))  # concave: slopes never rise
+        slopes.append(np.minimum.accumulate(slope) if concave else slope)
+        ordered.append(not concave)
     seg = np.cumsum([0] + [len(p) for p in steps])
     m = seg[-1]
+    # binaries z_k per non-concave cell: segment k is full if z_k, segment k + 1 empty unless
+    pairs = [
+        (seg[i] + k, seg[i] + k + 1)
+        for i in range(n)
+        if ordered[i]
+        for k in range(len(steps[i]) - 1)
+    ]
+    nz = len(pairs)
     scale = max(np.abs(np.concatenate(slopes)).max(), 1e-12)
-    cost = np.r_[np.zeros(n), -np.concatenate(slopes) / scale]
-    hi = np.r_[upper.ravel(), np.concatenate(steps)]
-    lo = np.minimum(np.r_[lower.ravel(), np.zeros(m)], hi)
-    integrality = np.r_[np.where(semi.ravel(), 2, 0), np.zeros(m, dtype=int)]
+    unit = max(ub.max(), 1e-12)  # spend in units of the budget: HiGHS wants numbers near 1
+    step_all = np.concatenate(steps) / unit
+    cost = np.r_[np.zeros(n), -np.concatenate(slopes) / scale, np.zeros(nz)]
+    hi = np.r_[upper.ravel() / unit, step_all, np.ones(nz)]
+    lo = np.minimum(np.r_[lower.ravel() / unit, np.zeros(m + nz)], hi)
+    integrality = np.r_[
+        np.where(semi.ravel(), 2, 0), np.zeros(m, dtype=int), np.ones(nz, dtype=int)
+    ]
     rows = np.repeat(np.arange(n), np.diff(seg))
-    link = np.zeros((n, n + m))
+    link = np.zeros((n, n + m + nz))
     link[np.arange(n), np.arange(n)] = 1.0
     link[rows, n + np.arange(m)] = -1.0
-    budget_rows = np.c_[A, np.zeros((len(A), m))]
-    unit = max(ub.max(), 1e-12)  # spend in units of the budget: HiGHS wants numbers near 1
+    constraints = [
+        LinearConstraint(link, 0.0, 0.0),
+        LinearConstraint(np.c_[A, np.zeros((len(A), m + nz))], -np.inf, ub / unit),
+    ]
+    if nz:
+        order = np.zeros((2 * nz, n + m + nz))
+        for r, (k, k1) in enumerate(pairs):
+            order[2 * r, n + m + r], order[2 * r, n + k] = step_all[k], -1.0  # z_k -> k full
+            order[2 * r + 1, n + k1], order[2 * r + 1, n + m + r] = 1.0, -step_all[k1]
+        constraints.append(LinearConstraint(order, -np.inf, 0.0))
     result = milp(
         cost * unit,
         integrality=integrality,
-        bounds=Bounds(lo / unit, hi / unit),
-        constraints=[
-            LinearConstraint(link, 0.0, 0.0),
-            LinearConstraint(budget_rows, -np.inf, ub / unit),
-        ],
+        bounds=Bounds(lo, hi),
+        constraints=constraints,
         options={"mip_rel_gap": 1e-6},
     )
     if result.x is None:
