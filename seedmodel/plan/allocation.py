@@ -3,10 +3,10 @@
 With the default curves each cell's posterior-mean response is concave in its spend, so on a
 grid of breakpoints it is a piecewise-linear concave function, and maximising the sum under
 linear budget constraints is a linear programme; a curve that is not concave (an S-shaped
-Hill curve) gets binaries that fill its segments in order. The programme rule of 红猫 / 红京 (a live day costs at
-least ¥5,000, or the channel is off) makes such a cell's spend *semi-continuous* (0 or within
-``[minimum, upper]``), which :func:`scipy.optimize.milp` (HiGHS) handles exactly as a
-mixed-integer programme. Nothing is rounded.
+Hill curve) gets binaries that fill its segments in order. The programme rule of 红猫 /
+红京 (a live day costs at least ¥5,000, or the channel is off) makes such a cell's spend
+*semi-continuous* (0 or within ``[minimum, upper]``), which :func:`scipy.optimize.milp`
+(HiGHS) handles exactly as a mixed-integer programme. Nothing is rounded.
 
 1. A coarse grid over each cell's whole range (posterior mean from 200 draws) decides which
    cells are live and roughly how much they get.
