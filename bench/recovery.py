@@ -33,6 +33,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import pickle
 import sys
 import time
 import warnings
@@ -248,15 +249,21 @@ PLAN_CONSTRAINTS: dict[str, dict] = {
 }
 
 
-def plan_scores(sim: sm.Simulation, fit: sm.Fit) -> dict[str, dict[str, float]]:
+def plan_scores(
+    sim: sm.Simulation, fit: sm.Fit, keep: Path | None = None
+) -> dict[str, dict[str, float]]:
     """The fit's plans for the next :data:`PLAN_DAYS` days at today's budget (what the last
     90 days spent), one per :data:`PLAN_CONSTRAINTS`, judged by the world's true response.
 
     Returns, per plan, the true incremental GMV of the plan and of the true optimum under
     the same constraints, each over today's split's (``recommended_vs_current``,
-    ``optimum_vs_current``); :func:`plan_table` summarises them.
+    ``optimum_vs_current``); :func:`plan_table` summarises them. With ``keep``, the fit's
+    plan response is pickled there, to plan again without refitting.
     """
     resp = sm.plan_response(fit, days=PLAN_DAYS)
+    if keep is not None:
+        keep.parent.mkdir(parents=True, exist_ok=True)
+        keep.write_bytes(pickle.dumps(resp))
     budget = float(resp.current.sum() * resp.periods)
     out = {}
     for name, constraints in PLAN_CONSTRAINTS.items():
@@ -338,6 +345,9 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--plan", action="store_true", help="plan from each fit, judged by the true response"
     )
+    ap.add_argument(
+        "--keep-responses", default=None, help="with --plan: pickle each fit's plan response here"
+    )
     ap.add_argument("--out", default="bench/results/recovery.json")
     args = ap.parse_args(argv)
 
@@ -408,7 +418,10 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
                 if args.plan:
-                    fits[-1]["plan"] = plan_scores(sim, fit)
+                    keep = args.keep_responses and Path(args.keep_responses) / (
+                        f"{world}_{seed}_{variant}_{lift_name}.pkl"
+                    )
+                    fits[-1]["plan"] = plan_scores(sim, fit, keep or None)
                 print(json.dumps(fits[-1]), flush=True)
     all_cells = pd.concat(rows, ignore_index=True)
     summary = (
