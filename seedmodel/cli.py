@@ -724,12 +724,18 @@ def _parser() -> argparse.ArgumentParser:
         default=None,
         help="least a live day of a link channel costs (default 5000; 0 = no rule)",
     )
-    p.add_argument("--objective", choices=["mean", "cvar"], default="mean")
+    p.add_argument(
+        "--objective",
+        choices=["mean", "cvar", "gain_cvar"],
+        default="mean",
+        help="mean: expected GMV; cvar: its worst --alpha share of draws; gain_cvar: move from "
+        "today's split only as far as the worst --alpha share of draws still gains",
+    )
     p.add_argument(
         "--alpha",
         type=_real(0, inclusive=False, high=1.0),
         default=0.1,
-        help="tail share for --objective cvar",
+        help="tail share for --objective cvar and gain_cvar",
     )
     p.add_argument("--margins", action="store_true", help="maximise gross profit (brand margins)")
     p.set_defaults(func=_cmd_optimize, out_kind="file")

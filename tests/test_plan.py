@@ -230,12 +230,13 @@ def test_fixed_off_and_change_caps_are_obeyed(truth):
         allocate(truth, budget, objective="median")
 
 
-def _two_channels(spread: float) -> PlanResponse:
-    """Two channels of equal posterior-mean response; the second is far less certain."""
+def _two_channels(spread: float, better: float = 1.0, current=(1e4, 1e4)) -> PlanResponse:
+    """Two channels of equal posterior-mean response (the second ``better`` times the
+    first's); the second is far less certain."""
     S, L = 400, 20
     rng = np.random.default_rng(0)
     value = np.ones((1, 2, S, 1)) * 1e6
-    value[0, 1, :, 0] *= np.exp(spread * rng.standard_normal(S) - spread**2 / 2)
+    value[0, 1, :, 0] *= better * np.exp(spread * rng.standard_normal(S) - spread**2 / 2)
     unit = np.ones((1, 2, S, L)) / 1e4
     unit[..., 10:] = 0.0
     return PlanResponse(
@@ -249,7 +250,7 @@ def _two_channels(spread: float) -> PlanResponse:
         half=np.ones((1, 2, S)),
         value=value,
         kinds=("hill", "hill"),
-        current=np.array([[1e4, 1e4]]),
+        current=np.array([current]),
         margin=np.ones(1),
         typical=np.array([[1e4, 1e4]]),
     )
@@ -261,6 +262,67 @@ def test_risk_averse_objective_prefers_the_certain_channel():
     safe = allocate(resp, 2e5, objective="cvar", alpha=0.1).recommended[0]
     assert abs(mean[0] - mean[1]) < 0.05 * mean.sum()  # equal means: about even
     assert safe[0] > 1.3 * safe[1]
+
+
+def _worst_tenth(draws: np.ndarray) -> float:
+    return float(np.sort(draws)[: len(draws) // 10].mean())
+
+
+def test_gain_cvar_moves_only_as_far_as_the_posterior_is_sure():
+    """Today's split is heavy on the certain channel; the uncertain one is better on
+    average. The mean optimum moves most of the money, and loses in the posterior's unlucky
+    draws; gain_cvar stops where even those draws gain on average."""
+    resp = _two_channels(spread=0.5, better=1.3, current=(1.6e4, 0.4e4))
+    mean = allocate(resp, 2e5)
+    sure = allocate(resp, 2e5, objective="gain_cvar", alpha=0.1)
+    gain_mean = mean.draws_recommended - mean.draws_current
+    gain_sure = sure.draws_recommended - sure.draws_current
+    assert _worst_tenth(gain_mean) < 0  # the mean plan's unlucky draws lose
+    assert 0 < sure.summary["moved"] < 1
+    assert _worst_tenth(gain_sure) >= 0
+    assert sure.summary["prob_better"] > mean.summary["prob_better"]
+    assert sure.summary["objective"] == "gain_cvar0.1"
+    # it moves towards the mean optimum, never past it or away from it
+    today, best = resp.current[0] * resp.periods, mean.recommended[0]
+    assert today[1] < sure.recommended[0, 1] < best[1]
+    assert sure.summary["recommended_spend"] == pytest.approx(2e5, rel=1e-9)
+
+
+def test_gain_cvar_is_the_mean_optimum_when_nothing_is_uncertain():
+    resp = _two_channels(spread=0.0, better=1.3, current=(1.6e4, 0.4e4))
+    mean = allocate(resp, 2e5)
+    sure = allocate(resp, 2e5, objective="gain_cvar")
+    assert sure.summary["moved"] == 1.0
+    np.testing.assert_array_equal(sure.recommended, mean.recommended)
+
+
+def test_gain_cvar_starts_from_a_split_that_keeps_the_minimum():
+    """Today the uncertain channel spends below its minimum a day: the way to the mean
+    optimum starts from today's split with that cell at its minimum or off, and the plan
+    keeps the rule."""
+    resp = _two_channels(spread=0.5, better=1.3, current=(1.6e4, 0.4e4))
+    rule = {"unsure": 5e3}  # a day; today 4e3
+    mean = allocate(resp, 2e5, min_daily_spend=rule)
+    sure = allocate(resp, 2e5, objective="gain_cvar", min_daily_spend=rule)
+    spent = sure.recommended[0, 1]
+    assert spent == 0 or spent >= 5e3 * resp.periods * (1 - 1e-9)
+    assert sure.summary["recommended_spend"] <= 2e5 * (1 + 1e-9)
+    assert 0 < sure.summary["moved"] < 1  # the way there was open, not only its end
+
+    def worst(plan):
+        return _worst_tenth(plan.draws_recommended - plan.draws_current)
+
+    assert worst(sure) > worst(mean)
+
+
+def test_the_optimize_command_offers_every_objective():
+    """The command line lists its choices without importing the planner (start-up time)."""
+    from seedmodel.cli import _parser
+    from seedmodel.plan.allocation import OBJECTIVES
+
+    optimize = _parser()._subparsers._group_actions[0].choices["optimize"]
+    (objective,) = [a for a in optimize._actions if a.dest == "objective"]
+    assert tuple(objective.choices) == OBJECTIVES
 
 
 def test_curves_breakeven_and_frontier_are_consistent(truth):

@@ -12,7 +12,9 @@ Hill curve) gets binaries that fill its segments in order. The programme rule of
    cells are live and roughly how much they get.
 2. A fine grid of ±2 coarse steps around that, with all draws, settles the amounts.
 3. For the risk-averse objective (CVaR of total incremental GMV over draws, not separable by
-   cell), SLSQP with analytic gradients starts from the mean optimum, live cells fixed.
+   cell), SLSQP with analytic gradients starts from the mean optimum, live cells fixed. For
+   the gain over today's split (``gain_cvar``), evenly spaced points on the way from today's
+   split to the mean optimum are weighed by the CVaR of their gain.
 """
 
 from __future__ import annotations
@@ -49,7 +51,9 @@ PLAN_COLUMNS = [
     "expected_incremental_gmv_hi",
 ]
 
-OBJECTIVES = ("mean", "cvar")
+OBJECTIVES = ("mean", "cvar", "gain_cvar")
+#: Points on the way from today's split to the mean optimum that ``gain_cvar`` weighs.
+GAIN_STEPS = 20
 GRID = 40  # breakpoints of the piecewise-linear response in step 1
 #: A cell's response counts as concave when no segment's slope rises by more than this share
 #: of its largest slope (round-off on a concave curve stays far below it).
@@ -387,6 +391,72 @@ def _polish(
     return start
 
 
+def _cvar(draws: np.ndarray, alpha: float) -> float:
+    """Mean of the worst ``alpha`` share of ``draws``."""
+    k = max(1, int(np.ceil(alpha * len(draws))))
+    return float(np.sort(draws)[:k].mean())
+
+
+def _feasible(x: np.ndarray, cells: _Cells, A: np.ndarray, ub: np.ndarray) -> bool:
+    """Whether a (B, C) plan keeps the budget rows and every cell's bounds and minimum."""
+    x, tol = x.ravel(), 1e-6 * max(ub.max(), 1.0)
+    lower, upper = cells.lower.ravel(), cells.upper.ravel()
+    minimum, optional = cells.minimum.ravel(), cells.optional.ravel()
+    inside = (x >= np.where(optional, minimum, lower) - tol) & (x <= upper + tol)
+    return bool((A @ x <= ub * (1 + 1e-9) + tol).all() and (inside | (optional & (x == 0))).all())
+
+
+def _feasible_split(split: np.ndarray, best: np.ndarray, budget: float, cells: _Cells):
+    """Today's split made to keep each cell's minimum (the programme's ¥5,000 a day): a cell
+    spending less than its minimum goes to 0 where ``best`` turns it off and to its minimum
+    where ``best`` keeps it, and the other cells share what is left of ``budget`` in
+    today's proportions, within their bounds."""
+    x = split.ravel().copy()
+    optional, minimum = cells.optional.ravel(), cells.minimum.ravel()
+    short = optional & (x > 0) & (x < minimum)
+    x[short] = np.where(best.ravel()[short] > 0, minimum[short], 0.0)
+    rest = ~short & (x > 0)
+    if short.any() and x[rest].sum() > 0:
+        x[rest] *= max(budget - x[short].sum(), 0.0) / x[rest].sum()
+    return np.clip(x, 0.0, cells.upper.ravel()).reshape(split.shape)
+
+
+def _toward_sure_gain(
+    resp: PlanResponse,
+    best: np.ndarray,
+    budget: float,
+    cells: _Cells,
+    A: np.ndarray,
+    ub: np.ndarray,
+    alpha: float,
+) -> tuple[np.ndarray, float]:
+    """Step 3 for ``gain_cvar``: how far to move from today's split toward the mean optimum
+    ``best``. Of :data:`GAIN_STEPS` + 1 evenly spaced feasible points on the way (today's
+    split scaled to ``budget``, then towards ``best``), the one whose gain over today's split
+    has the highest CVaR: the mean of the worst ``alpha`` share of posterior draws of the
+    difference. Today's split gains exactly 0 in every draw, so the plan moves only as far
+    as even the posterior's unlucky draws gain on average; ties keep the plan nearer today.
+
+    Returns the plan and the share of the way it moved (1 when nothing was spent today).
+    """
+    N = resp.periods
+    today = resp.current * N
+    if today.sum() <= 0:
+        return best, 1.0
+    split = today * (budget / today.sum())
+    base = resp.total_draws(split / N)
+    start = _feasible_split(split, best, budget, cells)
+    chosen, moved, top = best, 1.0, -np.inf
+    for share in np.linspace(0.0, 1.0, GAIN_STEPS + 1):
+        x = start + share * (best - start)
+        if share < 1.0 and not _feasible(x, cells, A, ub):
+            continue
+        value = _cvar(resp.total_draws(x / N) - base, alpha)
+        if value > top:
+            chosen, moved, top = (best if share == 1.0 else x), float(share), value
+    return chosen, moved
+
+
 def allocate(
     source,
     budget: float,
@@ -429,11 +499,15 @@ def allocate(
         万元, ``{}`` for no rule.
     max_change : float, optional
         Each cell within ``(1 ± max_change) x`` its current spend (0.3 = ±30%).
-    objective : {"mean", "cvar"}
-        Maximise the posterior mean of total incremental GMV, or its CVaR: the mean of the
-        worst ``alpha`` share of posterior draws (risk-averse).
+    objective : {"mean", "cvar", "gain_cvar"}
+        Maximise the posterior mean of total incremental GMV; or its CVaR, the mean of the
+        worst ``alpha`` share of posterior draws (risk-averse); or the CVaR of the *gain
+        over today's split* (scaled to ``budget``), found on the way from today's split to
+        the mean optimum: the plan then moves money only as far as the posterior is sure it
+        helps, and ``summary["moved"]`` says how far it went (0 keeps today's split, 1 is
+        the mean optimum).
     alpha : float
-        Tail share for ``cvar``.
+        Tail share for ``cvar`` and ``gain_cvar``.
     margins : bool
         Maximise gross profit (GMV x brand margin) instead of GMV.
     level : float
@@ -476,9 +550,12 @@ def allocate(
     # cells fixed at the budget to the solver's tolerance (a plan read back) stay feasible
     A, ub = _budget_rows(resp, max(budget, cells.lower.sum()), brand_budgets)
     recommended = _mean_optimum(resp, cells, A, ub)
+    moved = None
     if objective == "cvar":
         recommended = _polish(resp, recommended, cells, A, ub, alpha)
-    return _summarise(resp, recommended, cells, budget, objective, alpha, level)
+    elif objective == "gain_cvar":
+        recommended, moved = _toward_sure_gain(resp, recommended, budget, cells, A, ub, alpha)
+    return _summarise(resp, recommended, cells, budget, objective, alpha, level, moved)
 
 
 def _summarise(
@@ -489,6 +566,7 @@ def _summarise(
     objective: str,
     alpha: float,
     level: float,
+    moved: float | None = None,
 ) -> Allocation:
     N = resp.periods
     current = resp.current * N
@@ -523,7 +601,7 @@ def _summarise(
     summary = {
         "budget": float(budget),
         "days": int(N * resp.period_days),
-        "objective": objective if objective == "mean" else f"cvar{alpha:g}",
+        "objective": objective if objective == "mean" else f"{objective}{alpha:g}",
         "quantity": "gross_profit" if (resp.margin != 1).any() else "gmv",
         "recommended_spend": float(recommended.sum()),
         "current_spend": float(current.sum()),
@@ -532,6 +610,8 @@ def _summarise(
         **mean_interval("gain", gain, level),
         "prob_better": float((gain > 0).mean()),
         "level": level,
+        # gain_cvar: the share of the way from today's split to the mean optimum it moved
+        **({} if moved is None else {"moved": moved}),
     }
     return Allocation(
         table=table,
