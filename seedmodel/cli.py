@@ -727,9 +727,10 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--objective",
         choices=["mean", "cvar", "gain_cvar"],
-        default="mean",
-        help="mean: expected GMV; cvar: its worst --alpha share of draws; gain_cvar: move from "
-        "today's split only as far as the worst --alpha share of draws still gains",
+        default="gain_cvar",
+        help="gain_cvar (default, as the report's plan): move from today's split only as far as "
+        "the worst --alpha share of draws still gains; mean: expected GMV; cvar: the mean of "
+        "its worst --alpha share of draws",
     )
     p.add_argument(
         "--alpha",

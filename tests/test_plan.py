@@ -315,14 +315,16 @@ def test_gain_cvar_starts_from_a_split_that_keeps_the_minimum():
     assert worst(sure) > worst(mean)
 
 
-def test_the_optimize_command_offers_every_objective():
+def test_the_optimize_command_offers_every_objective_and_the_report_s_default():
     """The command line lists its choices without importing the planner (start-up time)."""
     from seedmodel.cli import _parser
     from seedmodel.plan.allocation import OBJECTIVES
+    from seedmodel.report.compose import PLAN_OBJECTIVE
 
     optimize = _parser()._subparsers._group_actions[0].choices["optimize"]
     (objective,) = [a for a in optimize._actions if a.dest == "objective"]
     assert tuple(objective.choices) == OBJECTIVES
+    assert objective.default == PLAN_OBJECTIVE  # the same plan as the report's
 
 
 def test_curves_breakeven_and_frontier_are_consistent(truth):

@@ -22,7 +22,7 @@ from seedmodel.report.summary import numbers
 
 RATIOS = {"roi", "roi_lo", "roi_hi", "incrementality", "incrementality_lo", "incrementality_hi"}
 RATIOS |= {"placebo_roi", "placebo_roi_lo", "placebo_roi_hi", "recommended_mroi"}
-PERCENTS = {"prob_roi_above_1", "prob_better"}
+PERCENTS = {"prob_roi_above_1", "prob_better", "mean_optimum_prob_better"}
 
 
 @pytest.fixture(scope="module")
@@ -508,8 +508,12 @@ def test_plan_section_says_what_the_programme_minimum_costs(parts):
     fit, _, plan, pages, _ = parts
     rule = plan["rule"]
     assert set(rule["channels"]) == {"red_cat", "red_jd"} and rule["minimum"] == 5000.0
-    free = sm.allocate(fit, plan["plan"].summary["budget"], days=60, min_daily_spend={})
+    budget = plan["plan"].summary["budget"]
+    # the best expected GMV with and without the rule, whatever the plan's own objective
+    free = sm.allocate(fit, budget, days=60, min_daily_spend={})
     assert rule["without"] == pytest.approx(free.summary["recommended_incremental_gmv"])
+    with_rule = sm.allocate(fit, budget, days=60)
+    assert rule["with"] == pytest.approx(with_rule.summary["recommended_incremental_gmv"])
     assert rule["without"] >= rule["with"] * (1 - 1e-5)  # a rule cannot help (up to tolerance)
     for lang, page in pages.items():
         section = html.unescape(page[page.index('id="plan"') :])

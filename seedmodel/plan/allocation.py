@@ -504,8 +504,9 @@ def allocate(
         worst ``alpha`` share of posterior draws (risk-averse); or the CVaR of the *gain
         over today's split* (scaled to ``budget``), found on the way from today's split to
         the mean optimum: the plan then moves money only as far as the posterior is sure it
-        helps, and ``summary["moved"]`` says how far it went (0 keeps today's split, 1 is
-        the mean optimum).
+        helps. ``summary["moved"]`` says how far it went (0 keeps today's split, 1 is the
+        mean optimum), and ``mean_optimum_gain`` / ``mean_optimum_prob_better`` what the
+        mean optimum would have gained over today's split and how likely it beats it.
     alpha : float
         Tail share for ``cvar`` and ``gain_cvar``.
     margins : bool
@@ -550,12 +551,21 @@ def allocate(
     # cells fixed at the budget to the solver's tolerance (a plan read back) stay feasible
     A, ub = _budget_rows(resp, max(budget, cells.lower.sum()), brand_budgets)
     recommended = _mean_optimum(resp, cells, A, ub)
-    moved = None
+    extra: dict[str, float] = {}
     if objective == "cvar":
         recommended = _polish(resp, recommended, cells, A, ub, alpha)
     elif objective == "gain_cvar":
-        recommended, moved = _toward_sure_gain(resp, recommended, budget, cells, A, ub, alpha)
-    return _summarise(resp, recommended, cells, budget, objective, alpha, level, moved)
+        best = recommended
+        recommended, moved = _toward_sure_gain(resp, best, budget, cells, A, ub, alpha)
+        N = resp.periods
+        gain = resp.total_draws(best / N) - resp.total_draws(resp.current)
+        # how far it moved, and what the mean optimum it stopped short of promised
+        extra = {
+            "moved": moved,
+            "mean_optimum_gain": float(gain.mean()),
+            "mean_optimum_prob_better": float((gain > 0).mean()),
+        }
+    return _summarise(resp, recommended, cells, budget, objective, alpha, level, extra)
 
 
 def _summarise(
@@ -566,7 +576,7 @@ def _summarise(
     objective: str,
     alpha: float,
     level: float,
-    moved: float | None = None,
+    extra: dict[str, float] | None = None,
 ) -> Allocation:
     N = resp.periods
     current = resp.current * N
@@ -610,8 +620,7 @@ def _summarise(
         **mean_interval("gain", gain, level),
         "prob_better": float((gain > 0).mean()),
         "level": level,
-        # gain_cvar: the share of the way from today's split to the mean optimum it moved
-        **({} if moved is None else {"moved": moved}),
+        **(extra or {}),
     }
     return Allocation(
         table=table,

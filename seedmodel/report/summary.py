@@ -366,7 +366,20 @@ def summary_parts(
 
 
 def _plan_line(s: dict, lang: str) -> Markup:
-    """The plan's expected gain over today's split, with its interval and probability."""
+    """The plan's expected gain over today's split, with its interval and probability; or,
+    when a ``gain_cvar`` plan kept today's split, that, with what the mean optimum promised."""
+    if s.get("moved") == 0:
+        best, prob = s["mean_optimum_gain"], s["mean_optimum_prob_better"]
+        return _sentence(
+            "plan_gain_kept",
+            lang,
+            {
+                "days": str(s["days"]),
+                "budget": _num(money(s["budget"], lang), "plan", "*", "budget", s["budget"]),
+                "best_gain": _num(money(best, lang), "plan", "*", "mean_optimum_gain", best),
+                "best_prob": _num(percent(prob), "plan", "*", "mean_optimum_prob_better", prob),
+            },
+        )
     return _sentence(
         "plan_gain",
         lang,

@@ -57,6 +57,24 @@ def readable_frontier(front: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
+def _moved_line(s: dict, what: str, lang: str) -> str | None:
+    """How far a ``gain_cvar`` plan moved from today's split towards the mean optimum, and
+    what that optimum promised; None for the other objectives."""
+    if "moved" not in s:
+        return None
+    alpha = percent(float(s["objective"].removeprefix("gain_cvar")))
+    key = "plan_moved_all" if s["moved"] >= 1 else "plan_moved_part" if s["moved"] > 0 else None
+    return text(
+        key or "plan_moved_none",
+        lang,
+        what=what,
+        alpha=alpha,
+        moved=percent(s["moved"]),
+        best_gain=money(s["mean_optimum_gain"], lang),
+        best_prob=percent(s["mean_optimum_prob_better"]),
+    )
+
+
 def plan_section(
     plan: Allocation,
     curves: pd.DataFrame,
@@ -73,8 +91,12 @@ def plan_section(
     ``elsewhere``, the curves' figure (a panel per brand) is left out and that note shown."""
 
     s = plan.summary
+    what = text("what_profit" if s["quantity"] == "gross_profit" else "what_gmv", lang)
     if s["objective"] == "mean":
         objective = text("objective_mean", lang)
+    elif s["objective"].startswith("gain_cvar"):
+        alpha = percent(float(s["objective"].removeprefix("gain_cvar")))
+        objective = text("objective_gain_cvar", lang, alpha=alpha)
     else:
         objective = text("objective_cvar", lang, alpha=s["objective"].removeprefix("cvar"))
     has_front = front is not None and len(front) > 0
@@ -88,7 +110,7 @@ def plan_section(
             days=s["days"],
             budget=money(s["budget"], lang),
             objective=objective,
-            what=text("what_profit" if s["quantity"] == "gross_profit" else "what_gmv", lang),
+            what=what,
             rec=money(s["recommended_incremental_gmv"], lang),
             rec_lo=money(s["recommended_incremental_gmv_lo"], lang),
             rec_hi=money(s["recommended_incremental_gmv_hi"], lang),
@@ -96,6 +118,7 @@ def plan_section(
             cur=money(s["current_incremental_gmv"], lang),
             prob=percent(s["prob_better"]),
         ),
+        moved=_moved_line(s, what, lang),
         rule=None if rule is None else _rule_line(rule, lang),
         table=table_html(
             readable_plan(plan.table, lang), download=csv_link(plan.table, "plan.csv", lang)
