@@ -22,11 +22,12 @@ Variants change the model, not the world: ``latent`` (default spec), ``control``
 (seeding notes respond to reads, link notes to link clicks, instead of spend),
 ``impressions`` (every channel responds to its impressions: what a yuan buys, net of CPM).
 
-``--plan`` also plans the next 90 days from each fit at today's budget, as ``seedmodel run``
-does, once free and once with every cell within ±50% of today, and judges each plan by the
-world's true response (:func:`seedmodel.sim.plan_truth.judge_plan`, never the model): its
-true incremental GMV against today's split and against the true optimum, and the share of
-the possible gain it captures.
+``--plan`` also plans the next 90 days from each fit at today's budget (:data:`PLANS`: for
+the posterior mean and as ``seedmodel run`` does, each free and within ±50% of today) and
+judges each plan by the world's true response (:func:`seedmodel.sim.plan_truth.judge_plan`,
+never the model): its true incremental GMV against today's split and against the true
+optimum, and the share of the possible gain it captures. ``--keep-responses DIR`` pickles
+each fit's plan response, which ``bench/replan.py`` judges again without refitting.
 """
 
 from __future__ import annotations
@@ -240,52 +241,56 @@ def family_tables(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
 
 #: Days of the plan ``--plan`` judges (the report's default horizon).
 PLAN_DAYS = 90
-#: The plans ``--plan`` judges: the report's (the programme's ¥5,000-a-day rule only) and a
-#: cautious manager's (every cell within ±50% of today). The second drops the rule: family
-#: worlds spend below ¥5,000 a day on some link channels, and ±50% cannot reach it there.
-PLAN_CONSTRAINTS: dict[str, dict] = {
-    "free": {},
-    "within_50pct": {"max_change": 0.5, "min_daily_spend": {}},
+#: The plans ``--plan`` judges, at today's budget: for the posterior mean (``allocate``'s
+#: default) and for a gain the posterior is sure of (``gain_cvar``, the report's), each free
+#: (the programme's ¥5,000-a-day rule only) and as a cautious manager would (every cell within
+#: ±50% of today). The cautious ones drop the rule: family worlds spend below ¥5,000 a day on
+#: some link channels, and ±50% cannot reach it there.
+PLANS: dict[str, dict] = {
+    "mean": {},
+    "gain_cvar": {"objective": "gain_cvar"},
+    "mean_within_50pct": {"max_change": 0.5, "min_daily_spend": {}},
+    "gain_cvar_within_50pct": {"objective": "gain_cvar", "max_change": 0.5, "min_daily_spend": {}},
 }
 
 
-def plan_scores(
-    sim: sm.Simulation, fit: sm.Fit, keep: Path | None = None
-) -> dict[str, dict[str, float]]:
-    """The fit's plans for the next :data:`PLAN_DAYS` days at today's budget (what the last
-    90 days spent), one per :data:`PLAN_CONSTRAINTS`, judged by the world's true response.
+def plan_scores(world, resp) -> dict[str, dict[str, float]]:
+    """A fit's plans (``resp``: its :func:`seedmodel.plan_response` over :data:`PLAN_DAYS`)
+    at today's budget, one per :data:`PLANS`, judged by ``world``'s true response.
 
     Returns, per plan, the true incremental GMV of the plan and of the true optimum under
     the same constraints, each over today's split's (``recommended_vs_current``,
-    ``optimum_vs_current``); :func:`plan_table` summarises them. With ``keep``, the fit's
-    plan response is pickled there, to plan again without refitting.
+    ``optimum_vs_current``), the posterior's probability that the plan beats today's split
+    and how far a ``gain_cvar`` plan moved; :func:`plan_table` summarises them.
     """
-    resp = sm.plan_response(fit, days=PLAN_DAYS)
-    if keep is not None:
-        keep.parent.mkdir(parents=True, exist_ok=True)
-        keep.write_bytes(pickle.dumps(resp))
     budget = float(resp.current.sum() * resp.periods)
     out = {}
-    for name, constraints in PLAN_CONSTRAINTS.items():
-        judged = judge_plan(sim.world, sm.allocate(resp, budget, **constraints), **constraints)
+    for name, settings in PLANS.items():
+        plan = sm.allocate(resp, budget, **settings)
+        constraints = {k: v for k, v in settings.items() if k != "objective"}
+        judged = judge_plan(world, plan, **constraints)
         out[name] = {k: judged[k] for k in ("recommended_vs_current", "optimum_vs_current")}
+        out[name] |= {
+            "prob_better": plan.summary["prob_better"],
+            "moved": plan.summary.get("moved", 1.0),
+        }
     return out
 
 
-#: A plan's possible gain over today's split below this share is too small to split into
-#: captured and missed (``share_of_gain`` is then not computed).
-MIN_GAIN = 0.01
+#: A plan that earns less than this share of today's split's true incremental GMV is "worse
+#: than today" (0.1% below: closer is the same plan to the numbers' precision).
+WORSE = 0.999
 
 
 def plan_table(fits: list[dict]) -> pd.DataFrame:
-    """Per variant and plan: fits, the share of the best plan's true GMV that the fit's plan
-    reaches (median and worst), the median share of the possible gain over today's split it
-    captures (1 all of it, below 0 worse than today; only where the best plan gains at least
-    :data:`MIN_GAIN`), and how many plans did worse than today's split.
+    """Per variant and plan, over the fits: how many plans did worse than today's split, the
+    worst and the mean true incremental GMV against today's, the median share of the best
+    plan's, the share of the possible gain captured in all (the fits' gains over today's
+    split summed, over the best plans' summed) and the median share of the way a
+    ``gain_cvar`` plan moved.
 
     The best plan is the better of the allocator's on the true response and the fit's own
-    plan: the family's true curves are S-shaped for Hill slopes above 1, where the allocator
-    (exact for the model's concave curves) may stop at a local optimum.
+    (the allocator is exact on the truth's curves, S-shaped ones included, up to its grid).
     """
     rows = [
         {"variant": f["variant"], "plan": name, **scores}
@@ -295,22 +300,21 @@ def plan_table(fits: list[dict]) -> pd.DataFrame:
     if not rows:
         return pd.DataFrame()
     frame = pd.DataFrame(rows)
-    rec, best = frame["recommended_vs_current"], frame["optimum_vs_current"]
-    best = np.maximum(best, rec)
-    frame["share_of_best"], frame["best_vs_today"] = rec / best, best
-    frame["share_of_gain"] = ((rec - 1.0) / (best - 1.0)).where(best - 1.0 >= MIN_GAIN)
-    return (
-        frame.groupby(["variant", "plan"])
-        .agg(
-            fits=("share_of_best", "size"),
-            median_share_of_best=("share_of_best", "median"),
-            worst_share_of_best=("share_of_best", "min"),
-            median_share_of_gain=("share_of_gain", "median"),
-            worse_than_today=("recommended_vs_current", lambda r: int((r < 1.0).sum())),
-            median_best_vs_today=("best_vs_today", "median"),
-        )
-        .round(3)
+    rec = frame["recommended_vs_current"]
+    frame["best"] = np.maximum(frame["optimum_vs_current"], rec)
+    frame["share_of_best"] = rec / frame["best"]
+    frame["gain"], frame["best_gain"] = rec - 1.0, frame["best"] - 1.0
+    groups = frame.groupby(["variant", "plan"], sort=False)
+    out = groups.agg(
+        fits=("share_of_best", "size"),
+        worse_than_today=("recommended_vs_current", lambda r: int((r < WORSE).sum())),
+        worst_vs_today=("recommended_vs_current", "min"),
+        mean_vs_today=("recommended_vs_current", "mean"),
+        median_share_of_best=("share_of_best", "median"),
+        median_moved=("moved", "median"),
     )
+    out["gain_captured"] = groups["gain"].sum() / groups["best_gain"].sum()
+    return out.round(3)
 
 
 def without_lifts(sim: sm.Simulation) -> sm.Dataset:
@@ -418,10 +422,13 @@ def main(argv: list[str] | None = None) -> int:
                     )
                 )
                 if args.plan:
-                    keep = args.keep_responses and Path(args.keep_responses) / (
-                        f"{world}_{seed}_{variant}_{lift_name}.pkl"
-                    )
-                    fits[-1]["plan"] = plan_scores(sim, fit, keep or None)
+                    resp = sm.plan_response(fit, days=PLAN_DAYS)
+                    if args.keep_responses:
+                        keep = Path(args.keep_responses)
+                        keep.mkdir(parents=True, exist_ok=True)
+                        name = f"{world}__{seed}__{variant}__{lift_name}.pkl"
+                        (keep / name).write_bytes(pickle.dumps(resp))
+                    fits[-1]["plan"] = plan_scores(sim.world, resp)
                 print(json.dumps(fits[-1]), flush=True)
     all_cells = pd.concat(rows, ignore_index=True)
     summary = (
