@@ -459,28 +459,31 @@ def main(argv: list[str] | None = None) -> int:
         family["plans"] = plan_table(fits)
     for name, frame in family.items():
         print(f"\n{name}\n{frame.to_string()}")
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps(
-            {
-                "args": vars(args),
-                "fits": fits,
-                "summary": summary.reset_index().to_dict(orient="records"),
-                "overall": overall.reset_index().to_dict(orient="records"),
-                **{
-                    f"family_{k}": json.loads(v.reset_index().to_json(orient="records"))
-                    for k, v in family.items()
-                },
-                "cells": json.loads(
-                    all_cells.replace({np.nan: None}).to_json(orient="records", date_format="iso")
-                ),
+    write_json(
+        args.out,
+        {
+            "args": vars(args),
+            "fits": fits,
+            "summary": summary.reset_index().to_dict(orient="records"),
+            "overall": overall.reset_index().to_dict(orient="records"),
+            **{
+                f"family_{k}": json.loads(v.reset_index().to_json(orient="records"))
+                for k, v in family.items()
             },
-            indent=1,
-        )
+            "cells": json.loads(
+                all_cells.replace({np.nan: None}).to_json(orient="records", date_format="iso")
+            ),
+        },
     )
-    print(f"wrote {out}")
     return 0
+
+
+def write_json(path: str | Path, payload: dict) -> None:
+    """Write a benchmark's results to ``path`` (folders made) and say so."""
+    out = Path(path)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    out.write_text(json.dumps(payload, indent=1))
+    print(f"wrote {out}")
 
 
 if __name__ == "__main__":

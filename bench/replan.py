@@ -14,18 +14,10 @@ import pickle
 import sys
 from pathlib import Path
 
-from recovery import plan_scores, plan_table
+from recovery import plan_scores, plan_table, write_json
+from rescore import world_config
 
 import seedmodel as sm
-from seedmodel.sim.family import STRESS_WORLDS, family_world, stress_world
-
-
-def world_of(name: str, seed: int):
-    """The simulated world of a family or stress world's name."""
-    config = stress_world(name).config if name in STRESS_WORLDS else None
-    if config is None:
-        config = family_world(int(name.removeprefix("family-"))).config
-    return sm.simulate(config, random_seed=seed).world
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -39,24 +31,21 @@ def main(argv: list[str] | None = None) -> int:
         world, seed, variant, lift = path.stem.split("__")  # as recovery.py names them
         resp = pickle.loads(path.read_bytes())
         fit = dict(world=world, seed=int(seed), variant=variant, lift=lift)
-        fit["plan"] = plan_scores(world_of(world, int(seed)), resp)
+        fit["plan"] = plan_scores(
+            sm.simulate(world_config(world), random_seed=int(seed)).world, resp
+        )
         fits.append(fit)
         print(json.dumps(fit), flush=True)
     table = plan_table(fits)
     print(table.to_string())
-    out = Path(args.out)
-    out.parent.mkdir(parents=True, exist_ok=True)
-    out.write_text(
-        json.dumps(
-            {
-                "args": vars(args),
-                "fits": fits,
-                "plans": json.loads(table.reset_index().to_json(orient="records")),
-            },
-            indent=1,
-        )
+    write_json(
+        args.out,
+        {
+            "args": vars(args),
+            "fits": fits,
+            "plans": json.loads(table.reset_index().to_json(orient="records")),
+        },
     )
-    print(f"wrote {out}")
     return 0
 
 
