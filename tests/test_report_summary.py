@@ -532,3 +532,36 @@ def test_roi_tables_show_each_channels_mroi_with_its_interval(parts):
         for r in table[table["spend"] > 0].itertuples():
             shown = f"{ratio(r.mroi)} [{ratio(r.mroi_lo)} – {ratio(r.mroi_hi)}]"
             assert html.escape(shown) in page, (lang, r.brand, r.channel)
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_gain_cvar_plan_says_how_far_it_moved(lang):
+    """All the way, part of the way (with what the highest-expected split promised), or
+    not at all: then the summary says to keep today's split, not "adds ¥0"."""
+    from seedmodel.report.sections.plan import _moved_line
+    from seedmodel.report.summary import _plan_line
+
+    summary = {
+        "objective": "gain_cvar0.1",
+        "days": 90,
+        "budget": 8.1e6,
+        "gain": 0.0,
+        "gain_lo": 0.0,
+        "gain_hi": 0.0,
+        "prob_better": 0.0,
+        "mean_optimum_gain": 2.64e6,
+        "mean_optimum_prob_better": 0.62,
+    }
+    what = catalogue()["what_gmv"][lang]
+    lines = {m: _moved_line(summary | {"moved": m}, what, lang) for m in (0.0, 0.35, 1.0)}
+    assert lines[1.0].startswith(catalogue()["plan_moved_all"][lang].split("{")[0])
+    assert percent(0.35) in lines[0.35] and money(2.64e6, lang) in lines[0.35]
+    assert percent(0.62) in lines[0.0] and money(2.64e6, lang) in lines[0.0]
+    assert lines[0.0] != lines[0.35] and "10%" in lines[0.0]
+    assert _moved_line({"objective": "mean"}, what, lang) is None
+    kept = _plan_line(summary | {"moved": 0.0}, lang)
+    shown = {n["col"]: n["value"] for n in numbers(str(kept))}
+    assert shown == {"budget": 8.1e6, "mean_optimum_gain": 2.64e6, "mean_optimum_prob_better": 0.62}
+    assert money(0.0, lang) not in html.unescape(str(kept))  # no "adds ¥0"
+    moved = _plan_line(summary | {"moved": 0.35, "gain": 1e6, "prob_better": 0.9}, lang)
+    assert "gain" in {n["col"] for n in numbers(str(moved))}
