@@ -56,6 +56,7 @@ def true_plan_response(world: World, days: int = 90) -> PlanResponse:
             past[b, j, 0] = hist
             unit[b, j, 0] = lag_matrix(plan, Lc)[T:] @ w
     half = world.half[:, paid][:, :, None]
+    slopes = [float(world.config.channels[c].hill_slope) for c in paid]
     live = world.spend[:, paid, :T]
     value = (world.beta[:, paid, None] * world.split[:, paid, :])[:, :, None, :]
     return PlanResponse(
@@ -70,8 +71,8 @@ def true_plan_response(world: World, days: int = 90) -> PlanResponse:
         value=value.reshape(B, len(paid), 1, P),
         # the world's Hill curves with their own slopes (the family draws 0.5-3; a plain
         # Hill, slope 1, put family worlds' true plan values off by up to 11%)
-        kinds=("hill_slope",) * len(paid),
-        shapes=tuple({"slope": np.array([world.config.channels[c].hill_slope])} for c in paid),
+        kinds=tuple("hill" if s == 1.0 else "hill_slope" for s in slopes),
+        shapes=tuple({} if s == 1.0 else {"slope": np.array([s])} for s in slopes),
         current=world.spend[:, paid, T - N : T].mean(axis=-1),
         margin=np.ones(B),
         typical=np.nan_to_num(np.nanmean(np.where(live > 0, live, np.nan), axis=-1), nan=1.0),
