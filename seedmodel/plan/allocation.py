@@ -330,6 +330,13 @@ def _mean_optimum(resp: PlanResponse, cells: _Cells, A: np.ndarray, ub: np.ndarr
     return result
 
 
+def _worst(draws: np.ndarray, alpha: float) -> np.ndarray:
+    """Positions of the worst ``alpha`` share of ``draws`` (at least one): the tail whose
+    mean is the CVaR."""
+    k = max(1, int(np.ceil(alpha * len(draws))))
+    return np.argsort(draws)[:k]
+
+
 def _negative_cvar(resp: PlanResponse, alpha: float):
     """Minus the CVaR (mean of the worst ``alpha`` share of draws) of a (B, C) plan's total
     incremental GMV, and its gradient by each cell's total spend."""
@@ -337,8 +344,7 @@ def _negative_cvar(resp: PlanResponse, alpha: float):
 
     def f(total: np.ndarray) -> tuple[float, np.ndarray]:
         draws, grad = resp.total_draws(total / N, gradient=True)
-        k = max(1, int(np.ceil(alpha * len(draws))))
-        worst = np.argsort(draws)[:k]
+        worst = _worst(draws, alpha)
         return -draws[worst].mean(), -grad[worst].mean(axis=0) / N
 
     return f
@@ -389,12 +395,6 @@ def _polish(
     if feasible and f(candidate)[0] <= at_start:
         return candidate
     return start
-
-
-def _cvar(draws: np.ndarray, alpha: float) -> float:
-    """Mean of the worst ``alpha`` share of ``draws``."""
-    k = max(1, int(np.ceil(alpha * len(draws))))
-    return float(np.sort(draws)[:k].mean())
 
 
 def _feasible(x: np.ndarray, cells: _Cells, A: np.ndarray, ub: np.ndarray) -> bool:
@@ -451,7 +451,8 @@ def _toward_sure_gain(
         x = start + share * (best - start)
         if share < 1.0 and not _feasible(x, cells, A, ub):
             continue
-        value = _cvar(resp.total_draws(x / N) - base, alpha)
+        gain = resp.total_draws(x / N) - base
+        value = float(gain[_worst(gain, alpha)].mean())
         if value > top:
             chosen, moved, top = (best if share == 1.0 else x), float(share), value
     return chosen, moved
