@@ -391,19 +391,20 @@ def _polish(
     out[live] = np.clip(result.x, lo / scale, hi / scale) * scale
     candidate = out.reshape(shape)
     # keep the better of the MILP's plan and the polished one (SLSQP may stop early)
-    feasible = (A @ candidate.ravel() <= ub * (1 + 1e-9) + 1e-6).all()
-    if feasible and f(candidate)[0] <= at_start:
+    if _feasible(candidate, cells, A, ub) and f(candidate)[0] <= at_start:
         return candidate
     return start
 
 
 def _feasible(x: np.ndarray, cells: _Cells, A: np.ndarray, ub: np.ndarray) -> bool:
-    """Whether a (B, C) plan keeps the budget rows and every cell's bounds and minimum."""
+    """Whether a (B, C) plan keeps the budget rows (to 1e-9 of each, plus a millionth of a
+    yuan) and every cell's bounds and minimum (to a millionth of the largest row)."""
     x, tol = x.ravel(), 1e-6 * max(ub.max(), 1.0)
     lower, upper = cells.lower.ravel(), cells.upper.ravel()
     minimum, optional = cells.minimum.ravel(), cells.optional.ravel()
     inside = (x >= np.where(optional, minimum, lower) - tol) & (x <= upper + tol)
-    return bool((A @ x <= ub * (1 + 1e-9) + tol).all() and (inside | (optional & (x == 0))).all())
+    rows = A @ x <= ub * (1 + 1e-9) + 1e-6
+    return bool(rows.all() and (inside | (optional & (x == 0))).all())
 
 
 def _feasible_split(split: np.ndarray, best: np.ndarray, budget: float, cells: _Cells):
