@@ -553,12 +553,12 @@ def test_a_gain_cvar_plan_says_how_far_it_moved(lang):
         "mean_optimum_prob_better": 0.62,
     }
     what = catalogue()["what_gmv"][lang]
-    lines = {m: _moved_line(summary | {"moved": m}, what, lang) for m in (0.0, 0.35, 1.0)}
+    lines = {m: _moved_line(summary | {"moved": m}, what, "10%", lang) for m in (0.0, 0.35, 1.0)}
     assert lines[1.0].startswith(catalogue()["plan_moved_all"][lang].split("{")[0])
     assert percent(0.35) in lines[0.35] and money(2.64e6, lang) in lines[0.35]
     assert percent(0.62) in lines[0.0] and money(2.64e6, lang) in lines[0.0]
     assert lines[0.0] != lines[0.35] and "10%" in lines[0.0]
-    assert _moved_line({"objective": "mean"}, what, lang) is None
+    assert _moved_line({"objective": "mean"}, what, "", lang) is None
     kept = _plan_line(summary | {"moved": 0.0}, lang)
     shown = {n["col"]: n["value"] for n in numbers(str(kept))}
     assert shown == {"budget": 8.1e6, "mean_optimum_gain": 2.64e6, "mean_optimum_prob_better": 0.62}

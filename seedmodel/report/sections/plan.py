@@ -57,15 +57,15 @@ def readable_frontier(front: pd.DataFrame, lang: str) -> pd.DataFrame:
     return out
 
 
-def _moved_line(s: dict, what: str, lang: str) -> str | None:
+def _moved_line(s: dict, what: str, alpha: str, lang: str) -> str | None:
     """How far a ``gain_cvar`` plan moved from today's split towards the mean optimum, and
-    what that optimum promised; None for the other objectives."""
+    what that optimum promised (``alpha``: the tail share, as shown); None for the other
+    objectives."""
     if "moved" not in s:
         return None
-    alpha = percent(float(s["objective"].removeprefix("gain_cvar")))
-    key = "plan_moved_all" if s["moved"] >= 1 else "plan_moved_part" if s["moved"] > 0 else None
+    key = "plan_moved_all" if s["moved"] >= 1 else "plan_moved_part"
     return text(
-        key or "plan_moved_none",
+        key if s["moved"] > 0 else "plan_moved_none",
         lang,
         what=what,
         alpha=alpha,
@@ -92,6 +92,7 @@ def plan_section(
 
     s = plan.summary
     what = text("what_profit" if s["quantity"] == "gross_profit" else "what_gmv", lang)
+    alpha = ""
     if s["objective"] == "mean":
         objective = text("objective_mean", lang)
     elif s["objective"].startswith("gain_cvar"):
@@ -118,7 +119,7 @@ def plan_section(
             cur=money(s["current_incremental_gmv"], lang),
             prob=percent(s["prob_better"]),
         ),
-        moved=_moved_line(s, what, lang),
+        moved=_moved_line(s, what, alpha, lang),
         rule=None if rule is None else _rule_line(rule, lang),
         table=table_html(
             readable_plan(plan.table, lang), download=csv_link(plan.table, "plan.csv", lang)
