@@ -565,3 +565,25 @@ def test_a_gain_cvar_plan_says_how_far_it_moved(lang):
     assert money(0.0, lang) not in html.unescape(str(kept))  # no "adds ¥0"
     moved = _plan_line(summary | {"moved": 0.35, "gain": 1e6, "prob_better": 0.9}, lang)
     assert "gain" in {n["col"] for n in numbers(str(moved))}
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_plan_that_keeps_today_s_split_does_not_quote_its_probability_of_beating_it(lang):
+    """A gain_cvar plan that stayed at today's split gains 0 in every draw: its section says
+    it kept the split, not that it beats today's with a probability below 1%."""
+    from test_plan import _two_channels
+
+    from seedmodel.plan import allocate, response_curves
+    from seedmodel.report.sections.plan import plan_section
+
+    resp = _two_channels(spread=1.0, better=1.3, current=(1.6e4, 0.4e4))
+    plan = allocate(resp, 2e5, objective="gain_cvar")
+    assert plan.summary["moved"] == 0 and plan.summary["prob_better"] == 0
+    body = html.unescape(str(plan_section(plan, response_curves(resp), lang=lang).body))
+    cat = catalogue()
+    assert cat["plan_lead_kept"][lang].split("{")[0] in body
+    assert cat["plan_moved_none"][lang].split("{")[0] in body
+    # no "the probability that the recommendation returns more ... is <1%"
+    assert cat["plan_lead"][lang].split("{prob}")[0].rsplit("}", 1)[1] not in body
+    moved = allocate(_two_channels(spread=0.5, better=1.3, current=(1.6e4, 0.4e4)), 2e5)
+    assert "moved" not in moved.summary  # the mean plan: the usual lead

@@ -105,8 +105,9 @@ def plan_section(
         "plan.html",
         converged=converged,
         not_converged=text("plan_not_converged", lang),
+        # a plan that kept today's split beats it in no draw: no "probability <1%" for it
         lead=text(
-            "plan_lead",
+            "plan_lead_kept" if s.get("moved") == 0 else "plan_lead",
             lang,
             days=s["days"],
             budget=money(s["budget"], lang),
