@@ -11,6 +11,7 @@ from __future__ import annotations
 import html
 import re
 from dataclasses import dataclass, field
+from functools import partial
 
 import numpy as np
 import pandas as pd
@@ -368,30 +369,26 @@ def summary_parts(
 def _plan_line(s: dict, lang: str) -> Markup:
     """The plan's expected gain over today's split, with its interval and probability; or,
     when a ``gain_cvar`` plan kept today's split, that, with what the mean optimum promised."""
-    if s.get("moved") == 0:
-        best, prob = s["mean_optimum_gain"], s["mean_optimum_prob_better"]
-        return _sentence(
-            "plan_gain_kept",
-            lang,
-            {
-                "days": str(s["days"]),
-                "budget": _num(money(s["budget"], lang), "plan", "*", "budget", s["budget"]),
-                "best_gain": _num(money(best, lang), "plan", "*", "mean_optimum_gain", best),
-                "best_prob": _num(percent(prob), "plan", "*", "mean_optimum_prob_better", prob),
-            },
-        )
-    return _sentence(
-        "plan_gain",
-        lang,
-        {
-            "days": str(s["days"]),
-            "budget": _num(money(s["budget"], lang), "plan", "*", "budget", s["budget"]),
-            "gain": _num(money(s["gain"], lang), "plan", "*", "gain", s["gain"]),
-            "lo": _num(money(s["gain_lo"], lang), "plan", "*", "gain_lo", s["gain_lo"]),
-            "hi": _num(money(s["gain_hi"], lang), "plan", "*", "gain_hi", s["gain_hi"]),
-            "prob": _num(percent(s["prob_better"]), "plan", "*", "prob_better", s["prob_better"]),
-        },
-    )
+    cash = partial(money, lang=lang)
+
+    def num(col: str, shown) -> Markup:  # a number of the plan's summary, labelled with its key
+        return _num(shown(s[col]), "plan", "*", col, s[col])
+
+    kept = s.get("moved") == 0
+    fields = {"days": str(s["days"]), "budget": num("budget", cash)}
+    if kept:
+        fields |= {
+            "best_gain": num("mean_optimum_gain", cash),
+            "best_prob": num("mean_optimum_prob_better", percent),
+        }
+    else:
+        fields |= {
+            "gain": num("gain", cash),
+            "lo": num("gain_lo", cash),
+            "hi": num("gain_hi", cash),
+            "prob": num("prob_better", percent),
+        }
+    return _sentence("plan_gain_kept" if kept else "plan_gain", lang, fields)
 
 
 def render_summary(
