@@ -578,7 +578,7 @@ def _summarise(
     objective: str,
     alpha: float,
     level: float,
-    extra: dict[str, float] | None = None,
+    extra: dict[str, float],
 ) -> Allocation:
     N = resp.periods
     current = resp.current * N
@@ -622,7 +622,7 @@ def _summarise(
         **mean_interval("gain", gain, level),
         "prob_better": float((gain > 0).mean()),
         "level": level,
-        **(extra or {}),
+        **extra,  # what the objective adds (gain_cvar: how far it moved)
     }
     return Allocation(
         table=table,
