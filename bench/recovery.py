@@ -345,6 +345,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--only-lift", action="store_true", help="fit with lift tests only")
     ap.add_argument("--family", type=int, default=0, help="fit family worlds 0..N-1")
     ap.add_argument("--family-start", type=int, default=0, help="first family world")
+    ap.add_argument(
+        "--organic-echo",
+        action="store_true",
+        help="family worlds whose organic notes partly echo the seeding notes",
+    )
     ap.add_argument("--stress", action="store_true", help="fit the named stress worlds")
     ap.add_argument(
         "--plan", action="store_true", help="plan from each fit, judged by the true response"
@@ -358,7 +363,8 @@ def main(argv: list[str] | None = None) -> int:
     runs: list[tuple[str, int, object, dict[str, str]]] = []
     if args.family or args.stress:
         named: list[FamilyWorld] = [
-            family_world(i) for i in range(args.family_start, args.family_start + args.family)
+            family_world(i, organic_echo=args.organic_echo)
+            for i in range(args.family_start, args.family_start + args.family)
         ]
         named += [stress_world(n) for n in STRESS_WORLDS] if args.stress else []
         runs = [(w.name, 1, w.config, w.mechanisms) for w in named]

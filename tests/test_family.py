@@ -123,3 +123,38 @@ def test_every_stress_world_simulates_and_the_null_channel_has_no_effect():
     null = sm.simulate(stress_world("null_seeding").config.with_(days=400), random_seed=1)
     assert all(b["little_red_star"] == 0.0 for b in null.truth["roi"].values())
     assert all(b["red_cat"] > 0 for b in null.truth["roi"].values())
+
+
+def test_organic_echo_follows_seeding_reads_and_leaves_gmv_and_truth_alone():
+    base = sm.simulate(SMALL, random_seed=5)
+    echo = sm.simulate(SMALL.with_(organic_echo=0.4), random_seed=5)
+    w = echo.world
+    n = w.n_data
+    organic = w.channel_index("organic")
+    seeding = w.channel_index("little_red_star")
+    reads = w.engagement(w.spend)["reads"][:, organic, :n]
+    base_reads = base.world.engagement(base.world.spend)["reads"][:, organic, :n]
+    # the echo is 40% of organic reads over the data (up to the reads' own noise)
+    np.testing.assert_allclose(1.0 - base_reads.sum(axis=1) / reads.sum(axis=1), 0.4, atol=0.02)
+    # it moves with the seeding notes' reads, carried over; without seeding, no echo
+    no_seeding = w.spend.copy()
+    no_seeding[:, seeding] = 0.0
+    quiet = w.engagement(no_seeding)["reads"][:, organic, :n]
+    np.testing.assert_allclose(quiet, base_reads, rtol=1e-12)
+    # GMV, spend and the truth are those of the world without the echo
+    assert echo.data.sales["gmv"].equals(base.data.sales["gmv"])
+    assert echo.data.media["spend"].equals(base.data.media["spend"])
+    assert echo.truth["roi"] == base.truth["roi"]
+    with pytest.raises(ValueError, match="organic_echo"):
+        SMALL.with_(organic_echo=1.0)
+
+
+def test_the_family_s_echo_is_opt_in_and_changes_only_the_echo():
+    plain, echoed = family_world(4), family_world(4, organic_echo=True)
+    lo, hi = FAMILY_RANGES["organic_echo"]
+    assert plain.config.organic_echo == 0.0 and lo <= echoed.config.organic_echo <= hi
+    assert replace(echoed.config, organic_echo=0.0) == plain.config
+    assert plain.mechanisms["organic_echo"] == "none"
+    assert echoed.mechanisms["organic_echo"] != "none"
+    drawn = {family_world(s, organic_echo=True).mechanisms["organic_echo"] for s in range(10)}
+    assert drawn == {"mild (<= 0.35)", "strong (> 0.35)"}

@@ -172,6 +172,13 @@ class WorldConfig:
         Multiplies the buzz's pull on demand and on budgets (confounding strength).
     organic_proxy : bool
         Write organic notes (channel ``organic``, spend 0) whose engagement tracks buzz.
+    organic_echo : float
+        Share in [0, 1) of the organic notes' reads over the data that echo the seeding
+        notes (users' own notes the seeded ones spark, carried over with the seeding
+        channel's lag) instead of the buzz. The echo does not move GMV by itself: whatever
+        the seeding channel sells, through its notes and their echo, is its own effect. A
+        model that reads organic notes as a pure measure of demand credits part of the
+        seeding channel's effect to demand.
     attribution : bool
         Write the platforms' attribution feed.
     lift_tests : bool
@@ -230,6 +237,7 @@ class WorldConfig:
     buzz: bool = True
     buzz_strength: float = 1.0
     organic_proxy: bool = True
+    organic_echo: float = 0.0
     attribution: bool = True
     lift_tests: bool = False
     media_effect: bool = True
@@ -252,6 +260,8 @@ class WorldConfig:
             raise ValueError(f"freq must be 'D' or 'W', got {self.freq!r}")
         if self.noise not in NOISES:
             raise ValueError(f"noise must be one of {NOISES}, got {self.noise!r}")
+        if not 0.0 <= self.organic_echo < 1.0:
+            raise ValueError(f"organic_echo must be in [0, 1), got {self.organic_echo!r}")
         if self.media_share is not None and not 0.0 < self.media_share < 1.0:
             raise ValueError(f"media_share must be in (0, 1), got {self.media_share!r}")
         if self.days < 28 or self.n_brands < 1:

@@ -54,6 +54,8 @@ FAMILY_RANGES: dict[str, Any] = {
     "noise_sd": (0.04, 0.15),
     "noise_phi": (0.0, 0.6),
     "channel_roi": (0.5, 5.0),
+    # drawn only for family_world(..., organic_echo=True), from a stream of its own
+    "organic_echo": (0.1, 0.6),
 }
 
 
@@ -108,7 +110,7 @@ def _channels(rng: np.random.Generator, start: str) -> tuple[tuple[ChannelSpec, 
     return tuple(out), info
 
 
-def family_world(seed: int, *, n_brands: int = 1) -> FamilyWorld:
+def family_world(seed: int, *, n_brands: int = 1, organic_echo: bool = False) -> FamilyWorld:
     """Draw world ``seed`` of the family.
 
     Parameters
@@ -118,6 +120,11 @@ def family_world(seed: int, *, n_brands: int = 1) -> FamilyWorld:
     n_brands : int
         Brands in the world (default 1: many small worlds cover the ranges faster than a
         few large ones).
+    organic_echo : bool
+        Let part of the organic notes' reads echo the seeding notes
+        (``WorldConfig.organic_echo``, drawn from ``FAMILY_RANGES["organic_echo"]`` by a
+        stream of its own): the same world otherwise, with organic notes that no longer
+        measure demand alone.
 
     Returns
     -------
@@ -153,6 +160,9 @@ def family_world(seed: int, *, n_brands: int = 1) -> FamilyWorld:
         noise_sd=float(rng.uniform(*r["noise_sd"])),
         noise_phi=float(rng.uniform(*r["noise_phi"])),
     )
+    if organic_echo:
+        echo = np.random.default_rng([seed, 2026, 1]).uniform(*r["organic_echo"])
+        config = replace(config, organic_echo=float(echo))
     return FamilyWorld(f"family-{seed}", config, mechanisms(config, info.get("seeding", {})))
 
 
@@ -187,6 +197,13 @@ def mechanisms(config: WorldConfig, seeding: dict[str, Any]) -> dict[str, str]:
         "noise": config.noise,
         "trend_shape": (
             "bent or shifted" if config.trend_bend > 0.2 or config.level_shifts else "smooth"
+        ),
+        "organic_echo": (
+            "none"
+            if config.organic_echo == 0
+            else "strong (> 0.35)"
+            if config.organic_echo > 0.35
+            else "mild (<= 0.35)"
         ),
     }
 
@@ -224,6 +241,9 @@ STRESS_WORLDS: dict[str, Any] = {
     "fast_shocks": lambda: WorldConfig(
         n_brands=2, shock_sd=0.2, shock_days=4.0, shock_budget_pull=0.6, buzz_strength=0.3
     ),
+    # half the organic notes' reads echo the seeding notes (users' notes they spark), so
+    # organic notes no longer measure demand alone
+    "organic_echo": lambda: WorldConfig(n_brands=2, organic_echo=0.5),
     # 小红星 has no effect at all; buzz drives its reads and GMV
     "null_seeding": lambda: WorldConfig(
         n_brands=2,

@@ -131,24 +131,50 @@ class World:
         """Note engagement caused by ``spend`` (B, C, T): impressions, reads, likes, ... clicks."""
         cfg = self.config
         n = self.noise
-        impressions = spend / self.cpm * 1000.0 * n["impressions"]
-        buzz_pull = np.exp(0.2 * self.buzz)[:, None, :] if cfg.buzz else 1.0
-        rates = np.array([c.read_rate for c in cfg.channels])[None, :, None]
-        reads = impressions * rates * self.quality * buzz_pull * n["reads"]
+        impressions, reads = self._reads(spend)
         out = {"impressions": impressions, "reads": reads}
         for metric, (rate, q_pow) in ENGAGEMENT_RATES.items():
             out[metric] = reads * rate * self.quality**q_pow * n[metric]
         click_rates = np.array([c.click_rate for c in cfg.channels])[None, :, None]
         out["clicks"] = reads * click_rates * np.sqrt(self.quality) * n["clicks"]
         organic = [c for c, spec in enumerate(cfg.channels) if spec.kind == "organic"]
+        echo = self._organic_echo(reads) if organic and cfg.organic_echo else 0.0
         for c in organic:
-            reads_o = self.organic_reads * n["reads"][:, c]
+            reads_o = (self.organic_reads + echo) * n["reads"][:, c]
             out["reads"][:, c] = reads_o
             out["impressions"][:, c] = reads_o / cfg.channels[c].read_rate
             for metric, (rate, q_pow) in ENGAGEMENT_RATES.items():
                 out[metric][:, c] = reads_o * rate * self.quality[:, c] ** q_pow * n[metric][:, c]
             out["clicks"][:, c] = 0.0
         return out
+
+    def _reads(self, spend: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+        """Impressions and reads (B, C, T) that ``spend`` buys."""
+        n = self.noise
+        impressions = spend / self.cpm * 1000.0 * n["impressions"]
+        buzz_pull = np.exp(0.2 * self.buzz)[:, None, :] if self.config.buzz else 1.0
+        rates = np.array([c.read_rate for c in self.config.channels])[None, :, None]
+        return impressions, impressions * rates * self.quality * buzz_pull * n["reads"]
+
+    def _organic_echo(self, reads: np.ndarray) -> np.ndarray:
+        """(B, T) organic reads that echo the seeding notes' ``reads``: carried over with
+        the seeding channel's own lag, and scaled so that over the data, at the world's own
+        spend, they are ``organic_echo`` of all organic reads (a scale fixed by the world,
+        whatever spend ``reads`` come from)."""
+        seeding = [c for c, s in enumerate(self.config.channels) if s.kind == "seeding"]
+        n = self.n_data
+
+        def carried(r: np.ndarray) -> np.ndarray:
+            return sum(
+                (adstock(r[:, c], self.kernels[c], axis=-1) for c in seeding),
+                np.zeros_like(self.organic_reads),
+            )
+
+        factual = carried(self._reads(self.spend)[1])[:, :n].mean(axis=1)
+        level = self.organic_reads[:, :n].mean(axis=1)
+        scale = np.divide(level, factual, out=np.zeros_like(level), where=factual > 0)
+        share = self.config.organic_echo
+        return (share / (1.0 - share) * scale)[:, None] * carried(reads)
 
     def driver(self, engagement: dict[str, np.ndarray]) -> np.ndarray:
         """What moves sales, per channel (B, C, T): quality-weighted reads for seeding notes,
