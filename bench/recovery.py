@@ -120,6 +120,8 @@ VARIANTS = {
     # 1.0 instead of 0.4), so that the curve's bend, which sets mROI against ROI, is not
     # fixed by the prior (the default since: the same model as "latent"; "half_narrow" is
     # the default before it)
+    # organic notes may echo the paid notes (the state is what they show beyond the echo)
+    "echo": SeedingMMM(organic_echo="paid"),
     "half_wide": SeedingMMM(priors={"log_half": PriorSpec("Normal", mu=0.0, sigma=1.0)}),
     "half_narrow": SeedingMMM(priors={"log_half": PriorSpec("Normal", mu=0.0, sigma=0.4)}),
     # 2026-12-03 (sixth session): a lift test informs its window's effect, not two years'

@@ -681,3 +681,36 @@ def test_halo_store_size_centres_the_seeding_halo_on_the_other_stores_size(brand
     with pytest.raises(ValueError, match="halo must be one of"):
         SeedingMMM(halo="full")
     assert SeedingMMM.from_dict(SeedingMMM(halo="store_size").to_dict()).halo == "store_size"
+
+
+def test_organic_echo_lets_organic_notes_follow_the_paid_notes(small_sim):
+    """``organic_echo="paid"``: the organic signal's mean is the state plus each brand's
+    coefficients on its paid inputs carried over at the two fixed half-lives; the default
+    model is unchanged."""
+    from seedmodel.models.mmm.graph import build_model
+    from seedmodel.models.mmm.inputs import ECHO_HALF_LIVES
+
+    plain = build_inputs(small_sim.data, SeedingMMM())
+    assert plain.echo_basis is None and "organic_echo" not in build_model(plain).named_vars
+    inp = build_inputs(small_sim.data, SeedingMMM(organic_echo="paid"))
+    B, C, T = len(inp.brands), len(inp.channels), inp.n_periods
+    assert inp.echo_basis.shape == (B, C * len(ECHO_HALF_LIVES), T)
+    np.testing.assert_allclose(inp.echo_basis.mean(axis=-1), 0.0, atol=1e-9)
+    spends = inp.spend.sum(axis=-1) > 0
+    np.testing.assert_allclose(
+        inp.echo_basis.std(axis=-1), np.tile(spends, len(ECHO_HALF_LIVES)).astype(float)
+    )
+    # the slow echo lags the fast one: it correlates with the input less than the fast one
+    x = inp.x[0, 0, :T]
+    fast, slow = inp.echo_basis[0, 0], inp.echo_basis[0, C]
+    assert np.corrcoef(x, fast)[0, 1] > np.corrcoef(x, slow)[0, 1] > 0
+    model = build_model(inp)
+    assert model.named_vars["organic_echo"].eval().shape == (B, C * len(ECHO_HALF_LIVES))
+    point = model.initial_point()
+    assert np.isfinite(model.compile_logp()(point))
+    # the spec round-trips, and older specs mean "none"
+    spec = SeedingMMM(organic_echo="paid")
+    assert SeedingMMM.from_dict(spec.to_dict()) == spec
+    assert SeedingMMM.from_dict({}, format=9).organic_echo == "none"
+    with pytest.raises(ValueError, match="organic_echo must be one of"):
+        SeedingMMM(organic_echo="all")

@@ -6,7 +6,7 @@ import numpy as np
 import pymc as pm
 import pytensor.tensor as pt
 
-from seedmodel.models.mmm.inputs import MMMInputs
+from seedmodel.models.mmm.inputs import ECHO_HALF_LIVES, MMMInputs
 from seedmodel.models.mmm.spec import CENTRED_PERIODS
 
 __all__ = ["build_model"]
@@ -390,7 +390,7 @@ def _demand(inp: MMMInputs, model: pm.Model):
         # the signal is standardised, so the state carries its level: no offset to trade off
         o_sd = _prior(inp, "organic_sd").create("organic_sd", dims="brand")
         organic = pm.Data("organic_data", inp.organic)
-        pm.Normal("organic_obs", state, o_sd[:, None], observed=organic)
+        pm.Normal("organic_obs", state + _organic_echo(inp, model), o_sd[:, None], observed=organic)
     else:
         # without organic notes, paid reads per yuan measure demand (they also carry content
         # quality and CPM, so they are used only when nothing better is there)
@@ -407,3 +407,17 @@ def _demand(inp: MMMInputs, model: pm.Model):
         )
     loading = _prior(inp, "demand_loading").create("demand_loading", dims=("brand", "platform"))
     return loading[:, :, None] * state[:, None, :]
+
+
+def _organic_echo(inp: MMMInputs, model: pm.Model):
+    """(B, T) the part of the organic signal that echoes the paid notes
+    (``organic_echo="paid"``): each brand's coefficients on its paid inputs carried over
+    (:func:`~seedmodel.models.mmm.inputs._echo_basis`); 0 otherwise."""
+    if inp.echo_basis is None:
+        return 0.0
+    model.add_coord(
+        "echo",
+        [f"{c}:{d:g}d" for d in ECHO_HALF_LIVES for c in inp.channels],
+    )
+    coef = _prior(inp, "organic_echo").create("organic_echo", dims=("brand", "echo"))
+    return pt.einsum("bet,be->bt", pt.as_tensor(inp.echo_basis), coef)

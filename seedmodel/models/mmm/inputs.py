@@ -12,7 +12,7 @@ from seedmodel.features import calendar_controls, shared_festivals, spline_basis
 from seedmodel.models.mmm.spec import PROGRAMME_STORES, SeedingMMM
 from seedmodel.schema import DataError, Dataset
 from seedmodel.schema.tables import INTERACTIONS
-from seedmodel.transforms import lag_matrix
+from seedmodel.transforms import adstock, geometric_weights, lag_matrix
 
 __all__ = [
     "LiftRow",
@@ -62,6 +62,7 @@ class MMMInputs:
     organic: np.ndarray | None  # (B, T) standardised log organic engagement
     rates: np.ndarray | None  # (B, C, T) standardised log reads per yuan
     rate_mask: np.ndarray | None  # (B, C, T) bool, live periods with reads
+    echo_basis: np.ndarray | None  # (B, E, T) paid inputs carried over (organic_echo="paid")
     basis: np.ndarray  # (T, J) demand-state spline basis
     trend_basis: np.ndarray | None  # (T, K) smooth-trend spline basis (None: quadratic)
     shock_basis: np.ndarray | None  # (T, W) weekly demand-shock basis (None: no shocks)
@@ -121,6 +122,24 @@ def _standardise(v: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     mu, sd = v[m].mean(), v[m].std()
     out = (v - mu) / (sd if sd > 0 else 1.0)
     return np.where(m, out, 0.0)
+
+
+#: Half-lives (days) at which ``organic_echo="paid"`` carries each paid channel's input
+#: over: a burst of users' notes in the days after a campaign, and a slower tail.
+ECHO_HALF_LIVES = (3.0, 21.0)
+
+
+def _echo_basis(x: np.ndarray, period_days: int) -> np.ndarray:
+    """(B, C * len(ECHO_HALF_LIVES), T) each paid channel's input (B, C, T) carried over at
+    each of :data:`ECHO_HALF_LIVES`, standardised per brand (a channel that never spends
+    gives zeros): what organic notes that echo the paid notes would follow."""
+    columns = []
+    for days in ECHO_HALF_LIVES:
+        alpha = 0.5 ** (period_days / days)
+        weights = geometric_weights(alpha, max(1, round(5 * days / period_days)))
+        carried = adstock(x, weights, axis=-1)
+        columns.append(np.stack([[_standardise(v) for v in brand] for brand in carried]))
+    return np.concatenate(columns, axis=1)
 
 
 def _live_mean(v: np.ndarray, spend: np.ndarray) -> np.ndarray:
@@ -353,6 +372,11 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         control_names=names,
         organic=organic,
         rates=rates,
+        echo_basis=(
+            _echo_basis(x[..., :T], pdays)
+            if spec.organic_echo == "paid" and organic is not None and spec.demand == "latent"
+            else None
+        ),
         rate_mask=rate_mask,
         basis=basis,
         trend_basis=trend_basis,

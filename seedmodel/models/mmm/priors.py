@@ -38,6 +38,9 @@ PRIORS: dict[str, PriorSpec] = {
     "demand_coef": PriorSpec("Normal", mu=0.0, sigma=1.5),  # its spline weights
     "demand_control": PriorSpec("Normal", mu=0.0, sigma=0.3),  # demand="control"
     "demand_loading": PriorSpec("Normal", mu=0.0, sigma=0.3),
+    # organic_echo="paid": the organic signal's (sd units) response to a paid channel's
+    # standardised carried-over input
+    "organic_echo": PriorSpec("Normal", mu=0.0, sigma=0.5),
     "organic_sd": PriorSpec("HalfNormal", sigma=1.0),
     "rate_offset": PriorSpec("Normal", mu=0.0, sigma=1.0),
     "rate_loading": PriorSpec("Normal", mu=0.0, sigma=1.0),

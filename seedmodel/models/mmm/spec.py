@@ -30,6 +30,7 @@ __all__ = [
     "LIFT_TRANSPORT",
     "LIKELIHOODS",
     "NOISES",
+    "ORGANIC_ECHOES",
     "PROGRAMME_STORES",
     "RESIDUALS",
     "SATURATIONS",
@@ -60,6 +61,7 @@ EFFECT_CENTRES = ("even", "spend")
 FESTIVALS = ("separate", "shared", "none")
 EFFECTS = ("auto", "centred", "noncentred")
 HALOS = ("zero", "store_size")
+ORGANIC_ECHOES = ("none", "paid")
 SHARE_POOLINGS = ("brands", "none")
 #: Fewest fitted periods per brand for ``effects="auto"`` to sample the brands' effects
 #: centred (a year of daily data).
@@ -133,7 +135,8 @@ PROGRAMME_STORES = {"red_cat": "tmall", "red_jd": "jd"}
 #: docs/mmm.md, *Lift tests*) it kept every interval covering where 0 lost two.
 LIFT_TRANSPORT = 0.3
 
-#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 9 (2026-12-04) added
+#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 10 (2026-12-05) added
+#: ``organic_echo`` (default "none", as before it); format 9 (2026-12-04) added
 #: ``effect_centre`` (default "even", as before it); format 8 (2026-12-04) added
 #: ``share_pooling`` (default "none"; "brands" before it); format 7 (2026-12-04) added
 #: ``effects`` (default "auto"; "noncentred" before it); format 6 (2026-12-03) added
@@ -142,7 +145,7 @@ LIFT_TRANSPORT = 0.3
 #: ``terms_scale`` (default "gmv"; "baseline" before it); format 3 (2026-12-03) added
 #: ``shocks`` (default "none", as before it); format 2 (2026-12-02) writes every option;
 #: format 1 left out options that did not exist yet.
-SPEC_FORMAT = 9
+SPEC_FORMAT = 10
 #: Options whose meaning changed after format 1: option -> (the first format that wrote
 #: today's meaning, the value a spec saved before it meant).
 _CHANGED_IN = {
@@ -354,6 +357,15 @@ class SeedingMMM:
         Not the default: on family worlds 0-29 it moved the median ROI error from 0.181 to
         0.176 and coverage from 0.84 to 0.82, within the Monte Carlo spread, and left 红京's
         over-estimate as it was (docs/mmm.md, *Tenth look*).
+    organic_echo : {"none", "paid"}
+        What the organic notes measure when they measure the demand state
+        (``demand="latent"``): demand alone (``none``, the default), or demand plus an
+        echo of the paid notes (``paid``): users' own notes that the paid notes spark,
+        which rise after a campaign whatever the demand. With ``paid`` each brand's organic
+        signal also follows each paid channel's input carried over at two fixed speeds
+        (half-lives of 3 and 21 days), with coefficients the data set, so the state is what
+        organic notes show beyond the echo; without it an echo is read as demand, and the
+        demand it seems to show takes GMV from the channel that sparked it.
     priors : mapping of str to PriorSpec
         Overrides of the model's priors by parameter name
         (:data:`seedmodel.models.mmm.priors.PRIORS`), for prior-sensitivity studies, e.g.
@@ -389,6 +401,7 @@ class SeedingMMM:
     effects: str = "auto"
     halo: str = "zero"
     share_pooling: str = "none"
+    organic_echo: str = "none"
     priors: Mapping[str, PriorSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -430,6 +443,10 @@ class SeedingMMM:
             raise ValueError(f"effects must be one of {EFFECTS}, got {self.effects!r}")
         if self.halo not in HALOS:
             raise ValueError(f"halo must be one of {HALOS}, got {self.halo!r}")
+        if self.organic_echo not in ORGANIC_ECHOES:
+            raise ValueError(
+                f"organic_echo must be one of {ORGANIC_ECHOES}, got {self.organic_echo!r}"
+            )
         if self.share_pooling not in SHARE_POOLINGS:
             raise ValueError(
                 f"share_pooling must be one of {SHARE_POOLINGS}, got {self.share_pooling!r}"
