@@ -393,22 +393,34 @@ def _demand(inp: MMMInputs, model: pm.Model, carried):
         organic = pm.Data("organic_data", inp.organic)
         echo = _organic_echo(inp, model, carried)
         pm.Normal("organic_obs", state + echo, o_sd[:, None], observed=organic)
+        if inp.spec.organic_echo == "paid_rates" and inp.rates is not None:
+            # organic notes that may echo the campaigns no longer pin the state down alone:
+            # the paid notes' reads per yuan measure it too, on a scale the data set
+            _rate_measurement(inp, state, fix_first=False)
     else:
         # without organic notes, paid reads per yuan measure demand (they also carry content
         # quality and CPM, so they are used only when nothing better is there)
-        b_idx, c_idx, t_idx = np.nonzero(inp.rate_mask)
-        r0 = _prior(inp, "rate_offset").create("rate_offset", dims=("brand", "channel"))
-        load = _prior(inp, "rate_loading").create("rate_loading", dims=("brand", "channel"))
-        load = pt.set_subtensor(load[:, 0], 1.0)  # fixes the state's sign and scale
-        r_sd = _prior(inp, "rate_sd").create("rate_sd", dims="channel")
-        pm.Normal(
-            "rate_obs",
-            r0[b_idx, c_idx] + load[b_idx, c_idx] * state[b_idx, t_idx],
-            r_sd[c_idx],
-            observed=inp.rates[b_idx, c_idx, t_idx],
-        )
+        _rate_measurement(inp, state, fix_first=True)
     loading = _prior(inp, "demand_loading").create("demand_loading", dims=("brand", "platform"))
     return loading[:, :, None] * state[:, None, :]
+
+
+def _rate_measurement(inp: MMMInputs, state, *, fix_first: bool) -> None:
+    """The paid notes' standardised log reads per yuan as noisy measurements of the state,
+    per brand x channel an offset and a loading; ``fix_first``: the first channel's loading
+    is 1, which fixes the state's sign and scale when nothing else measures it."""
+    b_idx, c_idx, t_idx = np.nonzero(inp.rate_mask)
+    r0 = _prior(inp, "rate_offset").create("rate_offset", dims=("brand", "channel"))
+    load = _prior(inp, "rate_loading").create("rate_loading", dims=("brand", "channel"))
+    if fix_first:
+        load = pt.set_subtensor(load[:, 0], 1.0)
+    r_sd = _prior(inp, "rate_sd").create("rate_sd", dims="channel")
+    pm.Normal(
+        "rate_obs",
+        r0[b_idx, c_idx] + load[b_idx, c_idx] * state[b_idx, t_idx],
+        r_sd[c_idx],
+        observed=inp.rates[b_idx, c_idx, t_idx],
+    )
 
 
 def _organic_echo(inp: MMMInputs, model: pm.Model, carried):
