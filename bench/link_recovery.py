@@ -77,10 +77,13 @@ def cells(sim: sm.Simulation, table: pd.DataFrame) -> pd.DataFrame:
     return rows
 
 
-def run(variants: list[str], family: range, null_seeds: list[int]) -> pd.DataFrame:
-    """Every scored cell of every variant on the family and the null world."""
+def run(
+    variants: list[str], family: range, null_seeds: list[int], *, organic_echo: bool = False
+) -> pd.DataFrame:
+    """Every scored cell of every variant on the family (``organic_echo``: its worlds whose
+    organic notes partly echo the seeding notes) and the null world."""
     out = []
-    worlds = [(family_world(w, n_brands=2), 1) for w in family]
+    worlds = [(family_world(w, n_brands=2, organic_echo=organic_echo), 1) for w in family]
     worlds += [(stress_world("null_seeding"), s) for s in null_seeds]
     for fw, seed in worlds:
         sim = sm.simulate(fw.config, random_seed=seed)
@@ -144,11 +147,17 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--family-start", type=int, default=0, help="first family world")
     ap.add_argument("--null-seeds", nargs="+", type=int, default=list(range(1, 9)))
     ap.add_argument("--variants", nargs="+", default=list(VARIANTS), choices=list(VARIANTS))
+    ap.add_argument(
+        "--organic-echo",
+        action="store_true",
+        help="family worlds whose organic notes partly echo the seeding notes",
+    )
     ap.add_argument("--out", default="bench/results/link_recovery.json")
     args = ap.parse_args(argv)
     warnings.simplefilter("ignore")
     first = args.family_start
-    table = run(args.variants, range(first, first + args.family), args.null_seeds)
+    family = range(first, first + args.family)
+    table = run(args.variants, family, args.null_seeds, organic_echo=args.organic_echo)
     parts = summary(table)
     for name, frame in parts.items():
         print(f"\n{name}\n{frame.round(3).to_string()}")

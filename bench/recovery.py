@@ -122,7 +122,6 @@ VARIANTS = {
     # the default before it)
     # organic notes may echo the paid notes (the state is what they show beyond the echo)
     "echo": SeedingMMM(organic_echo="paid"),
-    "echo_carried": SeedingMMM(organic_echo="carried"),
     "echo_rates": SeedingMMM(organic_echo="paid_rates"),
     "half_wide": SeedingMMM(priors={"log_half": PriorSpec("Normal", mu=0.0, sigma=1.0)}),
     "half_narrow": SeedingMMM(priors={"log_half": PriorSpec("Normal", mu=0.0, sigma=0.4)}),

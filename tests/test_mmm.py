@@ -708,8 +708,17 @@ def test_organic_echo_lets_organic_notes_follow_the_paid_notes(small_sim):
     assert model.named_vars["organic_echo"].eval().shape == (B, C * len(ECHO_HALF_LIVES))
     point = model.initial_point()
     assert np.isfinite(model.compile_logp()(point))
+    # paid_rates: the paid notes' reads per yuan measure the state too, every loading free
+    assert "rate_obs" not in model.named_vars
+    both = build_model(build_inputs(small_sim.data, SeedingMMM(organic_echo="paid_rates")))
+    assert {"organic_obs", "rate_obs", "rate_loading", "organic_echo"} <= set(both.named_vars)
+    # the first channel's loading is not fixed at 1 (only its prior would move its gradient)
+    point = {k: v + 0.1 for k, v in both.initial_point().items()}
+    grad = both.compile_dlogp(vars=[both.named_vars["rate_loading"]])(point)
+    assert np.all(np.abs(grad.reshape(B, C)[:, 0] - (-0.1)) > 1e-6)
+    assert np.isfinite(both.compile_logp()(point))
     # the spec round-trips, and older specs mean "none"
-    spec = SeedingMMM(organic_echo="paid")
+    spec = SeedingMMM(organic_echo="paid_rates")
     assert SeedingMMM.from_dict(spec.to_dict()) == spec
     assert SeedingMMM.from_dict({}, format=9).organic_echo == "none"
     with pytest.raises(ValueError, match="organic_echo must be one of"):

@@ -106,7 +106,7 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
         intercept = _prior(inp, "intercept").create("intercept", dims=("brand", "platform"))
         gamma = _prior(inp, "gamma").create("gamma", dims=("brand", "platform", "control"))
         controls = pm.Data("controls", np.ascontiguousarray(inp.controls.transpose(0, 2, 1)))
-        terms = pt.matmul(gamma, controls) + _demand(inp, model, carried[:, :, :T])
+        terms = pt.matmul(gamma, controls) + _demand(inp, model)  # (B, P, K) @ (B, K, T)
         if inp.trend_basis is not None:
             terms = terms + _smooth_trend(inp, model)
         if inp.shock_basis is not None:
@@ -367,9 +367,8 @@ def _saturation_params(inp: MMMInputs, c: int) -> dict:
     return inp.spec.media[channel].saturation.variables(channel, inp.period_days)
 
 
-def _demand(inp: MMMInputs, model: pm.Model, carried):
-    """Demand term of log baseline (B, P, T); adds the measurement model when latent.
-    ``carried`` (B, C, T): the paid inputs carried over (for ``organic_echo="carried"``)."""
+def _demand(inp: MMMInputs, model: pm.Model):
+    """Demand term of log baseline (B, P, T); adds the measurement model when latent."""
     mode = inp.spec.demand
     if mode == "none" or (inp.organic is None and inp.rates is None):
         return 0.0
@@ -391,7 +390,7 @@ def _demand(inp: MMMInputs, model: pm.Model, carried):
         # the signal is standardised, so the state carries its level: no offset to trade off
         o_sd = _prior(inp, "organic_sd").create("organic_sd", dims="brand")
         organic = pm.Data("organic_data", inp.organic)
-        echo = _organic_echo(inp, model, carried)
+        echo = _organic_echo(inp, model)
         pm.Normal("organic_obs", state + echo, o_sd[:, None], observed=organic)
         if inp.spec.organic_echo == "paid_rates" and inp.rates is not None:
             # organic notes that may echo the campaigns no longer pin the state down alone:
@@ -423,17 +422,10 @@ def _rate_measurement(inp: MMMInputs, state, *, fix_first: bool) -> None:
     )
 
 
-def _organic_echo(inp: MMMInputs, model: pm.Model, carried):
-    """(B, T) the part of the organic signal that echoes the paid notes; 0 with
-    ``organic_echo="none"``. ``paid``: each brand's coefficients on its paid inputs carried
-    over at fixed half-lives (:func:`~seedmodel.models.mmm.inputs._echo_basis`);
-    ``carried``: on each paid channel's input carried over with the channel's own lag
-    (``carried``, B x C x T), standardised over the periods."""
-    if inp.spec.organic_echo == "carried":
-        mean = carried.mean(axis=-1, keepdims=True)
-        sd = pt.maximum(carried.std(axis=-1, keepdims=True), 1e-9)
-        coef = _prior(inp, "organic_echo").create("organic_echo", dims=("brand", "channel"))
-        return ((carried - mean) / sd * coef[:, :, None]).sum(axis=1)
+def _organic_echo(inp: MMMInputs, model: pm.Model):
+    """(B, T) the part of the organic signal that echoes the paid notes: each brand's
+    coefficients on its paid inputs carried over at fixed half-lives
+    (:func:`~seedmodel.models.mmm.inputs._echo_basis`); 0 with ``organic_echo="none"``."""
     if inp.echo_basis is None:
         return 0.0
     model.add_coord(

@@ -61,7 +61,7 @@ EFFECT_CENTRES = ("even", "spend")
 FESTIVALS = ("separate", "shared", "none")
 EFFECTS = ("auto", "centred", "noncentred")
 HALOS = ("zero", "store_size")
-ORGANIC_ECHOES = ("none", "paid", "carried", "paid_rates")
+ORGANIC_ECHOES = ("none", "paid", "paid_rates")
 SHARE_POOLINGS = ("brands", "none")
 #: Fewest fitted periods per brand for ``effects="auto"`` to sample the brands' effects
 #: centred (a year of daily data).
@@ -357,7 +357,7 @@ class SeedingMMM:
         Not the default: on family worlds 0-29 it moved the median ROI error from 0.181 to
         0.176 and coverage from 0.84 to 0.82, within the Monte Carlo spread, and left 红京's
         over-estimate as it was (docs/mmm.md, *Tenth look*).
-    organic_echo : {"none", "paid", "carried", "paid_rates"}
+    organic_echo : {"none", "paid", "paid_rates"}
         What the organic notes measure when they measure the demand state
         (``demand="latent"``): demand alone (``none``, the default), or demand plus an
         echo of the paid notes (``paid``): users' own notes that the paid notes spark,
@@ -365,10 +365,9 @@ class SeedingMMM:
         signal also follows each paid channel's input carried over at two fixed speeds
         (half-lives of 3 and 21 days), with coefficients the data set, so the state is what
         organic notes show beyond the echo; without it an echo is read as demand, and the
-        demand it seems to show takes GMV from the channel that sparked it. ``carried``
-        uses each channel's input carried over with the channel's own lag instead of the
-        fixed half-lives; ``paid_rates`` is ``paid`` with the paid notes' reads per yuan as
-        a second measurement of the state.
+        demand it seems to show takes GMV from the channel that sparked it.
+        ``paid_rates`` is ``paid`` with the paid notes' reads per yuan as a second
+        measurement of the state.
     priors : mapping of str to PriorSpec
         Overrides of the model's priors by parameter name
         (:data:`seedmodel.models.mmm.priors.PRIORS`), for prior-sensitivity studies, e.g.
