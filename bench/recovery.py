@@ -121,8 +121,8 @@ VARIANTS = {
     # fixed by the prior (the default since: the same model as "latent"; "half_narrow" is
     # the default before it)
     # organic notes may echo the paid notes (the state is what they show beyond the echo)
+    # (measured 2026-12-05 as "echo_rates"; "echo" was the echo terms alone, commit 86a718e)
     "echo": SeedingMMM(organic_echo="paid"),
-    "echo_rates": SeedingMMM(organic_echo="paid_rates"),
     "half_wide": SeedingMMM(priors={"log_half": PriorSpec("Normal", mu=0.0, sigma=1.0)}),
     "half_narrow": SeedingMMM(priors={"log_half": PriorSpec("Normal", mu=0.0, sigma=0.4)}),
     # 2026-12-03 (sixth session): a lift test informs its window's effect, not two years'

@@ -672,8 +672,8 @@ def _parser() -> argparse.ArgumentParser:
         choices=ORGANIC_ECHOES,
         default="none",
         help="organic notes measure demand alone (none, the default), or may echo the paid "
-        "notes' campaigns (users' notes they spark): paid_rates lets them and measures demand "
-        "with the paid notes' reads per yuan too (fits take about twice as long)",
+        "notes' campaigns, users' notes they spark (paid: the demand state is then also "
+        "measured by the paid notes' reads per yuan; fits take about twice as long)",
     )
     p.add_argument(
         "--lift-transport",

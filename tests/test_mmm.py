@@ -548,12 +548,12 @@ def test_cli_fit_trend_budget_reaction_and_echo_options_reach_the_saved_fit(tmp_
     world = tmp_path / "w"
     sm.simulate(sm.WorldConfig(n_brands=1, days=120), random_seed=4).write(world)
     out = tmp_path / "f"
-    args = ["--trend", "quadratic", "--budget-reaction", "none", "--organic-echo", "paid_rates"]
+    args = ["--trend", "quadratic", "--budget-reaction", "none", "--organic-echo", "paid"]
     proc = run_cli("fit", str(world), "--out", str(out), "--draws", "20", "--no-checks", *args)
     assert proc.returncode == 0, proc.stderr
     spec = load_fit(out / "fit.nc").spec
     assert (spec.trend, spec.budget_reaction) == ("quadratic", "none")
-    assert spec.organic_echo == "paid_rates"
+    assert spec.organic_echo == "paid"
     for flag in ("--budget-reaction", "--organic-echo"):
         bad = run_cli("fit", str(world), "--out", str(out), flag, "maybe")
         assert bad.returncode == 2 and flag[2:] in bad.stderr
@@ -687,8 +687,8 @@ def test_halo_store_size_centres_the_seeding_halo_on_the_other_stores_size(brand
 
 def test_organic_echo_lets_organic_notes_follow_the_paid_notes(small_sim):
     """``organic_echo="paid"``: the organic signal's mean is the state plus each brand's
-    coefficients on its paid inputs carried over at the two fixed half-lives; the default
-    model is unchanged."""
+    coefficients on its paid inputs carried over at the two fixed half-lives, and the paid
+    notes' reads per yuan measure the state too; the default model is unchanged."""
     from seedmodel.models.mmm.graph import build_model
     from seedmodel.models.mmm.inputs import ECHO_HALF_LIVES
 
@@ -708,19 +708,15 @@ def test_organic_echo_lets_organic_notes_follow_the_paid_notes(small_sim):
     assert np.corrcoef(x, fast)[0, 1] > np.corrcoef(x, slow)[0, 1] > 0
     model = build_model(inp)
     assert model.named_vars["organic_echo"].eval().shape == (B, C * len(ECHO_HALF_LIVES))
-    point = model.initial_point()
-    assert np.isfinite(model.compile_logp()(point))
-    # paid_rates: the paid notes' reads per yuan measure the state too, every loading free
-    assert "rate_obs" not in model.named_vars
-    both = build_model(build_inputs(small_sim.data, SeedingMMM(organic_echo="paid_rates")))
-    assert {"organic_obs", "rate_obs", "rate_loading", "organic_echo"} <= set(both.named_vars)
-    # the first channel's loading is not fixed at 1 (only its prior would move its gradient)
-    point = {k: v + 0.1 for k, v in both.initial_point().items()}
-    grad = both.compile_dlogp(vars=[both.named_vars["rate_loading"]])(point)
+    # the paid notes' reads per yuan measure the state too, every loading free: the first
+    # channel's loading is not fixed at 1 (then only its prior would move its gradient)
+    assert {"organic_obs", "rate_obs", "rate_loading"} <= set(model.named_vars)
+    point = {k: v + 0.1 for k, v in model.initial_point().items()}
+    grad = model.compile_dlogp(vars=[model.named_vars["rate_loading"]])(point)
     assert np.all(np.abs(grad.reshape(B, C)[:, 0] - (-0.1)) > 1e-6)
-    assert np.isfinite(both.compile_logp()(point))
+    assert np.isfinite(model.compile_logp()(point))
     # the spec round-trips, and older specs mean "none"
-    spec = SeedingMMM(organic_echo="paid_rates")
+    spec = SeedingMMM(organic_echo="paid")
     assert SeedingMMM.from_dict(spec.to_dict()) == spec
     assert SeedingMMM.from_dict({}, format=9).organic_echo == "none"
     with pytest.raises(ValueError, match="organic_echo must be one of"):

@@ -392,7 +392,7 @@ def _demand(inp: MMMInputs, model: pm.Model):
         organic = pm.Data("organic_data", inp.organic)
         echo = _organic_echo(inp, model)
         pm.Normal("organic_obs", state + echo, o_sd[:, None], observed=organic)
-        if inp.spec.organic_echo == "paid_rates" and inp.rates is not None:
+        if inp.spec.organic_echo == "paid" and inp.rates is not None:
             # organic notes that may echo the campaigns no longer pin the state down alone:
             # the paid notes' reads per yuan measure it too, on a scale the data set
             _rate_measurement(inp, state, fix_first=False)
@@ -433,4 +433,4 @@ def _organic_echo(inp: MMMInputs, model: pm.Model):
         [f"{c}:{d:g}d" for d in ECHO_HALF_LIVES for c in inp.channels],
     )
     coef = _prior(inp, "organic_echo").create("organic_echo", dims=("brand", "echo"))
-    return pt.einsum("bet,be->bt", pt.as_tensor(inp.echo_basis), coef)
+    return (pt.as_tensor(inp.echo_basis) * coef[:, :, None]).sum(axis=1)
