@@ -353,7 +353,14 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="family worlds whose organic notes partly echo the seeding notes",
     )
-    ap.add_argument("--stress", action="store_true", help="fit the named stress worlds")
+    ap.add_argument(
+        "--stress",
+        nargs="*",
+        default=None,
+        choices=list(STRESS_WORLDS),
+        metavar="NAME",
+        help="fit the named stress worlds (all of them without names)",
+    )
     ap.add_argument(
         "--plan", action="store_true", help="plan from each fit, judged by the true response"
     )
@@ -364,12 +371,13 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     runs: list[tuple[str, int, object, dict[str, str]]] = []
-    if args.family or args.stress:
+    if args.family or args.stress is not None:
         named: list[FamilyWorld] = [
             family_world(i, organic_echo=args.organic_echo)
             for i in range(args.family_start, args.family_start + args.family)
         ]
-        named += [stress_world(n) for n in STRESS_WORLDS] if args.stress else []
+        if args.stress is not None:
+            named += [stress_world(n) for n in args.stress or STRESS_WORLDS]
         runs = [(w.name, 1, w.config, w.mechanisms) for w in named]
     else:
         runs = [(w, s, world_config(w), {}) for w in args.worlds for s in args.seeds]
