@@ -346,6 +346,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--chains", type=int, default=2)
     ap.add_argument("--lift", action="store_true", help="fit with and without lift tests")
     ap.add_argument("--only-lift", action="store_true", help="fit with lift tests only")
+    ap.add_argument(
+        "--lift-channel",
+        default=None,
+        metavar="CHANNEL",
+        help="give every world one lift test per brand on this channel (with --lift or "
+        "--only-lift)",
+    )
     ap.add_argument("--family", type=int, default=0, help="fit family worlds 0..N-1")
     ap.add_argument("--family-start", type=int, default=0, help="first family world")
     ap.add_argument(
@@ -384,6 +391,8 @@ def main(argv: list[str] | None = None) -> int:
 
     rows, fits = [], []
     for world, seed, config, mechs in runs:
+        if args.lift_channel:
+            config = config.with_(lift_tests=True, lift_channels=(args.lift_channel,))
         sim = sm.simulate(config, random_seed=seed)
         datasets = {} if args.only_lift else {"no_lift": without_lifts(sim)}
         if (args.lift or args.only_lift) and not sim.data.lift_tests.empty:

@@ -22,7 +22,6 @@ from seedmodel.models.mmm.spec import (
     DEMAND_MODES,
     LIFT_TRANSPORT,
     LIKELIHOODS,
-    ORGANIC_ECHOES,
     TRENDS,
 )
 from seedmodel.schema import ArgumentError, DataError
@@ -266,7 +265,6 @@ def _cmd_fit(args: argparse.Namespace) -> int:
         trend=args.trend,
         budget_reaction=args.budget_reaction,
         lift_transport=args.lift_transport,
-        organic_echo=args.organic_echo,
     )
     if args.by is not None:
         return _fit_portfolio(args, spec)
@@ -666,14 +664,6 @@ def _parser() -> argparse.ArgumentParser:
         help="control for budgets' reactions to unmeasured demand, day to day and over about "
         "two months (control_scales, the default), day to day only (control), or use all of "
         "spend's variation (none)",
-    )
-    p.add_argument(
-        "--organic-echo",
-        choices=ORGANIC_ECHOES,
-        default="none",
-        help="organic notes measure demand alone (none, the default), or may echo the paid "
-        "notes' campaigns, users' notes they spark (paid: the demand state is then also "
-        "measured by the paid notes' reads per yuan; fits take about twice as long)",
     )
     p.add_argument(
         "--lift-transport",

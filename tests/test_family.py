@@ -158,3 +158,17 @@ def test_the_family_s_echo_is_opt_in_and_changes_only_the_echo():
     assert echoed.mechanisms["organic_echo"] != "none"
     drawn = {family_world(s, organic_echo=True).mechanisms["organic_echo"] for s in range(10)}
     assert drawn == {"mild (<= 0.35)", "strong (> 0.35)"}
+
+
+def test_lift_channels_put_every_test_on_the_named_channel():
+    free = sm.simulate(SMALL.with_(lift_tests=True), random_seed=5)
+    named = sm.simulate(
+        SMALL.with_(lift_tests=True, lift_channels=("little_red_star",)), random_seed=5
+    )
+    assert set(named.data.lift_tests["channel"]) == {"little_red_star"}
+    assert len(named.data.lift_tests) == SMALL.n_brands
+    # the rest of the world is the same
+    assert named.data.sales["gmv"].equals(free.data.sales["gmv"])
+    assert sm.WorldConfig.from_dict(named.world.config.to_dict()) == named.world.config
+    with pytest.raises(ValueError, match="lift_channels"):
+        SMALL.with_(lift_channels=("tiktok",))

@@ -544,19 +544,17 @@ def test_weekly_seeding_channel_is_not_absorbed_as_a_constant():
     assert np.median(ratios) < 4.0, ratios
 
 
-def test_cli_fit_trend_budget_reaction_and_echo_options_reach_the_saved_fit(tmp_path):
+def test_cli_fit_trend_and_budget_reaction_options_reach_the_saved_fit(tmp_path):
     world = tmp_path / "w"
     sm.simulate(sm.WorldConfig(n_brands=1, days=120), random_seed=4).write(world)
     out = tmp_path / "f"
-    args = ["--trend", "quadratic", "--budget-reaction", "none", "--organic-echo", "paid"]
-    proc = run_cli("fit", str(world), "--out", str(out), "--draws", "20", "--no-checks", *args)
+    args = ["--trend", "quadratic", "--budget-reaction", "none", "--no-checks"]
+    proc = run_cli("fit", str(world), "--out", str(out), "--draws", "20", *args)
     assert proc.returncode == 0, proc.stderr
     spec = load_fit(out / "fit.nc").spec
     assert (spec.trend, spec.budget_reaction) == ("quadratic", "none")
-    assert spec.organic_echo == "paid"
-    for flag in ("--budget-reaction", "--organic-echo"):
-        bad = run_cli("fit", str(world), "--out", str(out), flag, "maybe")
-        assert bad.returncode == 2 and flag[2:] in bad.stderr
+    bad = run_cli("fit", str(world), "--out", str(out), "--budget-reaction", "maybe")
+    assert bad.returncode == 2 and "budget-reaction" in bad.stderr
 
 
 def test_weekly_shock_term_is_an_option_for_daily_data(small_sim):

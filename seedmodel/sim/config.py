@@ -183,6 +183,8 @@ class WorldConfig:
         Write the platforms' attribution feed.
     lift_tests : bool
         Write one lift test per brand.
+    lift_channels : tuple of str
+        The channels a lift test may be on (default: any paid channel).
     media_effect : bool
         Media moves GMV at all (off: a world where engagement has no effect).
     noise_sd : float
@@ -240,6 +242,7 @@ class WorldConfig:
     organic_echo: float = 0.0
     attribution: bool = True
     lift_tests: bool = False
+    lift_channels: tuple[str, ...] = ()
     media_effect: bool = True
     noise_sd: float = 0.08
     growth: float | None = None
@@ -269,6 +272,9 @@ class WorldConfig:
         names = [c.name for c in self.channels]
         if len(set(names)) != len(names):
             raise ValueError(f"channel names repeat: {names}")
+        unknown = set(self.lift_channels) - set(names)
+        if unknown:
+            raise ValueError(f"lift_channels name channels the world has not: {sorted(unknown)}")
         for c in self.channels:
             if c.kind not in ("seeding", "link", "organic"):
                 raise ValueError(f"channel {c.name}: unknown kind {c.kind!r}")
@@ -293,4 +299,5 @@ class WorldConfig:
         data["channels"] = tuple(ChannelSpec(**c) for c in data["channels"])
         data["platforms"] = tuple(data["platforms"])
         data["store_open"] = tuple(tuple(pair) for pair in data.get("store_open", ()))
+        data["lift_channels"] = tuple(data.get("lift_channels", ()))
         return cls(**data)

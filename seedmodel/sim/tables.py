@@ -132,8 +132,9 @@ def _test_windows(world: World, b: int, days: int) -> list[tuple[int, list[int]]
     """(channel, possible first days) of ``days``-long live runs in the second half."""
     n = world.n_data
     options = []
+    allowed = world.config.lift_channels
     for c, spec in enumerate(world.config.channels):
-        if spec.kind == "organic":
+        if spec.kind == "organic" or (allowed and spec.name not in allowed):
             continue
         live = world.spend[b, c, :n] > 0
         runs = np.convolve(live, np.ones(days), mode="valid") == days
