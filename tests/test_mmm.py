@@ -719,3 +719,5 @@ def test_organic_echo_lets_organic_notes_follow_the_paid_notes(small_sim):
     assert SeedingMMM.from_dict({}, format=9).organic_echo == "none"
     with pytest.raises(ValueError, match="organic_echo must be one of"):
         SeedingMMM(organic_echo="all")
+    with pytest.raises(ValueError, match="latent"):
+        SeedingMMM(organic_echo="paid", demand="control")

@@ -374,7 +374,7 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         rates=rates,
         echo_basis=(
             _echo_basis(x[..., :T], pdays)
-            if spec.organic_echo == "paid" and organic is not None and spec.demand == "latent"
+            if spec.organic_echo == "paid" and organic is not None
             else None
         ),
         rate_mask=rate_mask,

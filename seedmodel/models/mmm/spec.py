@@ -456,6 +456,8 @@ class SeedingMMM:
             raise ValueError(
                 f"organic_echo must be one of {ORGANIC_ECHOES}, got {self.organic_echo!r}"
             )
+        if self.organic_echo != "none" and self.demand != "latent":
+            raise ValueError('organic_echo describes the latent demand state: use demand="latent"')
         if self.share_pooling not in SHARE_POOLINGS:
             raise ValueError(
                 f"share_pooling must be one of {SHARE_POOLINGS}, got {self.share_pooling!r}"
