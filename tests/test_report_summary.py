@@ -587,3 +587,25 @@ def test_a_plan_that_keeps_today_s_split_does_not_quote_its_probability_of_beati
     assert cat["plan_lead"][lang].split("{prob}")[0].rsplit("}", 1)[1] not in body
     moved = allocate(_two_channels(spread=0.5, better=1.3, current=(1.6e4, 0.4e4)), 2e5)
     assert "moved" not in moved.summary  # the mean plan: the usual lead
+
+
+def test_the_roi_section_names_the_channels_whose_roi_rests_on_organic_notes(parts):
+    """A fit whose demand state is measured by organic notes says, under the ROI table, that
+    the seeding channel's ROI is too low if those notes echo its campaigns; a fit that lets
+    them echo (organic_echo="paid") or has no organic notes says nothing."""
+    from dataclasses import replace
+
+    from seedmodel.report.compose import echo_channels
+
+    fit, _, _, pages, _ = parts
+    assert echo_channels(fit) == ["little_red_star"]  # 红猫 and 红京 link to a store
+    for lang, name in (("en", "Little Red Star"), ("zh", "小红星")):
+        roi = pages[lang][pages[lang].index('id="roi"') :]
+        note = roi[roi.index('<p class="note">') :]
+        note = note[: note.index("</p>")]
+        assert name in note and ("lift test" in note)
+        assert "Red Cat" not in note and "红猫" not in note
+    echo_fit = replace(fit, spec=replace(fit.spec, organic_echo="paid"))
+    assert echo_channels(echo_fit) == []
+    plain = replace(fit, spec=replace(fit.spec, demand="none"))
+    assert echo_channels(plain) == []

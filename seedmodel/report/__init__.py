@@ -45,6 +45,7 @@ def build_report(
     groups: pd.DataFrame | None = None,
     elsewhere: str | None = None,
     brand_warnings: dict[str, str] | None = None,
+    echo_channels: list[str] | None = None,
     lang: str = "en",
 ) -> str:
     """The report's HTML as a string.
@@ -81,6 +82,9 @@ def build_report(
         left out of this page, and this note is shown in their place.
     brand_warnings : dict, optional
         Brand -> a warning opening its section (the fit of its group did not converge).
+    echo_channels : list of str, optional
+        Channels whose ROI rests on organic notes measuring demand alone
+        (:func:`seedmodel.report.compose.echo_channels`): a note under the ROI table.
     lang : {"en", "zh"}
         Language of every heading, sentence, axis and table header; channels are shown by
         their programme names and money in ¥k / ¥M (en) or 万元 / 亿元 (zh). Downloaded
@@ -120,6 +124,7 @@ def build_report(
                 attribution=attribution,
                 arrival=arrival,
                 elsewhere=elsewhere,
+                echo_channels=echo_channels,
             )
         )
     else:

@@ -304,10 +304,22 @@ def fit_report(
         roi_table=roi(fit) if roi_table is None else roi_table,
         diagnostics=fit.diagnostics,
         checks=checks,
+        echo_channels=echo_channels(fit),
         lang=lang,
         **fit_tables(fit),
         **plan,
     )
+
+
+def echo_channels(fit) -> list[str]:
+    """The seeding channels (no link to a store) whose ROI rests on the fit's organic notes
+    measuring demand alone: the latent demand state measured by organic notes, with
+    ``organic_echo="none"``. Where those notes echo the campaigns, the channels' ROI is too
+    low (docs/mmm.md, *Nineteenth look*)."""
+    inp, spec = fit.inputs, fit.spec
+    if inp.organic is None or spec.demand != "latent" or spec.organic_echo != "none":
+        return []
+    return [c for c, linked in zip(inp.channels, inp.linked, strict=True) if not linked]
 
 
 def fit_tables(fit) -> dict[str, pd.DataFrame]:
@@ -392,6 +404,7 @@ def portfolio_report(
         checks=portfolio.checks,
         groups=portfolio.groups_table(),
         elsewhere=elsewhere,
+        echo_channels=sorted({c for f in fits for c in echo_channels(f)}),
         brand_warnings={
             brand: text("brand_not_converged", lang, group=g.group)
             for g in portfolio.groups

@@ -221,12 +221,15 @@ def roi_section(
     attribution: pd.DataFrame | None = None,
     arrival: pd.DataFrame | None = None,
     elsewhere: str | None = None,
+    echo_channels: list[str] | None = None,
 ) -> Section:
     """ROI table and chart, attribution against incremental GMV, contributions over time,
     the per-fit checks when given, and a loud banner when the fit did not converge. Every
     table can be downloaded as CSV (the raw numbers, with channel ids). With ``elsewhere``
     (where the per-brand figures are), the contributions figure is left out and that note
-    shown instead."""
+    shown instead. ``echo_channels``: channels whose ROI rests on organic notes measuring
+    demand alone (:func:`seedmodel.report.compose.echo_channels`), named in a note under the
+    ROI table."""
 
     diag = readable_diagnostics(pd.DataFrame([diagnostics.to_dict()]).drop(columns="reason"), lang)
     has_attr = attribution is not None and not attribution.empty
@@ -244,6 +247,15 @@ def roi_section(
         ),
         table=table_html(readable_roi(table, lang), download=csv_link(table, "roi.csv", lang)),
         roi_figure=figure_html(plot_roi(table, lang), text("roi_axis", lang)),
+        echo_note=(
+            text(
+                "roi_echo_note",
+                lang,
+                channels=text("list_and", lang).join(channel_name(c, lang) for c in echo_channels),
+            )
+            if echo_channels
+            else None
+        ),
         attr_title=text("attr_title", lang),
         attr_lead=text("attr_lead", lang),
         attribution=(
