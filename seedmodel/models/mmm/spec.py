@@ -368,8 +368,8 @@ class SeedingMMM:
         demand it seems to show takes GMV from the channel that sparked it. Because a smooth
         echo and smooth demand look alike in organic notes alone, ``paid`` also measures
         the state by the paid notes' reads per yuan (when the data have reads), each
-        channel's loading set by the data. A research option, not the default, and not safe
-        without a lift test on the seeding channel: on family worlds whose organic notes echo
+        channel's loading set by the data. A research option, not the default, and not safe: on
+        family worlds whose organic notes echo
         小红星 it lifts 小红星's coverage from 0.17 to 0.83, but where budgets chase buzz and
         nothing echoes it can credit the buzz to the channel (on the ``null_seeding``
         stress world a channel with no effect came out at ROI 5.9 [4.2, 7.7]), it is less
