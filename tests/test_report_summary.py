@@ -609,3 +609,33 @@ def test_the_roi_section_names_the_channels_whose_roi_rests_on_organic_notes(par
     assert echo_channels(echo_fit) == []
     plain = replace(fit, spec=replace(fit.spec, demand="none"))
     assert echo_channels(plain) == []
+
+
+def test_a_lift_test_the_fit_contradicts_fails_its_check_and_is_said_in_both_languages(
+    portfolio,
+):
+    """``lift_agreement``: each lift test against the fit's own prediction for it. A test
+    the fit agrees with passes; the same test with a lift twenty times larger (the posterior
+    unchanged) falls outside the prediction's interval, and the report says so."""
+    from dataclasses import replace
+
+    from seedmodel.analysis.checks import lift_agreement
+    from seedmodel.report.sections.roi import check_warnings
+
+    fit, _, _ = portfolio
+    tests = fit.data.lift_tests
+    table = lift_agreement(fit, random_seed=1)
+    assert len(table) == len(tests) > 0
+    assert list(table["lift"]) == list(tests["incremental_gmv"])
+    assert (table["predicted_lo"] < table["predicted"]).all()
+    assert (table["predicted"] < table["predicted_hi"]).all()
+    inflated = tests.assign(incremental_gmv=20 * tests["incremental_gmv"].abs() + 1e6)
+    far = replace(fit, data=replace(fit.data, lift_tests=inflated))
+    wrong = lift_agreement(far, random_seed=1)
+    assert not wrong["passed"].any()
+    # the prediction is the fit's, whatever the test says
+    np.testing.assert_allclose(wrong["predicted"], table["predicted"], rtol=0.05)
+    checks = {"passed": False, "warnings": ["lift"], "lifts": wrong.to_dict("records")}
+    for lang, word in (("en", "lift test"), ("zh", "增量实验")):
+        lines = check_warnings(checks, lang)
+        assert len(lines) == len(wrong) and all(word in line for line in lines)

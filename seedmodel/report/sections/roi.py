@@ -103,7 +103,7 @@ def _readable(frame: pd.DataFrame) -> pd.DataFrame:
             out[column] = values.map("{:+.1%}".format)
         elif "share" in column or column == "coverage":
             out[column] = values.map("{:.1%}".format)
-        elif column == "actual" or column.startswith("forecast"):
+        elif column == "actual" or column.startswith(("forecast", "lift", "predicted")):
             out[column] = values.map("{:,.0f}".format)
         else:
             out[column] = values.map("{:,.2f}".format)
@@ -118,6 +118,7 @@ def checks_html(checks: dict, lang: str = "en") -> Markup:
         ("check_forecast", "forecast"),
         ("check_shares", "shares"),
         ("check_tradeoff", "tradeoff"),
+        ("check_lifts", "lifts"),
     ]
     tables = []
     for title, key in parts:
@@ -327,11 +328,20 @@ def _failed_rows(checks: dict, lang: str) -> list[str]:
         corr = _formatted(r.get("corr"), "{:+.2f}")
         return {"channel": channel_name(r["channel"], lang), "corr": corr}
 
+    def lift(r: dict) -> dict:
+        numbers = {k: money(r[c], lang) for k, c in _LIFT_FIELDS}
+        return {
+            "channel": channel_name(r["channel"], lang),
+            "start": r["start"],
+            "end": r["end"],
+        } | numbers
+
     kinds = (
         ("placebo", "warn_placebo", failed, placebo),
         ("forecast", "warn_forecast", failed, forecast),
         ("shares", "warn_share", lambda r: bool(r.get("outside_prior")), share),
         ("tradeoff", "warn_tradeoff", failed, tradeoff),
+        ("lifts", "warn_lift", failed, lift),
     )
     out = [
         text(key, lang, brand=r["brand"], **fields(r))
@@ -349,6 +359,12 @@ def _failed_rows(checks: dict, lang: str) -> list[str]:
 #: Message field -> checks.json column, for the placebo's and the shares' lines.
 _PLACEBO_FIELDS = (("roi", "roi"), ("lo", "roi_lo"), ("hi", "roi_hi"), ("prior", "prior_roi"))
 _SHARE_FIELDS = (("share", "share"), ("lo", "prior_share_lo"), ("hi", "prior_share_hi"))
+_LIFT_FIELDS = (
+    ("lift", "lift"),
+    ("predicted", "predicted"),
+    ("lo", "predicted_lo"),
+    ("hi", "predicted_hi"),
+)
 
 
 def _formatted(value, spec: str) -> str:
