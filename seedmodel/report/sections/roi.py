@@ -334,6 +334,7 @@ def _failed_rows(checks: dict, lang: str) -> list[str]:
             "channel": channel_name(r["channel"], lang),
             "start": r["start"],
             "end": r["end"],
+            "level": level,
         } | numbers
 
     kinds = (
@@ -356,7 +357,8 @@ def _failed_rows(checks: dict, lang: str) -> list[str]:
     return out
 
 
-#: Message field -> checks.json column, for the placebo's and the shares' lines.
+#: Message field -> checks.json column, for the placebo's, the shares' and the lift tests'
+#: lines.
 _PLACEBO_FIELDS = (("roi", "roi"), ("lo", "roi_lo"), ("hi", "roi_hi"), ("prior", "prior_roi"))
 _SHARE_FIELDS = (("share", "share"), ("lo", "prior_share_lo"), ("hi", "prior_share_hi"))
 _LIFT_FIELDS = (
