@@ -45,6 +45,7 @@ import numpy as np
 import pandas as pd
 
 import seedmodel as sm
+from seedmodel.analysis.checks import lift_agreement
 from seedmodel.fit import NotConvergedWarning, fit_mmm
 from seedmodel.models.mmm.spec import LINK_MEDIA, SEEDING_MEDIA, MediaSpec, SeedingMMM
 from seedmodel.sim.family import STRESS_WORLDS, FamilyWorld, family_world, stress_world
@@ -455,6 +456,9 @@ def main(argv: list[str] | None = None) -> int:
                         name = f"{world}__{seed}__{variant}__{lift_name}.pkl"
                         (keep / name).write_bytes(pickle.dumps(resp))
                     fits[-1]["plan"] = plan_scores(sim.world, resp)
+                if lift_name == "lift":
+                    # the per-fit check of each lift test against the fit's prediction
+                    fits[-1]["lift_check"] = lift_agreement(fit).to_dict("records")
                 print(json.dumps(fits[-1]), flush=True)
     all_cells = pd.concat(rows, ignore_index=True)
     summary = (
