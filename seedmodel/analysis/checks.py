@@ -202,7 +202,7 @@ def lift_agreement(fit: Fit, level: float = 0.9, random_seed: int = 0) -> pd.Dat
     for i, (lift, test) in enumerate(zip(inp.lifts, tests.itertuples(), strict=True)):
         scale = float(inp.gmv_scale[lift.brand].sum())
         draws = predicted[names[i]].to_numpy().ravel() * scale
-        sd = float(np.hypot(lift.se, inp.spec.lift_transport * lift.value)) * scale
+        sd = lift.sd(inp.spec.lift_transport) * scale
         measured = draws + rng.normal(0.0, sd, draws.shape)
         lo, hi = np.quantile(measured, [lo_q, hi_q])
         rows.append(

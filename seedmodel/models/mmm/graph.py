@@ -165,8 +165,7 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
             diff = curve.pt(a, h, **shape) - curve.pt(a_cf, h, **shape)
             share = inp.gmv_scale[lift.brand] / inp.gmv_scale[lift.brand].sum()
             inc = (beta[lift.brand, lift.channel, :] * share).sum() * diff[lift.t0 :].sum()
-            sd = float(np.hypot(lift.se, inp.spec.lift_transport * lift.value))
-            pm.Normal(f"lift_{i}", inc, sd, observed=lift.value)
+            pm.Normal(f"lift_{i}", inc, lift.sd(inp.spec.lift_transport), observed=lift.value)
     return model
 
 

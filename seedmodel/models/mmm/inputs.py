@@ -37,6 +37,11 @@ class LiftRow:
     se: float
     window_lags: np.ndarray  # (T + H, L + 1)
 
+    def sd(self, transport: float) -> float:
+        """The test's standard deviation in the likelihood, on the model's scale: its SE
+        and ``transport`` (``SeedingMMM.lift_transport``) times its value, in quadrature."""
+        return float(np.hypot(self.se, transport * self.value))
+
 
 @dataclass(frozen=True, eq=False)
 class MMMInputs:
