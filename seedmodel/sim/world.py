@@ -7,6 +7,7 @@ re-simulation: ``expected_gmv(observed) - expected_gmv(counterfactual)``.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 import pandas as pd
@@ -159,22 +160,29 @@ class World:
     def _organic_echo(self, reads: np.ndarray) -> np.ndarray:
         """(B, T) organic reads that echo the seeding notes' ``reads``: carried over with
         the seeding channel's own lag, and scaled so that over the data, at the world's own
-        spend, they are ``organic_echo`` of all organic reads (a scale fixed by the world,
-        whatever spend ``reads`` come from)."""
+        spend, they are ``organic_echo`` of all organic reads (:attr:`_echo_scale`, fixed by
+        the world whatever spend ``reads`` come from)."""
+        return self._echo_scale[:, None] * self._seeding_carried(reads)
+
+    def _seeding_carried(self, reads: np.ndarray) -> np.ndarray:
+        """(B, T) the seeding channels' ``reads`` (B, C, T) carried over with their lags."""
         seeding = [c for c, s in enumerate(self.config.channels) if s.kind == "seeding"]
+        return sum(
+            (adstock(reads[:, c], self.kernels[c], axis=-1) for c in seeding),
+            np.zeros_like(self.organic_reads),
+        )
+
+    @cached_property
+    def _echo_scale(self) -> np.ndarray:
+        """(B,) organic echo reads per carried seeding read: the echo's share of organic
+        reads over the data at the world's own spend (computed once per world; every
+        counterfactual's engagement uses it)."""
         n = self.n_data
-
-        def carried(r: np.ndarray) -> np.ndarray:
-            return sum(
-                (adstock(r[:, c], self.kernels[c], axis=-1) for c in seeding),
-                np.zeros_like(self.organic_reads),
-            )
-
-        factual = carried(self._reads(self.spend)[1])[:, :n].mean(axis=1)
+        factual = self._seeding_carried(self._reads(self.spend)[1])[:, :n].mean(axis=1)
         level = self.organic_reads[:, :n].mean(axis=1)
         scale = np.divide(level, factual, out=np.zeros_like(level), where=factual > 0)
         share = self.config.organic_echo
-        return (share / (1.0 - share) * scale)[:, None] * carried(reads)
+        return share / (1.0 - share) * scale
 
     def driver(self, engagement: dict[str, np.ndarray]) -> np.ndarray:
         """What moves sales, per channel (B, C, T): quality-weighted reads for seeding notes,
