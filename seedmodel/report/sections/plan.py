@@ -63,13 +63,14 @@ def _moved_line(s: dict, what: str, alpha: str, lang: str) -> str | None:
     objectives."""
     if "moved" not in s:
         return None
-    key = "plan_moved_all" if s["moved"] >= 1 else "plan_moved_part"
+    moved = s["moved"]
+    key = "plan_moved_none" if moved <= 0 else "plan_moved_all" if moved >= 1 else "plan_moved_part"
     return text(
-        key if s["moved"] > 0 else "plan_moved_none",
+        key,
         lang,
         what=what,
         alpha=alpha,
-        moved=percent(s["moved"]),
+        moved=percent(moved),
         best_gain=money(s["mean_optimum_gain"], lang),
         best_prob=percent(s["mean_optimum_prob_better"]),
     )
