@@ -52,10 +52,12 @@ def _serve(inp, out) -> None:
 
     import nutpie
 
+    from seedmodel.inference.sample import compile_nutpie
+
     try:
         model_bytes, compile_options, sample_options = pickle.load(inp)
         model = cloudpickle.loads(model_bytes)
-        compiled = nutpie.compile_pymc_model(model, **compile_options)
+        compiled = compile_nutpie(model, compile_options)
         running = nutpie.sample(compiled, blocking=False, **sample_options)
         _reply(out, "compiled", None)
     except Exception as exc:  # the parent raises it: nothing here may hang the fit

@@ -30,6 +30,7 @@ __all__ = [
     "METHODS",
     "SAMPLERS",
     "START_FAILED",
+    "compile_nutpie",
     "mass_matrix",
     "nutpie_backend",
     "nutpie_compile_options",
@@ -70,6 +71,26 @@ def nutpie_compile_options(compiler: str, initial: dict | None) -> dict[str, Any
         jitter_rvs=set(),
         initial_points=initial,
     )
+
+
+def compile_nutpie(model: pm.Model, compile_options: dict[str, Any]):
+    """``nutpie.compile_pymc_model(model, **compile_options)``, with numba's fast-math off.
+
+    pytensor's numba backend compiles with LLVM's fast-math flags by default, which let LLVM
+    reorder floating-point sums wherever it inlines. Code loaded from pytensor's disk cache
+    is inlined differently from code compiled afresh, so the same seed gave different draws
+    on a machine's first and later fits: on ``data/sample`` three fits with seed 0 stopped
+    at 1,200, 1,400 and 1,600 draws per chain depending on what the cache held. Without
+    fast-math a cold and a warm compile give the same draws to the last digit, and a
+    gradient costs about the same (0.49 against 0.46 ms; docs/benchmarks.md, *Twenty-first
+    session*). The flag is part of pytensor's cache key, so the two never share entries.
+    JAX ignores it.
+    """
+    import nutpie
+    import pytensor
+
+    with pytensor.config.change_flags(numba__fastmath=False):
+        return nutpie.compile_pymc_model(model, **compile_options)
 
 
 def _parameters(model: pm.Model) -> int:
@@ -217,7 +238,7 @@ def run_inference(
         else:
             import nutpie
 
-            compiled = nutpie.compile_pymc_model(model, **compile_options)
+            compiled = compile_nutpie(model, compile_options)
             running = nutpie.sample(
                 compiled,
                 chains=chains,
