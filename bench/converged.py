@@ -16,8 +16,13 @@ evaluations, warm-up included) from the gradients an effective draw costs (gradi
 evaluations / min bulk ESS).
 
     python bench/converged.py [--rows import sample_cli five weekly] [--tune 1000]
-                              [--parallel auto|threads|processes]
+                              [--parallel auto|threads|processes] [--backend auto|jax|numba]
+                              [--checks both|on|off]
                               [--out bench/results/converged.json]
+
+numba's compiled code is cached on disk (pytensor's ``base_compiledir``): run once with
+``PYTENSOR_FLAGS=base_compiledir=EMPTY_DIR`` for the cold rows and again with the same
+directory for the warm ones.
 """
 
 from __future__ import annotations
@@ -86,19 +91,29 @@ def cost(diag: dict) -> dict:
     }
 
 
-def sample_cli(tune: int | None, parallel: str) -> list[dict]:
+#: ``--checks``: which of the two ``sample_cli`` rows to run.
+CHECKS = {
+    "both": (("with checks", []), ("--no-checks", ["--no-checks"])),
+    "on": (("with checks", []),),
+    "off": (("--no-checks", ["--no-checks"]),),
+}
+
+
+def sample_cli(tune: int | None, parallel: str, backend: str, checks: str) -> list[dict]:
     """``seedmodel fit data/sample``: process start to roi.csv, with and without checks."""
     rows = []
-    for label, extra in (("with checks", []), ("--no-checks", ["--no-checks"])):
+    for label, extra in CHECKS[checks]:
         with tempfile.TemporaryDirectory() as tmp:
             cmd = [CLI, "fit", str(ROOT / "data" / "sample"), "--out", tmp, "--quiet"]
-            cmd += extra + (["--tune", str(tune)] if tune else []) + ["--parallel", parallel]
+            cmd += extra + (["--tune", str(tune)] if tune else [])
+            cmd += ["--parallel", parallel, "--backend", backend]
             wall = _wall(cmd)
             diag = json.loads((Path(tmp) / "diagnostics.json").read_text())
             checks = Path(tmp) / "checks.json"
             checks = json.loads(checks.read_text()) if checks.is_file() else {}
         rows.append(
             {"row": f"data/sample, seedmodel fit ({label})", "wall_seconds": round(wall, 1)}
+            | {"backend": diag.get("backend", "")}
             | cost(diag)
             | {
                 "checks_passed": checks.get("passed"),
@@ -129,7 +144,7 @@ SIM_WORLDS = {
 }
 
 
-def in_process(name: str, tune: int | None, parallel: str) -> dict:
+def in_process(name: str, tune: int | None, parallel: str, backend: str) -> dict:
     """A default (until converged) fit of a simulator world, timed in-process."""
     import seedmodel as sm
     from seedmodel.fit import NotConvergedWarning, fit_mmm
@@ -144,11 +159,13 @@ def in_process(name: str, tune: int | None, parallel: str) -> dict:
             random_seed=1,
             progress=None,
             parallel=parallel,
+            backend=backend,
             **({"tune": tune} if tune else {}),
         )
     wall = time.perf_counter() - t
     err, covered = roi_score(fit, sim.truth["roi"])
-    row = {"row": label, "wall_seconds": round(wall, 1)} | cost(fit.diagnostics.to_dict())
+    row = {"row": label, "wall_seconds": round(wall, 1), "backend": fit.diagnostics.backend}
+    row |= cost(fit.diagnostics.to_dict())
     row |= {"median_abs_roi_error": round(err, 3), "coverage": float(covered.mean())}
     print(json.dumps(row), flush=True)
     return row
@@ -169,6 +186,18 @@ def main(argv: list[str] | None = None) -> int:
         default="auto",
         help="how nutpie's chains run side by side (the library's default: auto)",
     )
+    ap.add_argument(
+        "--backend",
+        choices=["auto", "jax", "numba"],
+        default="auto",
+        help="nutpie's compiler (the library's default: auto, which is JAX)",
+    )
+    ap.add_argument(
+        "--checks",
+        choices=sorted(CHECKS),
+        default="both",
+        help="which data/sample rows: with the per-fit checks, without, or both",
+    )
     ap.add_argument("--out", default=str(ROOT / "bench" / "results" / "converged.json"))
     args = ap.parse_args(argv)
     rows: list[dict] = []
@@ -177,13 +206,18 @@ def main(argv: list[str] | None = None) -> int:
         for r in rows:
             print(json.dumps(r), flush=True)
     if "sample_cli" in args.rows:
-        rows += sample_cli(args.tune, args.parallel)
+        rows += sample_cli(args.tune, args.parallel, args.backend, args.checks)
     for name in ("five", "weekly"):
         if name in args.rows:
-            rows.append(in_process(name, args.tune, args.parallel))
+            rows.append(in_process(name, args.tune, args.parallel, args.backend))
     out = Path(args.out)
     out.parent.mkdir(parents=True, exist_ok=True)
-    meta = {"machine": platform.machine(), "cpus": os.cpu_count(), "args": vars(args)}
+    meta = {
+        "machine": platform.machine(),
+        "cpus": os.cpu_count(),
+        "args": vars(args),
+        "pytensor_flags": os.environ.get("PYTENSOR_FLAGS", ""),
+    }
     out.write_text(json.dumps({"meta": meta, "rows": rows}, indent=1))
     return 0
 
