@@ -143,3 +143,16 @@ def test_a_budget_spent_in_warm_up_stops_at_the_first_checkpoint_however_far_the
         run, lambda t: t["posterior"].sizes["draw"] >= 800, 60, None
     )
     assert (stopped, tree["posterior"].sizes["draw"]) == ("converged", 800)
+
+
+def test_a_checkpoint_with_divergences_is_not_called_converged():
+    """R-hat and ESS stop sampling whatever the divergences; the line must still say the fit
+    is not converged (the verdict that roi.csv and the report carry)."""
+    from seedmodel.inference.sample import _checkpoint_line
+
+    divergent = _checkpoint_line(1400, 61.0, True, 1, 800.0)
+    assert "not converged" in divergent and "1 divergent" in divergent
+    assert _checkpoint_line(1400, 61.0, True, 0, 800.0).endswith("converged (0 divergent)")
+    waiting = _checkpoint_line(400, 39.0, False, 2, 860.0)
+    assert "not converged yet (2 divergent so far; 14.3 min of budget left)" in waiting
+    assert "0.0 min" in _checkpoint_line(400, 999.0, False, 0, -39.0)  # budget overrun

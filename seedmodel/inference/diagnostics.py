@@ -75,7 +75,9 @@ class Diagnostics:
         and for fits saved before it was recorded). Draws repeat only under the same one.
     stopped : str
         Why a fit that sampled until converged stopped: ``converged``, ``time budget`` or
-        ``draw cap`` ("" for a fit with a fixed number of draws).
+        ``draw cap`` ("" for a fit with a fixed number of draws). ``converged`` means that
+        R-hat and bulk ESS met the rule; with divergences (which more draws do not remove)
+        sampling stops there too, and :attr:`converged` is False.
     gradients : int
         Gradient evaluations over all chains, warm-up included (nutpie's leapfrog steps;
         0 where the sampler does not report them and for fits saved before it was

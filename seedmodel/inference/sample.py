@@ -369,6 +369,19 @@ def _pause(n: int, judged: int, elapsed: float, last: tuple[int, float]) -> floa
     return min(max(1.0, (following - n) / rate + 0.5), 20.0)
 
 
+def _checkpoint_line(draws: int, elapsed: float, ok: bool, divergent: int, left: float) -> str:
+    """The progress line of a checkpoint. ``ok``: R-hat and bulk ESS meet the rule, which
+    stops sampling; with divergences the fit is still not converged (more draws do not
+    remove them), and the line says so rather than "converged"."""
+    head = f"{draws} draws per chain after {elapsed:.0f} s: "
+    if ok and divergent:
+        return head + f"R-hat and ESS met, but {divergent} divergent: not converged"
+    if ok:
+        return head + "converged (0 divergent)"
+    budget = f"{max(0.0, left) / 60:.1f} min of budget left"
+    return head + f"not converged yet ({divergent} divergent so far; {budget})"
+
+
 def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.DataTree, str, int]:
     """Poll a running nutpie sampler; stop at the first checkpoint where ``until`` holds, or
     when the time budget is spent (keeping the draws up to the last checkpoint reached; a
@@ -386,17 +399,8 @@ def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.Data
             judged = c
             ok = until is None or until(_first(tree, c))
             if progress is not None:
-                progress(
-                    f"{c} draws per chain after {elapsed:.0f} s: "
-                    f"{'converged' if ok else 'not converged yet'}"
-                    f" ({_divergences(_first(tree, c))} divergent so far"
-                    + (
-                        ""
-                        if ok
-                        else f"; {max(0.0, max_seconds - elapsed) / 60:.1f} min of budget left"
-                    )
-                    + ")"
-                )
+                progress(_checkpoint_line(c, elapsed, ok, _divergences(_first(tree, c)),
+                                          max_seconds - elapsed))  # fmt: skip
             if ok:
                 stopped = "converged"
                 break
