@@ -81,11 +81,14 @@ class SamplerConfig:
         2 of 9 family worlds then diverged where 0.97 did not, so a fit that must end
         converged keeps 0.97 (docs/benchmarks.md, *Fifteenth session*).
     backend : {"auto", "jax", "numba"}
-        nutpie's compiler. ``auto`` (JAX) compiles in seconds; ``numba`` compiles for 1-2
-        minutes but samples about twice as fast on a 3-brand daily model, so it is the
-        faster choice for long production fits (docs/benchmarks.md, *Compilers*). A same-seed
-        rerun is identical with JAX; with numba one unstable weekly fit was not, once, so
-        keep JAX where ``roi.csv`` must repeat to the digit.
+        nutpie's compiler. ``auto`` (JAX) compiles in seconds. ``numba`` compiles for 1-1.5
+        minutes the first time a model of a given shape is fitted on a machine (about 20 s
+        once pytensor has cached the code) and then evaluates a gradient about 2x (daily
+        data) to 4x (weekly) faster: on ``data/sample`` 195 s from process start on an
+        empty cache and 110 s on a warm one, against 133 s with JAX; on a 3-brand weekly
+        world 57 s and 35 s against 97 s (docs/benchmarks.md, *Twenty-first session*). Both
+        give the same draws for the same seed on every run (numba compiles without
+        fast-math: :func:`seedmodel.inference.sample.compile_nutpie`), but not each other's.
     adaptation : {"auto", "diag", "low_rank"}
         nutpie's mass matrix. ``low_rank`` also learns a few correlated directions of the
         posterior (an always-on channel trading off against the baseline level): on a

@@ -43,9 +43,12 @@ __all__ = [
 def nutpie_backend(backend: str = "auto") -> str:
     """The compiler nutpie uses for the model's log density and gradient.
 
-    ``auto`` is JAX when it is installed (numba otherwise): it compiles in seconds. numba
-    takes 1-2 minutes to compile the model (about 30 s with a warm cache) but evaluates the
-    gradient 2-10x faster, so it pays off on long fits (docs/benchmarks.md, *Compilers*).
+    ``auto`` is JAX when it is installed (numba otherwise): it compiles in seconds, and a
+    first fit on a fresh machine (the quick start, a scheduled job in a new environment)
+    is fastest with it. numba takes 1-1.5 minutes to compile a model the first time
+    (about 20 s once pytensor has cached the code on disk) but evaluates the gradient 2-4x
+    faster, so it pays off on repeated fits and weekly data (docs/benchmarks.md,
+    *Twenty-first session*).
     """
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
