@@ -354,6 +354,13 @@ def main(argv: list[str] | None = None) -> int:
         help="give every world one lift test per brand on this channel (with --lift or "
         "--only-lift)",
     )
+    ap.add_argument(
+        "--lift-days",
+        type=int,
+        default=None,
+        metavar="DAYS",
+        help="lift tests this many days long (with --lift-channel; default the simulator's 28)",
+    )
     ap.add_argument("--family", type=int, default=0, help="fit family worlds 0..N-1")
     ap.add_argument("--family-start", type=int, default=0, help="first family world")
     ap.add_argument(
@@ -394,6 +401,8 @@ def main(argv: list[str] | None = None) -> int:
     for world, seed, config, mechs in runs:
         if args.lift_channel:
             config = config.with_(lift_tests=True, lift_channels=(args.lift_channel,))
+        if args.lift_days:
+            config = config.with_(lift_days=args.lift_days)
         sim = sm.simulate(config, random_seed=seed)
         datasets = {} if args.only_lift else {"no_lift": without_lifts(sim)}
         if (args.lift or args.only_lift) and not sim.data.lift_tests.empty:

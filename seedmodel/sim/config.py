@@ -185,6 +185,9 @@ class WorldConfig:
         Write one lift test per brand.
     lift_channels : tuple of str
         The channels a lift test may be on (default: any paid channel).
+    lift_days : int
+        Length of each lift test (the channel held out that many days): at most this, in
+        steps of a week down to 7 days where the brand runs no channel that long.
     media_effect : bool
         Media moves GMV at all (off: a world where engagement has no effect).
     noise_sd : float
@@ -243,6 +246,7 @@ class WorldConfig:
     attribution: bool = True
     lift_tests: bool = False
     lift_channels: tuple[str, ...] = ()
+    lift_days: int = 28
     media_effect: bool = True
     noise_sd: float = 0.08
     growth: float | None = None
@@ -267,6 +271,8 @@ class WorldConfig:
             raise ValueError(f"organic_echo must be in [0, 1), got {self.organic_echo!r}")
         if self.media_share is not None and not 0.0 < self.media_share < 1.0:
             raise ValueError(f"media_share must be in (0, 1), got {self.media_share!r}")
+        if self.lift_days < 7:
+            raise ValueError(f"lift_days must be at least 7, got {self.lift_days!r}")
         if self.days < 28 or self.n_brands < 1:
             raise ValueError("a world needs at least 28 days and one brand")
         names = [c.name for c in self.channels]

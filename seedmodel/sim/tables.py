@@ -97,10 +97,12 @@ def _attribution(world: World, gmv: np.ndarray) -> pd.DataFrame:
     return pd.concat(frames, ignore_index=True) if frames else pd.DataFrame()
 
 
-def _lift_tests(world: World, rng: np.random.Generator, days: int = 28) -> pd.DataFrame:
-    """One holdout test per brand on a channel live for ``days`` days in the second half
-    (shorter, down to a week, when no channel runs that long there; none when not even that).
+def _lift_tests(world: World, rng: np.random.Generator) -> pd.DataFrame:
+    """One holdout test per brand on a channel live for ``lift_days`` days in the second
+    half (shorter, down to a week, when no channel runs that long there; none when not even
+    that).
     """
+    days = world.config.lift_days
     rows = []
     for b, brand in enumerate(world.brands["brand"]):
         for length in range(days, 6, -7):
