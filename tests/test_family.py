@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import numpy as np
+import pandas as pd
 import pytest
 
 import seedmodel as sm
@@ -172,3 +173,16 @@ def test_lift_channels_put_every_test_on_the_named_channel():
     assert sm.WorldConfig.from_dict(named.world.config.to_dict()) == named.world.config
     with pytest.raises(ValueError, match="lift_channels"):
         SMALL.with_(lift_channels=("tiktok",))
+
+
+def test_lift_days_sets_each_test_s_length_and_leaves_the_rest_alone():
+    config = SMALL.with_(lift_tests=True, lift_channels=("little_red_star",))
+    short = sm.simulate(config, random_seed=5).data.lift_tests
+    long = sm.simulate(config.with_(lift_days=56), random_seed=5).data.lift_tests
+    days = lambda t: (pd.to_datetime(t["end"]) - pd.to_datetime(t["start"])).dt.days + 1  # noqa: E731
+    assert (days(short) == 28).all()
+    # 56 days where the channel runs that long in the second half, else a week shorter each time
+    assert ((days(long) <= 56) & (days(long) % 7 == 0)).all() and (days(long) > 28).any()
+    assert (long["incremental_gmv"] > short["incremental_gmv"]).all()  # a longer holdout
+    with pytest.raises(ValueError, match="lift_days"):
+        SMALL.with_(lift_days=3)
