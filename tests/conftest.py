@@ -17,13 +17,15 @@ ROOT = Path(__file__).resolve().parents[1]
 SMALL = sm.WorldConfig(start="2025-05-01", n_brands=1, days=240)
 
 
-def run_cli(*args: object) -> subprocess.CompletedProcess:
-    """Run ``python -m seedmodel.cli ARGS`` in a fresh process, output captured as text."""
+def run_cli(*args: object, env: dict[str, str] | None = None) -> subprocess.CompletedProcess:
+    """Run ``python -m seedmodel.cli ARGS`` in a fresh process, output captured as text
+    (``env``: the process's environment, default this one's)."""
     return subprocess.run(
         [sys.executable, "-m", "seedmodel.cli", *map(str, args)],
         capture_output=True,
         text=True,
         check=False,
+        env=env,
     )
 
 

@@ -179,7 +179,10 @@ def test_lift_days_sets_each_test_s_length_and_leaves_the_rest_alone():
     config = SMALL.with_(lift_tests=True, lift_channels=("little_red_star",))
     short = sm.simulate(config, random_seed=5).data.lift_tests
     long = sm.simulate(config.with_(lift_days=56), random_seed=5).data.lift_tests
-    days = lambda t: (pd.to_datetime(t["end"]) - pd.to_datetime(t["start"])).dt.days + 1  # noqa: E731
+
+    def days(tests: pd.DataFrame) -> pd.Series:
+        return (pd.to_datetime(tests["end"]) - pd.to_datetime(tests["start"])).dt.days + 1
+
     assert (days(short) == 28).all()
     # 56 days where the channel runs that long in the second half, else a week shorter each time
     assert ((days(long) <= 56) & (days(long) % 7 == 0)).all() and (days(long) > 28).any()

@@ -292,11 +292,9 @@ def test_numba_draws_do_not_depend_on_what_the_compile_cache_holds(tmp_path):
     env = os.environ | {"PYTENSOR_FLAGS": f"base_compiledir={tmp_path / 'cache'}"}
     tables = []
     for name in ("cold", "warm"):  # the first compiles afresh, the second loads the cache
-        proc = subprocess.run(
-            [sys.executable, "-m", "seedmodel.cli", "fit", str(world), "--out",
-             str(tmp_path / name), "--draws", "200", "--seed", "5", "--backend", "numba",
-             "--no-checks", "--quiet"],
-            capture_output=True, text=True, check=False, env=env,
+        proc = run_cli(
+            "fit", world, "--out", tmp_path / name, "--draws", 200, "--seed", 5,
+            "--backend", "numba", "--no-checks", "--quiet", env=env,
         )  # fmt: skip
         assert proc.returncode == 0, proc.stderr
         tables.append((tmp_path / name / "roi.csv").read_bytes())
