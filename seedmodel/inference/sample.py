@@ -400,10 +400,11 @@ def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.Data
         n = _kept(tree)
         for c in [c for c in CHECKPOINTS if judged < c <= n]:
             judged = c
-            ok = until is None or until(_first(tree, c))
+            first = _first(tree, c)
+            ok = until is None or until(first)
             if progress is not None:
-                progress(_checkpoint_line(c, elapsed, ok, _divergences(_first(tree, c)),
-                                          max_seconds - elapsed))  # fmt: skip
+                left = max_seconds - elapsed
+                progress(_checkpoint_line(c, elapsed, ok, _divergences(first), left))
             if ok:
                 stopped = "converged"
                 break
