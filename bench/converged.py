@@ -40,6 +40,8 @@ import warnings
 from pathlib import Path
 from typing import TYPE_CHECKING
 
+from seedmodel.inference.options import BACKENDS, PARALLEL
+
 if TYPE_CHECKING:  # pandas is imported with seedmodel, inside the timed rows
     import pandas as pd
 
@@ -182,13 +184,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--tune", type=int, default=None, help="warm-up draws (default: the library's)")
     ap.add_argument(
         "--parallel",
-        choices=["auto", "threads", "processes"],
+        choices=PARALLEL,
         default="auto",
         help="how nutpie's chains run side by side (the library's default: auto)",
     )
     ap.add_argument(
         "--backend",
-        choices=["auto", "jax", "numba"],
+        choices=BACKENDS,
         default="auto",
         help="nutpie's compiler (the library's default: auto, which is JAX)",
     )
