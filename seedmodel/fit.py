@@ -326,19 +326,17 @@ def starting_point(model: pm.Model, inputs: MMMInputs) -> dict[str, np.ndarray]:
     At zero, the demand state and the non-centred offsets give their scale parameters
     exactly zero gradients; a control that is zero for a brand (a channel it never spent on
     while another brand did) leaves its coefficient only its prior, whose gradient at 0 is
-    exactly 0 (with ``linear_basis="eigen"`` such a control is a direction of zero
-    eigenvalue, so those coefficients all start at 0.1); and centred brand effects all at
-    their mean give the mean one, so with them every variable starts 0.1 off the centre
-    (:func:`seedmodel.inference.sample.off_centre`).
+    exactly 0; and centred brand effects all at their mean give the mean one, so with them
+    every variable starts 0.1 off the centre (:func:`seedmodel.inference.sample.off_centre`).
     """
     centre = model.initial_point()  # one compiled call, not one per variable
     initial = {
         rv.name: np.full(centre[rv.name].shape, 0.1)
         for rv in model.free_RVs
-        if rv.name == "demand_coef" or rv.name.endswith(("_z", "_eigen"))
+        if rv.name == "demand_coef" or rv.name.endswith("_z")
     }
     empty = ~inputs.controls.any(axis=1)  # (B, K)
-    if empty.any() and "gamma" in centre:
+    if empty.any():
         gamma = np.zeros(centre["gamma"].shape)  # (B, P, K)
         gamma[np.broadcast_to(empty[:, None, :], gamma.shape)] = 0.1
         initial["gamma"] = gamma

@@ -417,8 +417,7 @@ def test_spec_from_a_dict_takes_todays_defaults_unless_saved_in_format_1():
     # formats 2 and 3 wrote every option they had; terms_scale came with format 4
     for fmt in (1, 2, 3):
         assert sm.SeedingMMM.from_dict({}, format=fmt).terms_scale == "baseline"
-    # linear_basis came with format 11: every fit before it drew the linear terms plain
-    pooled = {"share_pooling": "brands", "linear_basis": "plain"}
+    pooled = {"share_pooling": "brands"}
     assert sm.SeedingMMM.from_dict({}, format=3) == sm.SeedingMMM(
         terms_scale="baseline", lift_transport=0.0, effects="noncentred", **pooled
     )
@@ -430,9 +429,7 @@ def test_spec_from_a_dict_takes_todays_defaults_unless_saved_in_format_1():
     assert sm.SeedingMMM.from_dict({}, format=6) == sm.SeedingMMM(effects="noncentred", **pooled)
     # share_pooling came with format 8: every fit before it pooled the shares across brands
     assert sm.SeedingMMM.from_dict({}, format=7) == sm.SeedingMMM(**pooled)
-    assert sm.SeedingMMM.from_dict({}, format=10) == sm.SeedingMMM(linear_basis="plain")
     assert sm.SeedingMMM.from_dict(sm.SeedingMMM().to_dict()).share_pooling == "none"
-    assert sm.SeedingMMM.from_dict(sm.SeedingMMM().to_dict()).linear_basis == "eigen"
     assert sm.SeedingMMM().lift_transport == 0.3
     with pytest.raises(ValueError, match="unknown to this seedmodel"):
         sm.SeedingMMM.from_dict({"warp_drive": True})

@@ -142,40 +142,6 @@ def test_spend_centre_moves_each_channels_effect_prior_by_its_share_of_the_budge
         SeedingMMM(effect_centre="budget")
 
 
-@pytest.mark.parametrize("gamma_mu", [0.0, 0.2])
-def test_eigen_coordinates_leave_the_log_density_unchanged(small_sim, gamma_mu):
-    """linear_basis="eigen" is a rotation of coefficients with independent normal priors:
-    at matching points the two models' log densities agree, so only the sampler's path
-    differs; a prior that is not normal keeps its coefficients plain."""
-    from seedmodel.models.mmm.graph import build_model, eigen_design
-    from seedmodel.transforms.components import PriorSpec
-
-    priors = {"gamma": PriorSpec("Normal", mu=gamma_mu, sigma=0.3)}
-    plain_in = build_inputs(small_sim.data, SeedingMMM(linear_basis="plain", priors=priors))
-    plain, eigen = (
-        build_model(plain_in),
-        build_model(build_inputs(small_sim.data, SeedingMMM(priors=priors))),
-    )
-    assert {"gamma_eigen", "demand_coef_eigen"} <= set(eigen.named_vars)
-    assert not {"gamma", "demand_coef"} & set(eigen.named_vars)
-    rng = np.random.default_rng(1)
-    point = {
-        k: v + 0.3 * rng.standard_normal(np.shape(v)) for k, v in plain.initial_point().items()
-    }
-    u_gamma, _ = eigen_design(np.ascontiguousarray(plain_in.controls.transpose(0, 2, 1)))
-    u_demand, _ = eigen_design(plain_in.basis.T)
-    rotated = {k: v for k, v in point.items() if k not in ("gamma", "demand_coef")}
-    rotated["gamma_eigen"] = np.einsum("bkj,bpk->bpj", u_gamma, point["gamma"] - gamma_mu)
-    rotated["demand_coef_eigen"] = point["demand_coef"] @ u_demand
-    assert eigen.compile_logp()(rotated) == pytest.approx(plain.compile_logp()(point), abs=1e-7)
-    laplace = {"gamma": PriorSpec("Laplace", mu=0.0, b=0.3)}
-    assert (
-        "gamma" in build_model(build_inputs(small_sim.data, SeedingMMM(priors=laplace))).named_vars
-    )
-    with pytest.raises(ValueError, match="linear_basis"):
-        SeedingMMM(linear_basis="rotated")
-
-
 def test_default_media_by_channel_kind(small_sim):
     inputs = build_inputs(small_sim.data, SeedingMMM())
     assert inputs.spec.media["little_red_star"].adstock.name == "weibull"

@@ -104,11 +104,9 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
 
         # baseline: calendar, trend, seasonality, demand, as factors of the level or added to it
         intercept = _prior(inp, "intercept").create("intercept", dims=("brand", "platform"))
-        controls = np.ascontiguousarray(inp.controls.transpose(0, 2, 1))  # (B, K, T)
-        calendar = _linear_term(
-            inp, model, "gamma", "controls", controls, ("brand", "platform", "control")
-        )
-        terms = calendar + _demand(inp, model)  # (B, P, T)
+        gamma = _prior(inp, "gamma").create("gamma", dims=("brand", "platform", "control"))
+        controls = pm.Data("controls", np.ascontiguousarray(inp.controls.transpose(0, 2, 1)))
+        terms = pt.matmul(gamma, controls) + _demand(inp, model)  # (B, P, K) @ (B, K, T)
         if inp.trend_basis is not None:
             terms = terms + _smooth_trend(inp, model)
         if inp.shock_basis is not None:
@@ -283,44 +281,6 @@ def _share_centre(
     return np.log((share + 0.3) / (top - share))
 
 
-def eigen_design(design: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """A linear term's design ``X`` (..., K, T) in the eigenbasis of ``X Xᵀ``.
-
-    Returns
-    -------
-    (U, Uᵀ X)
-        The eigenvectors (..., K, K), as columns, and the design in their coordinates:
-        ``X.T @ c == (Uᵀ X).T @ (Uᵀ c)`` for any coefficients ``c``.
-    """
-    _, u = np.linalg.eigh(design @ np.swapaxes(design, -1, -2))
-    return u, np.swapaxes(u, -1, -2) @ design
-
-
-def _linear_term(
-    inp: MMMInputs, model: pm.Model, name: str, data_name: str, design: np.ndarray, dims
-):
-    """``coefficients @ design`` for a linear term of the baseline: the controls (design
-    (B, K, T), coefficients (B, P, K)) or the demand state's spline (design (K, T),
-    coefficients (B, K)); ``dims`` names the coefficients' axes.
-
-    With ``linear_basis="eigen"`` and independent normal priors (rotation-invariant, so the
-    model is the same), the free variable ``{name}_eigen`` holds the coefficients along the
-    eigenvectors of the design's cross-product, ``{name}`` is not stored, and the data
-    ``data_name`` hold the rotated design: coefficients the data pin down only together
-    are no longer a narrow ridge for the sampler.
-    """
-    prior = _prior(inp, name)
-    if inp.spec.linear_basis == "plain" or prior.dist != "Normal":
-        coef = prior.create(name, dims=dims)
-        return pt.matmul(coef, pm.Data(data_name, design))
-    _, rotated = eigen_design(design)
-    axis = f"{dims[-1]}_eigen"
-    model.add_coord(axis, np.arange(design.shape[-2]))
-    v = prior.create(f"{name}_eigen", mu=0.0, dims=(*dims[:-1], axis))
-    centre = dict(prior.kwargs).get("mu", 0.0) * design.sum(axis=-2, keepdims=True)
-    return pt.matmul(v, pm.Data(data_name, rotated)) + centre
-
-
 def _smooth_trend(inp: MMMInputs, model: pm.Model):
     """(B, P, T) a random walk over spline knots per brand x platform, centred (the
     intercept holds the level); one step size, learnt from the data, for all of them."""
@@ -423,7 +383,8 @@ def _demand(inp: MMMInputs, model: pm.Model):
         return pt.einsum("bkt,bpk->bpt", pt.as_tensor(z), delta)
     # latent: a smooth state per brand (cubic spline, knots every knot_days), measured with
     # noise by the demand signals; independent coefficients keep the geometry Gaussian
-    state = _linear_term(inp, model, "demand_coef", "demand_basis", inp.basis.T, ("brand", "knot"))
+    w = _prior(inp, "demand_coef").create("demand_coef", dims=("brand", "knot"))
+    state = w @ pm.Data("demand_basis", inp.basis.T)  # (B, T)
     if inp.organic is not None:
         # the signal is standardised, so the state carries its level: no offset to trade off
         o_sd = _prior(inp, "organic_sd").create("organic_sd", dims="brand")

@@ -29,7 +29,6 @@ __all__ = [
     "INPUTS",
     "LIFT_TRANSPORT",
     "LIKELIHOODS",
-    "LINEAR_BASES",
     "NOISES",
     "ORGANIC_ECHOES",
     "PROGRAMME_STORES",
@@ -63,7 +62,6 @@ FESTIVALS = ("separate", "shared", "none")
 EFFECTS = ("auto", "centred", "noncentred")
 HALOS = ("zero", "store_size")
 ORGANIC_ECHOES = ("none", "paid")
-LINEAR_BASES = ("eigen", "plain")
 SHARE_POOLINGS = ("brands", "none")
 #: Fewest fitted periods per brand for ``effects="auto"`` to sample the brands' effects
 #: centred (a year of daily data).
@@ -137,8 +135,7 @@ PROGRAMME_STORES = {"red_cat": "tmall", "red_jd": "jd"}
 #: docs/mmm.md, *Lift tests*) it kept every interval covering where 0 lost two.
 LIFT_TRANSPORT = 0.3
 
-#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 11 (2026-12-05) added
-#: ``linear_basis`` (default "eigen"; "plain" before it); format 10 (2026-12-05) added
+#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 10 (2026-12-05) added
 #: ``organic_echo`` (default "none", as before it); format 9 (2026-12-04) added
 #: ``effect_centre`` (default "even", as before it); format 8 (2026-12-04) added
 #: ``share_pooling`` (default "none"; "brands" before it); format 7 (2026-12-04) added
@@ -148,7 +145,7 @@ LIFT_TRANSPORT = 0.3
 #: ``terms_scale`` (default "gmv"; "baseline" before it); format 3 (2026-12-03) added
 #: ``shocks`` (default "none", as before it); format 2 (2026-12-02) writes every option;
 #: format 1 left out options that did not exist yet.
-SPEC_FORMAT = 11
+SPEC_FORMAT = 10
 #: Options whose meaning changed after format 1: option -> (the first format that wrote
 #: today's meaning, the value a spec saved before it meant).
 _CHANGED_IN = {
@@ -156,7 +153,6 @@ _CHANGED_IN = {
     "lift_transport": (5, 0.0),
     "effects": (7, "noncentred"),
     "share_pooling": (8, "brands"),
-    "linear_basis": (11, "plain"),
 }
 #: What format 1, which left out options that did not exist yet, meant by their absence.
 _FORMAT_1 = {
@@ -379,18 +375,6 @@ class SeedingMMM:
         stress world a channel with no effect came out at ROI 5.9 [4.2, 7.7]), it is less
         accurate on worlds without an echo, and fits take about twice as many gradient
         evaluations (docs/mmm.md, *Nineteenth look*).
-    linear_basis : {"eigen", "plain"}
-        The coordinates in which the sampler draws the coefficients of the baseline's linear
-        terms: the demand state's spline weights and the calendar and seasonality controls'
-        coefficients. ``eigen`` (the default) draws them along the eigenvectors of their
-        design's cross-product (``X Xᵀ`` per brand), so that coefficients the data pin down
-        only together (neighbouring spline weights, overlapping festival windows) are not a
-        narrow ridge for the sampler; ``plain`` (fits saved before 2026-12-05) draws them as
-        they are. Their priors are independent normals, which a rotation leaves unchanged,
-        so the model is the same either way; only the sampler's path differs. On
-        ``data/sample`` (1,000 draws after 500 warm-up draws, seed 0) it took 63 leapfrog
-        steps per draw against 70 (docs/benchmarks.md, *Twenty-second session*). A prior
-        other than a normal (``priors={"gamma": ...}``) keeps that term's coefficients plain.
     priors : mapping of str to PriorSpec
         Overrides of the model's priors by parameter name
         (:data:`seedmodel.models.mmm.priors.PRIORS`), for prior-sensitivity studies, e.g.
@@ -427,7 +411,6 @@ class SeedingMMM:
     halo: str = "zero"
     share_pooling: str = "none"
     organic_echo: str = "none"
-    linear_basis: str = "eigen"
     priors: Mapping[str, PriorSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -475,10 +458,6 @@ class SeedingMMM:
             )
         if self.organic_echo != "none" and self.demand != "latent":
             raise ValueError('organic_echo describes the latent demand state: use demand="latent"')
-        if self.linear_basis not in LINEAR_BASES:
-            raise ValueError(
-                f"linear_basis must be one of {LINEAR_BASES}, got {self.linear_basis!r}"
-            )
         if self.share_pooling not in SHARE_POOLINGS:
             raise ValueError(
                 f"share_pooling must be one of {SHARE_POOLINGS}, got {self.share_pooling!r}"
