@@ -639,3 +639,39 @@ def test_a_lift_test_the_fit_contradicts_fails_its_check_and_is_said_in_both_lan
     for lang, word in (("en", "lift test"), ("zh", "增量实验")):
         lines = check_warnings(checks, lang)
         assert len(lines) == len(wrong) and all(word in line for line in lines)
+
+
+def test_a_lift_test_the_fit_agrees_with_is_said_to_found_the_roi_not_settle_it(portfolio):
+    """A channel whose lift tests all pass their check gets one sentence in its brand's
+    summary, in both languages, saying what the test does not see (the whole period); a
+    channel whose test failed, or that was not tested, does not."""
+    from seedmodel.analysis.checks import lift_agreement
+    from seedmodel.report.i18n import channel_name
+    from seedmodel.report.summary import summary_parts
+
+    fit, table, _ = portfolio
+    lifts = lift_agreement(fit, random_seed=1)
+    assert lifts["passed"].all()
+    tested = set(zip(lifts["brand"], lifts["channel"], strict=True))
+    phrase = {"en": "better founded, not settled", "zh": "而非定论"}
+    for passed in (True, False):
+        checks = {"passed": passed, "warnings": [], "lifts": lifts.assign(passed=passed)}
+        checks["lifts"] = checks["lifts"].to_dict("records")
+        for lang in ("en", "zh"):
+            parts = summary_parts(table, fit.diagnostics, lang, checks=checks)
+            said = {
+                (entry.name, str(line))
+                for entry in parts.brands
+                for line in entry.lines
+                if phrase[lang] in line
+            }
+            if not passed:
+                assert not said
+                continue
+            assert len(said) == len(tested)
+            for brand, channel in tested:
+                name = channel_name(channel, lang)
+                test = lifts[(lifts["brand"] == brand) & (lifts["channel"] == channel)].iloc[-1]
+                assert any(
+                    title == brand and name in line and test["end"] in line for title, line in said
+                )

@@ -306,8 +306,9 @@ def summary_parts(
         The fit's; a fit that did not converge is said first.
     lang : {"en", "zh"}
     checks : dict, optional
-        The per-fit checks (``FitChecks.to_dict``); failed ones are counted and the channels
-        that trade off with the baseline named.
+        The per-fit checks (``FitChecks.to_dict``); failed ones are counted, the channels
+        that trade off with the baseline named, and a channel whose lift tests the fit
+        agrees with told what a test settles and what it does not.
     attribution : DataFrame, optional
         :func:`seedmodel.analysis.attribution.reconcile_attribution`.
     plan : Allocation, optional
@@ -330,6 +331,16 @@ def summary_parts(
         for t in (checks or {}).get("tradeoff", [])
         if not t.get("passed", True)
     }
+    # channels whose lift tests all agree with the fit (a failed one is a warning of its
+    # own): what a test settles and what it does not, said with the latest test's dates
+    tested: dict[tuple, list[dict]] = {}
+    for t in (checks or {}).get("lifts", []):
+        tested.setdefault((t["brand"], t["channel"]), []).append(t)
+    agreed = {
+        key: max(tests, key=lambda t: t["end"])
+        for key, tests in tested.items()
+        if all(t.get("passed", False) for t in tests)
+    }
     portfolio = BrandSummary(text("portfolio", lang))
     if plan is not None:
         portfolio.lines.append(_plan_line(plan.summary, lang))
@@ -351,6 +362,11 @@ def summary_parts(
                 parts.append(
                     _sentence("tradeoff", lang, {"channel": channel_name(r["channel"], lang)})
                 )
+            if (brand, r["channel"]) in agreed:
+                test = agreed[(brand, r["channel"])]
+                fields = {"channel": channel_name(r["channel"], lang)}
+                fields |= {"start": test["start"], "end": test["end"]}
+                parts.append(_sentence("lift_agreed", lang, fields))
             if attribution is not None and not attribution.empty:
                 cell = attribution[
                     (attribution["brand"] == brand) & (attribution["channel"] == r["channel"])
