@@ -18,6 +18,7 @@ import pandas as pd
 from markupsafe import Markup
 
 from seedmodel.inference.diagnostics import Diagnostics
+from seedmodel.models.mmm.spec import PROGRAMME_STORES
 from seedmodel.report import html as page_html
 from seedmodel.report.html import render, table_html
 from seedmodel.report.i18n import (
@@ -366,7 +367,10 @@ def summary_parts(
                 test = agreed[(brand, r["channel"])]
                 fields = {"channel": channel_name(r["channel"], lang)}
                 fields |= {"start": test["start"], "end": test["end"]}
-                parts.append(_sentence("lift_agreed", lang, fields))
+                # measured on the seeding channel (long lags, no link to a store)
+                seeding = r["channel"] not in PROGRAMME_STORES
+                key = "lift_agreed_seeding" if seeding else "lift_agreed"
+                parts.append(_sentence(key, lang, fields))
             if attribution is not None and not attribution.empty:
                 cell = attribution[
                     (attribution["brand"] == brand) & (attribution["channel"] == r["channel"])
