@@ -658,8 +658,8 @@ def test_a_lift_test_the_fit_agrees_with_is_said_to_found_the_roi_not_settle_it(
     agrees = {"en": "agrees with the fit", "zh": "与模型结果一致"}
     unsettled = {"en": "better founded, not settled", "zh": "而非定论"}
     for passed in (True, False):
-        checks = {"passed": passed, "warnings": [], "lifts": lifts.assign(passed=passed)}
-        checks["lifts"] = checks["lifts"].to_dict("records")
+        records = lifts.assign(passed=passed).to_dict("records")
+        checks = {"passed": passed, "warnings": [], "lifts": records}
         for lang in ("en", "zh"):
             parts = summary_parts(table, fit.diagnostics, lang, checks=checks)
             said = {
