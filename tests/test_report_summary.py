@@ -661,7 +661,9 @@ def test_a_lift_test_the_fit_agrees_with_is_said_to_found_the_roi_not_settle_it(
         records = lifts.assign(passed=passed).to_dict("records")
         checks = {"passed": passed, "warnings": [], "lifts": records}
         for lang in ("en", "zh"):
-            parts = summary_parts(table, fit.diagnostics, lang, checks=checks)
+            parts = summary_parts(
+                table, fit.diagnostics, lang, link_channels=fit.data.link_channels, checks=checks
+            )
             said = {
                 (entry.name, str(line))
                 for entry in parts.brands

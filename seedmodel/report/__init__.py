@@ -100,7 +100,13 @@ def build_report(
         attribution = reconcile_attribution(data, roi_table)
         shown_plan = plan if curves is not None else None
         parts = summary_parts(
-            roi_table, diagnostics, lang, checks=checks, attribution=attribution, plan=shown_plan
+            roi_table,
+            diagnostics,
+            lang,
+            link_channels=data.link_channels,
+            checks=checks,
+            attribution=attribution,
+            plan=shown_plan,
         )
         # several brands: the portfolio first, then a section per brand
         several = roi_table["brand"].nunique() > 1

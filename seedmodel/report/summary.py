@@ -18,7 +18,6 @@ import pandas as pd
 from markupsafe import Markup
 
 from seedmodel.inference.diagnostics import Diagnostics
-from seedmodel.models.mmm.spec import PROGRAMME_STORES
 from seedmodel.report import html as page_html
 from seedmodel.report.html import render, table_html
 from seedmodel.report.i18n import (
@@ -293,6 +292,7 @@ def summary_parts(
     diagnostics: Diagnostics,
     lang: str,
     *,
+    link_channels: tuple[str, ...],
     checks: dict | None = None,
     attribution: pd.DataFrame | None = None,
     plan=None,
@@ -306,6 +306,9 @@ def summary_parts(
     diagnostics : Diagnostics
         The fit's; a fit that did not converge is said first.
     lang : {"en", "zh"}
+    link_channels : tuple of str
+        The channels whose notes link to a store (:attr:`seedmodel.Dataset.link_channels`,
+        the model's own rule); the others are seeding channels.
     checks : dict, optional
         The per-fit checks (``FitChecks.to_dict``); failed ones are counted, the channels
         that trade off with the baseline named, and a channel whose lift tests the fit
@@ -368,7 +371,7 @@ def summary_parts(
                 fields = {"channel": channel_name(r["channel"], lang)}
                 fields |= {"start": test["start"], "end": test["end"]}
                 # measured on the seeding channel (long lags, no link to a store)
-                seeding = r["channel"] not in PROGRAMME_STORES
+                seeding = r["channel"] not in link_channels
                 key = "lift_agreed_seeding" if seeding else "lift_agreed"
                 parts.append(_sentence(key, lang, fields))
             if attribution is not None and not attribution.empty:
