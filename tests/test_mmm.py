@@ -142,6 +142,109 @@ def test_spend_centre_moves_each_channels_effect_prior_by_its_share_of_the_budge
         SeedingMMM(effect_centre="budget")
 
 
+def test_mixed_centre_is_an_even_mixture_of_the_even_and_spend_centred_priors(small_sim):
+    """``effect_centre="mixed"``: a channel's log effect has the prior
+    0.5 N(median, sd) + 0.5 N(median + log spend weight, sd), one brand or several, centred
+    or as offsets, and the chains start between the two centres."""
+    from scipy import stats
+
+    from seedmodel.models.mmm.graph import build_model
+
+    data = small_sim.data
+    single = sm.from_frames(
+        media=data.media[data.media["brand"] == data.brand_names[0]],
+        sales=data.sales[data.sales["brand"] == data.brand_names[0]],
+        events=data.events,
+    )
+    inputs = build_inputs(single, SeedingMMM(effect_centre="mixed"))
+    model = build_model(inputs)
+    centre, sd = np.log(SeedingMMM().effect_prior[0]), SeedingMMM().effect_prior[1]
+    shift = np.log(inputs.spend_weights())
+    assert np.abs(shift).max() > 0.2  # the two centres differ
+    x = np.linspace(-4.0, -1.0, shift.size).reshape(shift.shape)
+    point = model.initial_point() | {"log_gross": x}
+    got = model.compile_logp(vars=[model["log_gross"]], sum=False)(point)[0]
+    expected = np.log(
+        0.5 * stats.norm.pdf(x, centre, sd) + 0.5 * stats.norm.pdf(x, centre + shift, sd)
+    )
+    np.testing.assert_allclose(got, expected, rtol=1e-9)
+    np.testing.assert_allclose(model.initial_point()["log_gross"], centre + shift / 2)
+
+    for effects, name in (("centred", "log_gross"), ("noncentred", "log_gross_z")):
+        pooled = build_model(build_inputs(data, SeedingMMM(effect_centre="mixed", effects=effects)))
+        assert type(pooled[name].owner.op).__name__ == "MixtureRV"
+        assert np.isfinite(pooled.compile_logp()(pooled.initial_point()))
+
+
+def _centre_density(u, x, centre, shift, sd):
+    """Normal density at ``x`` of a centre ``u`` of the way along the shift."""
+    from scipy import stats
+
+    return stats.norm.pdf(x, centre + u * shift, sd)
+
+
+def test_between_centre_puts_the_effects_centre_anywhere_between_even_and_spend(small_sim):
+    """``effect_centre="between"``: a channel's log effect is Normal(median + u * log spend
+    weight, sd) with u uniform on (0, 1), integrated over u; its draws have that mean and
+    spread; the chains start halfway; several brands build, centred or as offsets."""
+    import pymc as pm
+    from scipy import integrate
+
+    from seedmodel.models.mmm.graph import build_model
+
+    data = small_sim.data
+    single = sm.from_frames(
+        media=data.media[data.media["brand"] == data.brand_names[0]],
+        sales=data.sales[data.sales["brand"] == data.brand_names[0]],
+        events=data.events,
+    )
+    inputs = build_inputs(single, SeedingMMM(effect_centre="between"))
+    model = build_model(inputs)
+    centre, sd = np.log(SeedingMMM().effect_prior[0]), SeedingMMM().effect_prior[1]
+    shift = np.log(inputs.spend_weights())
+    assert np.abs(shift).max() > 0.2
+    logp = model.compile_logp(vars=[model["log_gross"]], sum=False)
+    for x in (np.linspace(-4.0, -1.0, shift.size), np.array([-12.0, 2.0, 0.5][: shift.size])):
+        x = x.reshape(shift.shape)
+        got = logp(model.initial_point() | {"log_gross": x})[0]
+        expected = [
+            np.log(integrate.quad(_centre_density, 0, 1, args=(v, centre, s, sd))[0])
+            for v, s in zip(x.ravel(), shift.ravel(), strict=True)
+        ]
+        np.testing.assert_allclose(got.ravel(), expected, rtol=1e-7)
+    np.testing.assert_allclose(model.initial_point()["log_gross"], centre + shift / 2)
+    with model:
+        prior = pm.sample_prior_predictive(4000, var_names=["log_gross"], random_seed=1)
+    draws = prior.prior["log_gross"].values.reshape(-1, shift.size)
+    np.testing.assert_allclose(draws.mean(axis=0), (centre + shift / 2).ravel(), atol=0.05)
+    np.testing.assert_allclose(draws.std(axis=0), np.sqrt(sd**2 + shift**2 / 12).ravel(), rtol=0.05)
+
+    for effects in ("centred", "noncentred"):
+        pooled = build_model(
+            build_inputs(data, SeedingMMM(effect_centre="between", effects=effects))
+        )
+        assert np.isfinite(pooled.compile_logp()(pooled.initial_point()))
+
+    # the chains' processes get the model pickled: its log density must survive that
+    import subprocess
+    import sys
+
+    import cloudpickle
+
+    child = (
+        "import pickle, sys; m = pickle.loads(sys.stdin.buffer.read()); "
+        "print(float(m.compile_logp()(m.initial_point())))"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", child],
+        input=cloudpickle.dumps(model),
+        capture_output=True,
+        check=True,
+    )
+    here = float(model.compile_logp()(model.initial_point()))
+    np.testing.assert_allclose(float(done.stdout.decode().split()[-1]), here, rtol=1e-10)
+
+
 def test_default_media_by_channel_kind(small_sim):
     inputs = build_inputs(small_sim.data, SeedingMMM())
     assert inputs.spec.media["little_red_star"].adstock.name == "weibull"

@@ -57,7 +57,7 @@ SHOCKS = ("none", "weekly")
 TERMS_SCALES = ("gmv", "baseline")
 NOISES = ("normal", "student_t")
 EFFECT_POOLINGS = ("none", "channels")
-EFFECT_CENTRES = ("even", "spend")
+EFFECT_CENTRES = ("even", "spend", "mixed", "between")
 FESTIVALS = ("separate", "shared", "none")
 EFFECTS = ("auto", "centred", "noncentred")
 HALOS = ("zero", "store_size")
@@ -286,7 +286,7 @@ class SeedingMMM:
         ``channels``: the channels' effects at typical spend share a level learnt from the
         data (a brand whose media are light pulls every channel down), with the prior's
         variance split between the level and the spread. Not the default (docs/mmm.md).
-    effect_centre : {"even", "spend"}
+    effect_centre : {"even", "spend", "mixed"}
         Where each channel's effect prior is centred. ``even``: every channel at
         ``effect_prior``'s median share of GMV at its typical spend, whatever its budget.
         ``spend``: that median times the channel's spend weight (its mean spend per live
@@ -297,7 +297,9 @@ class SeedingMMM:
         default: on worlds 0-29 of the family it covered one more seeding cell but raised
         the median error from 0.159 to 0.172 and made one cell confidently wrong, a
         seeding channel carrying most of the budget at a low return, put six times too
-        high (docs/mmm.md, *Fourteenth look*).
+        high (docs/mmm.md, *Fourteenth look*). ``mixed``: an even mixture of the two
+        priors, for when it is not known whether a channel's budget follows its return;
+        the posterior weighs the two centres by the data.
     lift_transport : float
         How far a channel's effect during a lift test's window may differ from its effect
         over the rest of the data, as a share of the measured lift: each test's likelihood
