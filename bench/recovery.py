@@ -114,7 +114,6 @@ VARIANTS = {
     # 2026-12-04 (fifteenth session): each channel's effect prior centred in proportion to
     # its share of the budget (effect_centre="spend")
     "spend_centre": SeedingMMM(effect_centre="spend"),
-    "mixed_centre": SeedingMMM(effect_centre="mixed"),
     "between_centre": SeedingMMM(effect_centre="between"),
     # 2026-12-04 (fourteenth session): the baseline level's prior twice as wide (log sd 0.4:
     # media between about 0 and half of GMV, instead of 0.2)

@@ -142,40 +142,6 @@ def test_spend_centre_moves_each_channels_effect_prior_by_its_share_of_the_budge
         SeedingMMM(effect_centre="budget")
 
 
-def test_mixed_centre_is_an_even_mixture_of_the_even_and_spend_centred_priors(small_sim):
-    """``effect_centre="mixed"``: a channel's log effect has the prior
-    0.5 N(median, sd) + 0.5 N(median + log spend weight, sd), one brand or several, centred
-    or as offsets, and the chains start between the two centres."""
-    from scipy import stats
-
-    from seedmodel.models.mmm.graph import build_model
-
-    data = small_sim.data
-    single = sm.from_frames(
-        media=data.media[data.media["brand"] == data.brand_names[0]],
-        sales=data.sales[data.sales["brand"] == data.brand_names[0]],
-        events=data.events,
-    )
-    inputs = build_inputs(single, SeedingMMM(effect_centre="mixed"))
-    model = build_model(inputs)
-    centre, sd = np.log(SeedingMMM().effect_prior[0]), SeedingMMM().effect_prior[1]
-    shift = np.log(inputs.spend_weights())
-    assert np.abs(shift).max() > 0.2  # the two centres differ
-    x = np.linspace(-4.0, -1.0, shift.size).reshape(shift.shape)
-    point = model.initial_point() | {"log_gross": x}
-    got = model.compile_logp(vars=[model["log_gross"]], sum=False)(point)[0]
-    expected = np.log(
-        0.5 * stats.norm.pdf(x, centre, sd) + 0.5 * stats.norm.pdf(x, centre + shift, sd)
-    )
-    np.testing.assert_allclose(got, expected, rtol=1e-9)
-    np.testing.assert_allclose(model.initial_point()["log_gross"], centre + shift / 2)
-
-    for effects, name in (("centred", "log_gross"), ("noncentred", "log_gross_z")):
-        pooled = build_model(build_inputs(data, SeedingMMM(effect_centre="mixed", effects=effects)))
-        assert type(pooled[name].owner.op).__name__ == "MixtureRV"
-        assert np.isfinite(pooled.compile_logp()(pooled.initial_point()))
-
-
 def _centre_density(u, x, centre, shift, sd):
     """Normal density at ``x`` of a centre ``u`` of the way along the shift."""
     from scipy import stats
@@ -186,7 +152,7 @@ def _centre_density(u, x, centre, shift, sd):
 def test_between_centre_puts_the_effects_centre_anywhere_between_even_and_spend(small_sim):
     """``effect_centre="between"``: a channel's log effect is Normal(median + u * log spend
     weight, sd) with u uniform on (0, 1), integrated over u; its draws have that mean and
-    spread; the chains start halfway; several brands build, centred or as offsets."""
+    spread; the chains start halfway; with several brands the channel's mean takes it."""
     import pymc as pm
     from scipy import integrate
 
@@ -219,11 +185,21 @@ def test_between_centre_puts_the_effects_centre_anywhere_between_even_and_spend(
     np.testing.assert_allclose(draws.mean(axis=0), (centre + shift / 2).ravel(), atol=0.05)
     np.testing.assert_allclose(draws.std(axis=0), np.sqrt(sd**2 + shift**2 / 12).ravel(), rtol=0.05)
 
+    # several brands: the channels' mean over brands takes the range, at the brands' mean
+    # log spend weight; each brand's effect is normal around it, centred or as offsets
+    several = build_inputs(data, SeedingMMM(effect_centre="between"))
+    mean_shift = np.log(several.spend_weights()).mean(axis=0)
     for effects in ("centred", "noncentred"):
         pooled = build_model(
             build_inputs(data, SeedingMMM(effect_centre="between", effects=effects))
         )
+        assert type(pooled["log_gross_mu"].owner.op).__name__ == "BetweenRV"
+        np.testing.assert_allclose(
+            pooled.initial_point()["log_gross_mu"], centre + mean_shift / 2, rtol=1e-12
+        )
         assert np.isfinite(pooled.compile_logp()(pooled.initial_point()))
+    with pytest.raises(ValueError, match="effect_pooling"):
+        SeedingMMM(effect_centre="between", effect_pooling="channels")
 
     # the chains' processes get the model pickled: its log density must survive that
     import subprocess

@@ -70,17 +70,29 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
         if pooled and inp.spec.effect_pooling == "channels":
             lg_c = pm.Normal("log_gross_c", 0.0, 1.0, dims="channel")
             lg_mu = level + spread * lg_c
+        elif pooled and inp.spec.effect_centre == "between":
+            # the centre's uncertainty on the channel's mean over brands, whose prior scale
+            # is fixed: on each brand's effect it would meet the learnt spread, and a
+            # flat-topped prior with a spread near 0 has walls the sampler diverges on
+            lg_mu = _between("log_gross_mu", g_centre, g_offset.mean(axis=0), g_sd, "channel")
+            g_offset = 0.0  # each brand's own budget share is left to the learnt spread
         elif pooled:
             lg_mu = pm.Normal("log_gross_mu", g_centre, g_sd, dims="channel")
         if pooled:
             lg_sd = _prior(inp, "log_gross_sd").create("log_gross_sd")
-            log_gross = _brand_effects(inp, lg_mu, lg_sd, g_offset)
+            log_gross = _brand_effects(inp, lg_mu + g_offset, lg_sd)
         else:
             log_half = _prior(inp, "log_half").create("log_half", dims=("brand", "channel"))
             if inp.spec.effect_pooling == "channels":
-                log_gross = _brand_effects(inp, level, spread, g_offset, centred=False)
+                lg_z = pm.Normal("log_gross_z", 0.0, 1.0, dims=("brand", "channel"))
+                log_gross = level + g_offset + spread * lg_z
+            elif inp.spec.effect_centre == "between":
+                dims = ("brand", "channel")
+                log_gross = _between("log_gross", g_centre, g_offset, g_sd, dims)
             else:
-                log_gross = _effect_normal(inp, "log_gross", g_centre, g_sd, g_offset)
+                log_gross = pm.Normal(
+                    "log_gross", g_centre + g_offset, g_sd, dims=("brand", "channel")
+                )
         half = pm.Deterministic("half", pt.exp(log_half), dims=("brand", "channel"))
         # each brand's own shares unless share_pooling="brands" (a spread learnt from a few
         # brands' weakly informed shares is a funnel)
@@ -184,48 +196,36 @@ def _centred_effects(inp: MMMInputs) -> bool:
 def _effect_offset(inp: MMMInputs) -> np.ndarray | float:
     """Log shift of each channel's effect prior from ``effect_prior``'s median: 0
     (``effect_centre="even"``) or, (B, C), the log of the channel's spend weight
-    (``"spend"``, and the second component of ``"mixed"``: :meth:`MMMInputs.spend_weights`),
-    so that a channel carrying more of a brand's budget is expected to carry more of its GMV,
-    at the same return per yuan."""
-    if inp.spec.effect_centre in ("spend", "mixed", "between"):
+    (``"spend"``, and the far end of ``"between"``'s centres:
+    :meth:`MMMInputs.spend_weights`), so that a channel carrying more of a brand's budget is
+    expected to carry more of its GMV, at the same return per yuan."""
+    if inp.spec.effect_centre in ("spend", "between"):
         return np.log(inp.spend_weights())
     return 0.0
 
 
-def _effect_normal(inp: MMMInputs, name: str, mu, sd, offset):
-    """(B, C) a log effect with prior Normal(mu + offset, sd) or, under
-    ``effect_centre="mixed"``, an even mixture of Normal(mu, sd) and Normal(mu + offset, sd):
-    the posterior then weighs the two centres by how well each explains the data."""
-    if inp.spec.effect_centre == "between":
-        shape = (len(inp.brands), len(inp.channels))
-        low = pt.broadcast_to(mu + pt.minimum(offset, 0.0), shape)
-        span = pt.broadcast_to(pt.maximum(pt.abs(offset), 1e-3), shape)
-        return Between(name, low, span, sd, dims=("brand", "channel"))
-    if inp.spec.effect_centre != "mixed":
-        return pm.Normal(name, mu + offset, sd, dims=("brand", "channel"))
-    shape = (len(inp.brands), len(inp.channels))
-    centres = pt.stack([pt.broadcast_to(mu, shape), pt.broadcast_to(mu + offset, shape)], axis=-1)
-    return pm.NormalMixture(
-        name, w=np.array([0.5, 0.5]), mu=centres, sigma=sd, dims=("brand", "channel")
-    )
+def _between(name: str, centre: float, offset: np.ndarray, sd: float, dims):
+    """A log effect whose prior centre lies anywhere from ``centre`` (the even prior's) to
+    ``centre + offset`` (the spend-centred one's), at scale ``sd``
+    (:class:`~seedmodel.models.mmm.distributions.Between`)."""
+    low = centre + np.minimum(offset, 0.0)
+    span = np.maximum(np.abs(offset), 1e-3)  # an even channel: Normal(centre, sd)
+    return Between(name, low, span, sd, dims=dims)
 
 
-def _brand_effects(inp: MMMInputs, mu, sd, offset, centred: bool | None = None):
+def _brand_effects(inp: MMMInputs, mu, sd):
     """(B, C) each brand's log effect at typical spend around the channel's mean ``mu``
-    shifted by ``offset`` (:func:`_effect_offset`), with spread ``sd``: centred
-    (``log_gross``) or as standardised offsets (``log_gross_z``), by ``centred`` or else
-    :func:`_centred_effects`.
+    with spread ``sd``: centred (``log_gross``) or as standardised offsets (``log_gross_z``),
+    by :func:`_centred_effects`.
 
     A brand's own data usually pin its effect down, and then sampling the effect itself
     is the easier geometry: the offsets' form ties the mean, the spread and every offset
     into one narrow ridge (docs/benchmarks.md).
     """
-    if _centred_effects(inp) if centred is None else centred:
-        return _effect_normal(inp, "log_gross", mu, sd, offset)
-    if inp.spec.effect_centre not in ("mixed", "between"):
-        return mu + offset + sd * pm.Normal("log_gross_z", 0.0, 1.0, dims=("brand", "channel"))
-    # the mixture's second centre in the offsets' units
-    return mu + sd * _effect_normal(inp, "log_gross_z", 0.0, 1.0, offset / sd)
+    dims = ("brand", "channel")
+    if _centred_effects(inp):
+        return pm.Normal("log_gross", mu, sd, dims=dims)
+    return mu + sd * pm.Normal("log_gross_z", 0.0, 1.0, dims=dims)
 
 
 def _baseline_share(intercept, contrib):

@@ -57,7 +57,7 @@ SHOCKS = ("none", "weekly")
 TERMS_SCALES = ("gmv", "baseline")
 NOISES = ("normal", "student_t")
 EFFECT_POOLINGS = ("none", "channels")
-EFFECT_CENTRES = ("even", "spend", "mixed", "between")
+EFFECT_CENTRES = ("even", "spend", "between")
 FESTIVALS = ("separate", "shared", "none")
 EFFECTS = ("auto", "centred", "noncentred")
 HALOS = ("zero", "store_size")
@@ -286,7 +286,7 @@ class SeedingMMM:
         ``channels``: the channels' effects at typical spend share a level learnt from the
         data (a brand whose media are light pulls every channel down), with the prior's
         variance split between the level and the spread. Not the default (docs/mmm.md).
-    effect_centre : {"even", "spend", "mixed"}
+    effect_centre : {"even", "spend", "between"}
         Where each channel's effect prior is centred. ``even``: every channel at
         ``effect_prior``'s median share of GMV at its typical spend, whatever its budget.
         ``spend``: that median times the channel's spend weight (its mean spend per live
@@ -297,9 +297,13 @@ class SeedingMMM:
         default: on worlds 0-29 of the family it covered one more seeding cell but raised
         the median error from 0.159 to 0.172 and made one cell confidently wrong, a
         seeding channel carrying most of the budget at a low return, put six times too
-        high (docs/mmm.md, *Fourteenth look*). ``mixed``: an even mixture of the two
-        priors, for when it is not known whether a channel's budget follows its return;
-        the posterior weighs the two centres by the data.
+        high (docs/mmm.md, *Fourteenth look*). ``between``: the centre anywhere from the
+        even one to the spend-weighted one, uniformly (a normal of the same scale around a
+        centre drawn from that range), for when it is not known whether a channel's budget
+        follows its return; with several brands, on the channel's mean over the brands,
+        with the spend weight averaged over them on the log scale. Not combined with
+        ``effect_pooling="channels"``. Not the default yet (docs/mmm.md, *Twenty-first
+        look*).
     lift_transport : float
         How far a channel's effect during a lift test's window may differ from its effect
         over the rest of the data, as a share of the measured lift: each test's likelihood
@@ -447,6 +451,10 @@ class SeedingMMM:
         if self.effect_centre not in EFFECT_CENTRES:
             raise ValueError(
                 f"effect_centre must be one of {EFFECT_CENTRES}, got {self.effect_centre!r}"
+            )
+        if self.effect_centre == "between" and self.effect_pooling != "none":
+            raise ValueError(
+                f"effect_centre='between' needs effect_pooling='none' (got {self.effect_pooling!r})"
             )
         if self.festivals not in FESTIVALS:
             raise ValueError(f"festivals must be one of {FESTIVALS}, got {self.festivals!r}")
