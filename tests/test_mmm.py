@@ -10,11 +10,13 @@ import os
 import subprocess
 import sys
 
+import cloudpickle
 import numpy as np
 import pandas as pd
 import pytest
 import xarray as xr
 from conftest import SMALL, run_cli
+from scipy import integrate, stats
 
 import seedmodel as sm
 from seedmodel.analysis.incremental import ROI_COLUMNS, roi
@@ -106,6 +108,20 @@ def test_control_scales_adds_the_planned_levels_move_from_a_two_month_level(smal
     np.testing.assert_allclose(again.controls, scales.controls, atol=1e-9)
 
 
+def _centre_density(u, x, centre, shift, sd):
+    """Normal density at ``x`` of a centre ``u`` of the way along the shift."""
+    return stats.norm.pdf(x, centre + u * shift, sd)
+
+
+def _one_brand(data) -> sm.Dataset:
+    """The first brand of ``data`` alone."""
+    return sm.from_frames(
+        media=data.media[data.media["brand"] == data.brand_names[0]],
+        sales=data.sales[data.sales["brand"] == data.brand_names[0]],
+        events=data.events,
+    )
+
+
 def test_spend_centre_moves_each_channels_effect_prior_by_its_share_of_the_budget(small_sim):
     """``effect_centre="spend"``: a channel's prior median is ``effect_prior``'s times its
     spend weight (mean live spend over the brand's mean spend per channel and period), in
@@ -127,11 +143,7 @@ def test_spend_centre_moves_each_channels_effect_prior_by_its_share_of_the_budge
     np.testing.assert_allclose(in_wan.spend_weights(), inputs.spend_weights(), rtol=1e-9)
 
     median = np.log(SeedingMMM().effect_prior[0])
-    single = sm.from_frames(
-        media=data.media[data.media["brand"] == data.brand_names[0]],
-        sales=data.sales[data.sales["brand"] == data.brand_names[0]],
-        events=data.events,
-    )
+    single = _one_brand(data)
     for centre in ("even", "spend"):
         one = build_inputs(single, SeedingMMM(effect_centre=centre))
         log_gross = build_model(one)["log_gross"]  # Normal(mu, sigma)
@@ -142,29 +154,16 @@ def test_spend_centre_moves_each_channels_effect_prior_by_its_share_of_the_budge
         SeedingMMM(effect_centre="budget")
 
 
-def _centre_density(u, x, centre, shift, sd):
-    """Normal density at ``x`` of a centre ``u`` of the way along the shift."""
-    from scipy import stats
-
-    return stats.norm.pdf(x, centre + u * shift, sd)
-
-
 def test_between_centre_puts_the_effects_centre_anywhere_between_even_and_spend(small_sim):
     """``effect_centre="between"``: a channel's log effect is Normal(median + u * log spend
     weight, sd) with u uniform on (0, 1), integrated over u; its draws have that mean and
     spread; the chains start halfway; with several brands the channel's mean takes it."""
     import pymc as pm
-    from scipy import integrate
 
     from seedmodel.models.mmm.graph import build_model
 
     data = small_sim.data
-    single = sm.from_frames(
-        media=data.media[data.media["brand"] == data.brand_names[0]],
-        sales=data.sales[data.sales["brand"] == data.brand_names[0]],
-        events=data.events,
-    )
-    inputs = build_inputs(single, SeedingMMM(effect_centre="between"))
+    inputs = build_inputs(_one_brand(data), SeedingMMM(effect_centre="between"))
     model = build_model(inputs)
     centre, sd = np.log(SeedingMMM().effect_prior[0]), SeedingMMM().effect_prior[1]
     shift = np.log(inputs.spend_weights())
@@ -201,12 +200,15 @@ def test_between_centre_puts_the_effects_centre_anywhere_between_even_and_spend(
     with pytest.raises(ValueError, match="effect_pooling"):
         SeedingMMM(effect_centre="between", effect_pooling="channels")
 
-    # the chains' processes get the model pickled: its log density must survive that
-    import subprocess
-    import sys
 
-    import cloudpickle
+def test_a_model_with_the_between_prior_can_be_sampled_in_other_processes(small_sim):
+    """The chains' processes get the model pickled (seedmodel.inference.chains): the
+    prior's log density must be there after unpickling in a fresh interpreter, as it was not
+    when the prior was a ``CustomDist``."""
+    from seedmodel.models.mmm.graph import build_model
 
+    inputs = build_inputs(_one_brand(small_sim.data), SeedingMMM(effect_centre="between"))
+    model = build_model(inputs)
     child = (
         "import pickle, sys; m = pickle.loads(sys.stdin.buffer.read()); "
         "print(float(m.compile_logp()(m.initial_point())))"

@@ -302,7 +302,7 @@ class SeedingMMM:
         centre drawn from that range), for when it is not known whether a channel's budget
         follows its return; with several brands, on the channel's mean over the brands,
         with the spend weight averaged over them on the log scale. Not combined with
-        ``effect_pooling="channels"``. Not the default yet (docs/mmm.md, *Twenty-first
+        ``effect_pooling="channels"``. Not the default (docs/mmm.md, *Twenty-first
         look*).
     lift_transport : float
         How far a channel's effect during a lift test's window may differ from its effect
