@@ -397,6 +397,7 @@ def sample_inputs(
             initial=start,
             until=lambda tree: rule_holds(tree, free),
             progress=progress,
+            targets=config.step_targets(inputs.n_periods - inputs.holdout),
         )
 
     try:
@@ -419,6 +420,8 @@ def sample_inputs(
         stopped=str(seconds.get("stopped", "")),
         gradients=int(seconds.get("gradients", 0)),
         parallel=str(seconds.get("parallel", "")),
+        target_accept=float(seconds.get("target_accept", config.step_target)),
+        restarts=int(seconds.get("restarts", 0)),
     )
     return tree, diagnostics
 

@@ -23,6 +23,17 @@ def test_defaults_sample_until_converged_and_fixed_draws_warm_up_as_long():
     assert type(SamplerConfig(draws=np.int64(5)).draws) is int
 
 
+def test_a_year_of_data_sampled_until_converged_starts_at_the_lower_step_target():
+    from seedmodel.inference.options import STEP_TARGETS, STEP_TARGETS_MIN_PERIODS
+
+    year, short = STEP_TARGETS_MIN_PERIODS, STEP_TARGETS_MIN_PERIODS - 1
+    assert SamplerConfig().step_targets(year) == STEP_TARGETS == (0.9, 0.97)
+    assert SamplerConfig().step_targets(short) == (0.97,)  # shorter data diverged at 0.9
+    assert SamplerConfig(target_accept=0.95).step_targets(year) == (0.95,)  # given: alone
+    assert SamplerConfig(draws=300).step_targets(year) == (0.9,)  # fixed draws: one run
+    assert SamplerConfig(sampler="pymc").step_targets(year) == (0.9,)
+
+
 def test_a_fit_file_says_which_warm_up_it_used_whatever_the_default_became():
     """fit_mmm saves the warm-up it used; a file written while ``tune=None`` meant 1,000
     warm-up draws for a fit sampled until converged (before 2026-12-04's sixteenth session)

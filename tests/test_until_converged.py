@@ -99,8 +99,11 @@ class _FakeRun:
     """A sampler that finishes warm-up after ``warmup`` seconds of a fake clock and then
     draws ``rate`` draws per chain per second: the polling logic alone, not a sampler."""
 
-    def __init__(self, clock: list[float], warmup: float, rate: float) -> None:
+    def __init__(
+        self, clock: list[float], warmup: float, rate: float, diverge_at: int | None = None
+    ) -> None:
         self.clock, self.warmup, self.rate = clock, warmup, rate
+        self.diverge_at = diverge_at  # the kept draw (1-based) at which chain 0 diverges
         self.is_finished = False
 
     def inspect(self):
@@ -111,10 +114,18 @@ class _FakeRun:
         steps = np.full((2, max(n, 1)), 7.0)
         if n == 0:
             steps[:] = np.nan
+        diverging = np.zeros(steps.shape, dtype=bool)
+        if self.diverge_at is not None and n >= self.diverge_at:
+            diverging[0, self.diverge_at - 1] = True
         return xr.DataTree.from_dict(
             {
                 "posterior": xr.Dataset({"x": (("chain", "draw"), steps.copy())}),
-                "sample_stats": xr.Dataset({"n_steps": (("chain", "draw"), steps)}),
+                "sample_stats": xr.Dataset(
+                    {
+                        "n_steps": (("chain", "draw"), steps),
+                        "diverging": (("chain", "draw"), diverging),
+                    }
+                ),
             }
         )
 
@@ -156,3 +167,80 @@ def test_a_checkpoint_with_divergences_is_not_called_converged():
     waiting = _checkpoint_line(400, 39.0, False, 2, 860.0)
     assert "not converged yet (2 divergent so far; 14.3 min of budget left)" in waiting
     assert "0.0 min" in _checkpoint_line(400, 999.0, False, 0, -39.0)  # budget overrun
+
+
+def test_a_run_is_abandoned_for_a_divergence_only_where_no_checkpoint_before_it_passes(
+    monkeypatch,
+):
+    """A run that may be abandoned for a divergence (at a lower step-size target) stops as
+    ``divergent`` once a draw every chain has completed diverges, but only after the
+    checkpoints those draws reach are judged: however the polls land, a checkpoint before
+    the divergence that meets the rule stops the run as converged."""
+    from seedmodel.inference import sample
+
+    clock = [0.0]
+    monkeypatch.setattr(sample.time, "perf_counter", lambda: clock[0])
+    monkeypatch.setattr(sample.time, "sleep", lambda s: clock.__setitem__(0, clock[0] + s))
+    at_800 = lambda t: t["posterior"].sizes["draw"] >= 800  # noqa: E731
+    for rate in (7.0, 1000.0):  # polls that land near every checkpoint, or far past them
+        clock[0] = 0.0
+        run = _FakeRun(clock, warmup=3.0, rate=rate, diverge_at=850)
+        tree, stopped, _ = sample._sample_until(run, at_800, 600, None, abandon_divergent=True)
+        assert (stopped, tree["posterior"].sizes["draw"]) == ("converged", 800)
+        # the rule not met before the divergence: abandoned, with every step counted
+        clock[0] = 0.0
+        run = _FakeRun(clock, warmup=3.0, rate=rate, diverge_at=850)
+        tree, stopped, spent = sample._sample_until(
+            run, lambda t: False, 600, None, abandon_divergent=True
+        )
+        assert stopped == "divergent"
+        assert spent == 2 * 7 * 850  # steps up to the divergent draw, however late the poll
+        # a checkpoint that meets R-hat and ESS with the divergence in it: abandoned too
+        clock[0] = 0.0
+        run = _FakeRun(clock, warmup=3.0, rate=rate, diverge_at=350)
+        _, stopped, _ = sample._sample_until(run, at_800, 600, None, abandon_divergent=True)
+        assert stopped == "divergent"
+        # the last target's run is never abandoned: it stops when R-hat and ESS hold
+        clock[0] = 0.0
+        run = _FakeRun(clock, warmup=3.0, rate=rate, diverge_at=850)
+        tree, stopped, _ = sample._sample_until(
+            run, lambda t: t["posterior"].sizes["draw"] >= 1200, 600, None
+        )
+        assert (stopped, tree["posterior"].sizes["draw"]) == ("converged", 1200)
+
+
+def test_a_run_that_diverges_starts_again_at_the_next_step_target():
+    """A real sampler on Neal's funnel: at target 0.5 its kept draws diverge, so the run is
+    abandoned and sampling starts again at 0.95; the gradients count both runs, and the same
+    seed repeats the whole sequence."""
+    import numpy as np
+    import pymc as pm
+
+    from seedmodel.inference import run_inference
+    from seedmodel.inference.options import SamplerConfig
+
+    with pm.Model() as funnel:
+        v = pm.Normal("v", 0.0, 1.5)
+        pm.Normal("x", 0.0, pm.math.exp(v / 2), shape=3)
+    config = SamplerConfig(tune=200, max_minutes=2, parallel="threads", backend="numba")
+    lines: list[str] = []
+    runs = [
+        run_inference(
+            funnel,
+            config,
+            random_seed=5,
+            initial={"v": 0.5, "x": np.array([0.3, -0.2, 0.1])},
+            targets=(0.5, 0.95),
+            progress=lines.append,
+            until=lambda t: True,  # the last run stops at the first checkpoint
+        )
+        for _ in range(2)
+    ]
+    (tree, timings), (again, timings2) = runs
+    assert timings["restarts"] == 1 and timings["target_accept"] == 0.95
+    assert timings["stopped"] == "converged" and tree["posterior"].sizes["draw"] == 400
+    assert any("diverged at step target 0.5: starting again at 0.95" in line for line in lines)
+    kept = int(tree["sample_stats"]["n_steps"].sum())
+    assert timings["gradients"] > kept + 2 * 200  # the abandoned run's steps are counted
+    assert timings2["gradients"] == timings["gradients"]
+    np.testing.assert_array_equal(tree["posterior"]["v"].values, again["posterior"]["v"].values)

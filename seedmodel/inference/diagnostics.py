@@ -88,6 +88,14 @@ class Diagnostics:
         How nutpie's chains ran side by side, ``threads`` or ``processes`` ("" for the
         other samplers and for fits saved before it was recorded). Draws repeat only under
         the same one.
+    target_accept : float
+        NUTS's step-size target of the draws kept (NaN for approximations and for fits
+        saved before it was recorded).
+    restarts : int
+        Runs abandoned because a kept draw diverged, each started again from scratch at a
+        higher step-size target
+        (:meth:`~seedmodel.inference.options.SamplerConfig.step_targets`); their gradient
+        evaluations are counted in :attr:`gradients` and their time in :attr:`seconds`.
     """
 
     max_rhat: float
@@ -105,6 +113,8 @@ class Diagnostics:
     stopped: str = ""
     gradients: int = 0
     parallel: str = ""
+    target_accept: float = float("nan")
+    restarts: int = 0
 
     def to_dict(self) -> dict:
         """JSON-ready dict (NaN written as None)."""
@@ -141,6 +151,8 @@ def diagnose(
     stopped: str = "",
     gradients: int = 0,
     parallel: str = "",
+    target_accept: float = float("nan"),
+    restarts: int = 0,
 ) -> Diagnostics:
     """R-hat, bulk ESS and divergences of a posterior (ArviZ), and the verdict."""
     post = tree["posterior"].to_dataset()
@@ -162,6 +174,8 @@ def diagnose(
             stopped,
             gradients,
             parallel,
+            float("nan"),
+            restarts,
         )
     names = var_names or list(post.data_vars)
     import arviz as az  # heavy: imported when a fit is diagnosed, not with the package
@@ -193,4 +207,6 @@ def diagnose(
         stopped,
         gradients,
         parallel,
+        target_accept,
+        restarts,
     )

@@ -181,6 +181,7 @@ def run_inference(
     initial: dict | None = None,
     until: Callable[[xr.DataTree], bool] | None = None,
     progress: Callable[[str], None] | None = None,
+    targets: tuple[float, ...] | None = None,
 ) -> tuple[xr.DataTree, dict[str, Any]]:
     """Draw from the posterior of ``model``.
 
@@ -202,6 +203,12 @@ def run_inference(
         When sampling until converged: the draws so far -> whether to stop (converged).
     progress : callable, optional
         Called with a line of text at each checkpoint (draws, time, verdict).
+    targets : tuple of float, optional
+        When sampling until converged with nutpie: NUTS step-size targets tried in turn
+        (default: ``config.step_target`` alone). A run whose kept draws diverge is
+        abandoned, unless it is the last, and sampling starts again from scratch at the
+        next target, within the same time budget
+        (:meth:`~seedmodel.inference.options.SamplerConfig.step_targets`).
 
     Returns
     -------
@@ -209,7 +216,10 @@ def run_inference(
         The draws (``posterior`` group, ``sample_stats`` for NUTS) and timings in seconds
         (``compile``, ``sample``), when sampling until converged why sampling stopped
         (``stopped``: ``converged``, ``time budget`` or ``draw cap``), and for nutpie the
-        gradient evaluations of warm-up and kept draws over all chains (``gradients``).
+        gradient evaluations of warm-up and kept draws over all chains, abandoned runs
+        included (``gradients``), the step-size target of the draws returned
+        (``target_accept``) and how many runs were abandoned for a divergence
+        (``restarts``).
     """
     config = config or SamplerConfig()
     method, sampler, chains = config.method, config.sampler, config.chains
@@ -225,47 +235,51 @@ def run_inference(
         sample_options = dict(
             draws=draws if draws is not None else CHECKPOINTS[-1],
             tune=tune,
-            target_accept=target_accept,
             progress_bar=False,
             adaptation=mass,
         )
+        ladder = (target_accept,) if draws is not None else (targets or (target_accept,))
         if progress is not None:
             where = f" in {chains} processes" if way == "processes" else ""
             progress(f"compiling the model ({compiler}){where}")
-        if way == "processes":
-            from seedmodel.inference.chains import ChainProcesses
-
-            running = ChainProcesses(
-                model, compile_options, sample_options, chains=chains, random_seed=random_seed
-            )
-        else:
-            import nutpie
-
+        compiled = None
+        if way == "threads":
             compiled = compile_nutpie(model, compile_options)
-            running = nutpie.sample(
-                compiled,
-                chains=chains,
-                cores=chains,
-                seed=random_seed,
-                blocking=False,
-                **sample_options,
-            )
-        t1 = time.perf_counter()
-        if progress is not None:
-            progress(
-                f"compiled in {t1 - t0:.0f} s; {chains} chains warm up for {tune} draws, then "
-                + (f"keep {draws}" if draws is not None else "sample until converged")
-            )
-        try:
-            if draws is not None:
-                tree = running.wait()
-                gradients = _gradients(tree, draws)
-            else:
-                tree, stopped, gradients = _sample_until(running, until, max_seconds, progress)
-        except BaseException:  # an interrupt or an error: leave no chain running
-            if way == "processes":
-                running.close()
-            raise
+        gradients, t1, restarts = 0, None, 0
+        for step, target_accept in enumerate(ladder):
+            options = sample_options | dict(target_accept=target_accept)
+            running = _start_chains(model, compiled, compile_options, options, chains, random_seed)
+            if t1 is None:
+                t1 = time.perf_counter()
+                if progress is not None:
+                    progress(
+                        f"compiled in {t1 - t0:.0f} s; {chains} chains warm up for {tune} "
+                        + "draws, then "
+                        + (f"keep {draws}" if draws is not None else "sample until converged")
+                    )
+            try:
+                if draws is not None:
+                    tree = running.wait()
+                    gradients += _gradients(tree, draws)
+                    break
+                left = max_seconds - (time.perf_counter() - t1)
+                last = step == len(ladder) - 1
+                tree, stopped, spent = _sample_until(
+                    running, until, left, progress, abandon_divergent=not last
+                )
+            except BaseException:  # an interrupt or an error: leave no chain running
+                if way == "processes":
+                    running.close()
+                raise
+            gradients += spent
+            if stopped != "divergent":
+                break
+            restarts += 1
+            if progress is not None:
+                progress(
+                    f"a kept draw diverged at step target {target_accept}: starting again "
+                    f"at {ladder[step + 1]}"
+                )
     elif method == "nuts":
         t1 = t0
         with model:
@@ -302,9 +316,25 @@ def run_inference(
     if method == "nuts" and sampler == "nutpie":
         timings["gradients"] = gradients
         timings["parallel"] = way
+        timings["target_accept"] = target_accept
+        timings["restarts"] = restarts
     if draws is None:
         timings["stopped"] = stopped
     return tree, timings
+
+
+def _start_chains(model, compiled, compile_options: dict, options: dict, chains: int, seed: int):
+    """nutpie's chains, started without waiting: in threads of this process on ``compiled``,
+    or (``compiled`` None) each in a process of its own, which compiles the model."""
+    if compiled is None:
+        from seedmodel.inference.chains import ChainProcesses
+
+        return ChainProcesses(model, compile_options, options, chains=chains, random_seed=seed)
+    import nutpie
+
+    return nutpie.sample(
+        compiled, chains=chains, cores=chains, seed=seed, blocking=False, **options
+    )
 
 
 def _kept(tree: xr.DataTree) -> int:
@@ -343,9 +373,9 @@ def _finished(running) -> bool:
         return False
 
 
-def _gradients(tree: xr.DataTree, n: int) -> int:
+def _gradients(tree: xr.DataTree, n: int | None) -> int:
     """Gradient evaluations (leapfrog steps) of all chains: warm-up and the first ``n`` kept
-    draws."""
+    draws (all of them: ``None``)."""
     total = 0
     for group, keep in (("warmup_sample_stats", None), ("sample_stats", n)):
         if group in tree.children and "n_steps" in tree[group]:
@@ -358,7 +388,17 @@ def _divergences(tree: xr.DataTree) -> int:
     """Divergent transitions among the kept draws of ``tree``."""
     if "sample_stats" not in tree.children or "diverging" not in tree["sample_stats"]:
         return 0
-    return int(tree["sample_stats"]["diverging"].values.sum())
+    # a chain that is behind is padded (NaN where the chains ran in processes)
+    return int(np.nansum(np.asarray(tree["sample_stats"]["diverging"].values, dtype=float)))
+
+
+def _until_divergence(tree: xr.DataTree) -> int:
+    """Draws per chain up to and including the first in which any chain diverged (all of
+    them when none did): what an abandoned run's gradients are counted over, so that the
+    count does not depend on when the run was stopped."""
+    diverging = np.asarray(tree["sample_stats"]["diverging"].values, dtype=float)
+    hit = np.flatnonzero(np.nan_to_num(diverging).any(axis=0))
+    return int(hit[0]) + 1 if hit.size else int(diverging.shape[1])
 
 
 def _pause(n: int, judged: int, elapsed: float, last: tuple[int, float]) -> float:
@@ -385,11 +425,22 @@ def _checkpoint_line(draws: int, elapsed: float, ok: bool, divergent: int, left:
     return head + f"not converged yet ({divergent} divergent so far; {budget})"
 
 
-def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.DataTree, str, int]:
+def _sample_until(
+    running, until, max_seconds: float, progress, *, abandon_divergent: bool = False
+) -> tuple[xr.DataTree, str, int]:
     """Poll a running nutpie sampler; stop at the first checkpoint where ``until`` holds, or
     when the time budget is spent (keeping the draws up to the last checkpoint reached; a
     budget spent before the first checkpoint is stretched to reach it, so that a fit always
-    has a checkpoint's number of draws and the same seed gives the same numbers)."""
+    has a checkpoint's number of draws and the same seed gives the same numbers).
+
+    ``abandon_divergent``: while the budget lasts, stop as soon as one of the draws every
+    chain has completed diverges (``stopped`` is then ``divergent``, and the gradients
+    count warm-up and the kept draws up to the first divergent one, the same on every run
+    of the same seed; the few draws sampled before the poll saw it are not counted). The
+    checkpoints those draws reach are judged first, and a checkpoint with a divergence in
+    it can only end the run as divergent, so the outcome does not depend on when the
+    sampler is polled.
+    """
     start = time.perf_counter()
     judged, stopped, warned = 0, "draw cap", False
     last = (0, 0.0)  # kept draws per chain and seconds at the previous poll
@@ -398,19 +449,24 @@ def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.Data
         finished = _finished(running)
         tree = _inspect(running)  # once per poll; complete when finished
         n = _kept(tree)
+        # abandoned for a divergence only while there is budget left to start again
+        abandon = abandon_divergent and elapsed <= max_seconds
         for c in [c for c in CHECKPOINTS if judged < c <= n]:
             judged = c
             first = _first(tree, c)
             ok = until is None or until(first)
+            divergent = _divergences(first)
             if progress is not None:
                 left = max_seconds - elapsed
-                progress(_checkpoint_line(c, elapsed, ok, _divergences(first), left))
+                progress(_checkpoint_line(c, elapsed, ok, divergent, left))
             if ok:
-                stopped = "converged"
+                stopped = "divergent" if abandon and divergent else "converged"
                 break
             if warned:  # the budget ran out before the first checkpoint: stop at it
                 stopped = "time budget"
                 break
+        if stopped == "draw cap" and abandon and _divergences(_first(tree, n)):
+            stopped = "divergent"
         if stopped != "draw cap" or finished:
             break
         if elapsed > max_seconds:
@@ -426,5 +482,7 @@ def _sample_until(running, until, max_seconds: float, progress) -> tuple[xr.Data
         time.sleep(_pause(n, judged, elapsed, last))
         last = (n, elapsed)
     final = running.wait() if _finished(running) else running.abort()
+    if stopped == "divergent":
+        return final, stopped, _gradients(final, _until_divergence(_first(final, _kept(final))))
     n = judged if judged else _kept(final)
     return _first(final, n), stopped, _gradients(final, n)

@@ -199,9 +199,10 @@ def combine_diagnostics(groups: Sequence[GroupFit]) -> Diagnostics:
 
 def worst_of(diagnostics: Sequence[dict]) -> dict:
     """Several fits' diagnostics (``Diagnostics.to_dict``, as in ``diagnostics.json``) as
-    one: the worst R-hat and bulk ESS, the fewest chains and draws, divergences, seconds and
-    gradients summed, samplers, backends, adaptations, stops and parallelisms each named
-    once. A number no fit has is None; a name no fit has is ""."""
+    one: the worst R-hat and bulk ESS, the fewest chains and draws, divergences, seconds,
+    gradients and restarts summed, the highest step-size target, samplers, backends,
+    adaptations, stops and parallelisms each named once. A number no fit has is None; a
+    name no fit has is ""."""
 
     def over(key: str, how, empty=None):
         values = [d[key] for d in diagnostics if d.get(key) not in (None, "")]
@@ -224,6 +225,8 @@ def worst_of(diagnostics: Sequence[dict]) -> dict:
         "stopped": over("stopped", names, ""),
         "gradients": over("gradients", sum),
         "parallel": over("parallel", names, ""),
+        "target_accept": over("target_accept", max),
+        "restarts": over("restarts", sum, 0),
     }
 
 

@@ -125,8 +125,9 @@ def readable_diagnostics(frame, lang: str):
         "converged": lambda c: text("yes" if c else "no", lang),
         "stopped": lambda s: text(f"stopped_{s.replace(' ', '_')}", lang) if s else "",
         "max_rhat": lambda v: f"{v:.3f}",
+        "target_accept": lambda v: f"{v:.2f}",
         **dict.fromkeys(
-            ("min_ess_bulk", "divergences", "seconds", "compile_seconds", "gradients"),
+            ("min_ess_bulk", "divergences", "seconds", "compile_seconds", "gradients", "restarts"),
             lambda v: f"{v:,.0f}",
         ),
     }
