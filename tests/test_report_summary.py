@@ -683,3 +683,21 @@ def test_a_lift_test_the_fit_agrees_with_is_said_to_found_the_roi_not_settle_it(
                     if title == brand and name in line and test["end"] in line
                 ]
                 assert (unsettled[lang] in line) == (channel == "little_red_star")
+
+
+def test_the_fit_diagnostics_read_one_measure_per_row_in_the_reports_language(parts):
+    """The diagnostics table lists each of diagnostics.json's measures on a row of its own
+    (sixteen columns side by side scrolled off a 1,280-px window), named in the report's
+    language, with the step-size target and the restarts."""
+    fit, _, _, pages, _ = parts
+    d = fit.diagnostics
+    names = catalogue()
+    for lang, page in pages.items():
+        block = page[page.index(names["diag_title"][lang]) :]
+        block = block[: block.index("</table>")]
+        rows = re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", block, flags=re.S)
+        shown = dict(rows)
+        assert len(rows) == len(shown) >= 15, (lang, rows)
+        assert shown[names["col_max_rhat"][lang]] == f"{d.max_rhat:.3f}"
+        assert shown[names["col_restarts"][lang]] == f"{d.restarts:,}"
+        assert shown[names["col_target_accept"][lang]] == f"{d.target_accept:.2f}"

@@ -287,7 +287,7 @@ def roi_section(
         contrib_download=None if contrib is None else csv_link(contrib, "contributions.csv", lang),
         checks_html="" if checks is None else checks_html(checks, lang),
         diag_title=text("diag_title", lang),
-        diagnostics_table=table_html(headers(diag, lang)),
+        diagnostics_table=table_html(_one_per_row(headers(diag, lang), lang)),
     )
     return Section(text("roi_title", lang), body, anchor="roi")
 
@@ -372,3 +372,15 @@ _LIFT_FIELDS = (
 def _formatted(value, spec: str) -> str:
     """``value`` in ``spec``; "–" for a number checks.json holds as null (NaN)."""
     return "–" if value is None or value != value else spec.format(value)
+
+
+def _one_per_row(frame: pd.DataFrame, lang: str) -> pd.DataFrame:
+    """A one-row table (a fit's diagnostics) as one measure per row, which reads down the
+    page instead of scrolling sideways past sixteen columns."""
+    row = frame.iloc[0]
+    return pd.DataFrame(
+        {
+            text("diag_measure", lang): [str(c) for c in frame.columns],
+            text("diag_value", lang): ["" if pd.isna(v) else str(v) for v in row],
+        }
+    )
