@@ -90,6 +90,8 @@ def cost(diag: dict) -> dict:
         "gradients_per_effective_draw": round(grads / diag["min_ess_bulk"], 1) if grads else None,
         "ms_per_gradient": round(1000 * sampling * diag["chains"] / grads, 3) if grads else None,
         "parallel": diag.get("parallel", ""),
+        "target_accept": diag.get("target_accept"),
+        "restarts": diag.get("restarts", 0),
     }
 
 
