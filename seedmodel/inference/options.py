@@ -95,12 +95,13 @@ class SamplerConfig:
         0.9 takes a third to a half fewer gradient evaluations, but some fits then diverge
         where 0.97 does not (docs/benchmarks.md, *Fifteenth* and *Twenty-fourth session*).
     backend : {"auto", "jax", "numba"}
-        nutpie's compiler. ``auto`` (JAX) compiles in seconds. ``numba`` compiles for 1-1.5
-        minutes the first time a model of a given shape is fitted on a machine (about 20 s
+        nutpie's compiler. ``auto`` (JAX) compiles in seconds. ``numba`` compiles for 1-2
+        minutes the first time a model of a given shape is fitted on a machine (about 25 s
         once pytensor has cached the code) and then evaluates a gradient about 2x (daily
-        data) to 4x (weekly) faster: on ``data/sample`` 195 s from process start on an
-        empty cache and 110 s on a warm one, against 133 s with JAX; on a 3-brand weekly
-        world 57 s and 35 s against 97 s (docs/benchmarks.md, *Twenty-first session*). Both
+        data) to 4x (weekly) faster: on ``data/sample`` 163 s from process start on an
+        empty cache and 71 s on a warm one, against 95 s with JAX (docs/benchmarks.md,
+        *Twenty-fourth session*); on a 3-brand weekly world 57 s and 35 s against 97 s
+        (*Twenty-first session*). Both
         give the same draws for the same seed on every run (numba compiles without
         fast-math: :func:`seedmodel.inference.sample.compile_nutpie`), but not each other's.
     adaptation : {"auto", "diag", "low_rank"}
