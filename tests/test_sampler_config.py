@@ -27,8 +27,8 @@ def test_a_year_of_data_sampled_until_converged_starts_at_the_lower_step_target(
     from seedmodel.inference.options import STEP_TARGETS, STEP_TARGETS_MIN_PERIODS
 
     year, short = STEP_TARGETS_MIN_PERIODS, STEP_TARGETS_MIN_PERIODS - 1
-    assert SamplerConfig().step_targets(year) == STEP_TARGETS == (0.9, 0.97)
-    assert SamplerConfig().step_targets(short) == (0.97,)  # shorter data diverged at 0.9
+    assert SamplerConfig().step_targets(year) == STEP_TARGETS == (0.9, 0.97, 0.99)
+    assert SamplerConfig().step_targets(short) == (0.97, 0.99)  # shorter data diverged at 0.9
     assert SamplerConfig(target_accept=0.95).step_targets(year) == (0.95,)  # given: alone
     assert SamplerConfig(draws=300).step_targets(year) == (0.9,)  # fixed draws: one run
     assert SamplerConfig(sampler="pymc").step_targets(year) == (0.9,)

@@ -50,16 +50,17 @@ PROCESSES_MIN_DIMS = 300
 #: evaluations, against 345,000-359,000 with 1,000, and none diverged in 2,400 draws
 #: (docs/benchmarks.md, *Sixteenth session*).
 UNTIL_CONVERGED_TUNE = 500
-#: NUTS step-size targets of a fit that samples until converged on at least
-#: :data:`STEP_TARGETS_MIN_PERIODS` fitted periods, tried in turn: the run starts at the
-#: first, and if a kept draw diverges it is abandoned and started again from scratch at the
-#: next. A divergence can only come out of a run's kept draws by ending it, so the rule (no
-#: divergence) is the same; on most fits the first target's longer steps reach it with
-#: fewer gradient evaluations (docs/benchmarks.md, *Twenty-fourth session*).
-STEP_TARGETS = (0.9, 0.97)
+#: NUTS step-size targets of a fit that samples until converged, tried in turn: the run
+#: starts at the first, and if a kept draw diverges it is abandoned and started again from
+#: scratch at the next (the last run is never abandoned). A divergence can only come out of
+#: a run's kept draws by ending it, so the rule (no divergence) is the same. On a year or
+#: more of data most fits reach it at 0.9 with fewer gradient evaluations; shorter data
+#: start at 0.97 (:data:`STEP_TARGETS_MIN_PERIODS`); 0.99 is the remedy of last resort
+#: for a fit that diverges even at 0.97 (docs/benchmarks.md, *Twenty-fourth session*).
+STEP_TARGETS = (0.9, 0.97, 0.99)
 #: Below this many fitted periods (a year of days) a fit that samples until converged
-#: starts at the last of :data:`STEP_TARGETS`: on shorter data 0.9 diverged where 0.97 did
-#: not (a 240-day world, a 104-week one; docs/benchmarks.md, *Fourteenth session*).
+#: starts at 0.97, the second of :data:`STEP_TARGETS`: on shorter data 0.9 diverged where
+#: 0.97 did not (a 240-day world, a 104-week one; docs/benchmarks.md, *Fourteenth session*).
 STEP_TARGETS_MIN_PERIODS = 365
 
 
@@ -88,9 +89,9 @@ class SamplerConfig:
         ``nuts`` (exact) or a quick approximation, never marked converged.
     target_accept : float, optional
         NUTS step-size target in (0, 1), used alone. ``None``: 0.9 with a fixed number of
-        draws (quick looks); for a fit that samples until converged, 0.97 on less than a
-        year of fitted periods, and on a year or more 0.9 first and, if a kept draw
-        diverges, 0.97 from a fresh start (:meth:`step_targets`). On a 1-brand, 240-day
+        draws (quick looks); for a fit that samples until converged, 0.9 first on a year
+        or more of fitted periods (0.97 on less) and, each time a kept draw diverges, a
+        fresh start at the next of 0.97 and 0.99 (:meth:`step_targets`). On a 1-brand, 240-day
         world 0.9 gave 6 divergences where 0.97 gave none. On a year or more of daily data
         0.9 takes a third to a half fewer gradient evaluations, but some fits then diverge
         where 0.97 does not (docs/benchmarks.md, *Fifteenth* and *Twenty-fourth session*).
@@ -196,26 +197,23 @@ class SamplerConfig:
         that samples until converged and 0.9 with a fixed number of draws."""
         if self.target_accept is not None:
             return self.target_accept
-        return STEP_TARGETS[-1] if self.until_converged else 0.9
+        return STEP_TARGETS[1] if self.until_converged else 0.9
 
     def step_targets(self, periods: int) -> tuple[float, ...]:
         """The step-size targets a fit of ``periods`` fitted periods tries in turn: more
-        than one only for a fit that samples until converged without ``target_accept`` on
-        at least :data:`STEP_TARGETS_MIN_PERIODS` periods (:data:`STEP_TARGETS`).
+        than one only for a fit that samples until converged without ``target_accept``
+        (:data:`STEP_TARGETS`, from 0.97 on fewer than :data:`STEP_TARGETS_MIN_PERIODS`).
 
         Examples
         --------
         >>> SamplerConfig().step_targets(730), SamplerConfig().step_targets(104)
-        ((0.9, 0.97), (0.97,))
+        ((0.9, 0.97, 0.99), (0.97, 0.99))
         >>> SamplerConfig(target_accept=0.95).step_targets(730)
         (0.95,)
         """
-        lower_first = self.target_accept is None and self.until_converged
-        return (
-            STEP_TARGETS
-            if lower_first and periods >= STEP_TARGETS_MIN_PERIODS
-            else (self.step_target,)
-        )
+        if self.target_accept is not None or not self.until_converged:
+            return (self.step_target,)
+        return STEP_TARGETS if periods >= STEP_TARGETS_MIN_PERIODS else STEP_TARGETS[1:]
 
     def to_dict(self) -> dict[str, Any]:
         """Plain-JSON form (saved in ``fit.nc``)."""
