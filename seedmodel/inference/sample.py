@@ -242,44 +242,31 @@ def run_inference(
         if progress is not None:
             where = f" in {chains} processes" if way == "processes" else ""
             progress(f"compiling the model ({compiler}){where}")
-        compiled = None
-        if way == "threads":
-            compiled = compile_nutpie(model, compile_options)
-        gradients, t1, restarts = 0, None, 0
-        for step, target_accept in enumerate(ladder):
-            options = sample_options | dict(target_accept=target_accept)
-            running = _start_chains(model, compiled, compile_options, options, chains, random_seed)
-            if t1 is None:
-                t1 = time.perf_counter()
-                if progress is not None:
-                    progress(
-                        f"compiled in {t1 - t0:.0f} s; {chains} chains warm up for {tune} "
-                        + "draws, then "
-                        + (f"keep {draws}" if draws is not None else "sample until converged")
-                    )
-            try:
-                if draws is not None:
-                    tree = running.wait()
-                    gradients += _gradients(tree, draws)
-                    break
-                left = max_seconds - (time.perf_counter() - t1)
-                last = step == len(ladder) - 1
-                tree, stopped, spent = _sample_until(
-                    running, until, left, progress, abandon_divergent=not last
+        compiled = compile_nutpie(model, compile_options) if way == "threads" else None
+
+        def start(target: float):
+            options = sample_options | dict(target_accept=target)
+            return _start_chains(model, compiled, compile_options, options, chains, random_seed)
+
+        running = start(ladder[0])
+        t1 = time.perf_counter()
+        if progress is not None:
+            progress(
+                f"compiled in {t1 - t0:.0f} s; {chains} chains warm up for {tune} draws, then "
+                + (f"keep {draws}" if draws is not None else "sample until converged")
+            )
+        try:
+            if draws is not None:
+                tree = running.wait()
+                gradients, restarts = _gradients(tree, draws), 0
+            else:
+                tree, stopped, gradients, restarts, target_accept = _climb(
+                    running, start, ladder, until, max_seconds, progress
                 )
-            except BaseException:  # an interrupt or an error: leave no chain running
-                if way == "processes":
-                    running.close()
-                raise
-            gradients += spent
-            if stopped != "divergent":
-                break
-            restarts += 1
-            if progress is not None:
-                progress(
-                    f"a kept draw diverged at step target {target_accept}: starting again "
-                    f"at {ladder[step + 1]}"
-                )
+        except BaseException:  # an interrupt or an error: leave no chain running
+            if way == "processes":
+                running.close()
+            raise
     elif method == "nuts":
         t1 = t0
         with model:
@@ -321,6 +308,39 @@ def run_inference(
     if draws is None:
         timings["stopped"] = stopped
     return tree, timings
+
+
+def _climb(running, start, ladder, until, max_seconds: float, progress):
+    """Sample until converged from ``running`` (started at ``ladder[0]``), abandoning a run
+    whose kept draws diverge for a fresh one at the next step-size target (``start(target)``
+    starts it), all within ``max_seconds``.
+
+    Returns the draws, why sampling stopped, the gradient evaluations of every run, the
+    runs abandoned and the target of the draws returned.
+    """
+    began, gradients = time.perf_counter(), 0
+    for step, target in enumerate(ladder):
+        if step:
+            running = start(target)
+        left = max_seconds - (time.perf_counter() - began)
+        last = step == len(ladder) - 1
+        try:
+            tree, stopped, spent = _sample_until(
+                running, until, left, progress, abandon_divergent=not last
+            )
+        except BaseException:  # leave no restarted chain running (the caller ends the first)
+            if step and hasattr(running, "close"):
+                running.close()
+            raise
+        gradients += spent
+        if stopped != "divergent":
+            return tree, stopped, gradients, step, target
+        if progress is not None:
+            progress(
+                f"a kept draw diverged at step target {target}: starting again at "
+                f"{ladder[step + 1]}"
+            )
+    raise AssertionError("the last step target's run is never abandoned")
 
 
 def _start_chains(model, compiled, compile_options: dict, options: dict, chains: int, seed: int):
