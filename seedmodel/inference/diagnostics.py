@@ -156,27 +156,22 @@ def diagnose(
 ) -> Diagnostics:
     """R-hat, bulk ESS and divergences of a posterior (ArviZ), and the verdict."""
     post = tree["posterior"].to_dataset()
-    chains, draws = int(post.sizes["chain"]), int(post.sizes["draw"])
+    run = dict(
+        chains=int(post.sizes["chain"]),
+        draws=int(post.sizes["draw"]),
+        sampler=sampler,
+        seconds=seconds,
+        compile_seconds=compile_seconds,
+        backend=backend,
+        adaptation=adaptation,
+        stopped=stopped,
+        gradients=gradients,
+        parallel=parallel,
+        restarts=restarts,
+    )
     if not exact:
-        return Diagnostics(
-            np.nan,
-            np.nan,
-            0,
-            False,
-            chains,
-            draws,
-            sampler,
-            seconds,
-            REASONS["approximation"].format(sampler=sampler),
-            compile_seconds,
-            backend,
-            adaptation,
-            stopped,
-            gradients,
-            parallel,
-            float("nan"),
-            restarts,
-        )
+        reason = REASONS["approximation"].format(sampler=sampler)
+        return Diagnostics(np.nan, np.nan, 0, False, reason=reason, **run)
     names = var_names or list(post.data_vars)
     import arviz as az  # heavy: imported when a fit is diagnosed, not with the package
 
@@ -189,24 +184,14 @@ def diagnose(
         div = int(tree["sample_stats"]["diverging"].values.sum())
     reasons = [
         REASONS[key].format(**fields)
-        for key, fields in reason_parts(chains, max_rhat, min_ess, div, stopped)
+        for key, fields in reason_parts(run["chains"], max_rhat, min_ess, div, stopped)
     ]
     return Diagnostics(
         max_rhat,
         min_ess,
         div,
         not reasons,
-        chains,
-        draws,
-        sampler,
-        seconds,
-        "; ".join(reasons),
-        compile_seconds,
-        backend,
-        adaptation,
-        stopped,
-        gradients,
-        parallel,
-        target_accept,
-        restarts,
+        reason="; ".join(reasons),
+        target_accept=target_accept,
+        **run,
     )
