@@ -404,20 +404,25 @@ def _gradients(tree: xr.DataTree, n: int | None) -> int:
     return total
 
 
+def _diverging(tree: xr.DataTree) -> np.ndarray:
+    """(chain, draw) whether each kept draw of ``tree`` diverged; a chain that is behind is
+    padded (with NaN where the chains ran in processes), which reads as not diverging."""
+    if "sample_stats" not in tree.children or "diverging" not in tree["sample_stats"]:
+        return np.zeros((0, 0), dtype=bool)
+    return np.nan_to_num(np.asarray(tree["sample_stats"]["diverging"].values, dtype=float)) > 0
+
+
 def _divergences(tree: xr.DataTree) -> int:
     """Divergent transitions among the kept draws of ``tree``."""
-    if "sample_stats" not in tree.children or "diverging" not in tree["sample_stats"]:
-        return 0
-    # a chain that is behind is padded (NaN where the chains ran in processes)
-    return int(np.nansum(np.asarray(tree["sample_stats"]["diverging"].values, dtype=float)))
+    return int(_diverging(tree).sum())
 
 
 def _until_divergence(tree: xr.DataTree) -> int:
     """Draws per chain up to and including the first in which any chain diverged (all of
     them when none did): what an abandoned run's gradients are counted over, so that the
     count does not depend on when the run was stopped."""
-    diverging = np.asarray(tree["sample_stats"]["diverging"].values, dtype=float)
-    hit = np.flatnonzero(np.nan_to_num(diverging).any(axis=0))
+    diverging = _diverging(tree)
+    hit = np.flatnonzero(diverging.any(axis=0))
     return int(hit[0]) + 1 if hit.size else int(diverging.shape[1])
 
 
