@@ -365,6 +365,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--family", type=int, default=0, help="fit family worlds 0..N-1")
     ap.add_argument("--family-start", type=int, default=0, help="first family world")
     ap.add_argument(
+        "--family-worlds",
+        nargs="+",
+        type=int,
+        default=None,
+        metavar="N",
+        help="fit these family worlds (by number) instead of --family / --family-start",
+    )
+    ap.add_argument(
         "--organic-echo",
         action="store_true",
         help="family worlds whose organic notes partly echo the seeding notes",
@@ -387,10 +395,10 @@ def main(argv: list[str] | None = None) -> int:
     args = ap.parse_args(argv)
 
     runs: list[tuple[str, int, object, dict[str, str]]] = []
-    if args.family or args.stress is not None:
+    if args.family or args.family_worlds or args.stress is not None:
+        numbers = args.family_worlds or range(args.family_start, args.family_start + args.family)
         named: list[FamilyWorld] = [
-            family_world(i, organic_echo=args.organic_echo)
-            for i in range(args.family_start, args.family_start + args.family)
+            family_world(i, organic_echo=args.organic_echo) for i in numbers
         ]
         if args.stress is not None:
             named += [stress_world(n) for n in args.stress or STRESS_WORLDS]
