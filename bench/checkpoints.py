@@ -32,6 +32,10 @@ SCHEDULES = {
     "today": (400, 800, 1200, 1400, 1600, 1800, 2000, 2200, 2400, 2800, 3200),
     # 2026-12-04 (sixteenth session): every 200 draws from the first checkpoint on
     "every 200 from 400": (*range(400, 2401, 200), 2800, 3200),
+    # 2026-12-05 (twenty-fifth session): since the ladder (first target 0.9) fits stop
+    # earlier; one judgement more at 1,000, or every 100 draws from 800 to 1,600
+    "today + 1000": (400, 800, 1000, 1200, 1400, 1600, 1800, 2000, 2200, 2400, 2800, 3200),
+    "every 100 from 800": (400, *range(800, 1601, 100), 1800, 2000, 2200, 2400, 2800, 3200),
 }
 
 
@@ -61,9 +65,11 @@ def main() -> None:
     args = ap.parse_args()
 
     data = sm.load(args.data)
-    # the step-size target of the run being imitated (a fit that samples until converged),
-    # not the fixed-draw default: until 2026-12-04 these runs took 0.9 where it took 0.97
-    target = args.target_accept or SamplerConfig().step_target
+    # the step-size target of the run being imitated: the first rung of the ladder a fit
+    # that samples until converged climbs (0.9 on a year or more of data; before 2026-12-05,
+    # 0.97 throughout), not the fixed-draw default
+    periods = build_inputs(data, sm.SeedingMMM()).n_periods
+    target = args.target_accept or SamplerConfig().step_targets(periods)[0]
     runs = []
     for seed in args.seeds:
         with warnings.catch_warnings():

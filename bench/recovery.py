@@ -90,6 +90,8 @@ VARIANTS = {
     "student": SeedingMMM(noise="student_t"),
     "pooled_effects": SeedingMMM(effect_pooling="channels"),
     "control": SeedingMMM(demand="control"),
+    # 2026-12-05 (twenty-fifth session): no demand term at all (a measurement switch)
+    "demand_none": SeedingMMM(demand="none"),
     "iid": SeedingMMM(residual="iid"),
     "knots14": SeedingMMM(knot_days=14),
     "engagement": SeedingMMM(engagement=True),
