@@ -53,7 +53,19 @@ from seedmodel.sim.plan_truth import judge_plan
 from seedmodel.sim.truth import scored_cells
 from seedmodel.sim.worlds import RECOVERY_WORLDS as WORLDS
 from seedmodel.sim.worlds import recovery_world as world_config
-from seedmodel.transforms.components import PriorSpec
+from seedmodel.transforms.components import HillSlopeSaturation, PriorSpec, register
+
+
+@register
+class _HillSlopeWide(HillSlopeSaturation):
+    """A Hill slope per channel with the range practitioners give it (Robyn's 0.5-3):
+    log-normal around 1.2, 90% within 0.53-2.7 (measured as a variant, 2026-12-05)."""
+
+    name = "hill_slope_wide"
+
+    def priors(self, period_days: int) -> dict[str, PriorSpec]:
+        return {"slope": PriorSpec("LogNormal", mu=float(np.log(1.2)), sigma=0.5)}
+
 
 #: The family's pinned rows keep the options of their day: terms_scale="baseline" is the
 #: form before 2026-12-03 (docs/mmm.md, "Fourth look").
@@ -104,6 +116,11 @@ VARIANTS = {
             "red_cat": replace(LINK_MEDIA, saturation="hill_slope"),
             "red_jd": replace(LINK_MEDIA, saturation="hill_slope"),
         }
+    ),
+    # 2026-12-05 (twenty-fifth session): a learnt Hill slope on 小红星 only, with a prior as
+    # wide as the slopes practitioners allow (the link channels keep Hill)
+    "seeding_slope": SeedingMMM(
+        media={"little_red_star": replace(SEEDING_MEDIA, saturation="hill_slope_wide")}
     ),
     # 2026-12-03 (sixth session): the budget-reaction control also over the week before
     # and after each day (budgets set ahead of demand, or after it)
