@@ -23,19 +23,22 @@ from pathlib import Path
 
 import numpy as np
 
+from seedmodel.inference.sample import CHECKPOINTS
+
 #: Schedules compared, up to 3,200 draws: the one the sampler used until 2026-12-04, one
-#: judged every 400 draws, today's (:data:`seedmodel.inference.sample.CHECKPOINTS`), and
-#: one judged every 200 draws from 400.
+#: judged every 400 draws, the one from 2026-12-04 to 12-05, one judged every 200 draws from
+#: 400, one with a judgement at 1,000 added, and today's
+#: (:data:`seedmodel.inference.sample.CHECKPOINTS`, every 100 from 800 to 1,600).
 SCHEDULES = {
     "until 2026-12-04": (400, 800, 1200, 1600, 2400, 3200),
     "every 400": (400, 800, 1200, 1600, 2000, 2400, 2800, 3200),
-    "today": (400, 800, 1200, 1400, 1600, 1800, 2000, 2200, 2400, 2800, 3200),
+    "2026-12-04 to 12-05": (400, 800, 1200, 1400, 1600, 1800, 2000, 2200, 2400, 2800, 3200),
     # 2026-12-04 (sixteenth session): every 200 draws from the first checkpoint on
     "every 200 from 400": (*range(400, 2401, 200), 2800, 3200),
     # 2026-12-05 (twenty-fifth session): since the ladder (first target 0.9) fits stop
-    # earlier; one judgement more at 1,000, or every 100 draws from 800 to 1,600
+    # earlier; one judgement more at 1,000, or every 100 draws from 800 to 1,600 (today's)
     "today + 1000": (400, 800, 1000, 1200, 1400, 1600, 1800, 2000, 2200, 2400, 2800, 3200),
-    "every 100 from 800": (400, *range(800, 1601, 100), 1800, 2000, 2200, 2400, 2800, 3200),
+    "today": tuple(c for c in CHECKPOINTS if c <= 3200),
 }
 
 

@@ -135,13 +135,14 @@ def parallelism(parallel: str, model: pm.Model, compiler: str, chains: int) -> s
 
 
 #: Kept draws per chain at which a run that samples until converged is judged: fixed, so
-#: that the same seed stops at the same draw and gives the same numbers. Every 200 draws
-#: from 1,200 to 2,400, where daily fits of one to five brands stop: on ``data/sample``
-#: (bench/checkpoints.py, three seeds) the rule first holds for good at 1,300-1,400 draws,
-#: which the old steps (1,200, 1,600, 2,400) judged only at 1,600. Each judgement costs about
-#: a second of the cores the chains run on.
+#: that the same seed stops at the same draw and gives the same numbers. Every 100 draws
+#: from 800 to 1,600, where daily fits of one to five brands stop since the step-size ladder
+#: starts at 0.9: on ``data/sample`` (bench/checkpoints.py, three seeds) the rule first holds
+#: for good at 900-1,000 draws, which the steps before 2026-12-05 (800, 1,200, 1,400, ...)
+#: judged only at 1,200. Each judgement costs about a second of the cores the chains run on;
+#: a hundred draws cost about four on ``data/sample``.
 CHECKPOINTS = (
-    400, 800, 1200, 1400, 1600, 1800, 2000, 2200, 2400,
+    400, 800, 900, 1000, 1100, 1200, 1300, 1400, 1500, 1600, 1800, 2000, 2200, 2400,
     2800, 3200, 4000, 4800, 6400, 8000, 9600, 12800, 19200, 25600,
 )  # fmt: skip
 
