@@ -23,11 +23,9 @@ from pathlib import Path
 
 import numpy as np
 
-from seedmodel.inference.sample import CHECKPOINTS
-
 #: Schedules compared, up to 3,200 draws: the one the sampler used until 2026-12-04, one
 #: judged every 400 draws, the one from 2026-12-04 to 12-05, one judged every 200 draws from
-#: 400, one with a judgement at 1,000 added, and today's
+#: 400, and one with a judgement at 1,000 added; ``main`` adds today's
 #: (:data:`seedmodel.inference.sample.CHECKPOINTS`, every 100 from 800 to 1,600).
 SCHEDULES = {
     "until 2026-12-04": (400, 800, 1200, 1600, 2400, 3200),
@@ -38,7 +36,6 @@ SCHEDULES = {
     # 2026-12-05 (twenty-fifth session): since the ladder (first target 0.9) fits stop
     # earlier; one judgement more at 1,000, or every 100 draws from 800 to 1,600 (today's)
     "today + 1000": (400, 800, 1000, 1200, 1400, 1600, 1800, 2000, 2200, 2400, 2800, 3200),
-    "today": tuple(c for c in CHECKPOINTS if c <= 3200),
 }
 
 
@@ -49,6 +46,7 @@ def main() -> None:
     from seedmodel.fit import NotConvergedWarning, fit_mmm
     from seedmodel.inference.diagnostics import rule_holds
     from seedmodel.inference.options import SamplerConfig
+    from seedmodel.inference.sample import CHECKPOINTS
     from seedmodel.models.mmm.graph import build_model
     from seedmodel.models.mmm.inputs import build_inputs
 
@@ -66,6 +64,7 @@ def main() -> None:
     )
     ap.add_argument("--out", default="bench/results/checkpoints.json")
     args = ap.parse_args()
+    schedules = {**SCHEDULES, "today": tuple(c for c in CHECKPOINTS if c <= 3200)}
 
     data = sm.load(args.data)
     # the step-size target of the run being imitated: the first rung of the ladder a fit
@@ -100,7 +99,7 @@ def main() -> None:
             cost.append(time.perf_counter() - t)
         gradients_at = {n: warm + int(steps[:, :n].sum()) for n in judged}
         stops = {}
-        for name, schedule in SCHEDULES.items():
+        for name, schedule in schedules.items():
             first = next((n for n in schedule if judged.get(n)), None)
             if first is None:
                 stops[name] = None
@@ -144,7 +143,7 @@ def main() -> None:
         print(json.dumps(runs[-1]), flush=True)
     print()
     print(f"{'schedule':<22} " + " ".join(f"seed {r['seed']:<14}" for r in runs))
-    for name in SCHEDULES:
+    for name in schedules:
         cells = []
         for r in runs:
             s = r["stops"][name]
