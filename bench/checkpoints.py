@@ -70,8 +70,7 @@ def main() -> None:
     # the step-size target of the run being imitated: the first rung of the ladder a fit
     # that samples until converged climbs (0.9 on a year or more of data; before 2026-12-05,
     # 0.97 throughout), not the fixed-draw default
-    periods = build_inputs(data, sm.SeedingMMM()).n_periods
-    target = args.target_accept or SamplerConfig().step_targets(periods)[0]
+    target = args.target_accept or SamplerConfig().step_targets(len(data.dates))[0]
     runs = []
     for seed in args.seeds:
         with warnings.catch_warnings():
