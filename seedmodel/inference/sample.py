@@ -265,8 +265,7 @@ def run_inference(
                     running, start, ladder, until, max_seconds, progress
                 )
         except BaseException:  # an interrupt or an error: leave no chain running
-            if way == "processes":
-                running.close()
+            _close(running)
             raise
     elif method == "nuts":
         t1 = t0
@@ -330,8 +329,8 @@ def _climb(running, start, ladder, until, max_seconds: float, progress):
                 running, until, left, progress, abandon_divergent=not last
             )
         except BaseException:  # leave no restarted chain running (the caller ends the first)
-            if step and hasattr(running, "close"):
-                running.close()
+            if step:
+                _close(running)
             raise
         gradients += spent
         if stopped != "divergent":
@@ -342,6 +341,13 @@ def _climb(running, start, ladder, until, max_seconds: float, progress):
                 f"{ladder[step + 1]}"
             )
     raise AssertionError("the last step target's run is never abandoned")
+
+
+def _close(running) -> None:
+    """End a run's chains on an interrupt or an error: chains in processes are closed
+    (idempotent); nutpie's threads belong to this process and end with its sampler."""
+    if hasattr(running, "close"):
+        running.close()
 
 
 def _start_chains(model, compiled, compile_options: dict, options: dict, chains: int, seed: int):
