@@ -87,16 +87,11 @@ def compile_nutpie(model: pm.Model, compile_options: dict[str, Any]):
     fast-math a cold and a warm compile give the same draws to the last digit, and a
     gradient costs about the same (0.49 against 0.46 ms; docs/benchmarks.md, *Twenty-first
     session*). The flag is part of pytensor's cache key, so the two never share entries.
-    JAX ignores it; with JAX, XLA's compiled code is kept on disk
-    (:mod:`seedmodel.inference.cache`).
+    JAX ignores it.
     """
     import nutpie
     import pytensor
 
-    if compile_options.get("backend") == "jax":
-        from seedmodel.inference.cache import use_jax_cache
-
-        use_jax_cache()
     with pytensor.config.change_flags(numba__fastmath=False):
         return nutpie.compile_pymc_model(model, **compile_options)
 
