@@ -74,6 +74,21 @@ def example_data():
     return wide, data, truth
 
 
+def example_spec():
+    """seedmodel's model in the example's own functional forms: geometric adstock over 8
+    weeks, logistic saturation, no demand signal, trend, seasonality and events added to the
+    level (``baseline="additive"``) and noise of constant size in sales units
+    (``likelihood="normal"``), as it was made."""
+    import seedmodel as sm
+
+    return sm.SeedingMMM(
+        media={c: sm.MediaSpec("geometric", "logistic", 56) for c in ("x1", "x2")},
+        demand="none",
+        likelihood="normal",
+        baseline="additive",
+    )
+
+
 def sim_data(seed: int):
     """A 3-brand weekly simulator world and its true ROI per brand x channel."""
     import seedmodel as sm
@@ -96,10 +111,8 @@ def _converged(roi_draws: dict) -> tuple[float, float]:
 
 
 def fit_seedmodel(dataset: str, draws: int, seed: int, backend: str = "auto") -> dict:
-    """seedmodel's default model on the simulator. On the example, the example's own
-    functional forms: geometric adstock over 8 weeks, logistic saturation, no demand signal,
-    trend, seasonality and events added to the level (``baseline="additive"``) and noise of
-    constant size in sales units (``likelihood="normal"``), as it was made."""
+    """seedmodel's default model on the simulator; on the example, the example's own
+    functional forms (:func:`example_spec`)."""
     import warnings
 
     import seedmodel as sm
@@ -107,12 +120,7 @@ def fit_seedmodel(dataset: str, draws: int, seed: int, backend: str = "auto") ->
 
     if dataset == "pymc_example":
         _, data, truth = example_data()
-        spec = sm.SeedingMMM(
-            media={c: sm.MediaSpec("geometric", "logistic", 56) for c in ("x1", "x2")},
-            demand="none",
-            likelihood="normal",
-            baseline="additive",
-        )
+        spec = example_spec()
     else:
         data, truth = sim_data(seed)
         spec = sm.SeedingMMM()
