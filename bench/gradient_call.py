@@ -90,7 +90,8 @@ def measure(label: str, data, spec, compiler: str, draws: int, seed: int) -> dic
     compile_s = time.perf_counter() - t0
     calls = {"n": 0, "s": 0.0}
     sampled = compiled
-    if compiler == "jax":
+    in_python = compiler == "jax"  # nutpie calls JAX's log density from Python: it can be timed
+    if in_python:
         make = compiled._make_logp_func  # nutpie's factory of the Python log density
 
         def counted(*args, **kwargs):
@@ -108,11 +109,10 @@ def measure(label: str, data, spec, compiler: str, draws: int, seed: int) -> dic
         sampled = dataclasses.replace(compiled, _make_logp_func=counted)
     options = dict(draws=draws, tune=draws, progress_bar=False, seed=seed, target_accept=0.9)
     t = time.perf_counter()
-    trace = nutpie.sample(sampled, chains=1, cores=1, store_unconstrained=True, **options)
+    # a JAX chain keeps its draws' unconstrained values: the points of the direct timing
+    trace = nutpie.sample(sampled, chains=1, cores=1, store_unconstrained=in_python, **options)
     wall = time.perf_counter() - t
     steps = int(trace.sample_stats["n_steps"].sum() + trace.warmup_sample_stats["n_steps"].sum())
-    flat = np.asarray(trace.sample_stats["unconstrained_draw"]).reshape(-1, compiled.n_dim)
-    points = [np.ascontiguousarray(flat[i]) for i in range(0, len(flat), max(1, len(flat) // 10))]
     row = {
         "data": label,
         "compiler": compiler,
@@ -122,7 +122,9 @@ def measure(label: str, data, spec, compiler: str, draws: int, seed: int) -> dic
         "chain_wall_s": round(wall, 2),
         "chain_ms_per_step": round(wall / steps * 1e3, 4),
     }
-    if compiler == "jax":
+    if in_python:
+        flat = np.asarray(trace.sample_stats["unconstrained_draw"]).reshape(-1, compiled.n_dim)
+        points = [np.ascontiguousarray(p) for p in flat[:: max(1, len(flat) // 10)]]
         logp = make()
         shared = compiled._shared_data
         row["direct_ms"] = round(_per_call_ms(lambda p: logp(p, **shared), points, 200), 4)
