@@ -12,7 +12,9 @@ For each dataset, the default model is compiled by nutpie with JAX (and numba un
   chain's wall time per leapfrog step.
 
 This separates the cost of a gradient (issue 19) from the sampler's own work around it.
-Run it alone on the machine.
+Run it alone on the machine. The counting wraps nutpie's private factory of the Python log
+density (``_make_logp_func``, ``_shared_data``; written against nutpie 0.16.11), so a later
+nutpie may need this script adapted.
 
 Usage::
 
