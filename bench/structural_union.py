@@ -24,7 +24,10 @@ import pandas as pd
 
 
 def _cells(path: str) -> pd.DataFrame:
+    """A results file's ROI cells by (world, channel); one variant per file."""
     cells = pd.DataFrame(json.loads(Path(path).read_text())["cells"])
+    if cells["variant"].nunique() > 1:
+        raise SystemExit(f"{path} holds several variants: one per file, please")
     return cells.set_index(["world", "channel"])[["roi", "roi_lo", "roi_hi", "true_roi"]]
 
 
