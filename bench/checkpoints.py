@@ -48,7 +48,6 @@ def main() -> None:
     from seedmodel.inference.options import SamplerConfig
     from seedmodel.inference.sample import CHECKPOINTS
     from seedmodel.models.mmm.graph import build_model
-    from seedmodel.models.mmm.inputs import build_inputs
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--data", default="data/sample")
@@ -84,7 +83,7 @@ def main() -> None:
                 progress=None,
             )
         d = fit.diagnostics
-        free = [v.name for v in build_model(build_inputs(data, fit.spec)).free_RVs]
+        free = [v.name for v in build_model(fit.inputs).free_RVs]
         post = fit.posterior["posterior"].to_dataset()
         steps = fit.posterior["sample_stats"]["n_steps"].to_numpy()  # (chain, draw)
         warm = int(d.gradients - steps.sum())
