@@ -76,6 +76,11 @@ def nutpie_compile_options(compiler: str, initial: dict | None) -> dict[str, Any
     )
 
 
+#: The options of :func:`nutpie_compile_options` that :func:`compile_nutpie`'s numba path
+#: understands; any other sends the compile to nutpie's own.
+_NUMBA_OPTIONS = {"backend", "gradient_backend", "jitter_rvs", "initial_points"}
+
+
 def compile_nutpie(model: pm.Model, compile_options: dict[str, Any]):
     """``nutpie.compile_pymc_model(model, **compile_options)``, with numba's fast-math off.
 
@@ -88,10 +93,27 @@ def compile_nutpie(model: pm.Model, compile_options: dict[str, Any]):
     gradient costs about the same (0.49 against 0.46 ms; docs/benchmarks.md, *Twenty-first
     session*). The flag is part of pytensor's cache key, so the two never share entries.
     JAX ignores it.
+
+    Under numba the two C callbacks nutpie calls are built by
+    :func:`seedmodel.inference.numba_callbacks.compile_numba`, which numba caches on disk
+    beside pytensor's code, so that a later fit of the same model does not compile them
+    again (15-17 s each time before; the same draws). With a nutpie that lacks the pieces it
+    builds on, nutpie's own compile is used.
     """
     import nutpie
     import pytensor
 
+    if compile_options.get("backend") == "numba" and set(compile_options) <= _NUMBA_OPTIONS:
+        from seedmodel.inference.numba_callbacks import compile_numba
+
+        try:
+            return compile_numba(
+                model,
+                initial_points=compile_options.get("initial_points"),
+                jitter_rvs=compile_options.get("jitter_rvs"),
+            )
+        except ImportError:
+            pass
     with pytensor.config.change_flags(numba__fastmath=False):
         return nutpie.compile_pymc_model(model, **compile_options)
 
