@@ -34,7 +34,7 @@ import numpy as np
 if TYPE_CHECKING:
     import pymc as pm
 
-__all__ = ["compile_numba", "callback_source"]
+__all__ = ["callback_source", "compile_numba"]
 
 #: Part of every callback's cache key: change it when the generated source's meaning changes
 #: without its text changing (a new calling convention of nutpie, say).
@@ -201,9 +201,7 @@ def compile_numba(
         )
         shared_vars = list(dict.fromkeys([*logp_pt.get_shared(), *expand_pt.get_shared()]))
         slot = {var: i for i, var in enumerate(shared_vars)}
-        shared = {
-            var.name: np.array(var.get_value(), order="C", copy=True) for var in shared_vars
-        }
+        shared = {var.name: np.array(var.get_value(), order="C", copy=True) for var in shared_vars}
         for array in shared.values():
             array.flags.writeable = False
         logp_sig, expand_sig = _signatures()
