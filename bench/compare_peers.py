@@ -275,7 +275,7 @@ def run_job(spec: dict, cache: str | None = None) -> dict:
     the compile caches (pytensor's C and numba modules), so that a cold run starts empty."""
     env = dict(os.environ)
     if cache:
-        env["PYTENSOR_FLAGS"] = f"compiledir={cache}/pytensor"
+        env["PYTENSOR_FLAGS"] = f"base_compiledir={cache}/pytensor"  # numba code too
         env["NUMBA_CACHE_DIR"] = f"{cache}/numba"
     t = time.perf_counter()
     proc = subprocess.run(
