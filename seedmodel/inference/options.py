@@ -96,14 +96,14 @@ class SamplerConfig:
         0.9 takes a third to a half fewer gradient evaluations, but some fits then diverge
         where 0.97 does not (docs/benchmarks.md, *Fifteenth* and *Twenty-fourth session*).
     backend : {"auto", "jax", "numba"}
-        nutpie's compiler. ``auto`` (JAX) compiles in seconds. ``numba`` compiles for 1-2
-        minutes the first time a model of a given shape is fitted on a machine (about 25 s
-        once pytensor has cached the code) and then evaluates a gradient about 2x (daily
-        data) to 4x (weekly) faster: on ``data/sample`` 163 s from process start on an
-        empty cache and 71 s on a warm one, against 95 s with JAX (docs/benchmarks.md,
-        *Twenty-fourth session*); on a 3-brand weekly world 57 s and 35 s against 97 s
-        (*Twenty-first session*). Both
-        give the same draws for the same seed on every run (numba compiles without
+        nutpie's compiler. ``auto`` (JAX) compiles in seconds. ``numba`` compiles for about
+        2 minutes the first time a model of a given shape and data is fitted on a machine,
+        about 4-8 s once the code is cached on disk (pytensor's and, since 2026-12-06, the
+        callbacks nutpie calls: :mod:`seedmodel.inference.numba_callbacks`), and then
+        evaluates a gradient about 2x (daily data) to 4x (weekly) faster. On ``data/sample``
+        without the checks: 52 s from process start on a warm cache, against 84-96 s with
+        JAX; on a 3-brand weekly world 26 s (docs/benchmarks.md, *Twenty-seventh session*).
+        Both give the same draws for the same seed on every run (numba compiles without
         fast-math: :func:`seedmodel.inference.sample.compile_nutpie`), but not each other's.
     adaptation : {"auto", "diag", "low_rank"}
         nutpie's mass matrix. ``low_rank`` also learns a few correlated directions of the

@@ -45,10 +45,10 @@ def nutpie_backend(backend: str = "auto") -> str:
 
     ``auto`` is JAX when it is installed (numba otherwise): it compiles in seconds, and a
     first fit on a fresh machine (the quick start, a scheduled job in a new environment)
-    is fastest with it. numba takes 1-1.5 minutes to compile a model the first time
-    (about 20 s once pytensor has cached the code on disk) but evaluates the gradient 2-4x
-    faster, so it pays off on repeated fits and weekly data (docs/benchmarks.md,
-    *Twenty-first session*).
+    is fastest with it. numba takes about 2 minutes to compile a model the first time
+    (4-8 s once the code is cached on disk) but evaluates the gradient 2-4x faster, so it
+    pays off on repeated fits and weekly data (docs/benchmarks.md, *Twenty-seventh
+    session*).
     """
     if backend not in BACKENDS:
         raise ValueError(f"backend must be one of {BACKENDS}, got {backend!r}")
