@@ -34,7 +34,7 @@ import numpy as np
 if TYPE_CHECKING:
     import pymc as pm
 
-__all__ = ["callback_source", "compile_numba"]
+__all__ = ["cache_key", "callback_source", "compile_numba", "numba_functions"]
 
 #: Part of every callback's cache key: change it when the generated source's meaning changes
 #: without its text changing (a new calling convention of nutpie, say).
@@ -115,14 +115,54 @@ def callback_source(
     return "\n".join(lines) + body.format(n_dim=n_dim, n_expanded=n_expanded, args=args)
 
 
-def _callback(source: str, inner: Any, signature: Any):
-    """The numba C callback of ``source`` calling ``inner``; cached on disk when ``inner``
-    (pytensor's compiled function) is."""
+def cache_key(function: Any) -> str | None:
+    """pytensor's numba cache key of a compiled pytensor ``function`` (None: not cached).
+
+    Equal keys mean the same compiled code: two datasets whose models give equal keys share
+    it, so the second fit loads what the first compiled.
+    """
+    from pytensor.link.numba.cache import CACHED_SRC_FUNCTIONS
+
+    return CACHED_SRC_FUNCTIONS.get(function.vm.jit_fn.py_func)
+
+
+def numba_functions(model: pm.Model, initial_points: dict | None = None, jitter_rvs=None):
+    """nutpie's pytensor functions of ``model`` in numba mode, fast-math off: (sampler
+    dimension, expanded length, log density and gradient, expansion, start function, shape
+    information, transformed variables' names), as ``nutpie.compile_pymc._make_functions``.
+
+    pytensor builds and rewrites the graph here; numba compiles it at the first call.
+    """
+    import pytensor
+    from nutpie.compile_pymc import _make_functions, _wrap_with_lock
+    from pymc.initial_point import make_initial_point_fn
+
+    initial_point_fn = _wrap_with_lock(
+        make_initial_point_fn(
+            model=model,
+            overrides=initial_points,
+            jitter_rvs=jitter_rvs or set(),
+            return_transformed=True,
+        )
+    )
+    with pytensor.config.change_flags(numba__fastmath=False):
+        return _make_functions(
+            model,
+            mode="NUMBA",
+            compute_grad=True,
+            join_expanded=True,
+            pymc_initial_point_fn=initial_point_fn,
+        )
+
+
+def _callback(source: str, function: Any, signature: Any):
+    """The numba C callback of ``source`` calling the compiled pytensor ``function``;
+    cached on disk when ``function`` is."""
     import numba
     from nutpie.compile_pymc import address_as_void_pointer
-    from pytensor.link.numba.cache import CACHED_SRC_FUNCTIONS, compile_numba_function_src
+    from pytensor.link.numba.cache import compile_numba_function_src
 
-    inner_key = CACHED_SRC_FUNCTIONS.get(inner.py_func)
+    inner_key = cache_key(function)
     key = None
     if inner_key is not None:
         key = hashlib.sha256("\n".join((VERSION, inner_key, source)).encode()).hexdigest()
@@ -131,7 +171,7 @@ def _callback(source: str, inner: Any, signature: Any):
         "__name__": __name__,
         "numba": numba,
         "np": np,
-        "inner": inner,
+        "inner": function.vm.jit_fn,
         "address_as_void_pointer": address_as_void_pointer,
     }
     function = compile_numba_function_src(source, "callback", env, cache_key=key)
@@ -173,32 +213,12 @@ def compile_numba(
         When the installed nutpie lacks the pieces this builds on.
     """
     import pytensor
-    from nutpie.compile_pymc import (
-        CompiledPyMCModel,
-        _make_functions,
-        _prepare_dims_and_coords,
-        _wrap_with_lock,
-    )
-    from pymc.initial_point import make_initial_point_fn
+    from nutpie.compile_pymc import CompiledPyMCModel, _prepare_dims_and_coords
 
-    initial_point_fn = _wrap_with_lock(
-        make_initial_point_fn(
-            model=model,
-            overrides=initial_points,
-            jitter_rvs=jitter_rvs or set(),
-            return_transformed=True,
-        )
+    n_dim, n_expanded, logp_pt, expand_pt, start_fn, shape_info, reparameterized = numba_functions(
+        model, initial_points, jitter_rvs
     )
     with pytensor.config.change_flags(numba__fastmath=False):
-        n_dim, n_expanded, logp_pt, expand_pt, start_fn, shape_info, reparameterized = (
-            _make_functions(
-                model,
-                mode="NUMBA",
-                compute_grad=True,
-                join_expanded=True,
-                pymc_initial_point_fn=initial_point_fn,
-            )
-        )
         shared_vars = list(dict.fromkeys([*logp_pt.get_shared(), *expand_pt.get_shared()]))
         slot = {var: i for i, var in enumerate(shared_vars)}
         shared = {var.name: np.array(var.get_value(), order="C", copy=True) for var in shared_vars}
@@ -212,7 +232,7 @@ def compile_numba(
         ):
             arrays = [(slot[var], shared[var.name]) for var in function.get_shared()]
             source = callback_source(kind, n_dim, arrays, n_expanded)
-            callbacks.append(_callback(source, function.vm.jit_fn, signature))
+            callbacks.append(_callback(source, function, signature))
     table = np.array([shared[var.name].ctypes.data for var in shared_vars] or [0], np.uint64)
     dims, coords = _prepare_dims_and_coords(model, shape_info, reparameterized)
     return CompiledPyMCModel(
