@@ -74,3 +74,25 @@ def test_a_model_of_another_shape_does_not_load_the_first_ones_callbacks():
     draws = _draws(compile_numba(_model(longer)))
     assert abs(draws[0].mean() - longer.mean()) < 0.6
     np.testing.assert_allclose(draws[2], longer.mean() - draws[0])
+
+
+def test_datasets_of_one_shape_share_the_compiled_code_and_another_shape_does_not():
+    """The model's data enter numba's code as inputs, not constants: two simulated worlds
+    with other data but the same brands, channels and days give the same pytensor cache
+    keys (so a second fit loads the first one's code); a longer world gives other keys."""
+    import seedmodel as sm
+    from seedmodel.inference.numba_callbacks import cache_key, numba_functions
+    from seedmodel.models.mmm.graph import build_model
+    from seedmodel.models.mmm.inputs import build_inputs
+
+    def keys(config, seed):
+        data = sm.simulate(config, random_seed=seed).data
+        functions = numba_functions(build_model(build_inputs(data, sm.SeedingMMM())))
+        return cache_key(functions[2]), cache_key(functions[3])
+
+    config = sm.WorldConfig(start="2025-05-01", n_brands=2, days=240)
+    first, second = keys(config, 1), keys(config, 2)
+    assert None not in first
+    assert first == second
+    longer = keys(sm.WorldConfig(start="2025-05-01", n_brands=2, days=247), 1)
+    assert longer[0] != first[0] and longer[1] != first[1]

@@ -283,7 +283,10 @@ def _platform_shares(inp: MMMInputs, model: pm.Model, pooled: bool):
             v = v + (centre - mean_centre)
     else:
         v = _prior(inp, "share_logit").create("share_logit", mu=centre, dims=("brand", "cross"))
-    shares = (-0.3 + (0.3 + top) * pm.math.sigmoid(v)) * ratio
+    # data, not a constant of the graph: numba's compiled code then serves every dataset of
+    # this shape (seedmodel.inference.numba_callbacks)
+    ratio_data = pm.Data("platform_ratio", ratio, dims=("brand", "cross"))
+    shares = (-0.3 + (0.3 + top) * pm.math.sigmoid(v)) * ratio_data
     return pt.set_subtensor(share[:, c_idx, p_idx], shares)
 
 
