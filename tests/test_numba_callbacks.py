@@ -96,3 +96,18 @@ def test_datasets_of_one_shape_share_the_compiled_code_and_another_shape_does_no
     assert first == second
     longer = keys(sm.WorldConfig(start="2025-05-01", n_brands=2, days=247), 1)
     assert longer[0] != first[0] and longer[1] != first[1]
+
+
+def test_a_nutpie_without_the_pieces_falls_back_to_its_own_compile_with_a_warning(monkeypatch):
+    import seedmodel.inference.numba_callbacks as callbacks
+    from seedmodel.inference.sample import compile_nutpie, nutpie_compile_options
+
+    def missing(*args, **kwargs):
+        raise ImportError("cannot import name '_make_functions'")
+
+    monkeypatch.setattr(callbacks, "compile_numba", missing)
+    y = np.random.default_rng(2).normal(1.0, 1.0, size=20)
+    with pytest.warns(RuntimeWarning, match="_make_functions.*compiled again on every fit"):
+        compiled = compile_nutpie(_model(y), nutpie_compile_options("numba", None))
+    assert compiled.compiled_logp_func.cache_hits == 0  # nutpie's closures: never cached
+    assert abs(_draws(compiled)[0].mean() - y.mean()) < 0.6

@@ -98,7 +98,7 @@ def compile_nutpie(model: pm.Model, compile_options: dict[str, Any]):
     :func:`seedmodel.inference.numba_callbacks.compile_numba`, which numba caches on disk
     beside pytensor's code, so that a later fit of the same model does not compile them
     again (15-17 s each time before; the same draws). With a nutpie that lacks the pieces it
-    builds on, nutpie's own compile is used.
+    builds on, nutpie's own compile is used, with a ``RuntimeWarning``.
     """
     import nutpie
     import pytensor
@@ -112,8 +112,13 @@ def compile_nutpie(model: pm.Model, compile_options: dict[str, Any]):
                 initial_points=compile_options.get("initial_points"),
                 jitter_rvs=compile_options.get("jitter_rvs"),
             )
-        except ImportError:
-            pass
+        except (ImportError, TypeError) as err:  # a nutpie whose private pieces changed
+            warnings.warn(
+                f"nutpie {nutpie.__version__}: {err}; compiling with nutpie's own numba "
+                "callbacks, which are compiled again on every fit",
+                RuntimeWarning,
+                stacklevel=2,
+            )
     with pytensor.config.change_flags(numba__fastmath=False):
         return nutpie.compile_pymc_model(model, **compile_options)
 
