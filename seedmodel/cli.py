@@ -170,6 +170,17 @@ def _plan_arguments(p: argparse.ArgumentParser) -> None:
     p.add_argument("--days", type=_whole(1), default=90, help="days of the plan (default 90)")
 
 
+def _backend_argument(p: argparse.ArgumentParser) -> None:
+    """``--backend``: nutpie's compiler."""
+    p.add_argument(
+        "--backend",
+        choices=BACKENDS,
+        default=SamplerConfig.backend,
+        help="nutpie's compiler: auto/jax compiles in seconds; numba compiles for minutes the "
+        "first time, then caches its code and samples faster (repeated and weekly fits)",
+    )
+
+
 def _progress(args: argparse.Namespace, stage: str):
     """A printer of progress lines for ``stage``, or None with ``--quiet``."""
     if args.quiet:
@@ -178,8 +189,8 @@ def _progress(args: argparse.Namespace, stage: str):
 
 
 def _sampler_config(args: argparse.Namespace) -> SamplerConfig:
-    """The sampler settings the command offers (fit: all; run: the time budget and the
-    warm-up); the defaults of the rest are SamplerConfig's own."""
+    """The sampler settings the command offers (fit: all; run: the time budget, the
+    warm-up and the compiler); the defaults of the rest are SamplerConfig's own."""
     offered = {f.name for f in fields(SamplerConfig)} & set(vars(args))
     return SamplerConfig(**{k: getattr(args, k) for k in offered})
 
@@ -603,12 +614,7 @@ def _parser() -> argparse.ArgumentParser:
         "(default on)",
     )
     p.add_argument("--sampler", choices=SAMPLERS, default=SamplerConfig.sampler)
-    p.add_argument(
-        "--backend",
-        choices=BACKENDS,
-        default=SamplerConfig.backend,
-        help="nutpie's compiler: auto/jax compiles in seconds; numba samples faster on long fits",
-    )
+    _backend_argument(p)
     p.add_argument(
         "--adaptation",
         choices=ADAPTATIONS,
@@ -789,6 +795,7 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument("--quiet", action="store_true", help="no progress lines")
     p.add_argument("--strict", action="store_true", help="exit 3 if the fit did not converge")
     p.add_argument("--no-checks", dest="checks", action="store_false", help="skip the checks")
+    _backend_argument(p)
     p.set_defaults(func=_cmd_run, out_kind="dir")
     return parser
 

@@ -123,3 +123,12 @@ def test_the_command_line_declares_no_sampler_default_of_its_own():
         offered = {k: v for k, v in args.items() if k in SamplerConfig().to_dict()}
         assert len(offered) >= (8 if command == "fit" else 1), offered
         assert SamplerConfig(**offered) == SamplerConfig(), command
+
+
+def test_the_main_job_takes_the_compiler_as_fit_does():
+    """A reporting job that keeps its compile cache can run the main job under numba."""
+    from seedmodel.cli import _parser, _sampler_config
+
+    for command in ("fit", "run"):
+        args = _parser().parse_args([command, "DATA", "--out", "OUT", "--backend", "numba"])
+        assert _sampler_config(args).backend == "numba", command
