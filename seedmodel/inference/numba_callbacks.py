@@ -174,8 +174,8 @@ def _callback(source: str, function: Any, signature: Any):
         "inner": function.vm.jit_fn,
         "address_as_void_pointer": address_as_void_pointer,
     }
-    function = compile_numba_function_src(source, "callback", env, cache_key=key)
-    return numba.cfunc(signature, cache=key is not None)(function)
+    python = compile_numba_function_src(source, "callback", env, cache_key=key)
+    return numba.cfunc(signature, cache=key is not None)(python)
 
 
 def _signatures():
