@@ -21,11 +21,12 @@ from pathlib import Path
 
 import numpy as np
 import pandas as pd
+from recovery_table import load
 
 
 def _cells(path: str) -> pd.DataFrame:
     """A results file's ROI cells by (world, channel); one variant per file."""
-    cells = pd.DataFrame(json.loads(Path(path).read_text())["cells"])
+    cells = load(path, None)
     if cells["variant"].nunique() > 1:
         raise SystemExit(f"{path} holds several variants: one per file, please")
     return cells.set_index(["world", "channel"])[["roi", "roi_lo", "roi_hi", "true_roi"]]
