@@ -92,18 +92,15 @@ def main(argv: list[str] | None = None) -> None:
 
     import arviz as az
     import nutpie
+    from gradient_call import model_and_start
 
     import seedmodel as sm
-    from seedmodel.fit import starting_point
     from seedmodel.inference.options import SamplerConfig
     from seedmodel.inference.sample import compile_nutpie, nutpie_compile_options
-    from seedmodel.models.mmm.graph import build_model
-    from seedmodel.models.mmm.inputs import build_inputs
     from seedmodel.models.mmm.spec import SeedingMMM
 
-    inputs = build_inputs(sm.load(args.data), SeedingMMM())
-    model = build_model(inputs)
-    options = nutpie_compile_options(args.backend, starting_point(model, inputs))
+    model, start = model_and_start(sm.load(args.data), SeedingMMM())
+    options = nutpie_compile_options(args.backend, start)
     compiled = compile_nutpie(model, options)
     t0 = time.perf_counter()
     trace = nutpie.sample(

@@ -35,7 +35,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def _model(data, spec):
+def model_and_start(data, spec):
     """(model, starting point) of ``spec`` on the Dataset ``data``."""
     from seedmodel.fit import starting_point
     from seedmodel.models.mmm.graph import build_model
@@ -86,7 +86,7 @@ def measure(label: str, data, spec, compiler: str, draws: int, seed: int) -> dic
 
     from seedmodel.inference.sample import compile_nutpie, nutpie_compile_options
 
-    model, start = _model(data, spec)
+    model, start = model_and_start(data, spec)
     t0 = time.perf_counter()
     compiled = compile_nutpie(model, nutpie_compile_options(compiler, start))
     compile_s = time.perf_counter() - t0
