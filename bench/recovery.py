@@ -392,6 +392,13 @@ def main(argv: list[str] | None = None) -> int:
         help="fit these family worlds (by number) instead of --family / --family-start",
     )
     ap.add_argument(
+        "--family-brands",
+        type=int,
+        default=1,
+        metavar="B",
+        help="brands per family world (default 1; the pooled model is fitted from 2)",
+    )
+    ap.add_argument(
         "--organic-echo",
         action="store_true",
         help="family worlds whose organic notes partly echo the seeding notes",
@@ -417,7 +424,8 @@ def main(argv: list[str] | None = None) -> int:
     if args.family or args.family_worlds or args.stress is not None:
         numbers = args.family_worlds or range(args.family_start, args.family_start + args.family)
         named: list[FamilyWorld] = [
-            family_world(i, organic_echo=args.organic_echo) for i in numbers
+            family_world(i, n_brands=args.family_brands, organic_echo=args.organic_echo)
+            for i in numbers
         ]
         if args.stress is not None:
             named += [stress_world(n) for n in args.stress or STRESS_WORLDS]
