@@ -14,7 +14,10 @@ drawn from wide ranges, one brand each) and ``--stress`` the named worlds of
 :data:`seedmodel.sim.family.STRESS_WORLDS`; the summary then has a table by mechanism and
 by channel, and counts confidently wrong cells (the 90% interval misses the truth by a factor
 of 2 or more). Cells whose true ROI is 0 (a null channel) are scored apart: their interval
-should reach down to about 0.
+should reach down to about 0. ``--family-brands B`` draws each family world with B brands,
+which the default model pools (effects, half-saturations and cross-platform shares share a
+mean and a learnt spread); ``--per-brand`` fits each brand of a world alone instead, on the
+same data, so that the two can be compared cell by cell.
 
 Variants change the model, not the world: ``latent`` (default spec), ``control``
 (organic as a plain regressor), ``iid`` (independent residuals), ``geometric``
@@ -181,6 +184,18 @@ def score(table: pd.DataFrame, truth: dict) -> pd.DataFrame:
         true = out["true_roi"].where(out["true_roi"] > 0)
         out["attr_rel_err"] = (out["attribution_roi"] - true).abs() / true
     return out
+
+
+def _fitted_units(datasets: dict, per_brand: bool):
+    """(lift label, data, brands) of each fit of a world: the whole dataset, or with
+    ``per_brand`` each brand's own data, fitted alone (no pooling across brands)."""
+    for lift_name, data in datasets.items():
+        brands = list(data.brand_names)
+        if per_brand and len(brands) > 1:
+            for b in brands:
+                yield lift_name, data.select_brands([b]), [b]
+        else:
+            yield lift_name, data, brands
 
 
 def by_group(cells: pd.DataFrame, keys: list[str]) -> pd.DataFrame:
@@ -399,6 +414,11 @@ def main(argv: list[str] | None = None) -> int:
         help="brands per family world (default 1; the pooled model is fitted from 2)",
     )
     ap.add_argument(
+        "--per-brand",
+        action="store_true",
+        help="fit each brand of a world on its own (against the pooled fit of all of them)",
+    )
+    ap.add_argument(
         "--organic-echo",
         action="store_true",
         help="family worlds whose organic notes partly echo the seeding notes",
@@ -419,6 +439,8 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--out", default="bench/results/recovery.json")
     args = ap.parse_args(argv)
+    if args.per_brand and args.plan:
+        ap.error("--per-brand plans per brand, which plan_scores does not score: drop --plan")
 
     runs: list[tuple[str, int, object, dict[str, str]]] = []
     if args.family or args.family_worlds or args.stress is not None:
@@ -444,7 +466,7 @@ def main(argv: list[str] | None = None) -> int:
         if (args.lift or args.only_lift) and not sim.data.lift_tests.empty:
             datasets["lift"] = sim.data
         for variant in args.variants:
-            for lift_name, data in datasets.items():
+            for lift_name, data, fitted_brands in _fitted_units(datasets, args.per_brand):
                 t = time.perf_counter()
                 with warnings.catch_warnings():
                     warnings.simplefilter("ignore", NotConvergedWarning)
@@ -474,6 +496,7 @@ def main(argv: list[str] | None = None) -> int:
                         seed=seed,
                         variant=variant,
                         lift=lift_name,
+                        brands=fitted_brands,
                         seconds=round(seconds, 1),
                         max_rhat=d.max_rhat,
                         min_ess_bulk=d.min_ess_bulk,
