@@ -27,6 +27,9 @@ first day), ``matched`` (all of these but ``lead``; ``chase`` is implied by ``sh
 ``growth`` (no channel's budget grows over the years; not in ``matched``), ``budgets``
 (budgets follow neither demand, buzz nor shocks: only flights, go-lives and growth; not in
 ``matched``).
+
+``--brands B`` draws each world with B brands and ``--brand NAME`` fits that brand alone (a
+brand of a several-brand world, as ``bench/recovery.py --per-brand`` fits it).
 """
 
 from __future__ import annotations
@@ -96,6 +99,10 @@ def main(argv: list[str] | None = None) -> int:
         default=[1],
         help="simulation seeds: each redraws the world's levels, budgets and noise",
     )
+    ap.add_argument("--brands", type=int, default=1, help="brands per family world")
+    ap.add_argument(
+        "--brand", default=None, help="fit only this brand of each world (by name), alone"
+    )
     ap.add_argument("--draws", type=int, default=500)
     ap.add_argument("--tune", type=int, default=500)
     ap.add_argument("--out", default="bench/results/ablation.json")
@@ -105,13 +112,16 @@ def main(argv: list[str] | None = None) -> int:
     names = ["as_drawn", *args.switches]
     runs = [(w, s, n) for w in args.worlds for s in args.seeds for n in names]
     for number, seed, name in runs:
-        world = family_world(number)
+        world = family_world(number, n_brands=args.brands)
         sim = sm.simulate(switched(world.config, name), random_seed=seed)
+        data = without_lifts(sim)
+        if args.brand:
+            data = data.select_brands([args.brand])
         t = time.perf_counter()
         with warnings.catch_warnings():
             warnings.simplefilter("ignore", NotConvergedWarning)
             fit = fit_mmm(
-                without_lifts(sim),
+                data,
                 SeedingMMM(),
                 draws=args.draws,
                 tune=args.tune,
