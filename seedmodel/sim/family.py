@@ -119,7 +119,9 @@ def family_world(seed: int, *, n_brands: int = 1, organic_echo: bool = False) ->
         The same seed gives the same world.
     n_brands : int
         Brands in the world (default 1: many small worlds cover the ranges faster than a
-        few large ones).
+        few large ones). Every brand shares the world's mechanisms; sizes, levels, budgets,
+        ROIs and noise are drawn per brand, and the SeedingMMM pools brands' effects, so
+        several-brand worlds test the pooled model (docs/mmm.md, *Twenty-sixth look*).
     organic_echo : bool
         Let part of the organic notes' reads echo the seeding notes
         (``WorldConfig.organic_echo``, drawn from ``FAMILY_RANGES["organic_echo"]`` by a
