@@ -15,8 +15,8 @@ drawn from wide ranges, one brand each) and ``--stress`` the named worlds of
 by channel, and counts confidently wrong cells (the 90% interval misses the truth by a factor
 of 2 or more). Cells whose true ROI is 0 (a null channel) are scored apart: their interval
 should reach down to about 0. ``--family-brands B`` draws each family world with B brands,
-which the default model pools (effects, half-saturations and cross-platform shares share a
-mean and a learnt spread); ``--per-brand`` fits each brand of a world alone instead, on the
+which the default model pools (each channel's effect and half-saturation get a mean across
+brands and a learnt spread); ``--per-brand`` fits each brand of a world alone instead, on the
 same data, so that the two can be compared cell by cell.
 
 Variants change the model, not the world: ``latent`` (default spec), ``control``
@@ -440,7 +440,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--out", default="bench/results/recovery.json")
     args = ap.parse_args(argv)
     if args.per_brand and args.plan:
-        ap.error("--per-brand plans per brand, which plan_scores does not score: drop --plan")
+        ap.error("--plan judges a plan for the whole world; --per-brand fits one brand at a time")
 
     runs: list[tuple[str, int, object, dict[str, str]]] = []
     if args.family or args.family_worlds or args.stress is not None:
