@@ -17,7 +17,10 @@ of 2 or more). Cells whose true ROI is 0 (a null channel) are scored apart: thei
 should reach down to about 0. ``--family-brands B`` draws each family world with B brands,
 which the default model pools (each channel's effect and half-saturation get a mean across
 brands and a learnt spread); ``--per-brand`` fits each brand of a world alone instead, on the
-same data, so that the two can be compared cell by cell.
+same data, so that the two can be compared cell by cell. ``--fitted-checks`` adds to every cell
+the per-fit checks that need no refit (:func:`seedmodel.analysis.checks.fitted_checks`: the
+channel's share of GMV against its prior, its trade-off with the baseline level) and
+``flagged`` when either fails, so that flagged and unflagged cells can be scored apart.
 
 Variants change the model, not the world: ``latent`` (default spec), ``control``
 (organic as a plain regressor), ``iid`` (independent residuals), ``geometric``
@@ -48,7 +51,7 @@ import numpy as np
 import pandas as pd
 
 import seedmodel as sm
-from seedmodel.analysis.checks import lift_agreement
+from seedmodel.analysis.checks import fitted_checks, lift_agreement
 from seedmodel.fit import NotConvergedWarning, fit_mmm
 from seedmodel.models.mmm.spec import LINK_MEDIA, SEEDING_MEDIA, MediaSpec, SeedingMMM
 from seedmodel.sim.family import STRESS_WORLDS, FamilyWorld, family_world, stress_world
@@ -151,6 +154,9 @@ VARIANTS = {
     "half_narrow": SeedingMMM(priors={"log_half": PriorSpec("Normal", mu=0.0, sigma=0.4)}),
     # 2026-12-03 (sixth session): a lift test informs its window's effect, not two years'
     # (lift_transport=0.3 is the default since; lift_t0 is the form before it)
+    # the brands' effects as offsets whatever the data's length (two-brand family worlds
+    # diverged centred, 2026-12-06)
+    "noncentred": SeedingMMM(effects="noncentred"),
     "lift_t30": SeedingMMM(lift_transport=0.3),
     "lift_t0": SeedingMMM(lift_transport=0.0),
     "impressions": SeedingMMM(
@@ -183,6 +189,21 @@ def score(table: pd.DataFrame, truth: dict) -> pd.DataFrame:
     if "attribution_roi" in out:
         true = out["true_roi"].where(out["true_roi"] > 0)
         out["attr_rel_err"] = (out["attribution_roi"] - true).abs() / true
+    return out
+
+
+def check_columns(fit: sm.Fit) -> pd.DataFrame:
+    """Per brand x channel, the fit's no-refit checks (:func:`fitted_checks`): its share of
+    GMV and the prior's 90% range, the trade-off correlation, and ``flagged`` when either
+    check fails."""
+    shares, tradeoff = fitted_checks(fit)
+    out = shares[
+        ["brand", "channel", "share", "prior_share_lo", "prior_share_hi", "outside_prior"]
+    ].merge(
+        tradeoff.rename(columns={"corr": "tradeoff_corr", "passed": "tradeoff_passed"}),
+        on=["brand", "channel"],
+    )
+    out["flagged"] = out["outside_prior"] | ~out["tradeoff_passed"]
     return out
 
 
@@ -268,14 +289,17 @@ def media_totals(cells: pd.DataFrame) -> pd.DataFrame:
 
 def family_tables(cells: pd.DataFrame) -> dict[str, pd.DataFrame]:
     """The family's tables: by mechanism group and by channel, per variant, and all media
-    together."""
+    together; with ``--fitted-checks``, by channel for flagged and unflagged cells apart."""
     long = mechanism_cells(cells)
-    return {
+    tables = {
         "by_mechanism": by_group(long, ["variant", "mechanism", "group"]),
         "by_channel": by_group(cells, ["variant", "channel"]),
         "overall": by_group(cells, ["variant"]),
         "media_total": media_totals(cells),
     }
+    if "flagged" in cells:  # --fitted-checks
+        tables["by_flag"] = by_group(cells, ["variant", "flagged", "channel"])
+    return tables
 
 
 #: Days of the plan ``--plan`` judges (the report's default horizon).
@@ -437,6 +461,11 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--keep-responses", default=None, help="with --plan: pickle each fit's plan response here"
     )
+    ap.add_argument(
+        "--fitted-checks",
+        action="store_true",
+        help="score each cell's no-refit checks (share of GMV, trade-off with the baseline)",
+    )
     ap.add_argument("--out", default="bench/results/recovery.json")
     args = ap.parse_args(argv)
     if args.per_brand and args.plan:
@@ -488,6 +517,8 @@ def main(argv: list[str] | None = None) -> int:
                     lift=lift_name,
                     **{f"mech_{k}": v for k, v in mechs.items()},
                 )
+                if args.fitted_checks:
+                    table = table.merge(check_columns(fit), on=["brand", "channel"], how="left")
                 rows.append(table)
                 d = fit.diagnostics
                 fits.append(

@@ -56,6 +56,7 @@ __all__ = [
     "baseline_tradeoff",
     "check_fit",
     "check_fit_trusted",
+    "fitted_checks",
     "gmv_shares",
     "lift_agreement",
     "whole_data_incremental",
@@ -280,6 +281,37 @@ def whole_data_incremental(fit: Fit) -> xr.DataArray:
     )
 
 
+def fitted_checks(
+    fit: Fit, *, prior_draws: int = 500, level: float = 0.9
+) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The checks computed from the fit itself, without a refit: each channel's share of
+    GMV against its prior, and its trade-off with the baseline level.
+
+    Parameters
+    ----------
+    fit : Fit
+        The fit to check.
+    prior_draws : int
+        Prior draws for the shares (seeded with the fit's seed).
+    level : float
+        Interval level.
+
+    Returns
+    -------
+    shares, tradeoff : DataFrame
+        As :attr:`FitChecks.shares` and :attr:`FitChecks.tradeoff`.
+    """
+    prior = gmv_shares(_prior_fit(fit, prior_draws, fit.random_seed), level).rename(
+        columns={"share": "prior_share", "share_lo": "prior_share_lo", "share_hi": "prior_share_hi"}
+    )
+    incremental = whole_data_incremental(fit)  # once, for the shares and the trade-off
+    shares = prior.merge(gmv_shares(fit, level, incremental=incremental), on=["brand", "channel"])
+    shares["outside_prior"] = (shares["share"] < shares["prior_share_lo"]) | (
+        shares["share"] > shares["prior_share_hi"]
+    )
+    return shares, baseline_tradeoff(fit, incremental=incremental)
+
+
 def _prior_fit(fit: Fit, draws: int, random_seed: int) -> Fit:
     """A Fit whose "posterior" holds draws from the prior (same model, same data)."""
     import pymc as pm
@@ -439,14 +471,7 @@ def check_fit(
     )
     forecast = _forecast(check, holdout, level, np.random.default_rng(seed))
     forecast["passed"] = forecast["coverage"] >= min_coverage
-    prior = gmv_shares(_prior_fit(fit, prior_draws, seed), level).rename(
-        columns={"share": "prior_share", "share_lo": "prior_share_lo", "share_hi": "prior_share_hi"}
-    )
-    incremental = whole_data_incremental(fit)  # once, for the shares and the trade-off
-    shares = prior.merge(gmv_shares(fit, level, incremental=incremental), on=["brand", "channel"])
-    shares["outside_prior"] = (shares["share"] < shares["prior_share_lo"]) | (
-        shares["share"] > shares["prior_share_hi"]
-    )
+    shares, tradeoff = fitted_checks(fit, prior_draws=prior_draws, level=level)
     notes = [
         f"placebo on {r.brand}'s {placebo_of} pattern has ROI {r.roi:.2f} "
         f"[{r.roi_lo:.2f}, {r.roi_hi:.2f}], above its prior's mean "
@@ -468,7 +493,6 @@ def check_fit(
         for r in shares.itertuples()
         if r.outside_prior
     ]
-    tradeoff = baseline_tradeoff(fit, incremental=incremental)
     notes += [
         f"{r.brand} {r.channel}: its incremental GMV and the baseline level trade off "
         f"(posterior rank correlation {r.corr:+.2f}): the data barely separate them, so its "
