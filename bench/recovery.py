@@ -157,6 +157,9 @@ VARIANTS = {
     # the brands' effects as offsets whatever the data's length (two-brand family worlds
     # diverged centred, 2026-12-06)
     "noncentred": SeedingMMM(effects="noncentred"),
+    # a measure of the shocks budgets chase, from the budgets (docs/mmm.md, "Twenty-seventh
+    # look")
+    "budget_factor": SeedingMMM(shocks="budget_factor"),
     "lift_t30": SeedingMMM(lift_transport=0.3),
     "lift_t0": SeedingMMM(lift_transport=0.0),
     "impressions": SeedingMMM(

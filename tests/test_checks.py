@@ -144,3 +144,14 @@ def test_a_channel_that_spends_only_in_the_held_out_quarter_still_fits():
     assert spend["red_cat"] == 0 and spend["red_jd"] == 0  # they go live after day 50
     fit = fit_mmm(sim.data, config=SamplerConfig(draws=20, tune=20), holdout=50, progress=None)
     assert fit.diagnostics.draws == 20 and np.isfinite(sm.roi(fit)["roi"]).all()
+
+
+def test_the_no_refit_checks_alone_give_what_check_fit_reports(checked):
+    from seedmodel.analysis.checks import fitted_checks
+
+    fit, checks = checked
+    shares, tradeoff = fitted_checks(fit)
+    pd.testing.assert_frame_equal(shares, checks.shares)
+    pd.testing.assert_frame_equal(tradeoff, checks.tradeoff)
+    outside = [w for w in checks.warnings if "outside the prior" in w]
+    assert len(outside) == int(shares["outside_prior"].sum())

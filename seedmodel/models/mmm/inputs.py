@@ -9,6 +9,7 @@ import numpy as np
 import pandas as pd
 
 from seedmodel.features import calendar_controls, shared_festivals, spline_basis, without_festivals
+from seedmodel.models.mmm.shock_factor import budget_shock_factor
 from seedmodel.models.mmm.spec import PROGRAMME_STORES, SeedingMMM
 from seedmodel.schema import DataError, Dataset
 from seedmodel.schema.tables import INTERACTIONS
@@ -289,6 +290,12 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
                     for i, c in enumerate(channels)
                 }
             )
+            for b, f in enumerate(frames)
+        ]
+    if spec.shocks == "budget_factor":
+        slow = budget_deviations(spend, 4 * max(3, round(spec.plan_days / pdays)) + 1)
+        frames = [
+            f.assign(budget_shock=budget_shock_factor(slow[b], spend[b] > 0)[: len(f)])
             for b, f in enumerate(frames)
         ]
     names = tuple(dict.fromkeys(c for f in frames for c in f.columns))

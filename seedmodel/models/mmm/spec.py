@@ -53,7 +53,7 @@ LIKELIHOODS = ("lognormal", "normal")
 BASELINES = ("multiplicative", "additive")
 TRENDS = ("smooth", "quadratic")
 BUDGET_REACTIONS = ("control", "control_lags", "control_scales", "none")
-SHOCKS = ("none", "weekly")
+SHOCKS = ("budget_factor", "none", "weekly")
 TERMS_SCALES = ("gmv", "baseline")
 NOISES = ("normal", "student_t")
 EFFECT_POOLINGS = ("none", "channels")
@@ -260,13 +260,19 @@ class SeedingMMM:
     engagement : bool
         Channels not named in ``media`` respond to their notes' engagement instead of spend:
         reads for seeding notes, link clicks for link notes (see ``MediaSpec.input``).
-    shocks : {"none", "weekly"}
+    shocks : {"none", "weekly", "budget_factor"}
         ``weekly`` adds to the log baseline a term for demand nobody measured that moves
         week to week (a promotion, a viral note): a spline with knots 7 days apart per brand
         x platform, independent across knots, its size learnt (daily data only). On family
         worlds it changed neither error nor coverage and halved the effective draws, so it
         is not the default; without the budget-reaction control it helped the seeding
         channel and hurt the link channels (docs/mmm.md, *Third look*).
+        ``budget_factor`` adds a control: the common factor of the channels' log spend
+        deviations from their slow planned level (``4 * plan_days + 1`` days), a one-factor
+        AR(1) dynamic factor model Kalman-smoothed per brand
+        (:func:`seedmodel.models.mmm.shock_factor.budget_shock_factor`): a measure of the
+        shocks budgets chase, pooled over channels and neighbouring days (docs/mmm.md,
+        *Twenty-seventh look*).
     terms_scale : {"gmv", "baseline"}
         What the baseline's terms (trend, day of week, seasonality, events, demand state,
         controls) are measured against. ``gmv`` (the default): log expected GMV; the
