@@ -152,14 +152,14 @@ VARIANTS = {
     "echo": SeedingMMM(organic_echo="paid"),
     "half_wide": SeedingMMM(priors={"log_half": PriorSpec("Normal", mu=0.0, sigma=1.0)}),
     "half_narrow": SeedingMMM(priors={"log_half": PriorSpec("Normal", mu=0.0, sigma=0.4)}),
-    # 2026-12-03 (sixth session): a lift test informs its window's effect, not two years'
-    # (lift_transport=0.3 is the default since; lift_t0 is the form before it)
     # the brands' effects as offsets whatever the data's length (two-brand family worlds
     # diverged centred, 2026-12-06)
     "noncentred": SeedingMMM(effects="noncentred"),
     # a measure of the shocks budgets chase, from the budgets (docs/mmm.md, "Twenty-seventh
     # look")
     "budget_factor": SeedingMMM(shocks="budget_factor"),
+    # 2026-12-03 (sixth session): a lift test informs its window's effect, not two years'
+    # (lift_transport=0.3 is the default since; lift_t0 is the form before it)
     "lift_t30": SeedingMMM(lift_transport=0.3),
     "lift_t0": SeedingMMM(lift_transport=0.0),
     "impressions": SeedingMMM(

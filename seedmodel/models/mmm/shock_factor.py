@@ -15,7 +15,10 @@ likelihood and Kalman-smoothed, pools the channels and the neighbouring days int
 estimate of the shock per period. Entering the baseline as a control, it is a control
 function: given it, the part of the shock left over is (in the linear-Gaussian case)
 unrelated to any channel's spend on any day, which the same-day deviations alone
-(``budget_reaction``) are not.
+(``budget_reaction``) are not. In practice the factor is a noisy measure of the shock, so
+it removes part of the confounding, not all of it, and a campaign that moves every
+channel's planned budget at once reads as a shock too. Measured on the world family it is
+an option (``SeedingMMM(shocks="budget_factor")``), not the default.
 """
 
 from __future__ import annotations
