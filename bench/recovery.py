@@ -158,6 +158,7 @@ VARIANTS = {
     # a measure of the shocks budgets chase, from the budgets (docs/mmm.md, "Twenty-seventh
     # look")
     "budget_factor": SeedingMMM(shocks="budget_factor"),
+    "link_budget_factor": SeedingMMM(shocks="link_budget_factor"),
     # 2026-12-03 (sixth session): a lift test informs its window's effect, not two years'
     # (lift_transport=0.3 is the default since; lift_t0 is the form before it)
     "lift_t30": SeedingMMM(lift_transport=0.3),

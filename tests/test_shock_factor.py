@@ -72,3 +72,22 @@ def test_the_control_does_not_depend_on_the_units_of_spend():
     a, b = build_inputs(sim.data, spec), build_inputs(scaled, spec)
     assert a.controls.shape[-1] == build_inputs(sim.data, SeedingMMM()).controls.shape[-1] + 1
     np.testing.assert_allclose(a.controls, b.controls, atol=1e-8)
+
+
+def test_the_link_channels_factor_ignores_the_seeding_channels_budget():
+    sim = sm.simulate(stress_world("fast_shocks").config.with_(days=240), random_seed=2)
+    seeding = [c for c in sim.data.paid_channels if c not in sim.data.link_channels]
+    assert seeding and len(seeding) < len(sim.data.paid_channels)
+    media = sim.data.media.copy()
+    rows = media["channel"].isin(seeding) & (media["spend"] > 0)
+    media.loc[rows, "spend"] *= np.random.default_rng(0).lognormal(0.0, 0.5, int(rows.sum()))
+    frames = {n: getattr(sim.data, n) for n in ("sales", "brands", "events")}
+    moved = sm.from_frames(media=media, **frames)
+
+    def controls(data, shocks):
+        return build_inputs(data, SeedingMMM(shocks=shocks, budget_reaction="none")).controls
+
+    np.testing.assert_allclose(
+        controls(sim.data, "link_budget_factor"), controls(moved, "link_budget_factor"), atol=1e-8
+    )
+    assert not np.allclose(controls(sim.data, "budget_factor"), controls(moved, "budget_factor"))
