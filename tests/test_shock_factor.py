@@ -70,7 +70,13 @@ def test_the_control_does_not_depend_on_the_units_of_spend():
     frames = {n: getattr(sim.data, n) for n in ("sales", "brands", "events")}
     scaled = sm.from_frames(media=media, **frames)
     a, b = build_inputs(sim.data, spec), build_inputs(scaled, spec)
-    assert a.controls.shape[-1] == build_inputs(sim.data, SeedingMMM()).controls.shape[-1] + 1
+    default = build_inputs(sim.data, SeedingMMM())
+    assert a.controls.shape[-1] == default.controls.shape[-1] + 1
+    for option in ("budget_factor", "link_budget_factor"):  # one more column, nothing else
+        inp = build_inputs(sim.data, SeedingMMM(shocks=option))
+        np.testing.assert_array_equal(inp.live, default.live)
+        np.testing.assert_array_equal(inp.observed, default.observed)
+        np.testing.assert_array_equal(inp.x, default.x)
     np.testing.assert_allclose(a.controls, b.controls, atol=1e-8)
 
 

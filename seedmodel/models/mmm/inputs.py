@@ -294,11 +294,11 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         ]
     if spec.shocks in ("budget_factor", "link_budget_factor"):
         slow = budget_deviations(spend, 4 * max(3, round(spec.plan_days / pdays)) + 1)
-        live = spend > 0
+        spending = spend > 0  # (B, C, T); ``live`` is the stores' open periods
         if spec.shocks == "link_budget_factor":
-            live &= np.array([has_clicks[c] for c in channels])[None, :, None]
+            spending &= np.array([has_clicks[c] for c in channels])[None, :, None]
         frames = [
-            f.assign(budget_shock=budget_shock_factor(slow[b], live[b])[: len(f)])
+            f.assign(budget_shock=budget_shock_factor(slow[b], spending[b])[: len(f)])
             for b, f in enumerate(frames)
         ]
     names = tuple(dict.fromkeys(c for f in frames for c in f.columns))
