@@ -15,6 +15,7 @@ __all__ = [
     "slow_trend",
     "smoothed_level",
     "spline_basis",
+    "standardise",
     "without_festivals",
 ]
 
@@ -171,3 +172,24 @@ def without_festivals(controls: pd.DataFrame) -> pd.DataFrame:
     """
     festival = [c for c in controls if c.startswith(_FESTIVALS)]
     return controls.drop(columns=festival)
+
+
+def standardise(v: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
+    """``v`` less its mean, over its sd (both over ``mask`` when given); 0 outside ``mask``.
+
+    An array without spread is only centred; an empty mask gives zeros (e.g. a channel whose
+    notes report no reads).
+
+    Examples
+    --------
+    >>> standardise(np.array([1.0, 2.0, 3.0])).round(3).tolist()
+    [-1.225, 0.0, 1.225]
+    >>> standardise(np.array([1.0, 5.0, 3.0]), np.array([True, False, True])).tolist()
+    [-1.0, 0.0, 1.0]
+    """
+    m = np.ones_like(v, dtype=bool) if mask is None else mask
+    if not m.any():
+        return np.zeros_like(v, dtype=float)
+    mu, sd = v[m].mean(), v[m].std()
+    out = (v - mu) / (sd if sd > 0 else 1.0)
+    return np.where(m, out, 0.0)

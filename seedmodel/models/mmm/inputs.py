@@ -8,7 +8,13 @@ from dataclasses import dataclass
 import numpy as np
 import pandas as pd
 
-from seedmodel.features import calendar_controls, shared_festivals, spline_basis, without_festivals
+from seedmodel.features import (
+    calendar_controls,
+    shared_festivals,
+    spline_basis,
+    standardise,
+    without_festivals,
+)
 from seedmodel.models.mmm.shock_factor import budget_shock_factor
 from seedmodel.models.mmm.spec import PROGRAMME_STORES, SeedingMMM
 from seedmodel.schema import DataError, Dataset
@@ -121,15 +127,6 @@ class MMMInputs:
         return np.concatenate([lag_matrix(self.x[b, c], L) for b in range(self.x.shape[0])])
 
 
-def _standardise(v: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
-    m = np.ones_like(v, dtype=bool) if mask is None else mask
-    if not m.any():  # e.g. a channel whose notes report no reads
-        return np.zeros_like(v, dtype=float)
-    mu, sd = v[m].mean(), v[m].std()
-    out = (v - mu) / (sd if sd > 0 else 1.0)
-    return np.where(m, out, 0.0)
-
-
 #: Half-lives (days) at which ``organic_echo="paid"`` carries each paid channel's input
 #: over: a burst of users' notes in the days after a campaign, and a slower tail.
 ECHO_HALF_LIVES = (3.0, 21.0)
@@ -144,7 +141,7 @@ def _echo_basis(x: np.ndarray, period_days: int) -> np.ndarray:
         alpha = 0.5 ** (period_days / days)
         weights = geometric_weights(alpha, max(1, round(5 * days / period_days)))
         carried = adstock(x, weights, axis=-1)
-        columns.append(np.stack([[_standardise(v) for v in brand] for brand in carried]))
+        columns.append(np.stack([[standardise(v) for v in brand] for brand in carried]))
     return np.concatenate(columns, axis=1)
 
 
@@ -319,7 +316,7 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
             .to_numpy()
         )
         if (reads > 0).mean() > 0.5:
-            organic = np.stack([_standardise(np.log1p(r)) for r in reads])
+            organic = np.stack([standardise(np.log1p(r)) for r in reads])
     rates = rate_mask = None
     if "reads" in data.media:
         paid_reads = (
@@ -332,7 +329,7 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         raw = np.log(np.where(rate_mask, paid_reads, 1.0) / np.where(rate_mask, spend, 1.0))
         rates = np.stack(
             [
-                np.stack([_standardise(raw[b, c], rate_mask[b, c]) for c in range(len(channels))])
+                np.stack([standardise(raw[b, c], rate_mask[b, c]) for c in range(len(channels))])
                 for b in range(len(brands))
             ]
         )

@@ -27,6 +27,8 @@ import warnings
 
 import numpy as np
 
+from seedmodel.features import standardise
+
 __all__ = ["MIN_LIVE_SHARE", "budget_shock_factor"]
 
 #: A channel's deviations join the factor when it spends on at least this share of periods.
@@ -68,17 +70,11 @@ def budget_shock_factor(deviations: np.ndarray, live: np.ndarray) -> np.ndarray:
         np.nanstd(obs, axis=1, keepdims=True), 1e-9
     )
     if obs.shape[0] == 1:
-        return _standardise(np.nan_to_num(obs[0]))
+        return standardise(np.nan_to_num(obs[0]))
     from statsmodels.tsa.statespace.dynamic_factor import DynamicFactor
 
     model = DynamicFactor(obs.T, k_factors=1, factor_order=1)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")  # the optimiser's convergence chatter
         result = model.fit(disp=False, maxiter=200)
-    return _standardise(np.asarray(result.smoothed_state[0]))
-
-
-def _standardise(x: np.ndarray) -> np.ndarray:
-    """Mean 0, sd 1 (unchanged if constant)."""
-    sd = x.std()
-    return (x - x.mean()) / sd if sd > 0 else x - x.mean()
+    return standardise(np.asarray(result.smoothed_state[0]))
