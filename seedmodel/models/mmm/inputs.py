@@ -232,6 +232,7 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
     """
     brands, channels, platforms = data.brand_names, data.paid_channels, data.platform_names
     has_clicks = {c: c in data.link_channels for c in channels}
+    linked = np.array([has_clicks[c] for c in channels], dtype=bool)
     spec = spec.resolved(has_clicks)
     pdays = data.period_days
     max_lag = {c: max(1, int(np.ceil(spec.media[c].max_lag_days / pdays))) for c in channels}
@@ -268,8 +269,16 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         frames = [shared_festivals(f) for f in frames]
     elif spec.festivals == "none":
         frames = [without_festivals(f) for f in frames]
+    window = max(3, round(spec.plan_days / pdays))  # the planned level's, in periods
+    budget_factor = spec.shocks in ("budget_factor", "link_budget_factor")
+    # deviations from a slower level (about two months): the reaction controls' and the
+    # shock factor's
+    slow = (
+        budget_deviations(spend, 4 * window + 1)
+        if spec.budget_reaction == "control_scales" or budget_factor
+        else None
+    )
     if spec.budget_reaction != "none":
-        window = max(3, round(spec.plan_days / pdays))
         deviation = budget_deviations(spend, window)  # (B, C, T)
         reactions = {"": deviation}  # column suffix -> (B, C, T)
         if spec.budget_reaction == "control_lags":
@@ -277,7 +286,6 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
             reactions |= {"_before": before, "_after": after}
         if spec.budget_reaction == "control_scales":
             # log planned level over log slow level: log(s / slow) - log(s / plan)
-            slow = budget_deviations(spend, 4 * window + 1)
             reactions |= {"_slow": slow - deviation}
         frames = [
             f.assign(
@@ -289,13 +297,12 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
             )
             for b, f in enumerate(frames)
         ]
-    if spec.shocks in ("budget_factor", "link_budget_factor"):
-        slow = budget_deviations(spend, 4 * max(3, round(spec.plan_days / pdays)) + 1)
+    if budget_factor:
         spending = spend > 0  # (B, C, T); ``live`` is the stores' open periods
         if spec.shocks == "link_budget_factor":
-            spending &= np.array([has_clicks[c] for c in channels])[None, :, None]
+            spending &= linked[None, :, None]
         frames = [
-            f.assign(budget_shock=budget_shock_factor(slow[b], spending[b])[: len(f)])
+            f.assign(budget_shock=budget_shock_factor(slow[b], spending[b]))
             for b, f in enumerate(frames)
         ]
     names = tuple(dict.fromkeys(c for f in frames for c in f.columns))
@@ -395,7 +402,7 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         shock_basis=(spline_basis(T, 7) if spec.shocks == "weekly" and pdays == 1 else None),
         lifts=tuple(lifts),
         home=_home_platforms(data, spec, channels, platforms),
-        linked=np.array([has_clicks[c] for c in channels], dtype=bool),
+        linked=linked,
     )
 
 
