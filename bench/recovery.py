@@ -387,8 +387,7 @@ def plan_table(fits: list[dict]) -> pd.DataFrame:
 def without_lifts(sim: sm.Simulation) -> sm.Dataset:
     """The simulation's data without lift tests and without the attribution feed: the model
     sees neither (the feed only serves as the benchmark's naive comparison)."""
-    frames = {n: getattr(sim.data, n) for n in ("media", "sales", "brands", "events")}
-    return sm.from_frames(**frames)
+    return sim.data.replace(lift_tests=None, attribution=None)
 
 
 def main(argv: list[str] | None = None) -> int:

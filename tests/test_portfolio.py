@@ -23,12 +23,13 @@ QUICK = SamplerConfig(draws=30, tune=30)
 def portfolio_data():
     """Three brands in two categories; the third brand spends nothing (a bad group)."""
     sim = sm.simulate(sm.WorldConfig(start="2025-03-01", n_brands=3, days=100), random_seed=3)
-    frames = {n: getattr(sim.data, n) for n in ("media", "sales", "brands")}
     a, b, c = sim.data.brand_names
-    brands = frames["brands"].assign(category=lambda f: f["brand"].map({a: "x", b: "y", c: "z"}))
-    media = frames["media"].copy()
+    brands = sim.data.brands.assign(category=lambda f: f["brand"].map({a: "x", b: "y", c: "z"}))
+    media = sim.data.media.copy()
     media.loc[media["brand"] == c, "spend"] = 0.0
-    return sm.from_frames(media=media, sales=frames["sales"], brands=brands)
+    return sim.data.replace(
+        media=media, brands=brands, events=None, lift_tests=None, attribution=None
+    )
 
 
 def test_brands_are_grouped_by_a_column_or_a_size(portfolio_data):

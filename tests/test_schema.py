@@ -245,6 +245,27 @@ def test_wrong_types_in_memory(small_sim):
         sm.from_frames(media=[1, 2], sales=small_sim.data.sales)
 
 
+def test_replace_swaps_or_drops_tables_and_checks_them_again(small_sim):
+    data = small_sim.data
+    assert data.has("lift_tests") and data.has("attribution")
+    bare = data.replace(lift_tests=None, attribution=None)
+    assert not bare.has("lift_tests") and not bare.has("attribution")
+    for name in ("media", "sales", "brands", "events"):
+        pd.testing.assert_frame_equal(getattr(bare, name), getattr(data, name))
+    doubled = data.replace(media=data.media.assign(spend=data.media["spend"] * 2))
+    np.testing.assert_allclose(doubled.media["spend"], 2 * data.media["spend"])
+    pd.testing.assert_frame_equal(doubled.lift_tests, data.lift_tests)
+    bad = data.media.copy()
+    bad.loc[3, "spend"] = -1.0
+    with pytest.raises(sm.DataError) as info:
+        data.replace(media=bad)
+    assert (info.value.table, info.value.column) == ("media", "spend")
+    with pytest.raises(sm.DataError, match="required table is missing"):
+        data.replace(sales=None)
+    with pytest.raises(sm.DataError, match="unknown table"):
+        data.replace(budgets=data.media)
+
+
 def test_chinese_brand_names_round_trip(small_sim, tmp_path):
     rename = {"LumaBeauty": "花西子", "PureCare": "薇诺娜"}
     frames = {

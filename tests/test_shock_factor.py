@@ -67,8 +67,7 @@ def test_the_control_does_not_depend_on_the_units_of_spend():
     sim = sm.simulate(stress_world("fast_shocks").config.with_(days=240), random_seed=2)
     spec = SeedingMMM(shocks="budget_factor")
     media = sim.data.media.assign(spend=sim.data.media["spend"] * 1000.0)
-    frames = {n: getattr(sim.data, n) for n in ("sales", "brands", "events")}
-    scaled = sm.from_frames(media=media, **frames)
+    scaled = sim.data.replace(media=media)
     a, b = build_inputs(sim.data, spec), build_inputs(scaled, spec)
     default = build_inputs(sim.data, SeedingMMM())
     assert a.controls.shape[-1] == default.controls.shape[-1] + 1
@@ -87,8 +86,7 @@ def test_the_link_channels_factor_ignores_the_seeding_channels_budget():
     media = sim.data.media.copy()
     rows = media["channel"].isin(seeding) & (media["spend"] > 0)
     media.loc[rows, "spend"] *= np.random.default_rng(0).lognormal(0.0, 0.5, int(rows.sum()))
-    frames = {n: getattr(sim.data, n) for n in ("sales", "brands", "events")}
-    moved = sm.from_frames(media=media, **frames)
+    moved = sim.data.replace(media=media)
 
     def controls(data, shocks):
         return build_inputs(data, SeedingMMM(shocks=shocks, budget_reaction="none")).controls

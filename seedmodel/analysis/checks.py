@@ -43,8 +43,7 @@ from seedmodel.analysis.intervals import central_interval, mean_interval, summar
 from seedmodel.fit import Fit, NotConvergedWarning, fit_mmm
 from seedmodel.inference.diagnostics import Diagnostics
 from seedmodel.inference.options import SamplerConfig
-from seedmodel.schema import Dataset, from_frames
-from seedmodel.schema.tables import TABLES
+from seedmodel.schema import Dataset
 
 __all__ = [
     "CHECK_DRAWS",
@@ -248,9 +247,7 @@ def with_placebo(data: Dataset, like: str, random_seed: int = 0) -> Dataset:
     for column in rows.columns:
         if column not in ("date", "brand", "channel", "spend"):
             rows[column] = 0
-    frames = {name: getattr(data, name) for name in TABLES if data.has(name)}
-    frames["media"] = pd.concat([media, rows], ignore_index=True)
-    return from_frames(**frames)
+    return data.replace(media=pd.concat([media, rows], ignore_index=True))
 
 
 def gmv_shares(

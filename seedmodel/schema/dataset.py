@@ -105,6 +105,32 @@ class Dataset:
         """Whether an optional table was given with rows."""
         return not getattr(self, table).empty
 
+    def replace(self, **frames: pd.DataFrame | None) -> Dataset:
+        """The dataset with some tables replaced, checked again as :func:`from_frames`
+        checks them.
+
+        Parameters
+        ----------
+        **frames : DataFrame or None
+            New tables by name (``media=``, ``lift_tests=``, ...); ``None`` drops an
+            optional table. Tables not named are kept as they are.
+
+        Raises
+        ------
+        DataError
+            A replaced table breaks the contract, or a required table is dropped (naming
+            table, key and column, as :func:`from_frames` does).
+
+        Examples
+        --------
+        The same data without the lift tests and the attribution feed:
+
+        >>> data.replace(lift_tests=None, attribution=None)  # doctest: +SKIP
+        """
+        kept = {name: getattr(self, name) for name in TABLES if self.has(name)}
+        kept.update(frames)
+        return from_frames(**{name: frame for name, frame in kept.items() if frame is not None})
+
     def require_periods(self, minimum: dict[str, int], purpose: str) -> None:
         """Refuse data shorter than ``minimum[freq]`` periods for ``purpose`` (e.g. "the
         MMM"), before any work.
