@@ -48,7 +48,7 @@ DRIVERS = {
 def world_row(world: str, seed: int, channel: str, brand: str) -> dict[str, float]:
     """The drivers of ``channel`` in family world ``world`` (``family-<n>``) for ``brand``."""
     import seedmodel as sm
-    from seedmodel.sim.family import _weibull_mean_per_scale, family_world
+    from seedmodel.sim.family import family_world
 
     config = family_world(int(world.split("-")[1])).config
     spec = next(c for c in config.channels if c.name == channel)
@@ -57,10 +57,7 @@ def world_row(world: str, seed: int, channel: str, brand: str) -> dict[str, floa
     sales = sim.data.sales
     sales = sales[(sales["brand"] == brand) & sales["date"].between(start, end)]
     share = sim.truth["incremental_gmv"][brand][channel] / float(sales["gmv"].sum())
-    if spec.kind == "seeding":
-        mean_lag = spec.lag_scale * _weibull_mean_per_scale(spec.lag_shape)  # as the tables
-    else:
-        mean_lag = spec.lag_alpha / (1.0 - spec.lag_alpha)
+    mean_lag = spec.mean_lag()  # as the tables
     cycle = spec.flight_on + spec.flight_off
     return {
         "log_share": math.log(max(share, 1e-6) / 0.05),

@@ -189,3 +189,18 @@ def test_lift_days_sets_each_test_s_length_and_leaves_the_rest_alone():
     assert (long["incremental_gmv"] > short["incremental_gmv"]).all()  # a longer holdout
     with pytest.raises(ValueError, match="lift_days"):
         SMALL.with_(lift_days=3)
+
+
+def test_a_channels_mean_lag_is_the_mean_of_its_lag_weights():
+    from seedmodel.sim.config import ChannelSpec
+    from seedmodel.transforms.carryover import geometric_weights, weibull_weights
+
+    lags = np.arange(401)
+    for shape, scale in [(1.0, 6.0), (1.4, 20.0), (2.5, 30.0)]:
+        spec = ChannelSpec("s", "seeding", lag_shape=shape, lag_scale=scale)
+        # weights are the probabilities of [l, l + 1): their mean sits half a day early
+        discrete = float(lags @ weibull_weights(shape, scale, 400)) + 0.5
+        assert abs(spec.mean_lag() - discrete) < 0.05
+        assert spec.mean_lag(long_lags=False) == spec.lag_alpha / (1 - spec.lag_alpha)
+    link = ChannelSpec("l", "link", lag_alpha=0.6)
+    assert abs(link.mean_lag() - float(lags @ geometric_weights(0.6, 400))) < 1e-6

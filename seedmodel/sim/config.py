@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields, replace
 from typing import Any
 
@@ -75,6 +76,14 @@ class ChannelSpec:
     flight_on: float = 0.0
     flight_off: float = 0.0
     spend_growth: float = 0.0
+
+    def mean_lag(self, long_lags: bool = True) -> float:
+        """Mean carryover in days, before the ``max_lag`` cut: ``lag_scale * Gamma(1 + 1 /
+        lag_shape)`` for a seeding channel's Weibull lag (with ``long_lags``), else
+        ``lag_alpha / (1 - lag_alpha)`` for the geometric one."""
+        if self.kind == "seeding" and long_lags:
+            return self.lag_scale * math.gamma(1.0 + 1.0 / self.lag_shape)
+        return self.lag_alpha / (1.0 - self.lag_alpha)
 
 
 DEFAULT_CHANNELS: tuple[ChannelSpec, ...] = (

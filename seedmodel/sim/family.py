@@ -79,9 +79,9 @@ class FamilyWorld:
     mechanisms: dict[str, str]
 
 
-def _channels(rng: np.random.Generator, start: str) -> tuple[tuple[ChannelSpec, ...], dict]:
+def _channels(rng: np.random.Generator, start: str) -> tuple[ChannelSpec, ...]:
     r = FAMILY_RANGES
-    out, info = [], {}
+    out = []
     for spec in DEFAULT_CHANNELS:
         if spec.kind == "organic":
             out.append(spec)
@@ -103,11 +103,10 @@ def _channels(rng: np.random.Generator, start: str) -> tuple[tuple[ChannelSpec, 
                 lag_scale=float(rng.uniform(*r["seeding_lag_scale_days"])),
                 max_lag=int(rng.integers(*r["seeding_max_lag_days"])),
             )
-            info["seeding"] = change
         else:
             change["lag_alpha"] = float(rng.uniform(*r["link_lag_alpha"]))
         out.append(replace(spec, **change))
-    return tuple(out), info
+    return tuple(out)
 
 
 def family_world(seed: int, *, n_brands: int = 1, organic_echo: bool = False) -> FamilyWorld:
@@ -143,7 +142,7 @@ def family_world(seed: int, *, n_brands: int = 1, organic_echo: bool = False) ->
     r = FAMILY_RANGES
     rng = np.random.default_rng([seed, 2026])
     start = "2024-07-01"
-    channels, info = _channels(rng, start)
+    channels = _channels(rng, start)
     config = WorldConfig(
         start=start,
         days=int(rng.integers(*r["days"])),
@@ -165,15 +164,13 @@ def family_world(seed: int, *, n_brands: int = 1, organic_echo: bool = False) ->
     if organic_echo:
         echo = np.random.default_rng([seed, 2026, 1]).uniform(*r["organic_echo"])
         config = replace(config, organic_echo=float(echo))
-    return FamilyWorld(f"family-{seed}", config, mechanisms(config, info.get("seeding", {})))
+    return FamilyWorld(f"family-{seed}", config, mechanisms(config))
 
 
-def mechanisms(config: WorldConfig, seeding: dict[str, Any]) -> dict[str, str]:
+def mechanisms(config: WorldConfig) -> dict[str, str]:
     """The mechanism groups of a configuration (the recovery table's rows)."""
-    lag_mean = seeding.get("lag_scale", 16.0) * _weibull_mean_per_scale(
-        seeding.get("lag_shape", 2.0)
-    )
     seeding_spec = next(c for c in config.channels if c.kind == "seeding")
+    lag_mean = seeding_spec.mean_lag()
     slope = seeding_spec.hill_slope
     duty = seeding_spec.flight_on / max(seeding_spec.flight_on + seeding_spec.flight_off, 1e-9)
     trend_runs_with = np.sign(seeding_spec.spend_growth) == np.sign(config.growth or 0.0)
@@ -208,13 +205,6 @@ def mechanisms(config: WorldConfig, seeding: dict[str, Any]) -> dict[str, str]:
             else "mild (<= 0.35)"
         ),
     }
-
-
-def _weibull_mean_per_scale(shape: float) -> float:
-    """Mean of a Weibull lag per unit of its scale: Gamma(1 + 1 / shape)."""
-    from math import gamma
-
-    return gamma(1.0 + 1.0 / shape)
 
 
 def _seeding_trend_world(buzz: float) -> WorldConfig:
