@@ -25,7 +25,7 @@ import numpy as np
 
 import seedmodel as sm
 from seedmodel.plan import PlanResponse, allocate, plan_response
-from seedmodel.plan.response import _distinct_periods
+from seedmodel.plan.response import distinct_periods, plan_carryover
 from seedmodel.sim.plan_truth import true_plan_response
 
 DAYS = 90
@@ -53,11 +53,10 @@ def with_draws(resp: PlanResponse, world, draws: int, seed: int = 0) -> PlanResp
     for j, c in enumerate(paid):
         w = world.kernels[c]
         Lc = len(w) - 1
-        idx, count = _distinct_periods(N, Lc)
+        idx, count = distinct_periods(N, Lc)
         k = len(idx)
         weight[j, :k] = count
-        cum = np.cumsum(w)
-        shape = cum[np.minimum(idx, Lc)] - np.where(idx >= N, cum[np.clip(idx - N, 0, Lc)], 0.0)
+        shape = plan_carryover(w, N, idx)
         per_yuan = resp.unit[:, j, 0, Lc : Lc + 1].mean(axis=-1, keepdims=True)  # (B, 1)
         unit[:, j, :, :k] = (per_yuan * shape[None, :])[:, None, :]
         past[:, j, :, :k] = resp.past[:, j, 0][:, idx][:, None, :]

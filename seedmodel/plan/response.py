@@ -302,7 +302,7 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
             raise ValueError("planning for gross profit needs a margin for every brand")
         margin = brands.set_index("brand").loc[list(inp.brands), "margin"].to_numpy(float)
     # one column per distinct period: the build-up, one for the plateau, the tail
-    columns = {c: _distinct_periods(N, inp.max_lag[name]) for c, name in enumerate(inp.channels)}
+    columns = {c: distinct_periods(N, inp.max_lag[name]) for c, name in enumerate(inp.channels)}
     L = max(len(idx) for idx, _ in columns.values())
     post = MediaPosterior.from_fit(fit)
     S = post.draws.sizes["sample"]
@@ -322,10 +322,7 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
         idx, count = columns[c]
         k = len(idx)
         weight[c, :k] = count
-        cum = np.cumsum(weights, axis=1)  # W(j) = w_0 + ... + w_j
-        hi = cum[:, np.minimum(idx, Lc)]
-        lo = np.where(idx >= N, cum[:, np.clip(idx - N, 0, Lc)], 0.0)
-        per_input = hi - lo  # (S, k): plan carryover per unit input per period
+        per_input = plan_carryover(weights, N, idx)  # (S, k)
         for b in range(B):
             # the data's spend carried into the plan's periods
             x = np.concatenate([inp.x[b, c, :T], np.zeros(N + Lc + 1)])
@@ -358,7 +355,7 @@ def plan_response(fit, days: int = 90, *, margins: bool = False) -> PlanResponse
     )
 
 
-def _distinct_periods(n: int, lag: int) -> tuple[np.ndarray, np.ndarray]:
+def distinct_periods(n: int, lag: int) -> tuple[np.ndarray, np.ndarray]:
     """Plan periods (from its start) that differ, and how many periods each stands for.
 
     A constant spend over ``n`` periods with carryover up to ``lag`` periods: the first
@@ -371,3 +368,29 @@ def _distinct_periods(n: int, lag: int) -> tuple[np.ndarray, np.ndarray]:
     idx = np.r_[np.arange(lag), lag, np.arange(n, n + lag)]
     count = np.r_[np.ones(lag), n - lag, np.ones(lag)]
     return idx, count
+
+
+def plan_carryover(weights: np.ndarray, n: int, idx: np.ndarray) -> np.ndarray:
+    """Carryover into plan periods ``idx`` (from :func:`distinct_periods`) of one unit of
+    input in each of the plan's ``n`` periods.
+
+    Parameters
+    ----------
+    weights : ndarray, shape (..., lag + 1)
+        Lag weights ``w_0 .. w_lag``.
+    n : int
+        Plan periods.
+    idx : ndarray of int
+        Plan periods to evaluate.
+
+    Returns
+    -------
+    ndarray, shape (..., len(idx))
+        ``W(min(i, lag)) - W(i - n)`` with ``W(j) = w_0 + ... + w_j`` (and ``W = 0`` before the
+        plan): the weights of the plan's periods that reach period ``i``.
+    """
+    lag = weights.shape[-1] - 1
+    cum = np.cumsum(weights, axis=-1)
+    hi = cum[..., np.minimum(idx, lag)]
+    lo = np.where(idx >= n, cum[..., np.clip(idx - n, 0, lag)], 0.0)
+    return hi - lo
