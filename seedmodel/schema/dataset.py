@@ -123,9 +123,14 @@ class Dataset:
 
         Examples
         --------
-        The same data without the lift tests and the attribution feed:
+        The same data without the attribution feed (and lift tests, where there are any):
 
-        >>> data.replace(lift_tests=None, attribution=None)  # doctest: +SKIP
+        >>> import seedmodel as sm
+        >>> data = sm.simulate(sm.WorldConfig(n_brands=1, days=120), random_seed=0).data
+        >>> data.has("attribution")
+        True
+        >>> data.replace(lift_tests=None, attribution=None).has("attribution")
+        False
         """
         kept = {name: getattr(self, name) for name in TABLES if self.has(name)}
         kept.update(frames)
