@@ -277,8 +277,11 @@ class SeedingMMM:
         the default (docs/mmm.md, *Twenty-seventh look*). ``link_budget_factor``: the
         same from the budgets of the channels whose notes link to a store alone (they
         react within days; a seeding campaign's planned moves then do not read as shocks);
-        on held-out worlds 30–59 it gave 0.203 / 0.778 against the default's 0.219 /
-        0.767; not yet measured on worlds 0–29 or with several brands.
+        over the 60 one-brand worlds it gave 0.164 / 0.817 against the default's 0.184 /
+        0.817 with the seeding channel's median error 0.291 against 0.249, and on the 30
+        two- and 15 three-brand worlds 0.224 / 0.789 and 0.191 / 0.711 against 0.219 /
+        0.767 and 0.195 / 0.704; no channel improved beyond chance, so it is not the
+        default either (docs/mmm.md, *Twenty-eighth look*).
     terms_scale : {"gmv", "baseline"}
         What the baseline's terms (trend, day of week, seasonality, events, demand state,
         controls) are measured against. ``gmv`` (the default): log expected GMV; the
