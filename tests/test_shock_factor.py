@@ -63,8 +63,14 @@ def test_the_factor_is_standardised_deterministic_and_degrades_gracefully():
     )
 
 
-def test_the_control_does_not_depend_on_the_units_of_spend():
-    sim = sm.simulate(stress_world("fast_shocks").config.with_(days=240), random_seed=2)
+@pytest.fixture(scope="module")
+def short_shocks() -> sm.Simulation:
+    """240 days of the ``fast_shocks`` stress world (the tests below copy what they change)."""
+    return sm.simulate(stress_world("fast_shocks").config.with_(days=240), random_seed=2)
+
+
+def test_the_control_does_not_depend_on_the_units_of_spend(short_shocks):
+    sim = short_shocks
     spec = SeedingMMM(shocks="budget_factor")
     media = sim.data.media.assign(spend=sim.data.media["spend"] * 1000.0)
     scaled = sim.data.replace(media=media)
@@ -79,8 +85,8 @@ def test_the_control_does_not_depend_on_the_units_of_spend():
     np.testing.assert_allclose(a.controls, b.controls, atol=1e-8)
 
 
-def test_the_link_channels_factor_ignores_the_seeding_channels_budget():
-    sim = sm.simulate(stress_world("fast_shocks").config.with_(days=240), random_seed=2)
+def test_the_link_channels_factor_ignores_the_seeding_channels_budget(short_shocks):
+    sim = short_shocks
     seeding = [c for c in sim.data.paid_channels if c not in sim.data.link_channels]
     assert seeding and len(seeding) < len(sim.data.paid_channels)
     media = sim.data.media.copy()
