@@ -155,6 +155,9 @@ VARIANTS = {
     # the brands' effects as offsets whatever the data's length (two-brand family worlds
     # diverged centred, 2026-12-06)
     "noncentred": SeedingMMM(effects="noncentred"),
+    # 2026-12-06 (thirty-first session): the brands' spreads fixed at their priors' root
+    # mean square (no funnel to diverge in)
+    "spread_fixed": SeedingMMM(brand_spreads="fixed"),
     # a measure of the shocks budgets chase, from the budgets (docs/mmm.md, "Twenty-seventh
     # look")
     "budget_factor": SeedingMMM(shocks="budget_factor"),

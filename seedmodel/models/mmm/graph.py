@@ -8,7 +8,8 @@ import pytensor.tensor as pt
 
 from seedmodel.models.mmm.distributions import Between
 from seedmodel.models.mmm.inputs import ECHO_HALF_LIVES, MMMInputs
-from seedmodel.models.mmm.spec import CENTRED_PERIODS
+from seedmodel.models.mmm.priors import root_mean_square
+from seedmodel.models.mmm.spec import CENTRED_PERIODS, LEARNT_SPREAD_BRANDS
 
 __all__ = ["build_model"]
 
@@ -64,7 +65,7 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
             spread = pm.HalfNormal("log_gross_spread", g_sd / np.sqrt(2.0))
         if pooled:
             lh_mu = _prior(inp, "log_half").create("log_half_mu", dims="channel")
-            lh_sd = _prior(inp, "log_half_sd").create("log_half_sd")
+            lh_sd = _brand_spread(inp, "log_half_sd")
             lh_z = pm.Normal("log_half_z", 0.0, 1.0, dims=("brand", "channel"))
             log_half = lh_mu + lh_sd * lh_z
         if pooled and inp.spec.effect_pooling == "channels":
@@ -79,7 +80,7 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
         elif pooled:
             lg_mu = pm.Normal("log_gross_mu", g_centre, g_sd, dims="channel")
         if pooled:
-            lg_sd = _prior(inp, "log_gross_sd").create("log_gross_sd")
+            lg_sd = _brand_spread(inp, "log_gross_sd")
             log_gross = _brand_effects(inp, lg_mu + g_offset, lg_sd)
         else:
             log_half = _prior(inp, "log_half").create("log_half", dims=("brand", "channel"))
@@ -182,6 +183,19 @@ def build_model(inputs: MMMInputs, *, keep_mu: bool = False) -> pm.Model:
 def _prior(inp: MMMInputs, name: str):
     """The prior of parameter ``name``: the spec's override, else :data:`PRIORS`."""
     return inp.spec.prior(name)
+
+
+def _brand_spread(inp: MMMInputs, name: str):
+    """The spread ``name`` of a brand-level quantity around the channel's mean across
+    brands: a parameter under its prior, or, by ``SeedingMMM.brand_spreads``, the prior's
+    root mean square (``fixed``; ``auto`` with fewer than :data:`LEARNT_SPREAD_BRANDS`
+    brands)."""
+    mode = inp.spec.brand_spreads
+    if mode == "auto":
+        mode = "fixed" if len(inp.brands) < LEARNT_SPREAD_BRANDS else "learnt"
+    if mode == "fixed":
+        return root_mean_square(_prior(inp, name))
+    return _prior(inp, name).create(name)
 
 
 def _centred_effects(inp: MMMInputs) -> bool:

@@ -13,9 +13,11 @@ scale here.
 
 from __future__ import annotations
 
+import math
+
 from seedmodel.transforms.components import PriorSpec
 
-__all__ = ["PRIORS"]
+__all__ = ["PRIORS", "root_mean_square"]
 
 #: Name -> prior of the SeedingMMM's own parameters.
 PRIORS: dict[str, PriorSpec] = {
@@ -50,3 +52,35 @@ PRIORS: dict[str, PriorSpec] = {
     "rho": PriorSpec("Uniform", lower=-0.2, upper=0.95),
     "nu": PriorSpec("Gamma", alpha=2.0, beta=0.1),  # noise="student_t"
 }
+
+
+def root_mean_square(prior: PriorSpec) -> float:
+    """The square root of ``E[x**2]`` under a positive prior: the value a spread fixed in
+    its place takes (``SeedingMMM.brand_spreads="fixed"``), so that a quantity drawn
+    around a mean with it keeps, on average, the learnt spread's variance.
+
+    Raises
+    ------
+    ValueError
+        A prior this function has no closed form for (or without a second moment).
+
+    Examples
+    --------
+    >>> root_mean_square(PriorSpec("HalfNormal", sigma=0.5))
+    0.5
+    >>> round(root_mean_square(PriorSpec("Gamma", alpha=2.0, beta=4.0)), 4)
+    0.6124
+    """
+    k = dict(prior.kwargs)
+    if prior.dist == "HalfNormal":
+        return k["sigma"]
+    if prior.dist == "Gamma":
+        return math.sqrt(k["alpha"] * (k["alpha"] + 1.0)) / k["beta"]
+    if prior.dist == "LogNormal":
+        return math.exp(k.get("mu", 0.0) + k["sigma"] ** 2)
+    if prior.dist == "Exponential":
+        return math.sqrt(2.0) / k["lam"]
+    raise ValueError(
+        f"a {prior.dist} prior has no root mean square here: a fixed spread needs "
+        "HalfNormal, Gamma, LogNormal or Exponential"
+    )

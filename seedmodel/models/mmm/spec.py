@@ -19,6 +19,7 @@ from seedmodel.transforms.components import (
 __all__ = [
     "ADSTOCKS",
     "BASELINES",
+    "BRAND_SPREADS",
     "BUDGET_REACTIONS",
     "CENTRED_PERIODS",
     "DEMAND_MODES",
@@ -27,6 +28,7 @@ __all__ = [
     "FESTIVALS",
     "HALOS",
     "INPUTS",
+    "LEARNT_SPREAD_BRANDS",
     "LIFT_TRANSPORT",
     "LIKELIHOODS",
     "NOISES",
@@ -63,6 +65,11 @@ EFFECTS = ("auto", "centred", "noncentred")
 HALOS = ("zero", "store_size")
 ORGANIC_ECHOES = ("none", "paid")
 SHARE_POOLINGS = ("brands", "none")
+BRAND_SPREADS = ("auto", "fixed", "learnt")
+#: Fewest brands for ``brand_spreads="auto"`` to learn the brands' spreads from the data
+#: (with fewer, a spread is learnt from one difference, and its funnel is where pooled
+#: two-brand fits diverged: docs/benchmarks.md, *Twenty-ninth session*).
+LEARNT_SPREAD_BRANDS = 3
 #: Fewest fitted periods per brand for ``effects="auto"`` to sample the brands' effects
 #: centred (a year of daily data).
 CENTRED_PERIODS = 365
@@ -135,7 +142,8 @@ PROGRAMME_STORES = {"red_cat": "tmall", "red_jd": "jd"}
 #: docs/mmm.md, *Lift tests*) it kept every interval covering where 0 lost two.
 LIFT_TRANSPORT = 0.3
 
-#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 10 (2026-12-05) added
+#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 11 (2026-12-06) added
+#: ``brand_spreads`` (default "learnt", as before it); format 10 (2026-12-05) added
 #: ``organic_echo`` (default "none", as before it); format 9 (2026-12-04) added
 #: ``effect_centre`` (default "even", as before it); format 8 (2026-12-04) added
 #: ``share_pooling`` (default "none"; "brands" before it); format 7 (2026-12-04) added
@@ -145,7 +153,7 @@ LIFT_TRANSPORT = 0.3
 #: ``terms_scale`` (default "gmv"; "baseline" before it); format 3 (2026-12-03) added
 #: ``shocks`` (default "none", as before it); format 2 (2026-12-02) writes every option;
 #: format 1 left out options that did not exist yet.
-SPEC_FORMAT = 10
+SPEC_FORMAT = 11
 #: Options whose meaning changed after format 1: option -> (the first format that wrote
 #: today's meaning, the value a spec saved before it meant).
 _CHANGED_IN = {
@@ -368,6 +376,19 @@ class SeedingMMM:
         (1-3 times, before the rule's stop) and needed 1,400-1,600 draws per chain; ``none``
         never diverged and stopped at 800-1,200, with 26 of 27 ROI intervals covering the
         truth against 27 (docs/benchmarks.md, *Thirteenth session*).
+    brand_spreads : {"learnt", "fixed", "auto"}
+        With several brands, how far the brands' effects at typical spend and their
+        half-saturations spread around each channel's mean across brands
+        (``log_gross_sd``, ``log_half_sd``): learnt from the data under their priors
+        (``learnt``, the default), or fixed at each prior's root mean square (``fixed``:
+        each brand's prior around the mean keeps the variance the learnt spread gives it on
+        average, and the channel's mean is still learnt from every brand). ``auto`` fixes
+        them below :data:`LEARNT_SPREAD_BRANDS` brands and learns them from that many on.
+        Two brands show a spread one difference at a time, so its posterior is nearly its
+        prior, and its funnel's neck (a spread near 0 with the brands' effects pinned to
+        the mean) is where pooled two-brand fits diverged (docs/benchmarks.md,
+        *Twenty-ninth session*). A fixed spread needs a prior with a finite second moment
+        (HalfNormal, Gamma, LogNormal, Exponential).
     halo : {"zero", "store_size"}
         Where the prior of a channel without a link (小红星) centres its effect on the
         platforms other than its home, as a share of its home effect in yuan: at 0 (``zero``,
@@ -432,6 +453,7 @@ class SeedingMMM:
     halo: str = "zero"
     share_pooling: str = "none"
     organic_echo: str = "none"
+    brand_spreads: str = "learnt"
     priors: Mapping[str, PriorSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -487,6 +509,10 @@ class SeedingMMM:
             raise ValueError(
                 f"share_pooling must be one of {SHARE_POOLINGS}, got {self.share_pooling!r}"
             )
+        if self.brand_spreads not in BRAND_SPREADS:
+            raise ValueError(
+                f"brand_spreads must be one of {BRAND_SPREADS}, got {self.brand_spreads!r}"
+            )
         if not 0.0 <= self.lift_transport < 10.0:
             raise ValueError(f"lift_transport must be in [0, 10), got {self.lift_transport!r}")
         if self.plan_days < 3:
@@ -504,6 +530,11 @@ class SeedingMMM:
                 raise ValueError(f"priors: {name!r} must be a PriorSpec, got {prior!r}")
         # held as sorted pairs: a frozen spec stays hashable
         object.__setattr__(self, "priors", tuple(sorted(overrides.items())))
+        if self.brand_spreads != "learnt":
+            from seedmodel.models.mmm.priors import root_mean_square
+
+            for name in ("log_gross_sd", "log_half_sd"):
+                root_mean_square(self.prior(name))  # raises on a prior without one
         median, sd = self.effect_prior
         if not (0 < median < 1 and sd > 0):
             raise ValueError(
