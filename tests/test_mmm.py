@@ -24,7 +24,7 @@ from seedmodel.analysis.posterior import MediaPosterior
 from seedmodel.fit import load_fit
 from seedmodel.models.mmm.inputs import build_inputs
 from seedmodel.models.mmm.spec import MediaSpec, SeedingMMM
-from seedmodel.transforms.components import GeometricAdstock, HillSaturation
+from seedmodel.transforms.components import GeometricAdstock, HillSaturation, PriorSpec
 
 
 def test_media_response_is_causal_and_carries_over():
@@ -708,6 +708,48 @@ def test_brand_effects_centred_or_not_have_the_same_prior():
     assert "log_gross_z" in build_model(build_inputs(sim.data, SeedingMMM())).named_vars
     year = sm.simulate(sm.WorldConfig(n_brands=2, days=400), random_seed=3).data
     assert "log_gross" in build_model(build_inputs(year, SeedingMMM())).named_vars
+
+
+def test_brand_spreads_fixed_keeps_each_brands_prior_variance():
+    """``brand_spreads="fixed"`` takes the spreads out of the sampler at their priors' root
+    mean square: the brands' effects keep the prior variance the learnt spread gives them,
+    and ``auto`` fixes them with two brands and learns them with three."""
+    import pymc as pm
+
+    from seedmodel.models.mmm.graph import build_model
+
+    sim = sm.simulate(sm.WorldConfig(n_brands=2, days=120), random_seed=3)
+    spreads = {"log_gross_sd", "log_half_sd"}
+    draws = {}
+    for mode in ("learnt", "fixed"):
+        model = build_model(build_inputs(sim.data, SeedingMMM(brand_spreads=mode)))
+        named = set(model.named_vars)
+        assert spreads <= named if mode == "learnt" else not spreads & named
+        with model:
+            prior = pm.sample_prior_predictive(8000, var_names=["beta"], random_seed=1)
+        beta = prior.prior["beta"].isel(platform=0)  # (chain, draw, brand, channel)
+        log_beta = np.log(np.abs(beta.values))
+        draws[mode] = log_beta.reshape(-1)
+        # the two brands' difference: its variance is 2 E[sd^2] either way
+        draws[mode + "_diff"] = (log_beta[..., 0, :] - log_beta[..., 1, :]).reshape(-1)
+    assert np.median(draws["learnt"]) == pytest.approx(np.median(draws["fixed"]), abs=0.1)
+    assert np.std(draws["learnt"]) == pytest.approx(np.std(draws["fixed"]), rel=0.05)
+    # the difference also carries the half-saturations' spread through beta's curve: the
+    # learnt spread's mixture has heavier tails, the same second moment
+    assert np.var(draws["learnt_diff"]) == pytest.approx(np.var(draws["fixed_diff"]), rel=0.1)
+    auto = SeedingMMM(brand_spreads="auto")
+    assert not spreads & set(build_model(build_inputs(sim.data, auto)).named_vars)
+    three = sm.simulate(sm.WorldConfig(n_brands=3, days=120), random_seed=3).data
+    assert spreads <= set(build_model(build_inputs(three, auto)).named_vars)
+    with pytest.raises(ValueError, match="brand_spreads must be one of"):
+        SeedingMMM(brand_spreads="none")
+    cauchy = {"log_gross_sd": PriorSpec("HalfCauchy", beta=0.5)}
+    with pytest.raises(ValueError, match="HalfCauchy prior has no root mean square"):
+        SeedingMMM(brand_spreads="fixed", priors=cauchy)
+    assert SeedingMMM(priors=cauchy).brand_spreads == "learnt"  # a learnt spread may be
+    # fits saved before the option learnt the spreads, and reload so
+    assert SeedingMMM.from_dict({}, format=10).brand_spreads == "learnt"
+    assert SeedingMMM.from_dict(SeedingMMM(brand_spreads="auto").to_dict()).brand_spreads == "auto"
 
 
 def test_share_pooling_none_gives_each_brand_the_one_brand_share_prior():
