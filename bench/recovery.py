@@ -158,6 +158,8 @@ VARIANTS = {
     # 2026-12-06 (thirty-first session): the brands' spreads fixed at their priors' root
     # mean square (no funnel to diverge in)
     "spread_fixed": SeedingMMM(brand_spreads="fixed"),
+    # the effects' spread alone fixed (the half-saturations', sampled as offsets, learnt)
+    "effect_spread_fixed": SeedingMMM(brand_spreads="effect"),
     # a measure of the shocks budgets chase, from the budgets (docs/mmm.md, "Twenty-seventh
     # look")
     "budget_factor": SeedingMMM(shocks="budget_factor"),

@@ -712,8 +712,9 @@ def test_brand_effects_centred_or_not_have_the_same_prior():
 
 def test_brand_spreads_fixed_keeps_each_brands_prior_variance():
     """``brand_spreads="fixed"`` takes the spreads out of the sampler at their priors' root
-    mean square: the brands' effects keep the prior variance the learnt spread gives them,
-    and ``auto`` fixes them with two brands and learns them with three."""
+    mean square: the brands' effects keep the prior variance the learnt spread gives them;
+    ``effect`` and ``auto`` with two brands fix only the effects' spread, and ``auto``
+    learns both with three."""
     import pymc as pm
 
     from seedmodel.models.mmm.graph import build_model
@@ -738,7 +739,9 @@ def test_brand_spreads_fixed_keeps_each_brands_prior_variance():
     # learnt spread's mixture has heavier tails, the same second moment
     assert np.var(draws["learnt_diff"]) == pytest.approx(np.var(draws["fixed_diff"]), rel=0.1)
     auto = SeedingMMM(brand_spreads="auto")
-    assert not spreads & set(build_model(build_inputs(sim.data, auto)).named_vars)
+    for spec in (auto, SeedingMMM(brand_spreads="effect")):  # the effects' spread only
+        named = set(build_model(build_inputs(sim.data, spec)).named_vars)
+        assert "log_half_sd" in named and "log_gross_sd" not in named
     three = sm.simulate(sm.WorldConfig(n_brands=3, days=120), random_seed=3).data
     assert spreads <= set(build_model(build_inputs(three, auto)).named_vars)
     with pytest.raises(ValueError, match="brand_spreads must be one of"):

@@ -188,12 +188,12 @@ def _prior(inp: MMMInputs, name: str):
 def _brand_spread(inp: MMMInputs, name: str):
     """The spread ``name`` of a brand-level quantity around the channel's mean across
     brands: a parameter under its prior, or, by ``SeedingMMM.brand_spreads``, the prior's
-    root mean square (``fixed``; ``auto`` with fewer than :data:`LEARNT_SPREAD_BRANDS`
-    brands)."""
+    root mean square (``fixed``: both spreads; ``effect``, and ``auto`` with fewer than
+    :data:`LEARNT_SPREAD_BRANDS` brands: the effects' spread ``log_gross_sd`` only)."""
     mode = inp.spec.brand_spreads
     if mode == "auto":
-        mode = "fixed" if len(inp.brands) < LEARNT_SPREAD_BRANDS else "learnt"
-    if mode == "fixed":
+        mode = "effect" if len(inp.brands) < LEARNT_SPREAD_BRANDS else "learnt"
+    if mode == "fixed" or (mode == "effect" and name == "log_gross_sd"):
         return root_mean_square(_prior(inp, name))
     return _prior(inp, name).create(name)
 

@@ -65,7 +65,7 @@ EFFECTS = ("auto", "centred", "noncentred")
 HALOS = ("zero", "store_size")
 ORGANIC_ECHOES = ("none", "paid")
 SHARE_POOLINGS = ("brands", "none")
-BRAND_SPREADS = ("auto", "fixed", "learnt")
+BRAND_SPREADS = ("auto", "effect", "fixed", "learnt")
 #: Fewest brands for ``brand_spreads="auto"`` to learn the brands' spreads from the data
 #: (with fewer, a spread is learnt from one difference, and its funnel is where pooled
 #: two-brand fits diverged: docs/benchmarks.md, *Twenty-ninth session*).
@@ -376,14 +376,15 @@ class SeedingMMM:
         (1-3 times, before the rule's stop) and needed 1,400-1,600 draws per chain; ``none``
         never diverged and stopped at 800-1,200, with 26 of 27 ROI intervals covering the
         truth against 27 (docs/benchmarks.md, *Thirteenth session*).
-    brand_spreads : {"learnt", "fixed", "auto"}
+    brand_spreads : {"learnt", "effect", "fixed", "auto"}
         With several brands, how far the brands' effects at typical spend and their
         half-saturations spread around each channel's mean across brands
         (``log_gross_sd``, ``log_half_sd``): learnt from the data under their priors
         (``learnt``, the default), or fixed at each prior's root mean square (``fixed``:
         each brand's prior around the mean keeps the variance the learnt spread gives it on
-        average, and the channel's mean is still learnt from every brand). ``auto`` fixes
-        them below :data:`LEARNT_SPREAD_BRANDS` brands and learns them from that many on.
+        average, and the channel's mean is still learnt from every brand); ``effect`` fixes
+        the effects' spread and learns the half-saturations'. ``auto`` fixes the effects'
+        spread below :data:`LEARNT_SPREAD_BRANDS` brands and learns both from that many on.
         Two brands show a spread one difference at a time, so its posterior is nearly its
         prior, and its funnel's neck (a spread near 0 with the brands' effects pinned to
         the mean) is where pooled two-brand fits diverged (docs/benchmarks.md,
