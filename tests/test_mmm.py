@@ -749,10 +749,17 @@ def test_brand_spreads_fixed_keeps_each_brands_prior_variance():
     cauchy = {"log_gross_sd": PriorSpec("HalfCauchy", beta=0.5)}
     with pytest.raises(ValueError, match="HalfCauchy prior has no root mean square"):
         SeedingMMM(brand_spreads="fixed", priors=cauchy)
-    assert SeedingMMM(priors=cauchy).brand_spreads == "learnt"  # a learnt spread may be
+    with pytest.raises(ValueError, match="HalfCauchy prior has no root mean square"):
+        SeedingMMM(brand_spreads="effect", priors=cauchy)
+    # a spread that is learnt may take any prior; auto learns it from three brands on
+    SeedingMMM(brand_spreads="learnt", priors=cauchy)
+    cauchy_auto = SeedingMMM(priors=cauchy)
+    assert "log_gross_sd" in build_model(build_inputs(three, cauchy_auto)).named_vars
+    with pytest.raises(ValueError, match="HalfCauchy prior has no root mean square"):
+        build_model(build_inputs(sim.data, cauchy_auto))
     # fits saved before the option learnt the spreads, and reload so
     assert SeedingMMM.from_dict({}, format=10).brand_spreads == "learnt"
-    assert SeedingMMM.from_dict(SeedingMMM(brand_spreads="auto").to_dict()).brand_spreads == "auto"
+    assert SeedingMMM.from_dict(SeedingMMM().to_dict()).brand_spreads == "auto"
 
 
 def test_share_pooling_none_gives_each_brand_the_one_brand_share_prior():
