@@ -56,8 +56,9 @@ PRIORS: dict[str, PriorSpec] = {
 
 def root_mean_square(prior: PriorSpec) -> float:
     """The square root of ``E[x**2]`` under a positive prior: the value a spread fixed in
-    its place takes (``SeedingMMM.brand_spreads="fixed"``), so that a quantity drawn
-    around a mean with it keeps, on average, the learnt spread's variance.
+    its place takes (``SeedingMMM.brand_spreads``: ``"effect"``, ``"fixed"``, and
+    ``"auto"`` with two brands), so that a quantity drawn around a mean with it keeps, on
+    average, the learnt spread's variance.
 
     Raises
     ------
