@@ -9,7 +9,7 @@ import pytensor.tensor as pt
 from seedmodel.models.mmm.distributions import Between
 from seedmodel.models.mmm.inputs import ECHO_HALF_LIVES, MMMInputs
 from seedmodel.models.mmm.priors import root_mean_square
-from seedmodel.models.mmm.spec import CENTRED_PERIODS, LEARNT_SPREAD_BRANDS
+from seedmodel.models.mmm.spec import CENTRED_PERIODS
 
 __all__ = ["build_model"]
 
@@ -187,13 +187,10 @@ def _prior(inp: MMMInputs, name: str):
 
 def _brand_spread(inp: MMMInputs, name: str):
     """The spread ``name`` of a brand-level quantity around the channel's mean across
-    brands: a parameter under its prior, or, by ``SeedingMMM.brand_spreads``, the prior's
-    root mean square (``fixed``: both spreads; ``effect``, and ``auto`` with fewer than
-    :data:`LEARNT_SPREAD_BRANDS` brands: the effects' spread ``log_gross_sd`` only)."""
-    mode = inp.spec.brand_spreads
-    if mode == "auto":
-        mode = "effect" if len(inp.brands) < LEARNT_SPREAD_BRANDS else "learnt"
-    if mode == "fixed" or (mode == "effect" and name == "log_gross_sd"):
+    brands: the prior's root mean square where ``SeedingMMM.brand_spreads`` fixes it
+    (:meth:`~seedmodel.models.mmm.spec.SeedingMMM.fixed_spreads`), else a parameter under
+    its prior."""
+    if name in inp.spec.fixed_spreads(len(inp.brands)):
         return root_mean_square(_prior(inp, name))
     return _prior(inp, name).create(name)
 

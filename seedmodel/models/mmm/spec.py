@@ -26,6 +26,7 @@ __all__ = [
     "EFFECTS",
     "EFFECT_POOLINGS",
     "FESTIVALS",
+    "FIXED_SPREADS",
     "HALOS",
     "INPUTS",
     "LEARNT_SPREAD_BRANDS",
@@ -66,6 +67,13 @@ HALOS = ("zero", "store_size")
 ORGANIC_ECHOES = ("none", "paid")
 SHARE_POOLINGS = ("brands", "none")
 BRAND_SPREADS = ("auto", "effect", "fixed", "learnt")
+#: The spreads each ``brand_spreads`` value fixes at its prior's root mean square
+#: (``auto`` resolves to ``effect`` or ``learnt`` by the number of brands).
+FIXED_SPREADS = {
+    "learnt": (),
+    "effect": ("log_gross_sd",),
+    "fixed": ("log_gross_sd", "log_half_sd"),
+}
 #: Fewest brands for ``brand_spreads="auto"`` to learn the brands' spreads from the data
 #: (with fewer, a spread is learnt from one difference, and its funnel is where pooled
 #: two-brand fits diverged: docs/benchmarks.md, *Twenty-ninth session*).
@@ -540,11 +548,11 @@ class SeedingMMM:
         object.__setattr__(self, "priors", tuple(sorted(overrides.items())))
         # the spreads this spec fixes whatever the data ("auto" fixes the effects' only
         # with fewer brands than LEARNT_SPREAD_BRANDS: checked when the model is built)
-        fixes = {"fixed": ("log_gross_sd", "log_half_sd"), "effect": ("log_gross_sd",)}
-        if fixes.get(self.brand_spreads):
+        fixes = FIXED_SPREADS.get(self.brand_spreads, ())
+        if fixes:
             from seedmodel.models.mmm.priors import root_mean_square
 
-            for name in fixes[self.brand_spreads]:
+            for name in fixes:
                 root_mean_square(self.prior(name))  # raises on a prior without one
         median, sd = self.effect_prior
         if not (0 < median < 1 and sd > 0):
@@ -571,6 +579,20 @@ class SeedingMMM:
         out = {f.name: getattr(self, f.name) for f in fields(self) if f.name != "media"}
         out["priors"] = {name: prior.to_dict() for name, prior in self.priors}
         return out
+
+    def fixed_spreads(self, n_brands: int) -> tuple[str, ...]:
+        """The brands' spreads this spec fixes on data with ``n_brands`` brands
+        (:data:`FIXED_SPREADS`; ``auto``: the effects' below :data:`LEARNT_SPREAD_BRANDS`).
+
+        Examples
+        --------
+        >>> SeedingMMM().fixed_spreads(2), SeedingMMM().fixed_spreads(3)
+        (('log_gross_sd',), ())
+        """
+        mode = self.brand_spreads
+        if mode == "auto":
+            mode = "effect" if n_brands < LEARNT_SPREAD_BRANDS else "learnt"
+        return FIXED_SPREADS[mode]
 
     def media_for(self, channel: str, has_clicks: bool) -> MediaSpec:
         """The channel's MediaSpec (explicit, else the default for its kind)."""
