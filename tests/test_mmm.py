@@ -713,8 +713,8 @@ def test_brand_effects_centred_or_not_have_the_same_prior():
 def test_brand_spreads_fixed_keeps_each_brands_prior_variance():
     """``brand_spreads="fixed"`` takes the spreads out of the sampler at their priors' root
     mean square: the brands' effects keep the prior variance the learnt spread gives them;
-    ``effect`` and ``auto`` with two brands fix only the effects' spread, and ``auto``
-    learns both with three."""
+    ``effect`` and ``auto`` with two or three brands fix only the effects' spread, and
+    ``auto`` learns both with four (with three in a fit saved before format 12)."""
     import pymc as pm
 
     from seedmodel.models.mmm.graph import build_model
@@ -743,7 +743,16 @@ def test_brand_spreads_fixed_keeps_each_brands_prior_variance():
         named = set(build_model(build_inputs(sim.data, spec)).named_vars)
         assert "log_half_sd" in named and "log_gross_sd" not in named
     three = sm.simulate(sm.WorldConfig(n_brands=3, days=120), random_seed=3).data
-    assert spreads <= set(build_model(build_inputs(three, auto)).named_vars)
+    four = sm.simulate(sm.WorldConfig(n_brands=4, days=120), random_seed=3).data
+    assert "log_gross_sd" not in build_model(build_inputs(three, auto)).named_vars
+    assert spreads <= set(build_model(build_inputs(four, auto)).named_vars)
+    # a format-11 fit learnt the spreads from three brands on, and reloads so
+    saved = {k: v for k, v in auto.to_dict().items() if k != "learnt_spread_brands"}
+    eleven = SeedingMMM.from_dict(saved, format=11)
+    assert eleven.learnt_spread_brands == 3
+    assert spreads <= set(build_model(build_inputs(three, eleven)).named_vars)
+    with pytest.raises(ValueError, match="learnt_spread_brands must be an integer >= 2"):
+        SeedingMMM(learnt_spread_brands=1)
     with pytest.raises(ValueError, match="brand_spreads must be one of"):
         SeedingMMM(brand_spreads="none")
     cauchy = {"log_gross_sd": PriorSpec("HalfCauchy", beta=0.5)}
@@ -751,10 +760,10 @@ def test_brand_spreads_fixed_keeps_each_brands_prior_variance():
         SeedingMMM(brand_spreads="fixed", priors=cauchy)
     with pytest.raises(ValueError, match="HalfCauchy prior has no root mean square"):
         SeedingMMM(brand_spreads="effect", priors=cauchy)
-    # a spread that is learnt may take any prior; auto learns it from three brands on
+    # a spread that is learnt may take any prior; auto learns it from four brands on
     SeedingMMM(brand_spreads="learnt", priors=cauchy)
     cauchy_auto = SeedingMMM(priors=cauchy)
-    assert "log_gross_sd" in build_model(build_inputs(three, cauchy_auto)).named_vars
+    assert "log_gross_sd" in build_model(build_inputs(four, cauchy_auto)).named_vars
     with pytest.raises(ValueError, match="HalfCauchy prior has no root mean square"):
         build_model(build_inputs(sim.data, cauchy_auto))
     # fits saved before the option learnt the spreads, and reload so

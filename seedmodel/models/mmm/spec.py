@@ -74,10 +74,13 @@ FIXED_SPREADS = {
     "effect": ("log_gross_sd",),
     "fixed": ("log_gross_sd", "log_half_sd"),
 }
-#: Fewest brands for ``brand_spreads="auto"`` to learn the brands' spreads from the data
-#: (with fewer, a spread is learnt from one difference, and its funnel is where pooled
-#: two-brand fits diverged: docs/benchmarks.md, *Twenty-ninth session*).
-LEARNT_SPREAD_BRANDS = 3
+#: Fewest brands for ``brand_spreads="auto"`` to learn the brands' spreads from the data:
+#: the default of ``SeedingMMM.learnt_spread_brands``. With two brands a spread is learnt
+#: from one difference, and its funnel is where pooled two-brand fits diverged
+#: (docs/benchmarks.md, *Twenty-ninth session*); with three its neck still drew the few
+#: divergences that kept default fits from converging (*Thirty-second session*). Four or
+#: more brands were not measured either way and keep the learnt spreads.
+LEARNT_SPREAD_BRANDS = 4
 #: Fewest fitted periods per brand for ``effects="auto"`` to sample the brands' effects
 #: centred (a year of daily data).
 CENTRED_PERIODS = 365
@@ -150,7 +153,8 @@ PROGRAMME_STORES = {"red_cat": "tmall", "red_jd": "jd"}
 #: docs/mmm.md, *Lift tests*) it kept every interval covering where 0 lost two.
 LIFT_TRANSPORT = 0.3
 
-#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 11 (2026-12-06) added
+#: The spec format :meth:`SeedingMMM.to_dict` writes. Format 12 (2026-12-06) added
+#: ``learnt_spread_brands`` (default 4; 3 before it); format 11 (2026-12-06) added
 #: ``brand_spreads`` (default "auto"; "learnt" before it); format 10 (2026-12-05) added
 #: ``organic_echo`` (default "none", as before it); format 9 (2026-12-04) added
 #: ``effect_centre`` (default "even", as before it); format 8 (2026-12-04) added
@@ -161,7 +165,7 @@ LIFT_TRANSPORT = 0.3
 #: ``terms_scale`` (default "gmv"; "baseline" before it); format 3 (2026-12-03) added
 #: ``shocks`` (default "none", as before it); format 2 (2026-12-02) writes every option;
 #: format 1 left out options that did not exist yet.
-SPEC_FORMAT = 11
+SPEC_FORMAT = 12
 #: Options whose meaning changed after format 1: option -> (the first format that wrote
 #: today's meaning, the value a spec saved before it meant).
 _CHANGED_IN = {
@@ -170,6 +174,7 @@ _CHANGED_IN = {
     "effects": (7, "noncentred"),
     "share_pooling": (8, "brands"),
     "brand_spreads": (11, "learnt"),
+    "learnt_spread_brands": (12, 3),
 }
 #: What format 1, which left out options that did not exist yet, meant by their absence.
 _FORMAT_1 = {
@@ -394,7 +399,7 @@ class SeedingMMM:
         spread gives it on average while the mean is still learnt from every brand:
         ``effect`` fixes the effects' spread and learns the half-saturations' (sampled as
         offsets), ``fixed`` fixes both. ``auto`` (the default) takes ``effect`` below
-        :data:`LEARNT_SPREAD_BRANDS` brands and ``learnt`` from that many on.
+        ``learnt_spread_brands`` brands and ``learnt`` from that many on.
         Two brands show a spread through one difference, so its posterior is nearly its
         prior, and its funnel's neck (a spread near 0 with both brands' effects pinned to
         the mean) is where pooled two-brand fits diverged. On the 30 two-brand family
@@ -403,8 +408,16 @@ class SeedingMMM:
         against 107, and the same ROIs within noise (median error 0.221 against 0.219,
         coverage 0.750 against 0.767, 2 confidently wrong cells against 3; mROI 0.364
         against 0.355). ``fixed`` also removed the divergences but raised the mROI error to
-        0.394 (docs/mmm.md, *Twenty-ninth look*). A fixed spread needs a prior with a
-        finite second moment (HalfNormal, Gamma, LogNormal, Exponential).
+        0.394 (docs/mmm.md, *Twenty-ninth look*). Three brands inform the spread more
+        (posterior median about 0.2-0.3 against the prior's 0.34), but its neck still drew
+        the rare divergences (1 in 3,000 draws) that sent default fits up the step-size
+        ladder; on the 15 three-brand family worlds ``effect`` diverged in no fit against 3,
+        with median error 0.181 against 0.195 and coverage 0.741 against 0.704
+        (docs/mmm.md, *Thirtieth look*). A fixed spread needs a prior with a finite second
+        moment (HalfNormal, Gamma, LogNormal, Exponential).
+    learnt_spread_brands : int
+        Fewest brands from which ``brand_spreads="auto"`` learns the spreads (default
+        :data:`LEARNT_SPREAD_BRANDS`, 4; fits saved before format 12 meant 3).
     halo : {"zero", "store_size"}
         Where the prior of a channel without a link (小红星) centres its effect on the
         platforms other than its home, as a share of its home effect in yuan: at 0 (``zero``,
@@ -470,6 +483,7 @@ class SeedingMMM:
     share_pooling: str = "none"
     organic_echo: str = "none"
     brand_spreads: str = "auto"
+    learnt_spread_brands: int = LEARNT_SPREAD_BRANDS
     priors: Mapping[str, PriorSpec] = field(default_factory=dict)
 
     def __post_init__(self) -> None:
@@ -529,6 +543,13 @@ class SeedingMMM:
             raise ValueError(
                 f"brand_spreads must be one of {BRAND_SPREADS}, got {self.brand_spreads!r}"
             )
+        spread_brands = self.learnt_spread_brands
+        if (
+            isinstance(spread_brands, bool)
+            or not isinstance(spread_brands, int)
+            or spread_brands < 2
+        ):
+            raise ValueError(f"learnt_spread_brands must be an integer >= 2, got {spread_brands!r}")
         if not 0.0 <= self.lift_transport < 10.0:
             raise ValueError(f"lift_transport must be in [0, 10), got {self.lift_transport!r}")
         if self.plan_days < 3:
@@ -547,7 +568,7 @@ class SeedingMMM:
         # held as sorted pairs: a frozen spec stays hashable
         object.__setattr__(self, "priors", tuple(sorted(overrides.items())))
         # the spreads this spec fixes whatever the data ("auto" fixes the effects' only
-        # with fewer brands than LEARNT_SPREAD_BRANDS: checked when the model is built)
+        # with fewer brands than learnt_spread_brands: checked when the model is built)
         fixes = FIXED_SPREADS.get(self.brand_spreads, ())
         if fixes:
             from seedmodel.models.mmm.priors import root_mean_square
@@ -582,16 +603,16 @@ class SeedingMMM:
 
     def fixed_spreads(self, n_brands: int) -> tuple[str, ...]:
         """The brands' spreads this spec fixes on data with ``n_brands`` brands
-        (:data:`FIXED_SPREADS`; ``auto``: the effects' below :data:`LEARNT_SPREAD_BRANDS`).
+        (:data:`FIXED_SPREADS`; ``auto``: the effects' below ``learnt_spread_brands``).
 
         Examples
         --------
-        >>> SeedingMMM().fixed_spreads(2), SeedingMMM().fixed_spreads(3)
+        >>> SeedingMMM().fixed_spreads(3), SeedingMMM().fixed_spreads(4)
         (('log_gross_sd',), ())
         """
         mode = self.brand_spreads
         if mode == "auto":
-            mode = "effect" if n_brands < LEARNT_SPREAD_BRANDS else "learnt"
+            mode = "effect" if n_brands < self.learnt_spread_brands else "learnt"
         return FIXED_SPREADS[mode]
 
     def media_for(self, channel: str, has_clicks: bool) -> MediaSpec:
