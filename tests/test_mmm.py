@@ -751,8 +751,10 @@ def test_brand_spreads_fixed_keeps_each_brands_prior_variance():
     eleven = SeedingMMM.from_dict(saved, format=11)
     assert eleven.learnt_spread_brands == 3
     assert spreads <= set(build_model(build_inputs(three, eleven)).named_vars)
-    with pytest.raises(ValueError, match="learnt_spread_brands must be an integer >= 2"):
-        SeedingMMM(learnt_spread_brands=1)
+    for bad in (1, 2.5, True, "3"):
+        with pytest.raises(ValueError, match="learnt_spread_brands must be an integer >= 2"):
+            SeedingMMM(learnt_spread_brands=bad)
+    assert SeedingMMM(learnt_spread_brands=np.int64(5)) == SeedingMMM(learnt_spread_brands=5)
     with pytest.raises(ValueError, match="brand_spreads must be one of"):
         SeedingMMM(brand_spreads="none")
     cauchy = {"log_gross_sd": PriorSpec("HalfCauchy", beta=0.5)}

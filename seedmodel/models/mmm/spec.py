@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -191,6 +192,17 @@ SAVED_BEFORE: dict[int, dict[str, Any]] = {
     | {name: value for name, (since, value) in _CHANGED_IN.items() if f < since}
     for f in range(1, SPEC_FORMAT)
 }
+
+
+def _whole_number(value: Any) -> int | None:
+    """``value`` as a Python int if it is an integer (numpy's included, ``bool`` not), else
+    None."""
+    if isinstance(value, bool):
+        return None
+    try:
+        return operator.index(value)
+    except TypeError:
+        return None
 
 
 @dataclass(frozen=True)
@@ -543,13 +555,12 @@ class SeedingMMM:
             raise ValueError(
                 f"brand_spreads must be one of {BRAND_SPREADS}, got {self.brand_spreads!r}"
             )
-        spread_brands = self.learnt_spread_brands
-        if (
-            isinstance(spread_brands, bool)
-            or not isinstance(spread_brands, int)
-            or spread_brands < 2
-        ):
-            raise ValueError(f"learnt_spread_brands must be an integer >= 2, got {spread_brands!r}")
+        spread_brands = _whole_number(self.learnt_spread_brands)
+        if spread_brands is None or spread_brands < 2:
+            raise ValueError(
+                f"learnt_spread_brands must be an integer >= 2, got {self.learnt_spread_brands!r}"
+            )
+        object.__setattr__(self, "learnt_spread_brands", spread_brands)  # numpy's ints too
         if not 0.0 <= self.lift_transport < 10.0:
             raise ValueError(f"lift_transport must be in [0, 10), got {self.lift_transport!r}")
         if self.plan_days < 3:
