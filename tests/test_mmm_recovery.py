@@ -102,7 +102,10 @@ def test_a_lift_test_shrinks_its_channels_interval_without_worsening_its_error()
     # the tests inform (narrower) without claiming more than their window measured: at
     # face value (lift_transport=0) they halved the intervals (0.53 of the width at the
     # median, 500 draws) and two of nine missed the truth; with 0.3 it was 0.79, none missed
-    ratio = cells[("width", "with")].median() / cells[("width", "without")].median()
+    # (the median of each cell's own ratio: a ratio of medians of widths in yuan per yuan
+    # mixes cells of different ROI and moved with which cell sat at the median, 0.94 at a
+    # per-cell median of 0.79 under the three-brand default of 2026-12-06)
+    ratio = (cells[("width", "with")] / cells[("width", "without")]).median()
     assert 0.6 < ratio < 0.9
     assert cells[("covered", "with")].sum() >= cells[("covered", "without")].sum() - 1
     assert cells[("error", "with")].median() <= cells[("error", "without")].median() + 0.02
