@@ -3,8 +3,9 @@
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass, fields
-from operator import index
 from typing import Any
+
+from seedmodel.values import whole_number
 
 __all__ = [
     "ADAPTATIONS",
@@ -159,10 +160,7 @@ class SamplerConfig:
             value = getattr(self, name)
             if value is None and name != "chains":
                 continue
-            try:
-                whole = None if isinstance(value, bool) else index(value)  # int or numpy int
-            except TypeError:
-                whole = None
+            whole = whole_number(value)  # int or numpy int
             if whole is None or whole < least:
                 raise ValueError(f"{name} must be a whole number >= {least}, got {value!r}")
             object.__setattr__(self, name, whole)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import operator
 from collections.abc import Mapping
 from dataclasses import dataclass, field, fields, replace
 from typing import Any
@@ -16,6 +15,7 @@ from seedmodel.transforms.components import (
     adstock_from,
     saturation_from,
 )
+from seedmodel.values import whole_number
 
 __all__ = [
     "ADSTOCKS",
@@ -192,17 +192,6 @@ SAVED_BEFORE: dict[int, dict[str, Any]] = {
     | {name: value for name, (since, value) in _CHANGED_IN.items() if f < since}
     for f in range(1, SPEC_FORMAT)
 }
-
-
-def _whole_number(value: Any) -> int | None:
-    """``value`` as a Python int if it is an integer (numpy's included, ``bool`` not), else
-    None."""
-    if isinstance(value, bool):
-        return None
-    try:
-        return operator.index(value)
-    except TypeError:
-        return None
 
 
 @dataclass(frozen=True)
@@ -555,7 +544,7 @@ class SeedingMMM:
             raise ValueError(
                 f"brand_spreads must be one of {BRAND_SPREADS}, got {self.brand_spreads!r}"
             )
-        spread_brands = _whole_number(self.learnt_spread_brands)
+        spread_brands = whole_number(self.learnt_spread_brands)
         if spread_brands is None or spread_brands < 2:
             raise ValueError(
                 f"learnt_spread_brands must be an integer >= 2, got {self.learnt_spread_brands!r}"
