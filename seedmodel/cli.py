@@ -219,7 +219,7 @@ def _fit_and_check(args: argparse.Namespace, spec):
             random_seed=args.seed,
         )
     table = roi(fit, window=(start, end))
-    diag = fit.diagnostics.to_dict()
+    diag = fit.diagnostics_record()
     checks = None
     if args.checks:
         from seedmodel.analysis.checks import check_fit

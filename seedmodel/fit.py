@@ -79,6 +79,19 @@ class Fit:
             f"data={self.data!r})"
         )
 
+    @property
+    def brand_spreads(self) -> str:
+        """How the brands' spreads around each channel's mean were taken in this fit:
+        ``learnt``, ``effect`` or ``fixed`` (``SeedingMMM.brand_spreads`` with ``auto``
+        resolved by the number of brands), or ``""`` with one brand, which has none."""
+        n = len(self.data.brand_names)
+        return self.spec.brand_spreads_for(n) if n > 1 else ""
+
+    def diagnostics_record(self) -> dict:
+        """What ``diagnostics.json`` holds for this fit: :attr:`diagnostics` as a dict
+        (NaN as None) and :attr:`brand_spreads`."""
+        return {**self.diagnostics.to_dict(), "brand_spreads": self.brand_spreads}
+
     @cached_property
     def inputs(self) -> MMMInputs:
         """The model's arrays, rebuilt from the data (deterministic)."""

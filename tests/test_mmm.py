@@ -411,6 +411,7 @@ def test_cli_fit_same_seed_same_roi_and_not_converged_is_loud(tmp_path):
     }
     assert 0 < diag["compile_seconds"] < diag["seconds"]  # the split, not a speed bound
     assert diag["backend"] == "jax" and diag["adaptation"] in ("diag", "low_rank")
+    assert diag["brand_spreads"] == ""  # one brand: no spread between brands
     # every warm-up and kept draw of every chain takes at least one gradient (--tune = --draws)
     assert diag["gradients"] >= diag["chains"] * 2 * 40
     assert diag["converged"] is False  # 40 draws cannot give bulk ESS >= 400
@@ -771,6 +772,32 @@ def test_brand_spreads_fixed_keeps_each_brands_prior_variance():
     # fits saved before the option learnt the spreads, and reload so
     assert SeedingMMM.from_dict({}, format=10).brand_spreads == "learnt"
     assert SeedingMMM.from_dict(SeedingMMM().to_dict()).brand_spreads == "auto"
+
+
+def test_a_fit_says_how_it_took_the_brands_spreads(small_fit):
+    """``Fit.brand_spreads`` (in diagnostics.json) names what the model did with the
+    brands' spreads on the fit's own data, ``auto`` resolved by its number of brands; one
+    brand has no spread to take."""
+    import dataclasses
+
+    _, fit = small_fit  # one brand
+    assert fit.brand_spreads == "" and fit.diagnostics_record()["brand_spreads"] == ""
+    assert fit.diagnostics_record()["max_rhat"] == fit.diagnostics.to_dict()["max_rhat"]
+    three = sm.simulate(sm.WorldConfig(n_brands=3, days=60), random_seed=3).data
+    four = sm.simulate(sm.WorldConfig(n_brands=4, days=60), random_seed=3).data
+    said = {
+        (n, mode, at): dataclasses.replace(
+            fit, data=d, spec=SeedingMMM(brand_spreads=mode, learnt_spread_brands=at)
+        ).brand_spreads
+        for n, d in ((3, three), (4, four))
+        for mode in ("auto", "learnt", "effect", "fixed")
+        for at in (3, 4)
+    }
+    assert said[(3, "auto", 4)] == "effect" and said[(4, "auto", 4)] == "learnt"
+    assert said[(3, "auto", 3)] == "learnt"  # a format-11 fit's rule
+    for key, mode in said.items():
+        if key[1] != "auto":  # an explicit choice is taken whatever the brands
+            assert mode == key[1], key
 
 
 def test_share_pooling_none_gives_each_brand_the_one_brand_share_prior():

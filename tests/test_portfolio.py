@@ -145,6 +145,10 @@ def test_the_command_line_fits_a_portfolio_and_names_failed_groups(portfolio_dat
     assert diag["converged"] is False and diag["groups"]["1"]["status"] == "fitted"
     assert {"max_rhat", "min_ess_bulk", "divergences", "chains", "draws"} <= set(diag)
     assert (out / "groups" / "001-1" / "fit.nc").is_file()
+    # group 1's two brands: the effects' spread fixed at its prior's scale, as said
+    assert diag["groups"]["1"]["diagnostics"]["brand_spreads"] == "effect"
+    group = json.loads((out / "groups" / "001-1" / "diagnostics.json").read_text())
+    assert group["brand_spreads"] == "effect"
 
 
 def test_one_budget_across_groups_plans_every_brand_on_joint_draws():

@@ -701,3 +701,21 @@ def test_the_fit_diagnostics_read_one_measure_per_row_in_the_reports_language(pa
         assert shown[names["col_max_rhat"][lang]] == f"{d.max_rhat:.3f}"
         assert shown[names["col_restarts"][lang]] == f"{d.restarts:,}"
         assert shown[names["col_target_accept"][lang]] == f"{d.target_accept:.2f}"
+        # one brand: no spread between brands, so no row for it
+        assert names["col_brand_spreads"][lang] not in shown
+
+
+@pytest.mark.parametrize("mode", ["learnt", "effect", "fixed"])
+def test_the_diagnostics_say_how_the_brands_spreads_were_taken(parts, mode):
+    """With several brands, a row of the diagnostics table says whether the brands' spreads
+    were learnt or fixed at their priors' scale, in the report's language."""
+    from seedmodel.report.sections.roi import roi_section
+
+    fit, table, *_ = parts
+    names = catalogue()
+    for lang in ("en", "zh"):
+        body = str(roi_section(table, fit.diagnostics, lang=lang, brand_spreads=mode).body)
+        block = body[body.index(names["diag_title"][lang]) :]
+        rows = dict(re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", block, flags=re.S))
+        said = html.unescape(rows[names["col_brand_spreads"][lang]])
+        assert said == names[f"spreads_{mode}"][lang]

@@ -160,7 +160,7 @@ def run_group(task: GroupTask) -> GroupResult:
         warnings.simplefilter("ignore", NotConvergedWarning)  # in its diagnostics
         fit = fit_mmm(task.data, spec, config=config, random_seed=task.random_seed, progress=None)
     table = roi(fit)
-    diagnostics = fit.diagnostics.to_dict()
+    diagnostics = fit.diagnostics_record()
     files: dict[str, bytes] = {}
     if task.checks:
         from seedmodel.analysis.checks import check_fit

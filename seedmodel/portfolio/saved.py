@@ -104,7 +104,8 @@ class SavedPortfolio:
         return table.drop(columns="group")
 
     def groups_table(self) -> pd.DataFrame:
-        """One row per group: brands, status, convergence and its numbers, error."""
+        """One row per group: brands, status, convergence and its numbers, error, and how
+        the brands' spreads were taken (:attr:`seedmodel.fit.Fit.brand_spreads`)."""
         rows = []
         for g in self.groups:
             d = g.fit.diagnostics if g.fit is not None else None
@@ -119,6 +120,7 @@ class SavedPortfolio:
                     "divergences": np.nan if d is None else d.divergences,
                     "seconds": np.nan if d is None else d.seconds,
                     "reason": g.error if d is None else d.reason,
+                    "brand_spreads": "" if g.fit is None else g.fit.brand_spreads,
                 }
             )
         return pd.DataFrame(rows)

@@ -46,6 +46,7 @@ def build_report(
     elsewhere: str | None = None,
     brand_warnings: dict[str, str] | None = None,
     echo_channels: list[str] | None = None,
+    brand_spreads: str = "",
     lang: str = "en",
 ) -> str:
     """The report's HTML as a string.
@@ -85,6 +86,9 @@ def build_report(
     echo_channels : list of str, optional
         Channels whose ROI rests on organic notes measuring demand alone
         (:func:`seedmodel.report.compose.echo_channels`): a note under the ROI table.
+    brand_spreads : str
+        :attr:`seedmodel.fit.Fit.brand_spreads` of a single fit: a row of its diagnostics
+        table ("" leaves it out; a portfolio's groups table has a column instead).
     lang : {"en", "zh"}
         Language of every heading, sentence, axis and table header; channels are shown by
         their programme names and money in ¥k / ¥M (en) or 万元 / 亿元 (zh). Downloaded
@@ -131,6 +135,7 @@ def build_report(
                 arrival=arrival,
                 elsewhere=elsewhere,
                 echo_channels=echo_channels,
+                brand_spreads=brand_spreads,
             )
         )
     else:

@@ -305,6 +305,7 @@ def fit_report(
         diagnostics=fit.diagnostics,
         checks=checks,
         echo_channels=echo_channels(fit),
+        brand_spreads=fit.brand_spreads,
         lang=lang,
         **fit_tables(fit),
         **plan,

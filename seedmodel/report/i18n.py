@@ -124,6 +124,7 @@ def readable_diagnostics(frame, lang: str):
     shown = {
         "converged": lambda c: text("yes" if c else "no", lang),
         "stopped": lambda s: text(f"stopped_{s.replace(' ', '_')}", lang) if s else "",
+        "brand_spreads": lambda s: text(f"spreads_{s}", lang) if s else "",
         "max_rhat": lambda v: f"{v:.3f}",
         "target_accept": lambda v: f"{v:.2f}",
         **dict.fromkeys(

@@ -601,19 +601,29 @@ class SeedingMMM:
         out["priors"] = {name: prior.to_dict() for name, prior in self.priors}
         return out
 
+    def brand_spreads_for(self, n_brands: int) -> str:
+        """``brand_spreads`` on data with ``n_brands`` brands, ``auto`` resolved: ``learnt``,
+        ``effect`` or ``fixed`` (``auto``: ``effect`` below ``learnt_spread_brands``).
+
+        Examples
+        --------
+        >>> SeedingMMM().brand_spreads_for(3), SeedingMMM().brand_spreads_for(4)
+        ('effect', 'learnt')
+        """
+        if self.brand_spreads != "auto":
+            return self.brand_spreads
+        return "effect" if n_brands < self.learnt_spread_brands else "learnt"
+
     def fixed_spreads(self, n_brands: int) -> tuple[str, ...]:
         """The brands' spreads this spec fixes on data with ``n_brands`` brands
-        (:data:`FIXED_SPREADS`; ``auto``: the effects' below ``learnt_spread_brands``).
+        (:data:`FIXED_SPREADS` of :meth:`brand_spreads_for`).
 
         Examples
         --------
         >>> SeedingMMM().fixed_spreads(3), SeedingMMM().fixed_spreads(4)
         (('log_gross_sd',), ())
         """
-        mode = self.brand_spreads
-        if mode == "auto":
-            mode = "effect" if n_brands < self.learnt_spread_brands else "learnt"
-        return FIXED_SPREADS[mode]
+        return FIXED_SPREADS[self.brand_spreads_for(n_brands)]
 
     def media_for(self, channel: str, has_clicks: bool) -> MediaSpec:
         """The channel's MediaSpec (explicit, else the default for its kind)."""

@@ -223,6 +223,7 @@ def roi_section(
     arrival: pd.DataFrame | None = None,
     elsewhere: str | None = None,
     echo_channels: list[str] | None = None,
+    brand_spreads: str = "",
 ) -> Section:
     """ROI table and chart, attribution against incremental GMV, contributions over time,
     the per-fit checks when given, and a loud banner when the fit did not converge. Every
@@ -230,9 +231,13 @@ def roi_section(
     (where the per-brand figures are), the contributions figure is left out and that note
     shown instead. ``echo_channels``: channels whose ROI rests on organic notes measuring
     demand alone (:func:`seedmodel.report.compose.echo_channels`), named in a note under the
-    ROI table."""
+    ROI table. ``brand_spreads``: the fit's :attr:`~seedmodel.fit.Fit.brand_spreads`, a row
+    of the diagnostics table when given."""
 
-    diag = readable_diagnostics(pd.DataFrame([diagnostics.to_dict()]).drop(columns="reason"), lang)
+    diag = pd.DataFrame([diagnostics.to_dict()]).drop(columns="reason")
+    if brand_spreads:
+        diag["brand_spreads"] = brand_spreads
+    diag = readable_diagnostics(diag, lang)
     has_attr = attribution is not None and not attribution.empty
     body = render(
         "roi.html",
