@@ -4,6 +4,7 @@ group fits."""
 
 from __future__ import annotations
 
+import html
 import io
 
 import numpy as np
@@ -61,6 +62,19 @@ def test_a_saved_portfolio_reads_back_as_one_fit_with_its_failures_named(saved):
     table = portfolio.groups_table()
     assert list(table["status"]) == ["fitted", "fitted", "failed"]
     assert table.loc[2, "reason"] == portfolio.failed[0].error
+    # how each group took the brands' spreads: groups of one brand have none, and the
+    # report's groups table shows the column only when a group has several brands
+    from seedmodel.report.i18n import catalogue
+    from seedmodel.report.sections.groups import groups_section
+
+    assert list(table["brand_spreads"]) == ["", "", ""]
+    names = catalogue()
+    for lang in ("en", "zh"):
+        header = names["col_brand_spreads"][lang]
+        assert header not in str(groups_section(table, lang).body)
+        two = table.assign(brand_spreads=["effect", "", ""])
+        body = str(groups_section(two, lang).body)
+        assert header in body and names["spreads_effect"][lang] in html.unescape(body)
 
 
 def test_combine_brands_is_the_inverse_of_select_brands(saved):

@@ -14,6 +14,8 @@ __all__ = ["groups_section"]
 def groups_section(groups: pd.DataFrame, lang: str = "en") -> Section:
     """Section from :meth:`seedmodel.portfolio.SavedPortfolio.groups_table`."""
     shown = readable_diagnostics(groups, lang)
+    if "brand_spreads" in shown and not groups["brand_spreads"].astype(bool).any():
+        shown = shown.drop(columns="brand_spreads")  # groups of one brand: no spreads
     shown["status"] = [text(f"group_{s}", lang) for s in shown["status"]]
     failed = int((groups["status"] == "failed").sum())
     unconverged = int((groups["converged"] == False).sum())  # noqa: E712 (None: failed)
