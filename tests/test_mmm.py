@@ -714,8 +714,9 @@ def test_brand_effects_centred_or_not_have_the_same_prior():
 def test_brand_spreads_fixed_keeps_each_brands_prior_variance():
     """``brand_spreads="fixed"`` takes the spreads out of the sampler at their priors' root
     mean square: the brands' effects keep the prior variance the learnt spread gives them;
-    ``effect`` and ``auto`` with two or three brands fix only the effects' spread, and
-    ``auto`` learns both with four (with three in a fit saved before format 12)."""
+    ``effect`` and ``auto`` with two to four brands fix only the effects' spread, and
+    ``auto`` learns both with five (with three in a fit saved before format 12, with four
+    in one saved in format 12 before the thirty-third session, which says so)."""
     import pymc as pm
 
     from seedmodel.models.mmm.graph import build_model
@@ -745,8 +746,13 @@ def test_brand_spreads_fixed_keeps_each_brands_prior_variance():
         assert "log_half_sd" in named and "log_gross_sd" not in named
     three = sm.simulate(sm.WorldConfig(n_brands=3, days=120), random_seed=3).data
     four = sm.simulate(sm.WorldConfig(n_brands=4, days=120), random_seed=3).data
-    assert "log_gross_sd" not in build_model(build_inputs(three, auto)).named_vars
-    assert spreads <= set(build_model(build_inputs(four, auto)).named_vars)
+    five = sm.simulate(sm.WorldConfig(n_brands=5, days=120), random_seed=3).data
+    for fewer in (three, four):
+        assert "log_gross_sd" not in build_model(build_inputs(fewer, auto)).named_vars
+    assert spreads <= set(build_model(build_inputs(five, auto)).named_vars)
+    # a format-12 fit from before the default moved to five carries its own 4, and keeps it
+    twelve = SeedingMMM.from_dict({**auto.to_dict(), "learnt_spread_brands": 4}, format=12)
+    assert spreads <= set(build_model(build_inputs(four, twelve)).named_vars)
     # a format-11 fit learnt the spreads from three brands on, and reloads so
     saved = {k: v for k, v in auto.to_dict().items() if k != "learnt_spread_brands"}
     eleven = SeedingMMM.from_dict(saved, format=11)
@@ -766,7 +772,7 @@ def test_brand_spreads_fixed_keeps_each_brands_prior_variance():
     # a spread that is learnt may take any prior; auto learns it from four brands on
     SeedingMMM(brand_spreads="learnt", priors=cauchy)
     cauchy_auto = SeedingMMM(priors=cauchy)
-    assert "log_gross_sd" in build_model(build_inputs(four, cauchy_auto)).named_vars
+    assert "log_gross_sd" in build_model(build_inputs(five, cauchy_auto)).named_vars
     with pytest.raises(ValueError, match="HalfCauchy prior has no root mean square"):
         build_model(build_inputs(sim.data, cauchy_auto))
     # fits saved before the option learnt the spreads, and reload so
@@ -794,6 +800,7 @@ def test_a_fit_says_how_it_took_the_brands_spreads(small_fit):
         for at in (3, 4)
     }
     assert said[(3, "auto", 4)] == "effect" and said[(4, "auto", 4)] == "learnt"
+    assert dataclasses.replace(fit, data=four).brand_spreads == "effect"  # default: from 5
     assert said[(3, "auto", 3)] == "learnt"  # a format-11 fit's rule
     for key, mode in said.items():
         if key[1] != "auto":  # an explicit choice is taken whatever the brands

@@ -79,9 +79,12 @@ FIXED_SPREADS = {
 #: the default of ``SeedingMMM.learnt_spread_brands``. With two brands a spread is learnt
 #: from one difference, and its funnel is where pooled two-brand fits diverged
 #: (docs/benchmarks.md, *Twenty-ninth session*); with three its neck still drew the few
-#: divergences that kept default fits from converging (*Thirty-second session*). Four or
-#: more brands were not measured either way and keep the learnt spreads.
-LEARNT_SPREAD_BRANDS = 4
+#: divergences that kept default fits from converging (*Thirty-second session*); with four
+#: the learnt spread mixed slowest and one default fit ran out of its time budget after two
+#: restarts (*Thirty-third session*). Five or more brands were not measured either way and
+#: keep the learnt spreads. (4 from format 12 until 2026-12-06's thirty-third session; a
+#: format-12 spec always writes the value, so the change needs no new format.)
+LEARNT_SPREAD_BRANDS = 5
 #: Fewest fitted periods per brand for ``effects="auto"`` to sample the brands' effects
 #: centred (a year of daily data).
 CENTRED_PERIODS = 365
@@ -155,7 +158,8 @@ PROGRAMME_STORES = {"red_cat": "tmall", "red_jd": "jd"}
 LIFT_TRANSPORT = 0.3
 
 #: The spec format :meth:`SeedingMMM.to_dict` writes. Format 12 (2026-12-06) added
-#: ``learnt_spread_brands`` (default 4; 3 before it); format 11 (2026-12-06) added
+#: ``learnt_spread_brands`` (default 4, 5 since the thirty-third session, which every
+#: format-12 spec writes; 3 before it); format 11 (2026-12-06) added
 #: ``brand_spreads`` (default "auto"; "learnt" before it); format 10 (2026-12-05) added
 #: ``organic_echo`` (default "none", as before it); format 9 (2026-12-04) added
 #: ``effect_centre`` (default "even", as before it); format 8 (2026-12-04) added
@@ -414,11 +418,16 @@ class SeedingMMM:
         the rare divergences (1 in 3,000 draws) that sent default fits up the step-size
         ladder; on the 15 three-brand family worlds ``effect`` diverged in no fit against 3,
         with median error 0.181 against 0.195 and coverage 0.741 against 0.704
-        (docs/mmm.md, *Thirtieth look*). A fixed spread needs a prior with a finite second
-        moment (HalfNormal, Gamma, LogNormal, Exponential).
+        (docs/mmm.md, *Thirtieth look*). With four brands the ROIs were again the same
+        within noise (10 worlds: 0.244 against 0.269, coverage 0.692 against 0.675) and the
+        learnt spread mixed worst: a default fit of family-45 ran out of its 15 minutes
+        after two restarts (33 divergences at 0.99) where ``effect`` converged in 142 s
+        (*Thirty-first look*). A fixed spread needs a prior with a finite second moment
+        (HalfNormal, Gamma, LogNormal, Exponential).
     learnt_spread_brands : int
         Fewest brands from which ``brand_spreads="auto"`` learns the spreads (default
-        :data:`LEARNT_SPREAD_BRANDS`, 4; fits saved before format 12 meant 3).
+        :data:`LEARNT_SPREAD_BRANDS`, 5; it was 4 until the thirty-third session, and
+        fits saved before format 12 meant 3).
     halo : {"zero", "store_size"}
         Where the prior of a channel without a link (小红星) centres its effect on the
         platforms other than its home, as a share of its home effect in yuan: at 0 (``zero``,
