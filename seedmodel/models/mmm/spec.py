@@ -616,7 +616,7 @@ class SeedingMMM:
 
         Examples
         --------
-        >>> SeedingMMM().brand_spreads_for(3), SeedingMMM().brand_spreads_for(4)
+        >>> SeedingMMM().brand_spreads_for(4), SeedingMMM().brand_spreads_for(5)
         ('effect', 'learnt')
         """
         if self.brand_spreads != "auto":
@@ -629,7 +629,7 @@ class SeedingMMM:
 
         Examples
         --------
-        >>> SeedingMMM().fixed_spreads(3), SeedingMMM().fixed_spreads(4)
+        >>> SeedingMMM().fixed_spreads(4), SeedingMMM().fixed_spreads(5)
         (('log_gross_sd',), ())
         """
         return FIXED_SPREADS[self.brand_spreads_for(n_brands)]
