@@ -151,10 +151,21 @@ SIM_WORLDS = {
 def in_process(name: str, tune: int | None, parallel: str, backend: str) -> dict:
     """A default (until converged) fit of a simulator world, timed in-process."""
     import seedmodel as sm
-    from seedmodel.fit import NotConvergedWarning, fit_mmm
 
     label, settings, seed = SIM_WORLDS[name]
     sim = sm.simulate(sm.WorldConfig(**settings), random_seed=seed)
+    row = timed_fit(sim, label, tune, parallel, backend)
+    print(json.dumps(row), flush=True)
+    return row
+
+
+def timed_fit(
+    sim, label: str, tune: int | None = None, parallel: str = "auto", backend: str = "auto"
+) -> dict:
+    """A default (until converged) fit of ``sim`` (seed 1), timed in-process: its row of
+    wall seconds, :func:`cost` and the ROIs' median error and coverage against the truth."""
+    from seedmodel.fit import NotConvergedWarning, fit_mmm
+
     t = time.perf_counter()
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)
@@ -171,7 +182,6 @@ def in_process(name: str, tune: int | None, parallel: str, backend: str) -> dict
     row = {"row": label, "wall_seconds": round(wall, 1), "backend": fit.diagnostics.backend}
     row |= cost(fit.diagnostics.to_dict())
     row |= {"median_abs_roi_error": round(err, 3), "coverage": float(covered.mean())}
-    print(json.dumps(row), flush=True)
     return row
 
 

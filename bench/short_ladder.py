@@ -13,10 +13,8 @@ from __future__ import annotations
 
 import argparse
 import json
-import time
-import warnings
 
-from converged import roi_score
+from converged import timed_fit
 
 #: label, WorldConfig settings, simulation seed
 WORLDS = (
@@ -32,7 +30,6 @@ WORLDS = (
 def main() -> None:
     import seedmodel as sm
     import seedmodel.inference.options as options
-    from seedmodel.fit import NotConvergedWarning, fit_mmm
 
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     ap.add_argument("--worlds", nargs="+", type=int, default=list(range(len(WORLDS))))
@@ -45,38 +42,16 @@ def main() -> None:
         sim = sm.simulate(sm.WorldConfig(**settings), random_seed=seed)
         for start, min_periods in (("0.97", today), ("0.9", 0)):
             options.STEP_TARGETS_MIN_PERIODS = min_periods  # read when the fit starts
-            t = time.perf_counter()
-            with warnings.catch_warnings():
-                warnings.simplefilter("ignore", NotConvergedWarning)
-                fit = fit_mmm(sim.data, random_seed=1, progress=None)
-            wall = time.perf_counter() - t
-            d = fit.diagnostics
-            err, covered = roi_score(fit, sim.truth["roi"])
-            row = {
-                "world": label,
-                "sim_seed": seed,
-                "ladder_start": start,
-                "wall": round(wall, 1),
-                "stopped": d.stopped,
-                "converged": d.converged,
-                "restarts": d.restarts,
-                "target": d.target_accept,
-                "draws": d.draws,
-                "divergences": d.divergences,
-                "gradients": d.gradients,
-                "min_ess": round(d.min_ess_bulk),
-                "max_rhat": round(d.max_rhat, 4),
-                "err": round(err, 3),
-                "coverage": round(float(covered.mean()), 3),
-            }
+            row = {"sim_seed": seed, "ladder_start": start} | timed_fit(sim, label)
             print(json.dumps(row), flush=True)
             rows.append(row)
     options.STEP_TARGETS_MIN_PERIODS = today
     head = ("world", "seed", "start", "s", "restarts", "ended at", "draws", "gradients", "err")
     print(" | ".join(head))
     for r in rows:
-        cells = (r["world"], r["sim_seed"], r["ladder_start"], r["wall"], r["restarts"])
-        cells += (r["target"], r["draws"], f"{r['gradients']:,}", r["err"])
+        cells = (r["row"], r["sim_seed"], r["ladder_start"], r["wall_seconds"], r["restarts"])
+        cells += (r["target_accept"], r["draws_per_chain"], f"{r['gradients']:,}")
+        cells += (r["median_abs_roi_error"],)
         print(" | ".join(str(c) for c in cells))
     with open(args.out, "w") as f:
         json.dump({"args": vars(args), "rows": rows}, f, indent=1)
