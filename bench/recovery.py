@@ -52,6 +52,7 @@ import pandas as pd
 
 import seedmodel as sm
 from seedmodel.analysis.checks import fitted_checks, lift_agreement
+from seedmodel.analysis.influence import roi_resampling
 from seedmodel.fit import NotConvergedWarning, fit_mmm
 from seedmodel.models.mmm.spec import LINK_MEDIA, SEEDING_MEDIA, MediaSpec, SeedingMMM
 from seedmodel.sim.family import STRESS_WORLDS, FamilyWorld, family_world, stress_world
@@ -214,6 +215,15 @@ def check_columns(fit: sm.Fit) -> pd.DataFrame:
     )
     out["flagged"] = out["outside_prior"] | ~out["tradeoff_passed"]
     return out
+
+
+def resampling_columns(fit: sm.Fit, days: int) -> pd.DataFrame:
+    """Per brand x channel, the ROI interval widened by the block jackknife with blocks of
+    ``days`` days (:func:`seedmodel.analysis.influence.roi_resampling`): columns suffixed
+    ``_b{days}``."""
+    out = roi_resampling(fit, block_days=days)
+    keep = ["sd_posterior", "sd_resampling", "widening", "roi_lo_widened", "roi_hi_widened"]
+    return out[["brand", "channel", *keep]].rename(columns={k: f"{k}_b{days}" for k in keep})
 
 
 def _fitted_units(datasets: dict, per_brand: bool):
@@ -474,6 +484,15 @@ def main(argv: list[str] | None = None) -> int:
         action="store_true",
         help="score each cell's no-refit checks (share of GMV, trade-off with the baseline)",
     )
+    ap.add_argument(
+        "--resampling-blocks",
+        nargs="+",
+        type=int,
+        default=[],
+        metavar="DAYS",
+        help="also score each cell's ROI interval widened by the block jackknife "
+        "(seedmodel.analysis.influence) with blocks of these many days",
+    )
     ap.add_argument("--out", default="bench/results/recovery.json")
     args = ap.parse_args(argv)
     if args.per_brand and args.plan:
@@ -527,6 +546,10 @@ def main(argv: list[str] | None = None) -> int:
                 )
                 if args.fitted_checks:
                     table = table.merge(check_columns(fit), on=["brand", "channel"], how="left")
+                for days in args.resampling_blocks:
+                    table = table.merge(
+                        resampling_columns(fit, days), on=["brand", "channel"], how="left"
+                    )
                 rows.append(table)
                 d = fit.diagnostics
                 fits.append(
