@@ -33,6 +33,20 @@ def load(path: str, label: str | None) -> pd.DataFrame:
     return cells
 
 
+def widened(cells: pd.DataFrame, days: int) -> pd.DataFrame:
+    """``cells`` with each ROI interval replaced by the block jackknife's widened one
+    (``recovery.py --resampling-blocks``), re-scored, as variant ``<variant>+widened<days>``
+    (mROI is left as it was)."""
+    lo, hi = f"roi_lo_widened_b{days}", f"roi_hi_widened_b{days}"
+    out = cells.assign(roi_lo=cells[lo], roi_hi=cells[hi])
+    positive = out["true_roi"].where(out["true_roi"] > 0)
+    out["covered"] = (out["roi_lo"] <= out["true_roi"]) & (out["true_roi"] <= out["roi_hi"])
+    out["width"] = (out["roi_hi"] - out["roi_lo"]) / positive
+    out["confidently_wrong"] = (out["roi_lo"] >= 2 * positive) | (out["roi_hi"] <= positive / 2)
+    out["variant"] = out["variant"] + f"+widened{days}"
+    return out
+
+
 def markdown(frame: pd.DataFrame) -> str:
     return frame.reset_index().to_markdown(index=False, floatfmt=".3g")
 
@@ -42,9 +56,18 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("results", nargs="+", help="recovery JSON files")
     ap.add_argument("--labels", nargs="*", default=None, help="one label per file")
     ap.add_argument("--worlds", nargs="*", default=None, help="only these worlds")
+    ap.add_argument(
+        "--widened",
+        nargs="*",
+        type=int,
+        default=[],
+        metavar="DAYS",
+        help="also score each run's intervals widened by the block jackknife (blocks of DAYS)",
+    )
     args = ap.parse_args(argv)
     labels = args.labels or [None] * len(args.results)
     cells = pd.concat([load(p, lab) for p, lab in zip(args.results, labels, strict=True)])
+    cells = pd.concat([cells, *(widened(cells, d) for d in args.widened)], ignore_index=True)
     if args.worlds:
         cells = cells[cells["world"].isin(args.worlds)]
     print("## overall\n\n" + markdown(by_group(cells, ["variant"])))

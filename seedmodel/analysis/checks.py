@@ -452,10 +452,10 @@ def check_fit(
             holdout=holdout,
             progress=progress,
         )
-    table = roi(check, level=level)
+    table = roi(check, level=level, resampling=False)
     placebo = table[table["channel"] == PLACEBO][["brand", "roi", "roi_lo", "roi_hi"]].copy()
     placebo.insert(1, "placebo_of", placebo_of)
-    prior_roi = roi(_prior_fit(check, prior_draws, seed), level=level)
+    prior_roi = roi(_prior_fit(check, prior_draws, seed), level=level, resampling=False)
     prior_roi = prior_roi[prior_roi["channel"] == PLACEBO].set_index("brand")
     for column in ("roi", "roi_lo", "roi_hi"):
         placebo[f"prior_{column}"] = placebo["brand"].map(prior_roi[column]).to_numpy()

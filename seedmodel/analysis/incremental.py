@@ -13,6 +13,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
+from seedmodel.analysis.influence import widen, widening
 from seedmodel.analysis.intervals import summarise
 from seedmodel.analysis.posterior import SAMPLE, MediaPosterior, media_inputs
 from seedmodel.fit import Fit
@@ -147,10 +148,24 @@ def _interactions(fit: Fit, t0: int, t1: int, like: xr.DataArray) -> xr.DataArra
     return counts.to_xarray().reindex_like(like).fillna(0.0).astype(float)
 
 
+def _summary(draws: xr.DataArray, wide: xr.DataArray, name: str, level: float) -> xr.Dataset:
+    """:func:`summarise` with the posterior mean of ``draws`` and the interval of ``wide``
+    (the same draws, widened where resampling the data says so)."""
+    out = summarise(wide, name, level)
+    out[name] = draws.mean(SAMPLE, skipna=False)
+    return out
+
+
 def roi(
-    fit: Fit, window: tuple[str | None, str | None] = (None, None), *, level: float = 0.9
+    fit: Fit,
+    window: tuple[str | None, str | None] = (None, None),
+    *,
+    level: float = 0.9,
+    resampling: bool = False,
 ) -> pd.DataFrame:
-    """Incremental GMV, ROI and mROI per brand x channel, with central posterior intervals.
+    """Incremental GMV, ROI and mROI per brand x channel: posterior means, and central
+    intervals, the posterior's widened where resampling the data's months would move the
+    number more.
 
     Parameters
     ----------
@@ -160,6 +175,11 @@ def roi(
         ISO dates, inclusive; default the whole data.
     level : float
         Interval level (default 0.9).
+    resampling : bool
+        Widen each cell's intervals where the block infinitesimal jackknife
+        (:mod:`seedmodel.analysis.influence`: what resampling the data's four-week blocks
+        would do to the posterior mean) says the ROI moves more with the data than its
+        posterior sd. ``False`` (default): the posterior's intervals as they are.
 
     Returns
     -------
@@ -171,8 +191,10 @@ def roi(
         platform, then, when the data hold note
         interactions (likes, collects, comments, shares, follows), ``interactions`` and
         ``gmv_per_1000_interactions`` (with _lo, _hi): incremental GMV per 1,000 of the
-        interactions the channel's notes drew in the window; then window_start, window_end
-        and converged.
+        interactions the channel's notes drew in the window; then, with ``resampling``,
+        ``roi_widening`` and ``mroi_widening`` (how many times its posterior spread, on
+        the log scale, each cell's ROI and mROI draws were spread: 1 where the data's
+        months agree); then window_start, window_end and converged.
 
     Examples
     --------
@@ -192,26 +214,49 @@ def roi(
     more = xr.concat(more, dim=inputs["channel"])
     spend = inputs["spend"].isel(period=slice(t0, t1 + 1)).sum("period")
     paid = spend > 0
+    wide_p, wide, wide_more, widened = inc_p, inc, more, []
+    if resampling:
+        factors = widening(fit, {"roi": inc.where(paid, 0.0), "mroi": more.where(paid, 0.0)})
+        wide_p = widen(inc_p, factors["roi_widening"])
+        wide = widen(inc, factors["roi_widening"])
+        wide_more = widen(more, factors["mroi_widening"])
+        widened = [factors[f"{q}_widening"].where(paid) for q in ("roi", "mroi")]
     with np.errstate(divide="ignore", invalid="ignore"):
         parts = [
             spend.rename("spend"),
-            summarise(inc, "incremental_gmv", level),
-            summarise((inc / spend).where(paid), "roi", level),
-            summarise((more / (0.01 * spend)).where(paid), "mroi", level),
-            (inc > spend).mean(SAMPLE).where(paid).rename("prob_roi_above_1"),
+            _summary(inc, wide, "incremental_gmv", level),
+            _summary((inc / spend).where(paid), (wide / spend).where(paid), "roi", level),
+            _summary(
+                (more / (0.01 * spend)).where(paid),
+                (wide_more / (0.01 * spend)).where(paid),
+                "mroi",
+                level,
+            ),
+            (wide > spend).mean(SAMPLE).where(paid).rename("prob_roi_above_1"),
             *(
-                summarise(inc_p.sel(platform=p, drop=True), f"incremental_gmv_{p}", level)
+                _summary(
+                    inc_p.sel(platform=p, drop=True),
+                    wide_p.sel(platform=p, drop=True),
+                    f"incremental_gmv_{p}",
+                    level,
+                )
                 for p in post.draws["platform"].values
             ),
         ]
         acts = _interactions(fit, t0, t1, spend)
         if (acts > 0).any():
             drew = acts > 0
+            per = acts / 1000.0
             parts += [
                 acts.where(drew).rename("interactions"),
-                summarise((inc / (acts / 1000.0)).where(drew), "gmv_per_1000_interactions", level),
+                _summary(
+                    (inc / per).where(drew),
+                    (wide / per).where(drew),
+                    "gmv_per_1000_interactions",
+                    level,
+                ),
             ]
-    out = xr.merge(parts).to_dataframe(dim_order=["brand", "channel"]).reset_index()
+    out = xr.merge([*parts, *widened]).to_dataframe(dim_order=["brand", "channel"]).reset_index()
     dates = fit.data.dates
     out["window_start"] = str(dates[t0].date())
     out["window_end"] = str(dates[t1].date())

@@ -29,10 +29,16 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from seedmodel.analysis.incremental import incremental_draws
-from seedmodel.analysis.intervals import central_interval
+from seedmodel.analysis.posterior import SAMPLE
 
-__all__ = ["block_jackknife_variance", "block_loglik", "roi_resampling"]
+__all__ = [
+    "block_jackknife_variance",
+    "block_loglik",
+    "roi_resampling",
+    "thinned_positions",
+    "widen",
+    "widening",
+]
 
 #: The default block: four weeks, about a month of a brand's budget cycle.
 BLOCK_DAYS = 28
@@ -132,6 +138,82 @@ def block_jackknife_variance(g: np.ndarray, blocks: np.ndarray) -> np.ndarray:
     return np.maximum(v, 0.0)
 
 
+def thinned_positions(fit, draws: int = 1000) -> np.ndarray:
+    """Positions, in a fit's flattened draws (chain-major, as :meth:`Fit.draws`), of the
+    draws :func:`block_loglik` uses: (chain, draw)."""
+    from seedmodel.analysis.fitted import _thinned
+
+    picks = np.searchsorted(
+        fit.posterior["posterior"]["draw"].values, _thinned(fit, draws)["draw"].values
+    )
+    n, C = fit.posterior["posterior"].sizes["draw"], fit.posterior["posterior"].sizes["chain"]
+    return np.arange(C)[:, None] * n + picks[None, :]
+
+
+def widening(
+    fit,
+    quantities: dict[str, xr.DataArray],
+    *,
+    block_days: int = BLOCK_DAYS,
+    draws: int = 1000,
+) -> xr.Dataset:
+    """How much wider than the posterior's each quantity's interval must be to hold what
+    resampling the data's months would do to it.
+
+    Parameters
+    ----------
+    fit : Fit
+        A fitted SeedingMMM.
+    quantities : dict
+        Name -> positive draws (``sample``, ...) over all of ``fit``'s draws (a cell with a
+        draw at or below 0 gets no widening).
+    block_days, draws
+        As :func:`block_loglik`.
+
+    Returns
+    -------
+    Dataset
+        Per name, over the quantity's other dimensions: ``{name}_sd_posterior`` and
+        ``{name}_sd_resampling`` (log scale) and ``{name}_widening``,
+        ``max(1, sd_resampling / sd_posterior)``.
+    """
+    blocks = block_loglik(fit, block_days=block_days, draws=draws)
+    positions = thinned_positions(fit, draws)
+    C, D = positions.shape
+    out = {}
+    for name, values in quantities.items():
+        picked = values.isel({SAMPLE: positions.ravel()})
+        positive = (values > 0).all(SAMPLE)
+        log = np.log(picked.where(positive, 1.0)).transpose(SAMPLE, ...)
+        g = log.values.reshape(C, D, *log.shape[1:])
+        dims = [d for d in log.dims if d != SAMPLE]
+        sd_post = log.std(SAMPLE, ddof=1)
+        sd_res = xr.DataArray(np.sqrt(block_jackknife_variance(g, blocks.values)), dims=dims)
+        sd_res = sd_res.assign_coords({d: log[d] for d in dims if d in log.coords})
+        ratio = (sd_res / sd_post.where(sd_post > 0)).fillna(1.0)
+        out[f"{name}_sd_posterior"] = sd_post.where(positive)
+        out[f"{name}_sd_resampling"] = sd_res.where(positive)
+        out[f"{name}_widening"] = np.maximum(ratio, 1.0).where(positive, 1.0)
+    return xr.Dataset(out)
+
+
+def widen(values: xr.DataArray, factor: xr.DataArray) -> xr.DataArray:
+    """Positive draws (``sample``, ...) spread from their median by ``factor`` on the log
+    scale; cells with a draw at or below 0, or a factor of 1, are returned as they are.
+
+    Examples
+    --------
+    >>> d = xr.DataArray([1.0, 2.0, 4.0], dims="sample")
+    >>> widen(d, xr.DataArray(2.0)).values.round(9).tolist()
+    [0.5, 2.0, 8.0]
+    """
+    positive = (values > 0).all(SAMPLE)
+    log = np.log(values.where(positive, 1.0))
+    centre = log.median(SAMPLE)
+    spread = np.exp(centre + factor * (log - centre))
+    return xr.where(positive & (factor != 1.0), spread, values).transpose(*values.dims)
+
+
 def roi_resampling(
     fit,
     *,
@@ -139,14 +221,9 @@ def roi_resampling(
     draws: int = 1000,
     level: float = 0.9,
 ) -> pd.DataFrame:
-    """Each brand x channel's ROI interval, widened where resampling the data's months would
-    move the ROI more than the posterior's width says.
-
-    On the log scale of ROI (a channel's ROI is positive): ``sd_posterior`` is the
-    posterior sd, ``sd_resampling`` the square root of :func:`block_jackknife_variance`;
-    ``widening`` is ``max(1, sd_resampling / sd_posterior)``. The widened interval scales
-    each draw's distance from the posterior median of log ROI by ``widening``: the same
-    interval where the data's months agree, a wider one where the ROI rests on a few.
+    """Each brand x channel's ROI interval over the whole data, the posterior's and widened
+    (:func:`widening`, :func:`widen`): where the data's months agree the same interval,
+    a wider one where the ROI rests on a few of them.
 
     Returns
     -------
@@ -160,60 +237,41 @@ def roi_resampling(
 
         roi_resampling(fit)[["brand", "channel", "widening"]]
     """
-    from seedmodel.analysis.fitted import _thinned
+    from seedmodel.analysis.incremental import incremental_draws
 
-    blocks = block_loglik(fit, block_days=block_days, draws=draws)
-    C, D = blocks.sizes["chain"], blocks.sizes["draw"]
-    thinned = _thinned(fit, draws)
-    n = fit.posterior["posterior"].sizes["draw"]
-    picks = np.searchsorted(np.arange(n), thinned["draw"].values)
-    positions = (np.arange(C)[:, None] * n + picks[None, :]).ravel()
     inp = fit.inputs
     t1 = inp.y.shape[-1] - 1
-    rows = []
-    log_roi = []
-    cells = []
-    for channel in inp.channels:
-        inc = incremental_draws(fit, channel, 0, t1).sum("platform")  # (sample, brand)
-        inc = inc.isel(sample=positions)
-        for brand in inp.brands:
-            total = _spend(fit, brand, channel)
-            if total <= 0:
-                continue
-            roi = inc.sel(brand=brand).values / total
-            if not np.all(roi > 0):
-                continue
-            cells.append((brand, channel, roi))
-            log_roi.append(np.log(roi).reshape(C, D))
-    if not cells:
-        return pd.DataFrame()
-    g = np.stack(log_roi, axis=-1)  # (C, D, cells)
-    v = block_jackknife_variance(g, blocks.values)
-    lo_q, hi_q = (1 - level) / 2, (1 + level) / 2
-    for i, (brand, channel, roi) in enumerate(cells):
-        lg = np.log(roi)
-        sd_post = float(lg.std(ddof=1))
-        sd_res = float(np.sqrt(v[i]))
-        widen = max(1.0, sd_res / sd_post) if sd_post > 0 else 1.0
-        centre = float(np.median(lg))
-        wide = centre + widen * (lg - centre)
-        lo, hi = central_interval(roi, level)
-        rows.append(
-            {
-                "brand": brand,
-                "channel": channel,
-                "roi_lo": float(lo),
-                "roi_hi": float(hi),
-                "sd_posterior": sd_post,
-                "sd_resampling": sd_res,
-                "widening": widen,
-                "roi_lo_widened": float(np.exp(np.quantile(wide, lo_q))),
-                "roi_hi_widened": float(np.exp(np.quantile(wide, hi_q))),
-                "block_days": block_days,
-                "blocks": blocks.sizes["block"],
-            }
-        )
-    return pd.DataFrame(rows)
+    inc = xr.concat(
+        [incremental_draws(fit, c, 0, t1).sum("platform") for c in inp.channels],
+        dim=xr.DataArray(list(inp.channels), dims="channel", name="channel"),
+    )
+    spend = xr.DataArray(
+        [[_spend(fit, b, c) for c in inp.channels] for b in inp.brands],
+        dims=("brand", "channel"),
+        coords={"brand": list(inp.brands), "channel": list(inp.channels)},
+    )
+    with np.errstate(divide="ignore", invalid="ignore"):
+        roi = (inc / spend).where(spend > 0)
+    factors = widening(fit, {"roi": roi.fillna(0.0)}, block_days=block_days, draws=draws)
+    wide = widen(roi.fillna(0.0), factors["roi_widening"])
+    lo, hi = roi.quantile([(1 - level) / 2, (1 + level) / 2], dim=SAMPLE)
+    wlo, whi = wide.quantile([(1 - level) / 2, (1 + level) / 2], dim=SAMPLE)
+    table = xr.Dataset(
+        {
+            "roi_lo": lo.drop_vars("quantile"),
+            "roi_hi": hi.drop_vars("quantile"),
+            "sd_posterior": factors["roi_sd_posterior"],
+            "sd_resampling": factors["roi_sd_resampling"],
+            "widening": factors["roi_widening"],
+            "roi_lo_widened": np.minimum(wlo.drop_vars("quantile"), lo.drop_vars("quantile")),
+            "roi_hi_widened": np.maximum(whi.drop_vars("quantile"), hi.drop_vars("quantile")),
+        }
+    )
+    out = table.to_dataframe(dim_order=["brand", "channel"]).reset_index()
+    out = out[(spend > 0).to_dataframe(name="paid").reset_index()["paid"].to_numpy()]
+    out["block_days"] = block_days
+    out["blocks"] = int(np.ceil((t1 + 1) / max(1, round(block_days / fit.data.period_days))))
+    return out.reset_index(drop=True)
 
 
 def _spend(fit, brand: str, channel: str) -> float:
