@@ -52,7 +52,6 @@ import pandas as pd
 
 import seedmodel as sm
 from seedmodel.analysis.checks import fitted_checks, lift_agreement
-from seedmodel.analysis.influence import roi_resampling
 from seedmodel.fit import NotConvergedWarning, fit_mmm
 from seedmodel.models.mmm.spec import LINK_MEDIA, SEEDING_MEDIA, MediaSpec, SeedingMMM
 from seedmodel.sim.family import STRESS_WORLDS, FamilyWorld, family_world, stress_world
@@ -218,12 +217,20 @@ def check_columns(fit: sm.Fit) -> pd.DataFrame:
 
 
 def resampling_columns(fit: sm.Fit, days: int) -> pd.DataFrame:
-    """Per brand x channel, the ROI interval widened by the block jackknife with blocks of
-    ``days`` days (:func:`seedmodel.analysis.influence.roi_resampling`): columns suffixed
-    ``_b{days}``."""
-    out = roi_resampling(fit, block_days=days)
-    keep = ["sd_posterior", "sd_resampling", "widening", "roi_lo_widened", "roi_hi_widened"]
-    return out[["brand", "channel", *keep]].rename(columns={k: f"{k}_b{days}" for k in keep})
+    """Per brand x channel, the ROI and mROI intervals widened by the block jackknife with
+    blocks of ``days`` days (``roi(fit, resampling=True)``), and the widening factors:
+    columns suffixed ``_b{days}``."""
+    out = sm.roi(fit, resampling=True, block_days=days)
+    names = {
+        "roi_lo": "roi_lo_widened",
+        "roi_hi": "roi_hi_widened",
+        "mroi_lo": "mroi_lo_widened",
+        "mroi_hi": "mroi_hi_widened",
+        "roi_widening": "widening",
+        "mroi_widening": "mroi_widening",
+    }
+    out = out[["brand", "channel", *names]]
+    return out.rename(columns={k: f"{v}_b{days}" for k, v in names.items()})
 
 
 def _fitted_units(datasets: dict, per_brand: bool):

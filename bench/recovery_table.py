@@ -34,15 +34,22 @@ def load(path: str, label: str | None) -> pd.DataFrame:
 
 
 def widened(cells: pd.DataFrame, days: int) -> pd.DataFrame:
-    """``cells`` with each ROI interval replaced by the block jackknife's widened one
-    (``recovery.py --resampling-blocks``), re-scored, as variant ``<variant>+widened<days>``
-    (mROI is left as it was)."""
-    lo, hi = f"roi_lo_widened_b{days}", f"roi_hi_widened_b{days}"
-    out = cells.assign(roi_lo=cells[lo], roi_hi=cells[hi])
-    positive = out["true_roi"].where(out["true_roi"] > 0)
-    out["covered"] = (out["roi_lo"] <= out["true_roi"]) & (out["true_roi"] <= out["roi_hi"])
-    out["width"] = (out["roi_hi"] - out["roi_lo"]) / positive
-    out["confidently_wrong"] = (out["roi_lo"] >= 2 * positive) | (out["roi_hi"] <= positive / 2)
+    """``cells`` with each ROI interval (and mROI interval, where the file has it)
+    replaced by the block jackknife's widened one (``recovery.py --resampling-blocks``),
+    re-scored, as variant ``<variant>+widened<days>``."""
+    out = cells.copy()
+    for est, prefix in (("roi", ""), ("mroi", "mroi_")):
+        lo, hi = f"{est}_lo_widened_b{days}", f"{est}_hi_widened_b{days}"
+        if lo not in out:
+            continue
+        out[f"{est}_lo"], out[f"{est}_hi"] = out[lo], out[hi]
+        true = out[f"true_{est}"]
+        positive = true.where(true > 0)
+        out[f"{prefix}covered"] = (out[f"{est}_lo"] <= true) & (true <= out[f"{est}_hi"])
+        out[f"{prefix}width"] = (out[f"{est}_hi"] - out[f"{est}_lo"]) / positive
+        out[f"{prefix}confidently_wrong"] = (out[f"{est}_lo"] >= 2 * positive) | (
+            out[f"{est}_hi"] <= positive / 2
+        )
     out["variant"] = out["variant"] + f"+widened{days}"
     return out
 

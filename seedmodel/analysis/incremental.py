@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import xarray as xr
 
-from seedmodel.analysis.influence import widen, widening
+from seedmodel.analysis.influence import BLOCK_DAYS, widen, widening
 from seedmodel.analysis.intervals import summarise
 from seedmodel.analysis.posterior import SAMPLE, MediaPosterior, media_inputs
 from seedmodel.fit import Fit
@@ -162,6 +162,7 @@ def roi(
     *,
     level: float = 0.9,
     resampling: bool = False,
+    block_days: int = BLOCK_DAYS,
 ) -> pd.DataFrame:
     """Incremental GMV, ROI and mROI per brand x channel: posterior means, and central
     intervals, the posterior's widened where resampling the data's months would move the
@@ -180,6 +181,8 @@ def roi(
         (:mod:`seedmodel.analysis.influence`: what resampling the data's four-week blocks
         would do to the posterior mean) says the ROI moves more with the data than its
         posterior sd. ``False`` (default): the posterior's intervals as they are.
+    block_days : int
+        With ``resampling``, the days per block (default four weeks).
 
     Returns
     -------
@@ -216,7 +219,8 @@ def roi(
     paid = spend > 0
     wide_p, wide, wide_more, widened = inc_p, inc, more, []
     if resampling:
-        factors = widening(fit, {"roi": inc.where(paid, 0.0), "mroi": more.where(paid, 0.0)})
+        quantities = {"roi": inc.where(paid, 0.0), "mroi": more.where(paid, 0.0)}
+        factors = widening(fit, quantities, block_days=block_days)
         wide_p = widen(inc_p, factors["roi_widening"])
         wide = widen(inc, factors["roi_widening"])
         wide_more = widen(more, factors["mroi_widening"])

@@ -26,7 +26,6 @@ split in two groups), which removes that bias.
 from __future__ import annotations
 
 import numpy as np
-import pandas as pd
 import xarray as xr
 
 from seedmodel.analysis.posterior import SAMPLE
@@ -34,7 +33,6 @@ from seedmodel.analysis.posterior import SAMPLE
 __all__ = [
     "block_jackknife_variance",
     "block_loglik",
-    "roi_resampling",
     "thinned_positions",
     "widen",
     "widening",
@@ -212,70 +210,3 @@ def widen(values: xr.DataArray, factor: xr.DataArray) -> xr.DataArray:
     centre = log.median(SAMPLE)
     spread = np.exp(centre + factor * (log - centre))
     return xr.where(positive & (factor != 1.0), spread, values).transpose(*values.dims)
-
-
-def roi_resampling(
-    fit,
-    *,
-    block_days: int = BLOCK_DAYS,
-    draws: int = 1000,
-    level: float = 0.9,
-) -> pd.DataFrame:
-    """Each brand x channel's ROI interval over the whole data, the posterior's and widened
-    (:func:`widening`, :func:`widen`): where the data's months agree the same interval,
-    a wider one where the ROI rests on a few of them.
-
-    Returns
-    -------
-    DataFrame
-        brand, channel, roi_lo, roi_hi (the posterior's), sd_posterior, sd_resampling,
-        widening, roi_lo_widened, roi_hi_widened, block_days, blocks.
-
-    Examples
-    --------
-    With ``fit`` from :func:`seedmodel.fit_mmm` (minutes, so not run as a doctest)::
-
-        roi_resampling(fit)[["brand", "channel", "widening"]]
-    """
-    from seedmodel.analysis.incremental import incremental_draws
-
-    inp = fit.inputs
-    t1 = inp.y.shape[-1] - 1
-    inc = xr.concat(
-        [incremental_draws(fit, c, 0, t1).sum("platform") for c in inp.channels],
-        dim=xr.DataArray(list(inp.channels), dims="channel", name="channel"),
-    )
-    spend = xr.DataArray(
-        [[_spend(fit, b, c) for c in inp.channels] for b in inp.brands],
-        dims=("brand", "channel"),
-        coords={"brand": list(inp.brands), "channel": list(inp.channels)},
-    )
-    with np.errstate(divide="ignore", invalid="ignore"):
-        roi = (inc / spend).where(spend > 0)
-    factors = widening(fit, {"roi": roi.fillna(0.0)}, block_days=block_days, draws=draws)
-    wide = widen(roi.fillna(0.0), factors["roi_widening"])
-    lo, hi = roi.quantile([(1 - level) / 2, (1 + level) / 2], dim=SAMPLE)
-    wlo, whi = wide.quantile([(1 - level) / 2, (1 + level) / 2], dim=SAMPLE)
-    table = xr.Dataset(
-        {
-            "roi_lo": lo.drop_vars("quantile"),
-            "roi_hi": hi.drop_vars("quantile"),
-            "sd_posterior": factors["roi_sd_posterior"],
-            "sd_resampling": factors["roi_sd_resampling"],
-            "widening": factors["roi_widening"],
-            "roi_lo_widened": np.minimum(wlo.drop_vars("quantile"), lo.drop_vars("quantile")),
-            "roi_hi_widened": np.maximum(whi.drop_vars("quantile"), hi.drop_vars("quantile")),
-        }
-    )
-    out = table.to_dataframe(dim_order=["brand", "channel"]).reset_index()
-    out = out[(spend > 0).to_dataframe(name="paid").reset_index()["paid"].to_numpy()]
-    out["block_days"] = block_days
-    out["blocks"] = int(np.ceil((t1 + 1) / max(1, round(block_days / fit.data.period_days))))
-    return out.reset_index(drop=True)
-
-
-def _spend(fit, brand: str, channel: str) -> float:
-    """The brand's spend on ``channel`` over the whole data (CNY)."""
-    media = fit.data.media
-    rows = media[(media["brand"] == brand) & (media["channel"] == channel)]
-    return float(rows["spend"].sum())
