@@ -52,6 +52,8 @@ def parts(small_fit):
 
 
 def _shown(col: str, value: float, lang: str) -> str:
+    if col == "roi_widening":
+        return f"{value:.1f}"
     if col in RATIOS:
         return ratio(value)
     if col in PERCENTS:
@@ -99,6 +101,21 @@ def test_every_summary_number_is_a_table_cell(parts, lang):
         assert n["shown"] == _shown(n["col"], n["value"], lang), n
     assert {"roi.csv", "plan", "attribution", "checks.json"} <= sources
     assert sum(n["col"] == "recommended_mroi" for n in found) == 2  # best and worst next yuan
+
+
+@pytest.mark.parametrize(
+    ("lang", "words"), [("en", "× as wide as the model"), ("zh", "放宽为模型自身区间的")]
+)
+def test_an_interval_widened_for_resampling_is_named_with_its_factor(parts, lang, words):
+    fit, table, plan, _, _ = parts
+    wide = table.assign(roi_widening=1.0)
+    wide.loc[wide.index[0], "roi_widening"] = 1.63
+    wide.loc[wide.index[1], "roi_widening"] = 1.2  # below the threshold: not named
+    page = fit_report(fit, roi_table=wide, plan=plan, lang=lang)
+    assert page.count(words) == 1
+    (named,) = [n for n in numbers(page) if n["col"] == "roi_widening"]
+    assert named["shown"] == "1.6" and named["value"] == pytest.approx(1.63)
+    assert named["row"] == f"{wide['brand'].iloc[0]}|{wide['channel'].iloc[0]}"
 
 
 def test_summary_comes_first_and_says_when_the_fit_did_not_converge(parts):

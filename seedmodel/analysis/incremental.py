@@ -161,7 +161,7 @@ def roi(
     window: tuple[str | None, str | None] = (None, None),
     *,
     level: float = 0.9,
-    resampling: bool = False,
+    resampling: bool = True,
     block_days: int = BLOCK_DAYS,
 ) -> pd.DataFrame:
     """Incremental GMV, ROI and mROI per brand x channel: posterior means, and central
@@ -180,7 +180,7 @@ def roi(
         Widen each cell's intervals where the block infinitesimal jackknife
         (:mod:`seedmodel.analysis.influence`: what resampling the data's four-week blocks
         would do to the posterior mean) says the ROI moves more with the data than its
-        posterior sd. ``False`` (default): the posterior's intervals as they are.
+        posterior sd (default). ``False``: the posterior's intervals as they are.
     block_days : int
         With ``resampling``, the days per block (default four weeks).
 

@@ -43,6 +43,8 @@ __all__ = [
 
 #: An interval whose high end is this many times its low end is too wide to act on.
 WIDE = 4.0
+#: An interval widened by at least this factor for resampling (``roi_widening``) is named.
+WIDENED = 1.25
 #: Live cells whose mROI after the plan differ by less than this factor are "balanced".
 BALANCED = 1.1
 #: A recommended change below this share of a brand's current spend is not called a move.
@@ -85,6 +87,10 @@ def _roi_line(r: pd.Series, lang: str) -> list[Markup]:
     if r["roi_lo"] > 0 and r["roi_hi"] / r["roi_lo"] >= WIDE:
         factor = r["roi_hi"] / r["roi_lo"]
         lines.append(_sentence("too_wide", lang, {"channel": name, "factor": f"{factor:.0f}"}))
+    widened = r.get("roi_widening", 1.0)
+    if widened >= WIDENED:
+        shown = _num(f"{widened:.1f}", "roi.csv", row, "roi_widening", widened)
+        lines.append(_sentence("widened", lang, {"channel": name, "factor": shown}))
     return lines
 
 
