@@ -104,7 +104,7 @@ def test_every_summary_number_is_a_table_cell(parts, lang):
 
 
 @pytest.mark.parametrize(
-    ("lang", "words"), [("en", "× as wide as the model"), ("zh", "放宽为模型自身区间的")]
+    ("lang", "words"), [("en", "wider than the model"), ("zh", "在模型自身区间的基础上放宽")]
 )
 def test_an_interval_widened_for_resampling_is_named_with_its_factor(parts, lang, words):
     fit, table, plan, _, _ = parts

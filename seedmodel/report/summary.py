@@ -87,11 +87,26 @@ def _roi_line(r: pd.Series, lang: str) -> list[Markup]:
     if r["roi_lo"] > 0 and r["roi_hi"] / r["roi_lo"] >= WIDE:
         factor = r["roi_hi"] / r["roi_lo"]
         lines.append(_sentence("too_wide", lang, {"channel": name, "factor": f"{factor:.0f}"}))
-    widened = r.get("roi_widening", 1.0)
-    if widened >= WIDENED:
-        shown = _num(f"{widened:.1f}", "roi.csv", row, "roi_widening", widened)
-        lines.append(_sentence("widened", lang, {"channel": name, "factor": shown}))
     return lines
+
+
+def _widened_line(rows: pd.DataFrame, lang: str) -> Markup | None:
+    """The brand's channels whose ROI interval was widened at least ``WIDENED`` times for
+    resampling (``roi_widening``), with their factors, in one sentence; None when none
+    was."""
+    if "roi_widening" not in rows:
+        return None
+    cells = []
+    for _, r in rows[rows["roi_widening"] >= WIDENED].iterrows():
+        row, value = f"{r['brand']}|{r['channel']}", r["roi_widening"]
+        factor = _num(f"{value:.1f}", "roi.csv", row, "roi_widening", value)
+        name = channel_name(r["channel"], lang)
+        cells.append(_sentence("widened_cell", lang, {"channel": name, "factor": factor}))
+    if not cells:
+        return None
+    head = Markup.escape(text("list_comma", lang)).join(cells[:-1])
+    joined = head + Markup.escape(text("list_and", lang)) + cells[-1] if head else cells[-1]
+    return _sentence("widened", lang, {"cells": joined})
 
 
 def _sentence(key: str, lang: str, fields: dict) -> Markup:
@@ -388,6 +403,9 @@ def summary_parts(
                 if line is not None:
                     parts.append(line)
             entry.lines.append(Markup(" ").join(parts))
+        widened = _widened_line(rows, lang)
+        if widened is not None:
+            entry.lines.append(widened)
         if plan is not None:
             plan_rows = plan.table[plan.table["brand"] == brand].reset_index(drop=True)
             entry.lines.append(_move_line(plan_rows, lang))
