@@ -105,3 +105,21 @@ def test_roi_keeps_its_means_and_only_widens_its_intervals(small_fit):
     # where no cell widens, the table is the posterior's
     same = wide["roi_widening"] == 1.0
     assert np.allclose(wide.loc[same, "roi_lo"], plain.loc[same, "roi_lo"])
+
+
+def test_a_fit_with_too_few_draws_keeps_the_posteriors_intervals(small_fit):
+    from dataclasses import replace
+
+    import seedmodel as sm
+    from seedmodel.analysis.influence import MIN_DRAWS
+
+    _, fit = small_fit
+    post = fit.posterior["posterior"].to_dataset().isel(draw=slice(0, 40))
+    short = replace(fit, posterior=fit.posterior.copy())
+    short.posterior["posterior"] = post
+    assert post.sizes["chain"] * post.sizes["draw"] < MIN_DRAWS
+    table = sm.roi(short)
+    assert (table["roi_widening"] == 1.0).all() and (table["mroi_widening"] == 1.0).all()
+    plain = sm.roi(short, resampling=False)
+    assert np.allclose(table["roi_lo"], plain["roi_lo"])
+    assert np.allclose(table["roi_hi"], plain["roi_hi"])
