@@ -123,3 +123,16 @@ def test_a_fit_with_too_few_draws_keeps_the_posteriors_intervals(small_fit):
     plain = sm.roi(short, resampling=False)
     assert np.allclose(table["roi_lo"], plain["roi_lo"])
     assert np.allclose(table["roi_hi"], plain["roi_hi"])
+
+
+def test_a_fits_blocks_are_computed_once(small_fit, monkeypatch):
+    import seedmodel as sm
+    from seedmodel.analysis import influence
+
+    _, fit = small_fit
+    first = sm.roi(fit)
+    calls = []
+    monkeypatch.setattr(influence, "block_loglik", lambda *a, **k: calls.append(1))
+    again = sm.roi(fit)
+    assert calls == []
+    assert np.allclose(first["roi_hi"], again["roi_hi"])

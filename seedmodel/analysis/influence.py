@@ -191,7 +191,12 @@ def widening(
                 for part, fill in fills.items()
             }
         )
-    blocks = block_loglik(fit, block_days=block_days, draws=draws)
+    # a fit's block log-likelihoods are computed once per fit object (every roi() of a
+    # report reads the same draws); the fit is immutable, as its cached ``inputs`` are
+    memo = fit.__dict__.setdefault("_block_loglik", {})
+    if (block_days, draws) not in memo:
+        memo[(block_days, draws)] = block_loglik(fit, block_days=block_days, draws=draws)
+    blocks = memo[(block_days, draws)]
     C, D = positions.shape
     out = {}
     for name, values in quantities.items():
