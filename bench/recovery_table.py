@@ -22,6 +22,8 @@ import pandas as pd
 sys.path.insert(0, str(Path(__file__).parent))
 from recovery import by_group, mechanism_cells, media_totals
 
+from seedmodel.sim.truth import interval_scores
+
 
 def load(path: str, label: str | None) -> pd.DataFrame:
     """A results file's cells, labelled ``label`` (default: the file's name); a file that
@@ -43,13 +45,8 @@ def widened(cells: pd.DataFrame, days: int) -> pd.DataFrame:
         if lo not in out:
             continue
         out[f"{est}_lo"], out[f"{est}_hi"] = out[lo], out[hi]
-        true = out[f"true_{est}"]
-        positive = true.where(true > 0)
-        out[f"{prefix}covered"] = (out[f"{est}_lo"] <= true) & (true <= out[f"{est}_hi"])
-        out[f"{prefix}width"] = (out[f"{est}_hi"] - out[f"{est}_lo"]) / positive
-        out[f"{prefix}confidently_wrong"] = (out[f"{est}_lo"] >= 2 * positive) | (
-            out[f"{est}_hi"] <= positive / 2
-        )
+        for name, value in interval_scores(out[lo], out[hi], out[f"true_{est}"]).items():
+            out[f"{prefix}{name}"] = value
     out["variant"] = out["variant"] + f"+widened{days}"
     return out
 

@@ -13,7 +13,14 @@ import pandas as pd
 
 from seedmodel.sim.world import World
 
-__all__ = ["day_window", "incremental_gmv", "scored_cells", "truth_json", "truth_table"]
+__all__ = [
+    "day_window",
+    "incremental_gmv",
+    "interval_scores",
+    "scored_cells",
+    "truth_json",
+    "truth_table",
+]
 
 
 def day_window(world: World, start: str | None = None, end: str | None = None) -> tuple[int, int]:
@@ -211,7 +218,25 @@ def scored_cells(table: pd.DataFrame, truth: dict[str, Any]) -> pd.DataFrame:
         positive = true.where(true > 0)
         out[f"{prefix}rel_err"] = (out[est] - positive).abs() / positive
         out[f"{prefix}signed_err"] = (out[est] - positive) / positive
-        out[f"{prefix}covered"] = (lo <= true) & (true <= hi)
-        out[f"{prefix}width"] = (hi - lo) / positive
-        out[f"{prefix}confidently_wrong"] = (lo >= 2 * positive) | (hi <= positive / 2)
+        for name, value in interval_scores(lo, hi, true).items():
+            out[f"{prefix}{name}"] = value
     return out
+
+
+def interval_scores(lo: pd.Series, hi: pd.Series, true: pd.Series) -> dict[str, pd.Series]:
+    """An interval ``[lo, hi]`` scored against ``true``: ``covered``, ``width`` (over the
+    truth; NaN where the truth is not above 0) and ``confidently_wrong`` (misses the truth
+    by a factor of 2 or more).
+
+    Examples
+    --------
+    >>> s = interval_scores(pd.Series([1.0, 5.0]), pd.Series([3.0, 8.0]), pd.Series([2.0, 2.0]))
+    >>> [s["covered"].tolist(), s["width"].tolist(), s["confidently_wrong"].tolist()]
+    [[True, False], [1.0, 1.5], [False, True]]
+    """
+    positive = true.where(true > 0)
+    return {
+        "covered": (lo <= true) & (true <= hi),
+        "width": (hi - lo) / positive,
+        "confidently_wrong": (lo >= 2 * positive) | (hi <= positive / 2),
+    }
