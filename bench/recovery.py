@@ -216,11 +216,12 @@ def check_columns(fit: sm.Fit) -> pd.DataFrame:
     return out
 
 
-def resampling_columns(fit: sm.Fit, days: int) -> pd.DataFrame:
+def resampling_columns(fit: sm.Fit, days: int, prior_centres: bool = False) -> pd.DataFrame:
     """Per brand x channel, the ROI and mROI intervals widened by the block jackknife with
     blocks of ``days`` days (``roi(fit, resampling=True)``), and the widening factors:
-    columns suffixed ``_b{days}``."""
-    out = sm.roi(fit, resampling=True, block_days=days)
+    columns suffixed ``_b{days}``; with ``prior_centres``, widened also by the prior
+    centres' sensitivity (``roi(fit, prior_centres=True)``), suffixed ``_b{days}p``."""
+    out = sm.roi(fit, resampling=True, block_days=days, prior_centres=prior_centres)
     names = {
         "roi_lo": "roi_lo_widened",
         "roi_hi": "roi_hi_widened",
@@ -230,7 +231,8 @@ def resampling_columns(fit: sm.Fit, days: int) -> pd.DataFrame:
         "mroi_widening": "mroi_widening",
     }
     out = out[["brand", "channel", *names]]
-    return out.rename(columns={k: f"{v}_b{days}" for k, v in names.items()})
+    suffix = f"_b{days}p" if prior_centres else f"_b{days}"
+    return out.rename(columns={k: f"{v}{suffix}" for k, v in names.items()})
 
 
 def _fitted_units(datasets: dict, per_brand: bool):
@@ -500,6 +502,12 @@ def main(argv: list[str] | None = None) -> int:
         help="also score each cell's ROI interval widened by the block jackknife "
         "(seedmodel.analysis.influence) with blocks of these many days",
     )
+    ap.add_argument(
+        "--prior-centres",
+        action="store_true",
+        help="with --resampling-blocks, also score the intervals widened by the prior "
+        "centres' sensitivity too (seedmodel.analysis.prior_sensitivity)",
+    )
     ap.add_argument("--out", default="bench/results/recovery.json")
     args = ap.parse_args(argv)
     if args.per_brand and args.plan:
@@ -554,9 +562,12 @@ def main(argv: list[str] | None = None) -> int:
                 if args.fitted_checks:
                     table = table.merge(check_columns(fit), on=["brand", "channel"], how="left")
                 for days in args.resampling_blocks:
-                    table = table.merge(
-                        resampling_columns(fit, days), on=["brand", "channel"], how="left"
-                    )
+                    for prior in (False, True) if args.prior_centres else (False,):
+                        table = table.merge(
+                            resampling_columns(fit, days, prior),
+                            on=["brand", "channel"],
+                            how="left",
+                        )
                 rows.append(table)
                 d = fit.diagnostics
                 fits.append(

@@ -35,10 +35,11 @@ def load(path: str, label: str | None) -> pd.DataFrame:
     return cells
 
 
-def widened(cells: pd.DataFrame, days: int) -> pd.DataFrame:
+def widened(cells: pd.DataFrame, days: str) -> pd.DataFrame:
     """``cells`` with each ROI interval (and mROI interval, where the file has it)
-    replaced by the block jackknife's widened one (``recovery.py --resampling-blocks``),
-    re-scored, as variant ``<variant>+widened<days>``."""
+    replaced by the block jackknife's widened one (``recovery.py --resampling-blocks``;
+    ``days`` such as ``28``, or ``28p`` for the one widened by the prior centres'
+    sensitivity too, ``--prior-centres``), re-scored, as variant ``<variant>+widened<days>``."""
     out = cells.copy()
     for est, prefix in (("roi", ""), ("mroi", "mroi_")):
         lo, hi = f"{est}_lo_widened_b{days}", f"{est}_hi_widened_b{days}"
@@ -63,10 +64,10 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--widened",
         nargs="*",
-        type=int,
         default=[],
         metavar="DAYS",
-        help="also score each run's intervals widened by the block jackknife (blocks of DAYS)",
+        help="also score each run's intervals widened by the block jackknife (blocks of DAYS; "
+        "DAYSp: and by the prior centres' sensitivity)",
     )
     args = ap.parse_args(argv)
     labels = args.labels or [None] * len(args.results)

@@ -163,6 +163,7 @@ def roi(
     level: float = 0.9,
     resampling: bool = True,
     block_days: int = BLOCK_DAYS,
+    prior_centres: bool = False,
 ) -> pd.DataFrame:
     """Incremental GMV, ROI and mROI per brand x channel: posterior means, and central
     intervals, the posterior's widened where resampling the data's months would move the
@@ -183,6 +184,11 @@ def roi(
         posterior sd (default). ``False``: the posterior's intervals as they are.
     block_days : int
         With ``resampling``, the days per block (default four weeks).
+    prior_centres : bool
+        With ``resampling``, widen also where moving the centre of a prior that states a
+        belief about the world (the effect's share of GMV, the half-saturation, the
+        cross-platform share) by its own scale would move the number
+        (:mod:`seedmodel.analysis.prior_sensitivity`).
 
     Returns
     -------
@@ -220,7 +226,7 @@ def roi(
     wide_p, wide, wide_more, widened = inc_p, inc, more, []
     if resampling:
         quantities = {"roi": inc.where(paid, 0.0), "mroi": more.where(paid, 0.0)}
-        factors = widening(fit, quantities, block_days=block_days)
+        factors = widening(fit, quantities, block_days=block_days, prior_centres=prior_centres)
         wide_p = widen(inc_p, factors["roi_widening"])
         wide = widen(inc, factors["roi_widening"])
         wide_more = widen(more, factors["mroi_widening"])

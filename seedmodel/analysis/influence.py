@@ -29,6 +29,7 @@ import numpy as np
 import xarray as xr
 
 from seedmodel.analysis.posterior import SAMPLE
+from seedmodel.analysis.prior_sensitivity import centre_variance, prior_scores, split_covariances
 
 __all__ = [
     "block_jackknife_variance",
@@ -119,25 +120,9 @@ def block_jackknife_variance(g: np.ndarray, blocks: np.ndarray) -> np.ndarray:
     >>> bool(0.15 < float(v) < 0.3)  # 0.25 * (1 - 1 / 10) = 0.225
     True
     """
-    C, D = g.shape[:2]
-    if C >= 2:
-        halves = (slice(0, C // 2), slice(C // 2, None))
-        parts = [
-            (g[h].reshape(-1, *g.shape[2:]), blocks[h].reshape(-1, blocks.shape[-1]))
-            for h in halves
-        ]
-    else:
-        parts = [
-            (g[0, : D // 2], blocks[0, : D // 2]),
-            (g[0, D // 2 :], blocks[0, D // 2 :]),
-        ]
-    psi = []
-    for gh, lh in parts:
-        gc = gh - gh.mean(axis=0)
-        lc = lh - lh.mean(axis=0)
-        psi.append(np.einsum("s...,sk->...k", gc, lc) / (gh.shape[0] - 1))
+    first, second = split_covariances(g, blocks)
     K = blocks.shape[-1]
-    v = (psi[0] * psi[1]).sum(-1) - psi[0].sum(-1) * psi[1].sum(-1) / K
+    v = (first * second).sum(-1) - first.sum(-1) * second.sum(-1) / K
     return np.maximum(v, 0.0)
 
 
@@ -159,9 +144,11 @@ def widening(
     *,
     block_days: int = BLOCK_DAYS,
     draws: int = 1000,
+    prior_centres: bool = False,
 ) -> xr.Dataset:
     """How much wider than the posterior's each quantity's interval must be to hold what
-    resampling the data's months would do to it.
+    resampling the data's months would do to it (and, with ``prior_centres``, what moving
+    the centres of the priors that state beliefs about the world would do).
 
     Parameters
     ----------
@@ -172,18 +159,24 @@ def widening(
         draw at or below 0 gets no widening).
     block_days, draws
         As :func:`block_loglik`.
+    prior_centres : bool
+        Add the variance of the posterior mean when each centred prior's centre moves on
+        its own by its prior's scale (:func:`seedmodel.analysis.prior_sensitivity.centre_variance`).
 
     Returns
     -------
     Dataset
-        Per name, over the quantity's other dimensions: ``{name}_sd_posterior`` and
-        ``{name}_sd_resampling`` (log scale) and ``{name}_widening``,
-        ``sd_resampling / sd_posterior`` kept within ``[1, MAX_WIDENING]``; 1 (and the sds
+        Per name, over the quantity's other dimensions: ``{name}_sd_posterior``,
+        ``{name}_sd_resampling`` and, with ``prior_centres``, ``{name}_sd_prior`` (log
+        scale), and ``{name}_widening``: ``sqrt(max(sd_posterior, sd_resampling)**2 +
+        sd_prior**2) / sd_posterior`` kept within ``[1, MAX_WIDENING]``; 1 (and the sds
         NaN) when the fit has fewer than ``MIN_DRAWS`` draws.
     """
     positions = thinned_positions(fit, draws)
     if positions.size < MIN_DRAWS:
         fills = {"sd_posterior": np.nan, "sd_resampling": np.nan, "widening": 1.0}
+        if prior_centres:
+            fills["sd_prior"] = np.nan
         return xr.Dataset(
             {
                 f"{name}_{part}": xr.full_like(values.isel({SAMPLE: 0}, drop=True), fill, float)
@@ -198,6 +191,13 @@ def widening(
         memo[(block_days, draws)] = block_loglik(fit, block_days=block_days, draws=draws)
     blocks = memo[(block_days, draws)]
     C, D = positions.shape
+    if prior_centres:
+        from seedmodel.analysis.fitted import _thinned
+
+        memo_prior = fit.__dict__.setdefault("_prior_scores", {})
+        if draws not in memo_prior:
+            memo_prior[draws] = prior_scores(fit, _thinned(fit, draws)).values
+        scores = memo_prior[draws]
     out = {}
     for name, values in quantities.items():
         picked = values.isel({SAMPLE: positions.ravel()})
@@ -208,7 +208,13 @@ def widening(
         sd_post = log.std(SAMPLE, ddof=1)
         sd_res = xr.DataArray(np.sqrt(block_jackknife_variance(g, blocks.values)), dims=dims)
         sd_res = sd_res.assign_coords({d: log[d] for d in dims if d in log.coords})
-        ratio = (sd_res / sd_post.where(sd_post > 0)).fillna(1.0)
+        spread = np.maximum(sd_res, sd_post)
+        if prior_centres:
+            sd_prior = xr.DataArray(np.sqrt(centre_variance(g, scores)), dims=dims)
+            sd_prior = sd_prior.assign_coords({d: log[d] for d in dims if d in log.coords})
+            spread = np.sqrt(spread**2 + sd_prior**2)
+            out[f"{name}_sd_prior"] = sd_prior.where(positive)
+        ratio = (spread / sd_post.where(sd_post > 0)).fillna(1.0)
         out[f"{name}_sd_posterior"] = sd_post.where(positive)
         out[f"{name}_sd_resampling"] = sd_res.where(positive)
         out[f"{name}_widening"] = ratio.clip(1.0, MAX_WIDENING).where(positive, 1.0)

@@ -1,0 +1,170 @@
+"""How far a posterior mean would move if a prior's centre were elsewhere: local prior
+sensitivity, read from the draws (no refit).
+
+Some priors state a belief about RED's programmes rather than keep the sampler in bounds:
+where a channel's effect at typical spend sits as a share of GMV, how deep its spend runs
+into saturation, how much of its effect reaches the other platform. Where the data are
+silent (a seeding channel that is on most days and carries over for weeks, a curve whose
+foot was never observed) the posterior repeats that belief, and its interval is only as
+honest as the prior's centre is right. The resampling widening
+(:mod:`seedmodel.analysis.influence`) cannot see this: every month repeats the same prior.
+
+For a prior ``Normal(mu, s)`` on ``x``, the derivative of a posterior mean ``E[g]`` with
+respect to ``mu`` is ``Cov(g, (x - mu) / s**2)`` (the prior's score; Gustafson 1996;
+Giordano, Broderick and Jordan, "Covariances, robustness, and variational Bayes", 2018).
+If each such centre is uncertain by ``tau`` on its own, the posterior mean's variance from
+that uncertainty is, to first order, ``sum_k (tau_k * Cov(g, score_k))**2``. Here
+``tau = CENTRE_SD_SCALE * s``: a centre as uncertain as the prior is wide. A quantity the
+data decide has ``Cov(g, score) ~ 0`` and gains nothing; a quantity the prior alone
+decides has it at ``1 / s`` per unit of ``g`` and its spread grows by ``sqrt(2)``.
+
+Each square is taken as the product of two independent halves of the chains, as in
+:func:`seedmodel.analysis.influence.block_jackknife_variance`, which removes the Monte
+Carlo noise's upward bias.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import xarray as xr
+
+__all__ = [
+    "CENTRED_PRIORS",
+    "CENTRE_SD_SCALE",
+    "centre_variance",
+    "prior_scores",
+    "split_covariances",
+]
+
+#: Priors whose centre is a belief about the world, and the dimension along which each
+#: centre is perturbed on its own (a channel's effect level, its half-saturation, each
+#: cross-platform share): the brand-level variable without pooling, the channel's mean
+#: across brands with it. A variable whose centre depends on another parameter (a brand's
+#: effect around the channel's mean) is not a centre and is skipped.
+CENTRED_PRIORS = {
+    "log_gross": "channel",
+    "log_gross_mu": "channel",
+    "log_half": "channel",
+    "log_half_mu": "channel",
+    "share_logit": "cross",
+    "share_mu": "cross",
+}
+#: How uncertain each centre is, in units of its prior's own sd.
+CENTRE_SD_SCALE = 1.0
+
+
+def split_covariances(g: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Posterior covariances of ``g`` with each of ``K`` scores, estimated on two
+    independent halves of the draws: the chains in two groups, or one chain's draws in two.
+
+    Parameters
+    ----------
+    g : ndarray
+        (C, D, ...): a quantity per draw.
+    scores : ndarray
+        (C, D, K): per draw, ``K`` scores (block log-likelihoods, prior scores).
+
+    Returns
+    -------
+    (ndarray, ndarray)
+        (..., K) each: the covariances from either half. Their product estimates the square
+        of the covariance without the upward bias of either half's noise.
+    """
+    C, D = g.shape[:2]
+    if C >= 2:
+        halves = (slice(0, C // 2), slice(C // 2, None))
+        parts = [
+            (g[h].reshape(-1, *g.shape[2:]), scores[h].reshape(-1, scores.shape[-1]))
+            for h in halves
+        ]
+    else:
+        parts = [
+            (g[0, : D // 2], scores[0, : D // 2]),
+            (g[0, D // 2 :], scores[0, D // 2 :]),
+        ]
+    psi = []
+    for gh, sh in parts:
+        gc = gh - gh.mean(axis=0)
+        sc = sh - sh.mean(axis=0)
+        psi.append(np.einsum("s...,sk->...k", gc, sc) / (gh.shape[0] - 1))
+    return psi[0], psi[1]
+
+
+def centre_variance(g: np.ndarray, scores: np.ndarray) -> np.ndarray:
+    """The variance of the posterior mean of ``g`` when each prior centre moves on its own
+    by its scale: ``sum_k Cov(g, score_k)**2``, floored at 0.
+
+    Parameters
+    ----------
+    g : ndarray
+        (C, D, ...): a quantity per draw.
+    scores : ndarray
+        (C, D, K): the prior scores times each centre's uncertainty (:func:`prior_scores`).
+
+    Examples
+    --------
+    A quantity that is its prior (a standard normal, centre uncertain by 1) moves one for
+    one with the centre:
+
+    >>> rng = np.random.default_rng(0)
+    >>> x = rng.normal(size=(2, 4000, 1))
+    >>> round(float(centre_variance(x[..., 0], x)), 1)
+    1.0
+    """
+    first, second = split_covariances(g, scores)
+    return np.maximum((first * second).sum(-1), 0.0)
+
+
+def prior_scores(fit, posterior: xr.Dataset) -> xr.DataArray:
+    """Each centred prior's score times its centre's uncertainty, per draw:
+    ``CENTRE_SD_SCALE * (x - mu) / s`` summed over the variable's other dimensions (a
+    centre shared by brands moves them together), as (chain, draw, centre).
+
+    Parameters
+    ----------
+    fit : Fit
+        A fitted SeedingMMM.
+    posterior : Dataset
+        Its posterior draws (chain, draw, ...), all or some of them.
+
+    Returns
+    -------
+    DataArray
+        (chain, draw, centre), ``centre`` labelled ``"{variable}[{coordinate}]"``; no
+        centres when the model has none of :data:`CENTRED_PRIORS` with a normal prior of
+        fixed centre (``effect_centre="between"``, say).
+    """
+    from pytensor.graph.traversal import ancestors
+    from pytensor.tensor.random.basic import NormalRV
+
+    from seedmodel.models.mmm.graph import build_model
+
+    model = build_model(fit.inputs)
+    free = set(model.free_RVs)
+    parts = []
+    for name, along in CENTRED_PRIORS.items():
+        if name not in model.named_vars or name not in posterior:
+            continue
+        rv = model[name]
+        if not isinstance(rv.owner.op, NormalRV):
+            continue
+        mu, sigma = rv.owner.inputs[-2:]
+        if free & set(ancestors([mu, sigma])):
+            continue  # centred on another parameter: not a belief about the world
+        x = posterior[name]
+        z = (x - np.broadcast_to(mu.eval(), x.shape[2:])) / np.broadcast_to(
+            sigma.eval(), x.shape[2:]
+        )
+        others = [d for d in x.dims if d not in ("chain", "draw", along)]
+        score = CENTRE_SD_SCALE * z.sum(others)
+        labels = [f"{name}[{c}]" for c in score[along].values]
+        values = score.transpose("chain", "draw", along).values
+        parts.append(
+            xr.DataArray(values, dims=("chain", "draw", "centre"), coords={"centre": labels})
+        )
+    if not parts:
+        sizes = posterior.sizes
+        return xr.DataArray(
+            np.zeros((sizes["chain"], sizes["draw"], 0)), dims=("chain", "draw", "centre")
+        )
+    return xr.concat(parts, "centre").transpose("chain", "draw", "centre")

@@ -1,0 +1,73 @@
+"""Local prior sensitivity (seedmodel.analysis.prior_sensitivity): against a conjugate
+normal model, where the derivative of the posterior mean with respect to the prior's
+centre is known exactly, and on a real fit."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+
+from seedmodel.analysis.prior_sensitivity import centre_variance
+
+
+def _conjugate(n: int, rng, s=0.7, sigma=1.0, chains=4, draws=4000):
+    """Exact posterior draws of a normal mean x with prior Normal(0, s) after ``n``
+    observations of standard deviation ``sigma``, with the prior's score times ``s``
+    (a centre uncertain by its prior's sd) per draw; and d E[x] / d centre exactly."""
+    y = rng.normal(0.5, sigma, size=n)
+    precision = 1 / s**2 + n / sigma**2
+    mean = (y.sum() / sigma**2) / precision
+    x = rng.normal(mean, precision**-0.5, size=(chains, draws))
+    derivative = (1 / s**2) / precision  # d E[x] / d mu0
+    return x, (x / s)[..., None], derivative
+
+
+@pytest.mark.parametrize("n", [0, 3, 30, 3000])
+def test_matches_the_exact_derivative_of_a_conjugate_posterior_mean(n):
+    rng = np.random.default_rng(n)
+    s = 0.7
+    x, scores, derivative = _conjugate(n, rng, s=s)
+    # the centre moves by s on its own: the mean moves by s * derivative
+    exact = (s * derivative) ** 2
+    v = float(centre_variance(x, scores))
+    assert v == pytest.approx(exact, rel=0.1, abs=2e-4)
+
+
+def test_a_quantity_the_prior_alone_decides_gains_as_much_again():
+    # no data: the posterior is the prior, and a centre as uncertain as the prior is wide
+    # doubles its variance (sd x sqrt(2))
+    rng = np.random.default_rng(1)
+    x, scores, _ = _conjugate(0, rng)
+    assert float(centre_variance(x, scores)) == pytest.approx(x.var(), rel=0.1)
+
+
+def test_is_unit_free_and_ignores_what_no_centre_moves():
+    rng = np.random.default_rng(2)
+    x, scores, _ = _conjugate(3, rng)
+    v = float(centre_variance(x, scores))
+    assert float(centre_variance(1000.0 * x, scores)) == pytest.approx(1e6 * v)
+    unrelated = float(centre_variance(rng.normal(size=x.shape), scores))
+    assert unrelated < 0.02 * v
+
+
+def test_on_a_fit_the_prior_centres_widen_beyond_the_months_alone(small_fit):
+    import seedmodel as sm
+    from seedmodel.analysis.fitted import _thinned
+    from seedmodel.analysis.prior_sensitivity import prior_scores
+
+    sim, fit = small_fit
+    scores = prior_scores(fit, _thinned(fit, 1000))
+    names = {str(c).split("[")[0] for c in scores["centre"].values}
+    # a one-brand fit: the brand's own effect level, half-saturation and shares
+    assert {"log_gross", "log_half"} <= names
+    assert len(scores["centre"]) >= 2 * len(fit.inputs.channels)
+    months = sm.roi(fit).set_index(["brand", "channel"])
+    both = sm.roi(fit, prior_centres=True).set_index(["brand", "channel"])
+    spend = sim.data.media.groupby(["brand", "channel"])["spend"].sum()
+    paid = spend[spend > 0].index
+    for q in ("roi", "mroi"):
+        assert (both.loc[paid, f"{q}_widening"] >= months.loc[paid, f"{q}_widening"] - 1e-9).all()
+        assert (both.loc[paid, f"{q}_lo"] <= months.loc[paid, f"{q}_lo"] + 1e-9).all()
+        assert (both.loc[paid, f"{q}_hi"] >= months.loc[paid, f"{q}_hi"] - 1e-9).all()
+    # the point estimates are the posterior means either way
+    assert np.allclose(both.loc[paid, "roi"], months.loc[paid, "roi"])
