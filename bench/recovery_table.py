@@ -17,6 +17,7 @@ import json
 import sys
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
@@ -52,6 +53,39 @@ def widened(cells: pd.DataFrame, days: str) -> pd.DataFrame:
     return out
 
 
+def prior_scaled(cells: pd.DataFrame, days: int, scale: float) -> pd.DataFrame:
+    """``cells`` re-scored with intervals as the prior centres' widening would give them
+    were each centre uncertain by ``scale`` times its prior's sd instead of once
+    (``recovery.py --resampling-blocks DAYS --prior-centres``), as variant
+    ``<variant>+prior<scale>``.
+
+    A widened interval's log ends are ``m + f * (q - m)`` for the posterior's log
+    quantile ``q``, median ``m`` and factor ``f``; the months' interval (factor ``f1``)
+    and the one with the prior centres (``f2``) fix ``m`` and ``q``, and the factor at
+    ``scale`` is ``sqrt(f1**2 + scale**2 * (f2**2 - f1**2))`` (capped as ``roi()`` caps).
+    """
+    from seedmodel.analysis.influence import MAX_WIDENING
+
+    out = cells.copy()
+    for est, prefix, factor in (("roi", "", "widening"), ("mroi", "mroi_", "mroi_widening")):
+        f1, f2 = out.get(f"{factor}_b{days}"), out.get(f"{factor}_b{days}p")
+        if f1 is None or f2 is None:
+            continue
+        f = np.minimum(np.sqrt(f1**2 + scale**2 * (f2**2 - f1**2)), MAX_WIDENING)
+        moved = (f2 - f1).abs() > 1e-9
+        ends = {}
+        for end in ("lo", "hi"):
+            q1 = np.log(out[f"{est}_{end}_widened_b{days}"])
+            q2 = np.log(out[f"{est}_{end}_widened_b{days}p"])
+            d = (q2 - q1) / (f2 - f1).where(moved)  # q - m
+            ends[end] = np.exp(q1 + ((f - f1) * d).where(moved, 0.0))
+        out[f"{est}_lo"], out[f"{est}_hi"] = ends["lo"], ends["hi"]
+        for name, value in interval_scores(ends["lo"], ends["hi"], out[f"true_{est}"]).items():
+            out[f"{prefix}{name}"] = value
+    out["variant"] = out["variant"] + f"+prior{scale:g}"
+    return out
+
+
 def markdown(frame: pd.DataFrame) -> str:
     return frame.reset_index().to_markdown(index=False, floatfmt=".3g")
 
@@ -69,10 +103,21 @@ def main(argv: list[str] | None = None) -> int:
         help="also score each run's intervals widened by the block jackknife (blocks of DAYS; "
         "DAYSp: and by the prior centres' sensitivity)",
     )
+    ap.add_argument(
+        "--prior-scales",
+        nargs="*",
+        type=float,
+        default=[],
+        metavar="K",
+        help="with a file of recovery.py --resampling-blocks 28 --prior-centres: also score "
+        "the intervals as if each prior centre were uncertain by K times its prior's sd",
+    )
     args = ap.parse_args(argv)
     labels = args.labels or [None] * len(args.results)
     cells = pd.concat([load(p, lab) for p, lab in zip(args.results, labels, strict=True)])
-    cells = pd.concat([cells, *(widened(cells, d) for d in args.widened)], ignore_index=True)
+    scaled = [prior_scaled(cells, 28, k) for k in args.prior_scales]
+    cells = pd.concat([cells, *(widened(cells, d) for d in args.widened), *scaled])
+    cells = cells.reset_index(drop=True)
     if args.worlds:
         cells = cells[cells["world"].isin(args.worlds)]
     print("## overall\n\n" + markdown(by_group(cells, ["variant"])))

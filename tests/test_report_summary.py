@@ -104,18 +104,31 @@ def test_every_summary_number_is_a_table_cell(parts, lang):
 
 
 @pytest.mark.parametrize(
-    ("lang", "words"), [("en", "wider than the model"), ("zh", "在模型自身区间的基础上放宽")]
+    ("lang", "months", "prior"),
+    [
+        ("en", "wider than the model", "data say little about some ROIs"),
+        ("zh", "在模型自身区间的基础上放宽", "较依赖模型对渠道常见回报的初始假设"),
+    ],
 )
-def test_an_interval_widened_for_resampling_is_named_with_its_factor(parts, lang, words):
+def test_a_widened_interval_is_named_with_its_factor_and_its_reason(parts, lang, months, prior):
     fit, table, plan, _, _ = parts
-    wide = table.assign(roi_widening=1.0)
-    wide.loc[wide.index[0], "roi_widening"] = 1.63
-    wide.loc[wide.index[1], "roi_widening"] = 1.2  # below the threshold: not named
+    wide = table.assign(roi_widening=1.0, roi_widening_months=1.0, roi_widening_prior=1.0)
+    first, second, third = wide.index[:3]
+    wide.loc[first, ["roi_widening", "roi_widening_months"]] = 1.63  # a few months
+    wide.loc[second, "roi_widening"] = 1.2  # below the threshold: not named
+    # the prior's centre adds more than the months do
+    wide.loc[third, ["roi_widening", "roi_widening_months", "roi_widening_prior"]] = 1.5, 1.1, 1.45
     page = fit_report(fit, roi_table=wide, plan=plan, lang=lang)
-    assert page.count(words) == 1
-    (named,) = [n for n in numbers(page) if n["col"] == "roi_widening"]
-    assert named["shown"] == "1.6" and named["value"] == pytest.approx(1.63)
-    assert named["row"] == f"{wide['brand'].iloc[0]}|{wide['channel'].iloc[0]}"
+    assert page.count(months) == 1 and page.count(prior) == 1
+    named = {n["row"]: n for n in numbers(page) if n["col"] == "roi_widening"}
+    rows = [f"{wide['brand'][i]}|{wide['channel'][i]}" for i in (first, third)]
+    assert sorted(named) == sorted(rows)
+    assert named[rows[0]]["shown"] == "1.6" and named[rows[0]]["value"] == pytest.approx(1.63)
+    assert named[rows[1]]["shown"] == "1.5"
+    # each channel in the sentence of its own reason
+    at_prior = page.index(prior)
+    assert page.index(f'data-row="{rows[1]}" data-col="roi_widening"') > at_prior
+    assert page.index(f'data-row="{rows[0]}" data-col="roi_widening"') < at_prior
 
 
 def test_summary_comes_first_and_says_when_the_fit_did_not_converge(parts):

@@ -203,7 +203,10 @@ def roi(
         interactions the channel's notes drew in the window; then, with ``resampling``,
         ``roi_widening`` and ``mroi_widening`` (how many times its posterior spread, on
         the log scale, each cell's ROI and mROI draws were spread: 1 where the data's
-        months agree); then window_start, window_end and converged.
+        months agree and the data, not the prior's centres, decide), and the two reasons
+        apart: ``roi_widening_months``, ``mroi_widening_months`` (the months alone) and
+        ``roi_widening_prior``, ``mroi_widening_prior`` (the prior's centres alone; 1
+        without ``prior_centres``); then window_start, window_end and converged.
 
     Examples
     --------
@@ -230,7 +233,11 @@ def roi(
         wide_p = widen(inc_p, factors["roi_widening"])
         wide = widen(inc, factors["roi_widening"])
         wide_more = widen(more, factors["mroi_widening"])
-        widened = [factors[f"{q}_widening"].where(paid) for q in ("roi", "mroi")]
+        widened = [
+            factors[f"{q}_{part}"].where(paid)
+            for part in ("widening", "widening_months", "widening_prior")
+            for q in ("roi", "mroi")
+        ]
     with np.errstate(divide="ignore", invalid="ignore"):
         parts = [
             spend.rename("spend"),

@@ -166,17 +166,21 @@ def widening(
     Returns
     -------
     Dataset
-        Per name, over the quantity's other dimensions: ``{name}_sd_posterior``,
-        ``{name}_sd_resampling`` and, with ``prior_centres``, ``{name}_sd_prior`` (log
-        scale), and ``{name}_widening``: ``sqrt(max(sd_posterior, sd_resampling)**2 +
-        sd_prior**2) / sd_posterior`` kept within ``[1, MAX_WIDENING]``; 1 (and the sds
-        NaN) when the fit has fewer than ``MIN_DRAWS`` draws.
+        Per name, over the quantity's other dimensions, on the log scale:
+        ``{name}_sd_posterior``, ``{name}_sd_resampling`` and ``{name}_sd_prior`` (NaN
+        without ``prior_centres``); the factors ``{name}_widening_months``,
+        ``max(1, sd_resampling / sd_posterior)``, and ``{name}_widening_prior``,
+        ``sqrt(1 + (sd_prior / sd_posterior)**2)`` (1 without ``prior_centres``); and
+        ``{name}_widening``, ``sqrt(max(sd_posterior, sd_resampling)**2 + sd_prior**2) /
+        sd_posterior``, the two together. Each factor is kept within ``[1, MAX_WIDENING]``;
+        every factor is 1 (and the sds NaN) when the fit has fewer than ``MIN_DRAWS``
+        draws.
     """
+    parts = ("widening", "widening_months", "widening_prior")
     positions = thinned_positions(fit, draws)
     if positions.size < MIN_DRAWS:
-        fills = {"sd_posterior": np.nan, "sd_resampling": np.nan, "widening": 1.0}
-        if prior_centres:
-            fills["sd_prior"] = np.nan
+        fills = {"sd_posterior": np.nan, "sd_resampling": np.nan, "sd_prior": np.nan}
+        fills |= dict.fromkeys(parts, 1.0)
         return xr.Dataset(
             {
                 f"{name}_{part}": xr.full_like(values.isel({SAMPLE: 0}, drop=True), fill, float)
@@ -184,12 +188,13 @@ def widening(
                 for part, fill in fills.items()
             }
         )
-    # a fit's block log-likelihoods are computed once per fit object (every roi() of a
-    # report reads the same draws); the fit is immutable, as its cached ``inputs`` are
+    # a fit's block log-likelihoods (and prior scores) are computed once per fit object
+    # (every roi() of a report reads the same draws); the fit is immutable, as its cached
+    # ``inputs`` are
     memo = fit.__dict__.setdefault("_block_loglik", {})
     if (block_days, draws) not in memo:
         memo[(block_days, draws)] = block_loglik(fit, block_days=block_days, draws=draws)
-    blocks = memo[(block_days, draws)]
+    blocks = memo[(block_days, draws)].values
     C, D = positions.shape
     if prior_centres:
         from seedmodel.analysis.fitted import _thinned
@@ -204,20 +209,19 @@ def widening(
         positive = (values > 0).all(SAMPLE)
         log = np.log(picked.where(positive, 1.0)).transpose(SAMPLE, ...)
         g = log.values.reshape(C, D, *log.shape[1:])
-        dims = [d for d in log.dims if d != SAMPLE]
         sd_post = log.std(SAMPLE, ddof=1)
-        sd_res = xr.DataArray(np.sqrt(block_jackknife_variance(g, blocks.values)), dims=dims)
-        sd_res = sd_res.assign_coords({d: log[d] for d in dims if d in log.coords})
-        spread = np.maximum(sd_res, sd_post)
-        if prior_centres:
-            sd_prior = xr.DataArray(np.sqrt(centre_variance(g, scores)), dims=dims)
-            sd_prior = sd_prior.assign_coords({d: log[d] for d in dims if d in log.coords})
-            spread = np.sqrt(spread**2 + sd_prior**2)
-            out[f"{name}_sd_prior"] = sd_prior.where(positive)
-        ratio = (spread / sd_post.where(sd_post > 0)).fillna(1.0)
+        cells = xr.zeros_like(sd_post)  # the cells' dims and coordinates, in g's order
+        sd_res = cells + np.sqrt(block_jackknife_variance(g, blocks))
+        sd_prior = cells + (np.sqrt(centre_variance(g, scores)) if prior_centres else np.nan)
+        per_post = sd_post.where(sd_post > 0)
+        months = (sd_res / per_post).fillna(1.0)
+        prior = np.sqrt(1.0 + (sd_prior / per_post) ** 2).fillna(1.0)
+        both = np.sqrt(np.maximum(months, 1.0) ** 2 + prior**2 - 1.0)
         out[f"{name}_sd_posterior"] = sd_post.where(positive)
         out[f"{name}_sd_resampling"] = sd_res.where(positive)
-        out[f"{name}_widening"] = ratio.clip(1.0, MAX_WIDENING).where(positive, 1.0)
+        out[f"{name}_sd_prior"] = sd_prior.where(positive)
+        for part, factor in zip(parts, (both, months, prior), strict=True):
+            out[f"{name}_{part}"] = factor.clip(1.0, MAX_WIDENING).where(positive, 1.0)
     return xr.Dataset(out)
 
 

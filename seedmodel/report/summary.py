@@ -43,7 +43,7 @@ __all__ = [
 
 #: An interval whose high end is this many times its low end is too wide to act on.
 WIDE = 4.0
-#: An interval widened by at least this factor for resampling (``roi_widening``) is named.
+#: An interval widened by at least this factor (``roi_widening``) is named.
 WIDENED = 1.25
 #: Live cells whose mROI after the plan differ by less than this factor are "balanced".
 BALANCED = 1.1
@@ -90,23 +90,29 @@ def _roi_line(r: pd.Series, lang: str) -> list[Markup]:
     return lines
 
 
-def _widened_line(rows: pd.DataFrame, lang: str) -> Markup | None:
-    """The brand's channels whose ROI interval was widened at least ``WIDENED`` times for
-    resampling (``roi_widening``), with their factors, in one sentence; None when none
-    was."""
+def _widened_lines(rows: pd.DataFrame, lang: str) -> list[Markup]:
+    """The brand's channels whose ROI interval was widened at least ``WIDENED`` times
+    (``roi_widening``), with their factors, in one sentence per reason: a few months carry
+    the ROI (``roi_widening_months``), or the data say little and the prior's centre
+    decides (``roi_widening_prior``), whichever adds more; none when no interval was."""
     if "roi_widening" not in rows:
-        return None
-    cells = []
+        return []
+    reasons: dict[str, list[Markup]] = {"widened": [], "widened_prior": []}
     for _, r in rows[rows["roi_widening"] >= WIDENED].iterrows():
         row, value = f"{r['brand']}|{r['channel']}", r["roi_widening"]
         factor = _num(f"{value:.1f}", "roi.csv", row, "roi_widening", value)
         name = channel_name(r["channel"], lang)
-        cells.append(_sentence("widened_cell", lang, {"channel": name, "factor": factor}))
-    if not cells:
-        return None
-    head = Markup.escape(text("list_comma", lang)).join(cells[:-1])
-    joined = head + Markup.escape(text("list_and", lang)) + cells[-1] if head else cells[-1]
-    return _sentence("widened", lang, {"cells": joined})
+        months, prior = r.get("roi_widening_months", value), r.get("roi_widening_prior", 1.0)
+        key = "widened_prior" if prior**2 > months**2 else "widened"
+        reasons[key].append(_sentence("widened_cell", lang, {"channel": name, "factor": factor}))
+    lines = []
+    for key, cells in reasons.items():
+        if cells:
+            head = Markup.escape(text("list_comma", lang)).join(cells[:-1])
+            and_ = Markup.escape(text("list_and", lang))
+            joined = head + and_ + cells[-1] if head else cells[-1]
+            lines.append(_sentence(key, lang, {"cells": joined}))
+    return lines
 
 
 def _sentence(key: str, lang: str, fields: dict) -> Markup:
@@ -403,9 +409,7 @@ def summary_parts(
                 if line is not None:
                     parts.append(line)
             entry.lines.append(Markup(" ").join(parts))
-        widened = _widened_line(rows, lang)
-        if widened is not None:
-            entry.lines.append(widened)
+        entry.lines.extend(_widened_lines(rows, lang))
         if plan is not None:
             plan_rows = plan.table[plan.table["brand"] == brand].reset_index(drop=True)
             entry.lines.append(_move_line(plan_rows, lang))
