@@ -125,7 +125,7 @@ def test_a_fit_with_too_few_draws_keeps_the_posteriors_intervals(small_fit):
     assert np.allclose(table["roi_hi"], plain["roi_hi"])
 
 
-def test_a_fits_blocks_are_computed_once(small_fit, monkeypatch):
+def test_a_fits_blocks_and_prior_scores_are_computed_once(small_fit, monkeypatch):
     import seedmodel as sm
     from seedmodel.analysis import influence
 
@@ -133,6 +133,7 @@ def test_a_fits_blocks_are_computed_once(small_fit, monkeypatch):
     first = sm.roi(fit)
     calls = []
     monkeypatch.setattr(influence, "block_loglik", lambda *a, **k: calls.append(1))
+    monkeypatch.setattr(influence, "prior_scores", lambda *a, **k: calls.append(2))
     again = sm.roi(fit)
     assert calls == []
     assert np.allclose(first["roi_hi"], again["roi_hi"])

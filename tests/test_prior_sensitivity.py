@@ -61,8 +61,8 @@ def test_on_a_fit_the_prior_centres_widen_beyond_the_months_alone(small_fit):
     # a one-brand fit: the brand's own effect level, half-saturation and shares
     assert {"log_gross", "log_half"} <= names
     assert len(scores["centre"]) >= 2 * len(fit.inputs.channels)
-    months = sm.roi(fit).set_index(["brand", "channel"])
-    both = sm.roi(fit, prior_centres=True).set_index(["brand", "channel"])
+    months = sm.roi(fit, prior_centres=False).set_index(["brand", "channel"])
+    both = sm.roi(fit).set_index(["brand", "channel"])  # the default
     spend = sim.data.media.groupby(["brand", "channel"])["spend"].sum()
     paid = spend[spend > 0].index
     for q in ("roi", "mroi"):

@@ -163,11 +163,11 @@ def roi(
     level: float = 0.9,
     resampling: bool = True,
     block_days: int = BLOCK_DAYS,
-    prior_centres: bool = False,
+    prior_centres: bool = True,
 ) -> pd.DataFrame:
     """Incremental GMV, ROI and mROI per brand x channel: posterior means, and central
     intervals, the posterior's widened where resampling the data's months would move the
-    number more.
+    number more, or where the data say little and a prior's centre decides it.
 
     Parameters
     ----------
@@ -185,10 +185,11 @@ def roi(
     block_days : int
         With ``resampling``, the days per block (default four weeks).
     prior_centres : bool
-        With ``resampling``, widen also where moving the centre of a prior that states a
-        belief about the world (the effect's share of GMV, the half-saturation, the
-        cross-platform share) by its own scale would move the number
-        (:mod:`seedmodel.analysis.prior_sensitivity`).
+        With ``resampling``, widen also where the data say little and a prior that states a
+        belief about the world decides: where moving its centre (the effect's share of GMV
+        at typical spend, the half-saturation, the cross-platform share) by its own scale
+        would move the posterior mean (:mod:`seedmodel.analysis.prior_sensitivity`;
+        default). ``False``: the months alone.
 
     Returns
     -------
