@@ -106,7 +106,7 @@ def test_every_summary_number_is_a_table_cell(parts, lang):
 @pytest.mark.parametrize(
     ("lang", "months", "prior"),
     [
-        ("en", "wider than the model", "data say little about some ROIs"),
+        ("en", "wider than the model", "data say little about these channels"),
         ("zh", "在模型自身区间的基础上放宽", "较依赖模型对渠道常见回报的初始假设"),
     ],
 )
