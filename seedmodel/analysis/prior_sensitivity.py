@@ -15,8 +15,9 @@ Giordano, Broderick and Jordan, "Covariances, robustness, and variational Bayes"
 If each such centre is uncertain by ``tau`` on its own, the posterior mean's variance from
 that uncertainty is, to first order, ``sum_k (tau_k * Cov(g, score_k))**2``. Here
 ``tau = CENTRE_SD_SCALE * s``: a centre as uncertain as the prior is wide. A quantity the
-data decide has ``Cov(g, score) ~ 0`` and gains nothing; a quantity the prior alone
-decides has it at ``1 / s`` per unit of ``g`` and its spread grows by ``sqrt(2)``.
+data decide has ``Cov(g, score) ~ 0`` and gains nothing; a parameter the prior alone
+decides follows its centre one for one (``Cov(x, score) = 1``), gains the prior's variance
+``s**2`` and its spread grows by ``sqrt(2)``.
 
 Each square is taken as the product of two independent halves of the chains, as in
 :func:`seedmodel.analysis.influence.block_jackknife_variance`, which removes the Monte

@@ -103,7 +103,7 @@ def _widened_lines(rows: pd.DataFrame, lang: str) -> list[Markup]:
         factor = _num(f"{value:.1f}", "roi.csv", row, "roi_widening", value)
         name = channel_name(r["channel"], lang)
         months, prior = r.get("roi_widening_months", value), r.get("roi_widening_prior", 1.0)
-        key = "widened_prior" if prior**2 > months**2 else "widened"
+        key = "widened_prior" if prior > months else "widened"
         reasons[key].append(_sentence("widened_cell", lang, {"channel": name, "factor": factor}))
     lines = []
     for key, cells in reasons.items():
