@@ -69,5 +69,8 @@ def test_on_a_fit_the_prior_centres_widen_beyond_the_months_alone(small_fit):
         assert (both.loc[paid, f"{q}_widening"] >= months.loc[paid, f"{q}_widening"] - 1e-9).all()
         assert (both.loc[paid, f"{q}_lo"] <= months.loc[paid, f"{q}_lo"] + 1e-9).all()
         assert (both.loc[paid, f"{q}_hi"] >= months.loc[paid, f"{q}_hi"] - 1e-9).all()
+    # one brand alone: its own priors decide part of every channel's number
+    assert (both.loc[paid, "roi_widening_prior"] > 1.01).any()
+    assert (months.loc[paid, "roi_widening_prior"] == 1.0).all()
     # the point estimates are the posterior means either way
     assert np.allclose(both.loc[paid, "roi"], months.loc[paid, "roi"])
