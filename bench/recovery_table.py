@@ -46,9 +46,7 @@ def widened(cells: pd.DataFrame, days: str) -> pd.DataFrame:
         lo, hi = f"{est}_lo_widened_b{days}", f"{est}_hi_widened_b{days}"
         if lo not in out:
             continue
-        out[f"{est}_lo"], out[f"{est}_hi"] = out[lo], out[hi]
-        for name, value in interval_scores(out[lo], out[hi], out[f"true_{est}"]).items():
-            out[f"{prefix}{name}"] = value
+        _rescore(out, est, prefix, out[lo], out[hi])
     out["variant"] = out["variant"] + f"+widened{days}"
     return out
 
@@ -79,11 +77,17 @@ def prior_scaled(cells: pd.DataFrame, days: int, scale: float) -> pd.DataFrame:
             q2 = np.log(out[f"{est}_{end}_widened_b{days}p"])
             d = (q2 - q1) / (f2 - f1).where(moved)  # q - m
             ends[end] = np.exp(q1 + ((f - f1) * d).where(moved, 0.0))
-        out[f"{est}_lo"], out[f"{est}_hi"] = ends["lo"], ends["hi"]
-        for name, value in interval_scores(ends["lo"], ends["hi"], out[f"true_{est}"]).items():
-            out[f"{prefix}{name}"] = value
+        _rescore(out, est, prefix, ends["lo"], ends["hi"])
     out["variant"] = out["variant"] + f"+prior{scale:g}"
     return out
+
+
+def _rescore(out: pd.DataFrame, est: str, prefix: str, lo: pd.Series, hi: pd.Series) -> None:
+    """Put ``[lo, hi]`` in place of ``out``'s ``est`` interval and its scores
+    (:func:`seedmodel.sim.truth.interval_scores`, columns prefixed ``prefix``)."""
+    out[f"{est}_lo"], out[f"{est}_hi"] = lo, hi
+    for name, value in interval_scores(lo, hi, out[f"true_{est}"]).items():
+        out[f"{prefix}{name}"] = value
 
 
 def markdown(frame: pd.DataFrame) -> str:
