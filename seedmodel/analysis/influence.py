@@ -188,21 +188,18 @@ def widening(
                 for part, fill in fills.items()
             }
         )
-    # a fit's block log-likelihoods (and prior scores) are computed once per fit object
-    # (every roi() of a report reads the same draws); the fit is immutable, as its cached
-    # ``inputs`` are
-    memo = fit.__dict__.setdefault("_block_loglik", {})
-    if (block_days, draws) not in memo:
-        memo[(block_days, draws)] = block_loglik(fit, block_days=block_days, draws=draws)
-    blocks = memo[(block_days, draws)].values
+    blocks = _once(
+        fit,
+        ("block_loglik", block_days, draws),
+        lambda: block_loglik(fit, block_days=block_days, draws=draws),
+    ).values
     C, D = positions.shape
     if prior_centres:
         from seedmodel.analysis.fitted import _thinned
 
-        memo_prior = fit.__dict__.setdefault("_prior_scores", {})
-        if draws not in memo_prior:
-            memo_prior[draws] = prior_scores(fit, _thinned(fit, draws)).values
-        scores = memo_prior[draws]
+        scores = _once(
+            fit, ("prior_scores", draws), lambda: prior_scores(fit, _thinned(fit, draws))
+        ).values
     out = {}
     for name, values in quantities.items():
         picked = values.isel({SAMPLE: positions.ravel()})
@@ -223,6 +220,15 @@ def widening(
         for part, factor in zip(parts, (both, months, prior), strict=True):
             out[f"{name}_{part}"] = factor.clip(1.0, MAX_WIDENING).where(positive, 1.0)
     return xr.Dataset(out)
+
+
+def _once(fit, key: tuple, make):
+    """``make()``, computed once per fit object and ``key``: every roi() of a report reads
+    the same draws, and a fit is immutable (as its cached ``inputs`` are)."""
+    memo = fit.__dict__.setdefault("_influence_memo", {})
+    if key not in memo:
+        memo[key] = make()
+    return memo[key]
 
 
 def widen(values: xr.DataArray, factor: xr.DataArray) -> xr.DataArray:
