@@ -201,6 +201,30 @@ def score(table: pd.DataFrame, truth: dict) -> pd.DataFrame:
     return out
 
 
+def fit_table(
+    sim: sm.Simulation,
+    fit: sm.Fit,
+    labels: dict,
+    mechs: dict[str, str],
+    *,
+    fitted_checks: bool = False,
+    resampling_blocks: list[int] = (),
+    prior_centres: bool = False,
+) -> pd.DataFrame:
+    """One fit's scored cells (:func:`cells`) labelled with ``labels`` (world, seed, variant,
+    lift) and its mechanism groups, with the columns ``--fitted-checks``,
+    ``--resampling-blocks`` and ``--prior-centres`` ask for."""
+    table = cells(sim, fit).assign(**labels, **{f"mech_{k}": v for k, v in mechs.items()})
+    if fitted_checks:
+        table = table.merge(check_columns(fit), on=["brand", "channel"], how="left")
+    for days in resampling_blocks:
+        for prior in (False, True) if prior_centres else (False,):
+            table = table.merge(
+                resampling_columns(fit, days, prior), on=["brand", "channel"], how="left"
+            )
+    return table
+
+
 def check_columns(fit: sm.Fit) -> pd.DataFrame:
     """Per brand x channel, the fit's no-refit checks (:func:`fitted_checks`): its share of
     GMV and the prior's 90% range, the trade-off correlation, and ``flagged`` when either
@@ -508,6 +532,13 @@ def main(argv: list[str] | None = None) -> int:
         help="with --resampling-blocks, also score the intervals widened by the prior "
         "centres' sensitivity too (seedmodel.analysis.prior_sensitivity)",
     )
+    ap.add_argument(
+        "--save-fits",
+        default=None,
+        metavar="DIR",
+        help="write each fit here (Fit.save, <world>__<seed>__<variant>__<lift>.nc), to score "
+        "other intervals on the same draws later without refitting",
+    )
     ap.add_argument("--out", default="bench/results/recovery.json")
     args = ap.parse_args(argv)
     if args.per_brand and args.plan:
@@ -552,22 +583,19 @@ def main(argv: list[str] | None = None) -> int:
                         target_accept=args.target_accept,
                     )
                 seconds = time.perf_counter() - t
-                table = cells(sim, fit).assign(
-                    world=world,
-                    seed=seed,
-                    variant=variant,
-                    lift=lift_name,
-                    **{f"mech_{k}": v for k, v in mechs.items()},
+                if args.save_fits:
+                    keep = Path(args.save_fits)
+                    keep.mkdir(parents=True, exist_ok=True)
+                    fit.save(keep / f"{world}__{seed}__{variant}__{lift_name}.nc")
+                table = fit_table(
+                    sim,
+                    fit,
+                    dict(world=world, seed=seed, variant=variant, lift=lift_name),
+                    mechs,
+                    fitted_checks=args.fitted_checks,
+                    resampling_blocks=args.resampling_blocks,
+                    prior_centres=args.prior_centres,
                 )
-                if args.fitted_checks:
-                    table = table.merge(check_columns(fit), on=["brand", "channel"], how="left")
-                for days in args.resampling_blocks:
-                    for prior in (False, True) if args.prior_centres else (False,):
-                        table = table.merge(
-                            resampling_columns(fit, days, prior),
-                            on=["brand", "channel"],
-                            how="left",
-                        )
                 rows.append(table)
                 d = fit.diagnostics
                 fits.append(
