@@ -33,6 +33,29 @@ def test_matches_the_exact_derivative_of_a_conjugate_posterior_mean(n):
     assert v == pytest.approx(exact, rel=0.1, abs=2e-4)
 
 
+@pytest.mark.parametrize("n, data_mean", [(3, 2.0), (30, 1.0), (1, -1.5)])
+def test_matches_the_exact_derivative_in_the_priors_width(n, data_mean):
+    # x ~ Normal(0, s), y_i ~ Normal(x, 1): d E[x] / d log s = 2 (m - 0) / (s**2 P), where m
+    # and P are the posterior's mean and precision
+    from seedmodel.analysis.prior_sensitivity import WIDTH_LOG_SD
+
+    rng = np.random.default_rng(n)
+    s = 0.7
+    precision = 1 / s**2 + n
+    mean = n * data_mean / precision
+    x = rng.normal(mean, precision**-0.5, size=(4, 20000))
+    scores = (WIDTH_LOG_SD * ((x / s) ** 2 - 1.0))[..., None]
+    exact = (WIDTH_LOG_SD * 2 * mean / (s**2 * precision)) ** 2
+    assert float(centre_variance(x, scores)) == pytest.approx(exact, rel=0.15)
+
+
+def test_a_quantity_at_its_priors_centre_gains_nothing_from_the_width():
+    rng = np.random.default_rng(4)
+    x = rng.normal(0.0, 0.3, size=(4, 20000))  # the posterior sits on the prior's centre
+    scores = (np.log(2.0) * ((x / 0.7) ** 2 - 1.0))[..., None]
+    assert float(centre_variance(x, scores)) < 1e-4 * x.var()
+
+
 def test_a_quantity_the_prior_alone_decides_gains_as_much_again():
     # no data: the posterior is the prior, and a centre as uncertain as the prior is wide
     # doubles its variance (sd x sqrt(2))
@@ -58,9 +81,10 @@ def test_on_a_fit_the_prior_centres_widen_beyond_the_months_alone(small_fit):
     sim, fit = small_fit
     scores = prior_scores(fit, _thinned(fit, 1000))
     names = {str(c).split("[")[0] for c in scores["centre"].values}
-    # a one-brand fit: the brand's own effect level, half-saturation and shares
-    assert {"log_gross", "log_half"} <= names
-    assert len(scores["centre"]) >= 2 * len(fit.inputs.channels)
+    # a one-brand fit: the brand's own effect level, half-saturation and shares, each
+    # prior's centre and width
+    assert {"log_gross", "log_half", "log_gross:width", "log_half:width"} <= names
+    assert len(scores["centre"]) >= 4 * len(fit.inputs.channels)
     months = sm.roi(fit, prior_centres=False).set_index(["brand", "channel"])
     both = sm.roi(fit).set_index(["brand", "channel"])  # the default
     spend = sim.data.media.groupby(["brand", "channel"])["spend"].sum()

@@ -167,7 +167,7 @@ def roi(
 ) -> pd.DataFrame:
     """Incremental GMV, ROI and mROI per brand x channel: posterior means, and central
     intervals, the posterior's widened where resampling the data's months would move the
-    number more, or where the data say little and a prior's centre decides it.
+    number more, or where the data say little and a prior's centre or width decides it.
 
     Parameters
     ----------
@@ -187,9 +187,10 @@ def roi(
     prior_centres : bool
         With ``resampling``, widen also where the data say little and a prior that states a
         belief about the world decides: where moving its centre (the effect's share of GMV
-        at typical spend, the half-saturation, the cross-platform share) by its own scale
-        would move the posterior mean (:mod:`seedmodel.analysis.prior_sensitivity`;
-        default). ``False``: the months alone.
+        at typical spend, the half-saturation, the cross-platform share) by its own scale,
+        or halving or doubling its width, would move the posterior mean
+        (:mod:`seedmodel.analysis.prior_sensitivity`; default). ``False``: the months
+        alone.
 
     Returns
     -------
@@ -206,8 +207,8 @@ def roi(
         the log scale, each cell's ROI and mROI draws were spread: 1 where the data's
         months agree and the data, not the prior's centres, decide), and the two reasons
         apart: ``roi_widening_months``, ``mroi_widening_months`` (the months alone) and
-        ``roi_widening_prior``, ``mroi_widening_prior`` (the prior's centres alone; 1
-        without ``prior_centres``); then window_start, window_end and converged.
+        ``roi_widening_prior``, ``mroi_widening_prior`` (the priors' centres and widths
+        alone; 1 without ``prior_centres``); then window_start, window_end and converged.
 
     Examples
     --------

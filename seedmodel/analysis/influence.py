@@ -161,7 +161,8 @@ def widening(
         As :func:`block_loglik`.
     prior_centres : bool
         Add the variance of the posterior mean when each centred prior's centre moves on
-        its own by its prior's scale (:func:`seedmodel.analysis.prior_sensitivity.centre_variance`).
+        its own by its prior's scale, and its width by a factor of two
+        (:func:`seedmodel.analysis.prior_sensitivity.centre_variance`).
 
     Returns
     -------

@@ -1,5 +1,5 @@
-"""How far a posterior mean would move if a prior's centre were elsewhere: local prior
-sensitivity, read from the draws (no refit).
+"""How far a posterior mean would move if a prior's centre were elsewhere or its width
+other: local prior sensitivity, read from the draws (no refit).
 
 Some priors state a belief about RED's programmes rather than keep the sampler in bounds:
 where a channel's effect at typical spend sits as a share of GMV, how deep its spend runs
@@ -19,6 +19,14 @@ data decide has ``Cov(g, score) ~ 0`` and gains nothing; a parameter the prior a
 decides follows its centre one for one (``Cov(x, score) = 1``), gains the prior's variance
 ``s**2`` and its spread grows by ``sqrt(2)``.
 
+A prior's width is a belief too: how far from its centre a channel may plausibly sit. For
+the same prior, ``d E[g] / d log s = Cov(g, z**2)`` with ``z = (x - mu) / s``: a quantity the
+prior pulls in from the centre's tail (a seeding channel that earns three times what
+channels typically do, shrunk towards the typical) moves when the prior widens, one at the
+centre does not. Each width is taken as uncertain by a factor of two on its own
+(``WIDTH_LOG_SD = log 2``, the usual halve-or-double check of a prior's scale), so a cell
+pulled far into the prior gains the most.
+
 Each square is taken as the product of two independent halves of the chains, as in
 :func:`seedmodel.analysis.influence.block_jackknife_variance`, which removes the Monte
 Carlo noise's upward bias.
@@ -32,6 +40,7 @@ import xarray as xr
 __all__ = [
     "CENTRED_PRIORS",
     "CENTRE_SD_SCALE",
+    "WIDTH_LOG_SD",
     "centre_variance",
     "prior_scores",
     "split_covariances",
@@ -52,6 +61,8 @@ CENTRED_PRIORS = {
 }
 #: How uncertain each centre is, in units of its prior's own sd.
 CENTRE_SD_SCALE = 1.0
+#: How uncertain each such prior's width is: the sd of its log (log 2: halved or doubled).
+WIDTH_LOG_SD = float(np.log(2.0))
 
 
 def split_covariances(g: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -92,8 +103,8 @@ def split_covariances(g: np.ndarray, scores: np.ndarray) -> tuple[np.ndarray, np
 
 
 def centre_variance(g: np.ndarray, scores: np.ndarray) -> np.ndarray:
-    """The variance of the posterior mean of ``g`` when each prior centre moves on its own
-    by its scale: ``sum_k Cov(g, score_k)**2``, floored at 0.
+    """The variance of the posterior mean of ``g`` when each prior centre (and width) moves
+    on its own by its scale: ``sum_k Cov(g, score_k)**2``, floored at 0.
 
     Parameters
     ----------
@@ -117,9 +128,10 @@ def centre_variance(g: np.ndarray, scores: np.ndarray) -> np.ndarray:
 
 
 def prior_scores(fit, posterior: xr.Dataset) -> xr.DataArray:
-    """Each centred prior's score times its centre's uncertainty, per draw:
-    ``CENTRE_SD_SCALE * (x - mu) / s`` summed over the variable's other dimensions (a
-    centre shared by brands moves them together), as (chain, draw, centre).
+    """Each centred prior's scores times their uncertainty, per draw: for its centre
+    ``CENTRE_SD_SCALE * (x - mu) / s``, for its width ``WIDTH_LOG_SD * (z**2 - 1)`` with ``z
+    = (x - mu) / s``, each summed over the variable's other dimensions (a prior shared by
+    brands moves them together), as (chain, draw, centre).
 
     Parameters
     ----------
@@ -131,9 +143,10 @@ def prior_scores(fit, posterior: xr.Dataset) -> xr.DataArray:
     Returns
     -------
     DataArray
-        (chain, draw, centre), ``centre`` labelled ``"{variable}[{coordinate}]"``; no
-        centres when the model has none of :data:`CENTRED_PRIORS` with a normal prior of
-        fixed centre (``effect_centre="between"``, say).
+        (chain, draw, centre), ``centre`` labelled ``"{variable}[{coordinate}]"`` for a
+        centre and ``"{variable}:width[{coordinate}]"`` for a width; none when the model
+        has none of :data:`CENTRED_PRIORS` with a normal prior of fixed centre
+        (``effect_centre="between"``, say).
     """
     from pytensor.graph.traversal import ancestors
     from pytensor.tensor.random.basic import NormalRV
@@ -157,12 +170,15 @@ def prior_scores(fit, posterior: xr.Dataset) -> xr.DataArray:
             sigma.eval(), x.shape[2:]
         )
         others = [d for d in x.dims if d not in ("chain", "draw", along)]
-        score = CENTRE_SD_SCALE * z.sum(others)
-        labels = [f"{name}[{c}]" for c in score[along].values]
-        values = score.transpose("chain", "draw", along).values
-        parts.append(
-            xr.DataArray(values, dims=("chain", "draw", "centre"), coords={"centre": labels})
-        )
+        for kind, score in (
+            ("", CENTRE_SD_SCALE * z.sum(others)),
+            (":width", WIDTH_LOG_SD * (z**2 - 1.0).sum(others)),
+        ):
+            labels = [f"{name}{kind}[{c}]" for c in score[along].values]
+            values = score.transpose("chain", "draw", along).values
+            parts.append(
+                xr.DataArray(values, dims=("chain", "draw", "centre"), coords={"centre": labels})
+            )
     if not parts:
         sizes = posterior.sizes
         return xr.DataArray(
