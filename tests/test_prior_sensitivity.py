@@ -98,3 +98,45 @@ def test_on_a_fit_the_prior_centres_widen_beyond_the_months_alone(small_fit):
     assert (months.loc[paid, "roi_widening_prior"] == 1.0).all()
     # the point estimates are the posterior means either way
     assert np.allclose(both.loc[paid, "roi"], months.loc[paid, "roi"])
+
+
+class _Unfitted:
+    """What the brands' spread needs of a fit: its spec and inputs (no draws)."""
+
+    def __init__(self, data, spec):
+        from seedmodel.models.mmm.inputs import build_inputs
+
+        self.data, self.spec = data, spec
+        self.inputs = build_inputs(data, spec)
+
+
+@pytest.mark.parametrize("centred", [True, False])
+def test_the_brands_fixed_effect_spread_is_a_width_read_in_its_own_units(small_sim, centred):
+    # two brands: each brand's effect sits around its channel's mean with the spread fixed
+    # at its prior's root mean square (0.5); the width's score is in units of that spread
+    import xarray as xr
+
+    import seedmodel as sm
+    from seedmodel.analysis.prior_sensitivity import _brand_spread_z
+    from seedmodel.models.mmm.spec import SeedingMMM
+
+    spec = SeedingMMM(effects="centred" if centred else "noncentred")
+    fit = _Unfitted(small_sim.data.replace(lift_tests=None), spec)
+    rng = np.random.default_rng(5)
+    B, C = len(fit.inputs.brands), len(fit.inputs.channels)
+    assert B == 2 and spec.fixed_spreads(B) == ("log_gross_sd",)
+    z = rng.normal(size=(2, 50, B, C))
+    mu = rng.normal(-3.0, 0.7, size=(2, 50, C))
+    dims = ("chain", "draw", "brand", "channel")
+    posterior = xr.Dataset({"log_gross_mu": (("chain", "draw", "channel"), mu)})
+    if centred:
+        posterior["log_gross"] = (dims, mu[:, :, None, :] + 0.5 * z)
+    else:
+        posterior["log_gross_z"] = (dims, z)
+    got = _brand_spread_z(fit, posterior)
+    assert np.allclose(got.transpose(*dims).values, z)
+    # a learnt spread, or one brand, has no fixed width of this kind
+    learnt = _Unfitted(fit.data, SeedingMMM(brand_spreads="learnt"))
+    assert _brand_spread_z(learnt, posterior) is None
+    one = sm.simulate(sm.WorldConfig(start="2025-05-01", n_brands=1, days=120), random_seed=3)
+    assert _brand_spread_z(_Unfitted(one.data, spec), posterior) is None

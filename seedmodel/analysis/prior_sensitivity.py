@@ -25,7 +25,10 @@ prior pulls in from the centre's tail (a seeding channel that earns three times 
 channels typically do, shrunk towards the typical) moves when the prior widens, one at the
 centre does not. Each width is taken as uncertain by a factor of two on its own
 (``WIDTH_LOG_SD = log 2``, the usual halve-or-double check of a prior's scale), so a cell
-pulled far into the prior gains the most.
+pulled far into the prior gains the most. With several brands and the brands' effect spread
+fixed (``SeedingMMM.brand_spreads``), that spread is such a width too: how far one brand's
+effect may sit from its channel's mean over brands, which decides how far pooling pulls a
+brand unlike the others towards them.
 
 Each square is taken as the product of two independent halves of the chains, as in
 :func:`seedmodel.analysis.influence.block_jackknife_variance`, which removes the Monte
@@ -179,9 +182,44 @@ def prior_scores(fit, posterior: xr.Dataset) -> xr.DataArray:
             parts.append(
                 xr.DataArray(values, dims=("chain", "draw", "centre"), coords={"centre": labels})
             )
+    spread = _brand_spread_z(fit, posterior)
+    if spread is not None:
+        score = WIDTH_LOG_SD * (spread**2 - 1.0).sum("brand")
+        labels = [f"log_gross_sd:width[{c}]" for c in score["channel"].values]
+        parts.append(
+            xr.DataArray(
+                score.transpose("chain", "draw", "channel").values,
+                dims=("chain", "draw", "centre"),
+                coords={"centre": labels},
+            )
+        )
     if not parts:
         sizes = posterior.sizes
         return xr.DataArray(
             np.zeros((sizes["chain"], sizes["draw"], 0)), dims=("chain", "draw", "centre")
         )
     return xr.concat(parts, "centre").transpose("chain", "draw", "centre")
+
+
+def _brand_spread_z(fit, posterior: xr.Dataset) -> xr.DataArray | None:
+    """Each brand's log effect at typical spend around its channel's mean over brands, in
+    units of the brands' spread, where that spread is fixed: (chain, draw, brand, channel);
+    None with one brand, a learnt spread, or the channels' effects pooled
+    (``effect_pooling="channels"``), where no fixed width of this kind is there to perturb."""
+    from seedmodel.models.mmm.graph import _effect_offset
+    from seedmodel.models.mmm.priors import root_mean_square
+
+    spec, inp = fit.spec, fit.inputs
+    pooled = len(inp.brands) > 1
+    if not pooled or "log_gross_sd" not in spec.fixed_spreads(len(inp.brands)):
+        return None
+    if spec.effect_pooling == "channels":
+        return None
+    if "log_gross_z" in posterior:  # the brands' effects as standardised offsets
+        return posterior["log_gross_z"]
+    offset = 0.0 if spec.effect_centre == "between" else _effect_offset(inp)
+    mu = posterior["log_gross_mu"] + xr.DataArray(
+        np.broadcast_to(offset, (len(inp.brands), len(inp.channels))),
+        dims=("brand", "channel"),
+    )
+    return (posterior["log_gross"] - mu) / root_mean_square(spec.prior("log_gross_sd"))
