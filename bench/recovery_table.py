@@ -116,6 +116,13 @@ def main(argv: list[str] | None = None) -> int:
         help="with a file of recovery.py --resampling-blocks 28 --prior-centres: also score "
         "the intervals as if each prior centre were uncertain by K times its prior's sd",
     )
+    ap.add_argument(
+        "--only",
+        nargs="*",
+        default=None,
+        metavar="VARIANT",
+        help="print only these variants (after --widened and --prior-scales add theirs)",
+    )
     args = ap.parse_args(argv)
     labels = args.labels or [None] * len(args.results)
     cells = pd.concat([load(p, lab) for p, lab in zip(args.results, labels, strict=True)])
@@ -124,6 +131,8 @@ def main(argv: list[str] | None = None) -> int:
     cells = cells.reset_index(drop=True)
     if args.worlds:
         cells = cells[cells["world"].isin(args.worlds)]
+    if args.only:
+        cells = cells[cells["variant"].isin(args.only)]
     print("## overall\n\n" + markdown(by_group(cells, ["variant"])))
     print("\n## all paid media together\n\n" + markdown(media_totals(cells)))
     print("\n## by channel\n\n" + markdown(by_group(cells, ["channel", "variant"])))
