@@ -225,6 +225,16 @@ def fit_table(
     return table
 
 
+def table_options(args: argparse.Namespace) -> dict:
+    """The options of :func:`fit_table` a command line asked for (``--fitted-checks``,
+    ``--resampling-blocks``, ``--prior-centres``)."""
+    return dict(
+        fitted_checks=args.fitted_checks,
+        resampling_blocks=args.resampling_blocks,
+        prior_centres=args.prior_centres,
+    )
+
+
 def check_columns(fit: sm.Fit) -> pd.DataFrame:
     """Per brand x channel, the fit's no-refit checks (:func:`fitted_checks`): its share of
     GMV and the prior's 90% range, the trade-off correlation, and ``flagged`` when either
@@ -587,15 +597,8 @@ def main(argv: list[str] | None = None) -> int:
                     keep = Path(args.save_fits)
                     keep.mkdir(parents=True, exist_ok=True)
                     fit.save(keep / f"{world}__{seed}__{variant}__{lift_name}.nc")
-                table = fit_table(
-                    sim,
-                    fit,
-                    dict(world=world, seed=seed, variant=variant, lift=lift_name),
-                    mechs,
-                    fitted_checks=args.fitted_checks,
-                    resampling_blocks=args.resampling_blocks,
-                    prior_centres=args.prior_centres,
-                )
+                labels = dict(world=world, seed=seed, variant=variant, lift=lift_name)
+                table = fit_table(sim, fit, labels, mechs, **table_options(args))
                 rows.append(table)
                 d = fit.diagnostics
                 fits.append(

@@ -23,7 +23,7 @@ import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
-from recovery import family_tables, fit_table, write_json
+from recovery import family_tables, fit_table, table_options, write_json
 
 import seedmodel as sm
 from seedmodel.sim.family import STRESS_WORLDS, family_world, stress_world
@@ -56,15 +56,8 @@ def main(argv: list[str] | None = None) -> int:
         fit = sm.load_fit(path)
         named = world_of(world, len(fit.inputs.brands), args.organic_echo)
         sim = sm.simulate(named.config, random_seed=int(seed))
-        table = fit_table(
-            sim,
-            fit,
-            dict(world=world, seed=int(seed), variant=variant, lift=lift),
-            named.mechanisms,
-            fitted_checks=args.fitted_checks,
-            resampling_blocks=args.resampling_blocks,
-            prior_centres=args.prior_centres,
-        )
+        labels = dict(world=world, seed=int(seed), variant=variant, lift=lift)
+        table = fit_table(sim, fit, labels, named.mechanisms, **table_options(args))
         rows.append(table)
         d = fit.diagnostics
         fits.append(
