@@ -1,5 +1,5 @@
-"""How far a posterior mean would move if a prior's centre were elsewhere or its width
-other: local prior sensitivity, read from the draws (no refit).
+"""How far a posterior mean would move if a prior were centred elsewhere, or were wider or
+narrower: local prior sensitivity, read from the draws (no refit).
 
 Some priors state a belief about RED's programmes rather than keep the sampler in bounds:
 where a channel's effect at typical spend sits as a share of GMV, how deep its spend runs
