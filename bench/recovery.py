@@ -44,6 +44,7 @@ import pickle
 import sys
 import time
 import warnings
+from collections.abc import Sequence
 from dataclasses import replace
 from pathlib import Path
 
@@ -208,7 +209,7 @@ def fit_table(
     mechs: dict[str, str],
     *,
     fitted_checks: bool = False,
-    resampling_blocks: list[int] = (),
+    resampling_blocks: Sequence[int] = (),
     prior_centres: bool = False,
 ) -> pd.DataFrame:
     """One fit's scored cells (:func:`cells`) labelled with ``labels`` (world, seed, variant,

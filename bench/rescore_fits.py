@@ -26,15 +26,19 @@ sys.path.insert(0, str(Path(__file__).parent))
 from recovery import family_tables, fit_table, table_options, write_json
 
 import seedmodel as sm
-from seedmodel.sim.family import STRESS_WORLDS, family_world, stress_world
+from seedmodel.sim.family import STRESS_WORLDS, FamilyWorld, family_world, stress_world
+from seedmodel.sim.worlds import RECOVERY_WORLDS, recovery_world
 
 
-def world_of(name: str, n_brands: int, organic_echo: bool):
-    """The :class:`~seedmodel.sim.family.FamilyWorld` a saved fit's file name names."""
+def world_of(name: str, n_brands: int, organic_echo: bool) -> FamilyWorld:
+    """The world a saved fit's file name names: a family world, a stress world, or one of
+    the developers' recovery worlds (no mechanism groups)."""
     if name in STRESS_WORLDS:
         return stress_world(name)
+    if name in RECOVERY_WORLDS:
+        return FamilyWorld(name, recovery_world(name), {})
     if not name.startswith("family-"):
-        raise SystemExit(f"{name}: only family and stress worlds can be simulated again")
+        raise SystemExit(f"{name}: not a family, stress or recovery world")
     return family_world(
         int(name.removeprefix("family-")), n_brands=n_brands, organic_echo=organic_echo
     )
