@@ -173,32 +173,33 @@ def prior_scores(fit, posterior: xr.Dataset) -> xr.DataArray:
             sigma.eval(), x.shape[2:]
         )
         others = [d for d in x.dims if d not in ("chain", "draw", along)]
-        for kind, score in (
-            ("", CENTRE_SD_SCALE * z.sum(others)),
-            (":width", WIDTH_LOG_SD * (z**2 - 1.0).sum(others)),
-        ):
-            labels = [f"{name}{kind}[{c}]" for c in score[along].values]
-            values = score.transpose("chain", "draw", along).values
-            parts.append(
-                xr.DataArray(values, dims=("chain", "draw", "centre"), coords={"centre": labels})
-            )
+        parts.append(_as_centres(CENTRE_SD_SCALE * z.sum(others), name, along))
+        parts.append(_as_centres(_width_score(z, others), f"{name}:width", along))
     spread = _brand_spread_z(fit, posterior)
     if spread is not None:
-        score = WIDTH_LOG_SD * (spread**2 - 1.0).sum("brand")
-        labels = [f"log_gross_sd:width[{c}]" for c in score["channel"].values]
-        parts.append(
-            xr.DataArray(
-                score.transpose("chain", "draw", "channel").values,
-                dims=("chain", "draw", "centre"),
-                coords={"centre": labels},
-            )
-        )
+        parts.append(_as_centres(_width_score(spread, "brand"), "log_gross_sd:width", "channel"))
     if not parts:
         sizes = posterior.sizes
         return xr.DataArray(
             np.zeros((sizes["chain"], sizes["draw"], 0)), dims=("chain", "draw", "centre")
         )
     return xr.concat(parts, "centre").transpose("chain", "draw", "centre")
+
+
+def _width_score(z: xr.DataArray, others) -> xr.DataArray:
+    """A width's score times its uncertainty, ``WIDTH_LOG_SD * (z**2 - 1)``, summed over
+    ``others`` (the dimensions the width is shared by)."""
+    return WIDTH_LOG_SD * (z**2 - 1.0).sum(others)
+
+
+def _as_centres(score: xr.DataArray, label: str, along: str) -> xr.DataArray:
+    """``score`` (chain, draw, ``along``) as (chain, draw, centre), each labelled
+    ``"{label}[{coordinate}]"``."""
+    return xr.DataArray(
+        score.transpose("chain", "draw", along).values,
+        dims=("chain", "draw", "centre"),
+        coords={"centre": [f"{label}[{c}]" for c in score[along].values]},
+    )
 
 
 def _brand_spread_z(fit, posterior: xr.Dataset) -> xr.DataArray | None:
