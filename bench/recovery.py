@@ -678,16 +678,24 @@ def main(argv: list[str] | None = None) -> int:
             "fits": fits,
             "summary": summary.reset_index().to_dict(orient="records"),
             "overall": overall.reset_index().to_dict(orient="records"),
-            **{
-                f"family_{k}": json.loads(v.reset_index().to_json(orient="records"))
-                for k, v in family.items()
-            },
-            "cells": json.loads(
-                all_cells.replace({np.nan: None}).to_json(orient="records", date_format="iso")
-            ),
+            **tables_and_cells(family, all_cells),
         },
     )
     return 0
+
+
+def tables_and_cells(tables: dict[str, pd.DataFrame], cells: pd.DataFrame) -> dict:
+    """The results file's ``family_<name>`` tables and ``cells``, as JSON records (NaN as
+    null)."""
+    return {
+        **{
+            f"family_{k}": json.loads(v.reset_index().to_json(orient="records"))
+            for k, v in tables.items()
+        },
+        "cells": json.loads(
+            cells.replace({np.nan: None}).to_json(orient="records", date_format="iso")
+        ),
+    }
 
 
 def write_json(path: str | Path, payload: dict) -> None:

@@ -19,11 +19,10 @@ import json
 import sys
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 sys.path.insert(0, str(Path(__file__).parent))
-from recovery import family_tables, fit_table, table_options, write_json
+from recovery import family_tables, fit_table, table_options, tables_and_cells, write_json
 
 import seedmodel as sm
 from seedmodel.sim.family import STRESS_WORLDS, FamilyWorld, family_world, stress_world
@@ -71,20 +70,7 @@ def main(argv: list[str] | None = None) -> int:
     cells = pd.concat(rows, ignore_index=True)
     tables = family_tables(cells)
     print(tables["overall"].to_string())
-    write_json(
-        args.out,
-        {
-            "args": vars(args),
-            "fits": fits,
-            **{
-                f"family_{k}": json.loads(v.reset_index().to_json(orient="records"))
-                for k, v in tables.items()
-            },
-            "cells": json.loads(
-                cells.replace({np.nan: None}).to_json(orient="records", date_format="iso")
-            ),
-        },
-    )
+    write_json(args.out, {"args": vars(args), "fits": fits, **tables_and_cells(tables, cells)})
     return 0
 
 
