@@ -6,7 +6,13 @@ from __future__ import annotations
 import numpy as np
 import pytest
 
-from seedmodel.analysis.fitted import fit_quality, fitted_gmv, log_likelihood
+from seedmodel.analysis.fitted import (
+    _thinned,
+    expected_gmv_draws,
+    fit_quality,
+    fitted_gmv,
+    log_likelihood,
+)
 
 
 def test_fitted_gmv_tracks_the_actual_gmv(small_fit):
@@ -25,6 +31,31 @@ def test_fitted_gmv_tracks_the_actual_gmv(small_fit):
     # ignored the data (a constant) would have R² near 0
     assert (quality["r2_weekly"] > 0.6).all(), quality
     assert (quality["mape"] < 0.25).all(), quality
+
+
+def test_expected_gmv_at_all_draws_at_once_equals_pymc_draw_by_draw(small_fit):
+    """The batched evaluation (seedmodel.analysis.at_draws) against PyMC's own loop over
+    draws, on the same thinned draws of a real fit: the same numbers, labelled."""
+    import pymc as pm
+
+    from seedmodel.models.mmm.graph import build_model
+
+    _, fit = small_fit
+    got = expected_gmv_draws(fit, draws=7)
+    posterior = _thinned(fit, 7)
+    model = build_model(fit.inputs, keep_mu=True)
+    free = [rv.name for rv in model.free_RVs]
+    want = (
+        pm.compute_deterministics(
+            posterior[free], model=model, var_names=["mu"], progressbar=False
+        )["mu"].values
+        * fit.inputs.gmv_scale[..., None]
+    )
+    assert got.dims == ("chain", "draw", "brand", "platform", "date")
+    assert got.shape == want.shape and got.sizes["draw"] == 7
+    np.testing.assert_allclose(got.values, want, rtol=1e-10)
+    assert list(got["brand"].values) == list(fit.inputs.brands)
+    np.testing.assert_array_equal(got["draw"].values, posterior["draw"].values)
 
 
 def test_log_likelihood_feeds_arviz_loo(small_fit):

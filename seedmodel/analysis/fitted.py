@@ -8,9 +8,6 @@ draws x brands x platforms x days would dwarf the rest of ``fit.nc``).
 
 from __future__ import annotations
 
-import logging
-import warnings
-
 import numpy as np
 import pandas as pd
 import xarray as xr
@@ -37,33 +34,18 @@ def _thinned(fit, draws: int) -> xr.Dataset:
 def expected_gmv_draws(fit, draws: int = 100) -> xr.DataArray:
     """Expected GMV (CNY) per draw: dims (chain, draw, brand, platform, date), from at most
     ``draws`` evenly spaced draws per chain."""
-    import pymc as pm
-
+    from seedmodel.analysis.at_draws import evaluate_at_draws
     from seedmodel.models.mmm.graph import build_model
 
     posterior = _thinned(fit, draws)
     model = build_model(fit.inputs, keep_mu=True)
-    free = [v.name for v in model.free_RVs]
-    logger = logging.getLogger("pymc")  # says "Sampling: []" for a deterministic
-    level = logger.level
-    logger.setLevel(logging.WARNING)
-    with model, warnings.catch_warnings():
-        # mu is a deterministic function of the draws: the likelihood's Potential (AR(1)
-        # residual) plays no part in it, which is what PyMC warns about
-        warnings.filterwarnings("ignore", "The effect of Potentials", UserWarning)
-        try:
-            # compiled by JAX (a core dependency): about 3 s on data/sample, where
-            # PyTensor's C backend took 42 s on an empty cache (the same values)
-            pred = pm.sample_posterior_predictive(
-                posterior[free],
-                var_names=["mu"],
-                progressbar=False,
-                random_seed=0,
-                compile_kwargs={"mode": "JAX"},
-            )
-        finally:
-            logger.setLevel(level)
-    mu = pred.posterior_predictive["mu"]
+    # mu is a deterministic function of the draws, computed for all of them at once
+    values = evaluate_at_draws(model, model["mu"], posterior)
+    mu = xr.DataArray(
+        values,
+        dims=("chain", "draw", "brand", "platform", "date"),
+        coords={"chain": posterior["chain"].values, "draw": posterior["draw"].values},
+    )
     scale = xr.DataArray(fit.inputs.gmv_scale, dims=("brand", "platform"))
     return (mu * scale.values[..., None]).assign_coords(
         brand=list(fit.inputs.brands),
