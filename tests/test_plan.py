@@ -315,6 +315,24 @@ def test_gain_cvar_starts_from_a_split_that_keeps_the_minimum():
     assert worst(sure) > worst(mean)
 
 
+def test_a_cell_the_minimum_keeps_off_says_what_its_minimum_would_return():
+    """The less certain channel's first yuan returns more than the other's next one, but its
+    programme minimum (10 days at 1e4 a day) would return less than that money earns where
+    it is: the plan leaves it off, and plan.csv says what the minimum would return a yuan
+    (its expected GMV there over the spend; empty for a cell without a minimum)."""
+    resp = _two_channels(spread=0.0, better=0.3)
+    plan = allocate(resp, 2e5, min_daily_spend={"unsure": 1e4})
+    t = plan.table.set_index("channel")
+    assert t.loc["unsure", "recommended_spend"] == 0
+    assert t.loc["unsure", "recommended_mroi"] > t.loc["sure", "recommended_mroi"]
+    minimum = 1e4 * resp.periods
+    at_minimum = resp.gmv(resp.cells(np.array([[0.0, minimum / resp.periods]])))
+    expected = at_minimum.sel(channel="unsure").sum("platform").mean("sample").item() / minimum
+    assert t.loc["unsure", "min_spend_roi"] == pytest.approx(expected, rel=1e-12)
+    assert t.loc["unsure", "min_spend_roi"] == pytest.approx(15.0, rel=1e-6)
+    assert np.isnan(t.loc["sure", "min_spend_roi"])
+
+
 def test_the_optimize_command_offers_every_objective_and_the_report_s_default():
     """The command line lists its choices without importing the planner (start-up time)."""
     from seedmodel.cli import _parser

@@ -619,6 +619,36 @@ def test_a_plan_that_keeps_today_s_split_does_not_quote_its_probability_of_beati
     assert "moved" not in moved.summary  # the mean plan: the usual lead
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_cell_the_programme_minimum_keeps_off_is_explained(lang):
+    """A cell left off whose first yuan would return more than the live cells' next one
+    reads as a mistake in the table; the section says why, with what its minimum would
+    return. Nothing is said when the cell is on, or when a gain_cvar plan stopped short of
+    the highest expected GMV (the reason may then be its risk)."""
+    from test_plan import _two_channels
+
+    from seedmodel.plan import allocate, response_curves
+    from seedmodel.report.sections.plan import plan_section
+
+    def body(plan, resp):
+        return html.unescape(str(plan_section(plan, response_curves(resp), lang=lang).body))
+
+    start = catalogue()["rule_off"][lang].split("{")[0]
+    resp = _two_channels(spread=0.0, better=0.3)
+    off = allocate(resp, 2e5, min_daily_spend={"unsure": 1e4})
+    shown = body(off, resp)
+    assert start in shown
+    assert ratio(30.0) in shown and ratio(15.0) in shown and money(1e5, lang) in shown
+    assert ratio(11.11111) in shown  # the live cell's next yuan
+    on = allocate(resp, 2e5, min_daily_spend={"unsure": 5e3})
+    assert on.table.set_index("channel").loc["unsure", "recommended_spend"] > 0
+    assert start not in body(on, resp)
+    risky = _two_channels(spread=0.5, better=1.3, current=(1.6e4, 0.4e4))
+    short = allocate(risky, 2e5, objective="gain_cvar", min_daily_spend={"unsure": 5e3})
+    assert short.summary["moved"] < 1
+    assert start not in body(short, risky)
+
+
 def test_the_roi_section_names_the_channels_whose_roi_rests_on_organic_notes(parts):
     """A fit whose demand state is measured by organic notes says, under the ROI table, that
     the seeding channel's ROI is too low if those notes echo its campaigns; a fit that lets

@@ -586,6 +586,8 @@ def _summarise(
     rec, g_rec = resp.gmv(spend / N, gradient=True)  # (sample, brand, channel, platform)
     cur, g_cur = resp.gmv(resp.cells(current) / N, gradient=True)
     tot_rec, tot_cur = rec.sum("platform"), cur.sum("platform")
+    minimum = resp.cells(cells.minimum)
+    at_minimum = resp.gmv(minimum / N).sum("platform").mean("sample")
     with np.errstate(divide="ignore", invalid="ignore"):
         parts = [
             resp.cells(current, "current_spend"),
@@ -596,7 +598,7 @@ def _summarise(
             (g_rec.sum("platform").mean("sample") / N).rename("recommended_mroi"),
             (g_cur.sum("platform").mean("sample") / N).rename("current_mroi"),
             (spend > 0).rename("live"),
-            resp.cells(cells.minimum, "min_spend"),
+            minimum.rename("min_spend"),
             resp.cells(cells.lower, "lower"),
             resp.cells(cells.upper, "upper"),
             *(
@@ -605,6 +607,9 @@ def _summarise(
                 .rename(f"expected_incremental_gmv_{p}")
                 for p in resp.platforms
             ),
+            # what the programme's least spend would return a yuan: why a cell whose first
+            # yuan returns more than the live cells' next one can still be off
+            (at_minimum / minimum).where(minimum > 0).rename("min_spend_roi"),
         ]
     table = xr.merge(parts).to_dataframe(dim_order=["brand", "channel"]).reset_index()
     draws_rec = tot_rec.sum(["brand", "channel"]).to_numpy()

@@ -123,6 +123,7 @@ def plan_section(
         ),
         moved=_moved_line(s, what, alpha, lang),
         rule=None if rule is None else _rule_line(rule, lang),
+        rule_off=_rule_off_line(plan, lang),
         table=table_html(
             readable_plan(plan.table, lang), download=csv_link(plan.table, "plan.csv", lang)
         ),
@@ -153,6 +154,49 @@ def plan_section(
         else None,
     )
     return Section(text("plan_title", lang), body, anchor="plan")
+
+
+def _rule_off_line(plan: Allocation, lang: str) -> str | None:
+    """The cells a programme minimum keeps off although their first yuan would return more
+    than the next yuan of the cells the plan set freely (``recommended_mroi`` at zero
+    spend), each with what its minimum would return a yuan (``min_spend_roi``). Said only
+    of a plan at the highest expected GMV, where the reason is the minimum (a ``gain_cvar``
+    plan that stopped short may leave a cell off for its risk); None when there are none."""
+    table = plan.table
+    if plan.summary.get("moved", 1.0) < 1.0 or "min_spend_roi" not in table:
+        return None
+    spend = table["recommended_spend"]
+    # the live cells the plan set freely: above their floor and below a cap of their own (a
+    # cell's cap is the budget unless bounds say less), where each one's next yuan earns
+    # what the others' do
+    capped = table["upper"] < plan.summary["budget"] * (1 - 1e-9)
+    free = (spend > table[["min_spend", "lower"]].max(axis=1) * (1 + 1e-6)) & ~(
+        capped & (spend >= table["upper"] * (1 - 1e-6))
+    )
+    live = table.loc[free, "recommended_mroi"].dropna()
+    if live.empty:
+        return None
+    off = table[
+        (spend <= 0)
+        & (table["min_spend"] > 0)
+        & table["min_spend_roi"].notna()
+        & (table["recommended_mroi"] > live.max())
+    ]
+    if off.empty:
+        return None
+    cells = [
+        text(
+            "rule_off_cell",
+            lang,
+            cell=f"{r.brand} · {channel_name(r.channel, lang)}",
+            first=ratio(r.recommended_mroi),
+            minimum=money(r.min_spend, lang),
+            roi=ratio(r.min_spend_roi),
+        )
+        for r in off.itertuples(index=False)
+    ]
+    spread = ratio(live.min()) + "–" + ratio(live.max())
+    return text("rule_off", lang, live_mroi=spread, cells=text("list_semicolon", lang).join(cells))
 
 
 def _rule_line(rule: dict, lang: str) -> str:
