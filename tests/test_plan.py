@@ -333,6 +333,44 @@ def test_a_cell_the_minimum_keeps_off_says_what_its_minimum_would_return():
     assert np.isnan(t.loc["sure", "min_spend_roi"])
 
 
+def _three_channels(values=(1.0, 1.0, 0.5)) -> PlanResponse:
+    """Three certain channels of the same curve, scaled by ``values``."""
+    S, L = 50, 20
+    value = np.asarray(values, float)[None, :, None, None] * np.ones((1, 3, S, 1)) * 1e6
+    unit = np.ones((1, 3, S, L)) / 1e4
+    unit[..., 10:] = 0.0
+    return PlanResponse(
+        brands=("b",),
+        channels=("a", "c", "m"),
+        platforms=("tmall",),
+        periods=10,
+        period_days=1,
+        past=np.zeros((1, 3, S, L)),
+        unit=unit,
+        half=np.ones((1, 3, S)),
+        value=value,
+        kinds=("hill",) * 3,
+        current=np.array([[1e4, 1e4, 1e4]]),
+        margin=np.ones(1),
+        typical=np.array([[1e4] * 3]),
+    )
+
+
+def test_cells_held_at_their_floor_or_cap_are_not_freely_set():
+    """The weaker channel is worth its programme minimum as a whole but not a yuan more: it
+    sits at the minimum, its next yuan earning half the others'; a cell capped by bounds is
+    held too; the others, whose next yuan earn the same, are set freely."""
+    resp = _three_channels()
+    plan = allocate(resp, 3e5, min_daily_spend={"m": 1e4})
+    t = plan.table.set_index("channel")
+    assert t.loc["m", "recommended_spend"] == pytest.approx(1e5)
+    assert t.loc["m", "recommended_mroi"] < 0.6 * t.loc["a", "recommended_mroi"]
+    assert plan.freely_set().tolist() == [True, True, False]
+    capped = allocate(resp, 3e5, min_daily_spend={}, bounds={("b", "a"): (0.0, 5e4)})
+    assert capped.table["recommended_spend"].iloc[0] == pytest.approx(5e4)
+    assert capped.freely_set().tolist() == [False, True, True]
+
+
 def test_the_optimize_command_offers_every_objective_and_the_report_s_default():
     """The command line lists its choices without importing the planner (start-up time)."""
     from seedmodel.cli import _parser

@@ -649,6 +649,30 @@ def test_a_cell_the_programme_minimum_keeps_off_is_explained(lang):
     assert start not in body(short, risky)
 
 
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_the_next_yuan_line_names_cells_held_at_the_programme_minimum(lang):
+    """Two channels balanced at the margin and a third held at its minimum, where the next
+    yuan earns half as much: the summary says the split balances the free ones, then names
+    the held one with its mROI (a plan.csv cell), not "least in" it as if it could be cut."""
+    from test_plan import _three_channels
+
+    from seedmodel.plan import allocate
+    from seedmodel.report.summary import _next_yuan_line
+
+    cat = catalogue()
+    plan = allocate(_three_channels(), 3e5, min_daily_spend={"m": 1e4})
+    line = str(_next_yuan_line(plan, lang))
+    shown = html.unescape(line)
+    assert cat["next_yuan_balanced"][lang].split("{")[0] in shown
+    assert cat["next_yuan_floor"][lang].split("{")[0] in shown
+    held = plan.table.set_index("channel").loc["m", "recommended_mroi"]
+    assert {n["row"]: n["value"] for n in numbers(line)}["b|m"] == pytest.approx(held)
+    free = allocate(_three_channels(), 3e5, min_daily_spend={})
+    assert cat["next_yuan_floor"][lang].split("{")[0] not in html.unescape(
+        str(_next_yuan_line(free, lang))
+    )
+
+
 def test_the_roi_section_names_the_channels_whose_roi_rests_on_organic_notes(parts):
     """A fit whose demand state is measured by organic notes says, under the ROI table, that
     the seeding channel's ROI is too low if those notes echo its campaigns; a fit that lets

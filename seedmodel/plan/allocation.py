@@ -89,6 +89,22 @@ class Allocation:
     draws_recommended: np.ndarray = field(repr=False)
     draws_current: np.ndarray = field(repr=False)
 
+    def freely_set(self) -> pd.Series:
+        """Per row of ``table``, whether the plan set the cell's spend freely: live, above
+        its floor (programme minimum or lower bound) and below a cap of its own (a cell's cap
+        is the budget unless bounds say less). At the mean optimum these cells' next yuan
+        earn about the same; a cell held at its floor or cap is where the constraint put it.
+        """
+        t = self.table
+        spend = t["recommended_spend"]
+        floor = t[["min_spend", "lower"]].max(axis=1)
+        capped = t["upper"] < self.summary["budget"] * (1 - 1e-9)
+        return (
+            (spend > 0)
+            & (spend > floor * (1 + 1e-6))
+            & ~(capped & (spend >= t["upper"] * (1 - 1e-6)))
+        )
+
 
 @dataclass(frozen=True)
 class _Cells:

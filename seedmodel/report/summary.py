@@ -220,34 +220,50 @@ def _move_line(plan_rows: pd.DataFrame, lang: str) -> Markup:
     return _sentence(key, lang, fields)
 
 
-def _next_yuan_line(table: pd.DataFrame, lang: str) -> Markup | None:
+def _next_yuan_line(plan, lang: str) -> Markup | None:
     """Across brands and channels: where the next yuan earns most and least after the
-    recommended split (live cells, their mROI in plan.csv)."""
+    recommended split (the cells the plan set freely, their mROI in plan.csv), and which
+    live cells the programme minimum holds where the next yuan earns less."""
+    table = plan.table
     live = table[table["recommended_spend"] > 0].dropna(subset=["recommended_mroi"])
-    if len(live) < 2:
+    free = live[plan.freely_set().loc[live.index]]
+    pool = free if len(free) >= 2 else live
+    if len(pool) < 2:
         return None
-    best = live.loc[live["recommended_mroi"].idxmax()]
-    worst = live.loc[live["recommended_mroi"].idxmin()]
+    best = pool.loc[pool["recommended_mroi"].idxmax()]
+    worst = pool.loc[pool["recommended_mroi"].idxmin()]
 
-    def name(r: pd.Series) -> str:
-        return f"{r['brand']} · {channel_name(r['channel'], lang)}"
+    def name(r) -> str:
+        return f"{r.brand} · {channel_name(r.channel, lang)}"
 
-    def mroi(r: pd.Series) -> Markup:
-        row = f"{r['brand']}|{r['channel']}"
-        value = r["recommended_mroi"]
-        return _num(ratio(value), "plan.csv", row, "recommended_mroi", value)
+    def mroi(r) -> Markup:
+        value = r.recommended_mroi
+        return _num(ratio(value), "plan.csv", f"{r.brand}|{r.channel}", "recommended_mroi", value)
 
-    # at an optimum the live cells' marginal returns are about equal: say so, not "most"
+    # at an optimum the freely set cells' marginal returns are about equal: say so, not "most"
     balanced = best["recommended_mroi"] <= BALANCED * worst["recommended_mroi"]
-    return _sentence(
+    fields = {"best": name(best), "best_mroi": mroi(best), "worst": name(worst)}
+    line = _sentence(
         "next_yuan_balanced" if balanced else "next_yuan",
         lang,
-        {
-            "best": name(best),
-            "best_mroi": mroi(best),
-            "worst": name(worst),
-            "worst_mroi": mroi(worst),
-        },
+        fields | {"worst_mroi": mroi(worst)},
+    )
+    # live cells held at their programme minimum, where the next yuan earns less than in
+    # any freely set cell: the plan keeps them on because the minimum as a whole pays
+    held = live.drop(pool.index)
+    held = held[
+        (held["min_spend"] > 0)
+        & (held["recommended_spend"] <= held["min_spend"] * (1 + 1e-6))
+        & (held["recommended_mroi"] < worst["recommended_mroi"])
+    ]
+    if held.empty:
+        return line
+    cells = Markup(text("list_semicolon", lang)).join(
+        _sentence("next_yuan_floor_cell", lang, {"cell": name(r), "mroi": mroi(r)})
+        for r in held.itertuples()
+    )
+    return Markup(text("sentence_gap", lang)).join(
+        [line, _sentence("next_yuan_floor", lang, {"cells": cells})]
     )
 
 
@@ -375,7 +391,7 @@ def summary_parts(
     portfolio = BrandSummary(text("portfolio", lang))
     if plan is not None:
         portfolio.lines.append(_plan_line(plan.summary, lang))
-        line = _next_yuan_line(plan.table, lang)
+        line = _next_yuan_line(plan, lang)
         if line is not None:
             portfolio.lines.append(line)
     portfolio.lines += _across_brands_lines(roi_table, lang)
@@ -408,7 +424,7 @@ def summary_parts(
                 line = None if cell.empty else _attribution_line(cell, lang)
                 if line is not None:
                     parts.append(line)
-            entry.lines.append(Markup(" ").join(parts))
+            entry.lines.append(Markup(text("sentence_gap", lang)).join(parts))
         entry.lines.extend(_widened_lines(rows, lang))
         if plan is not None:
             plan_rows = plan.table[plan.table["brand"] == brand].reset_index(drop=True)

@@ -166,14 +166,7 @@ def _rule_off_line(plan: Allocation, lang: str) -> str | None:
     if plan.summary.get("moved", 1.0) < 1.0 or "min_spend_roi" not in table:
         return None
     spend = table["recommended_spend"]
-    # the live cells the plan set freely: above their floor and below a cap of their own (a
-    # cell's cap is the budget unless bounds say less), where each one's next yuan earns
-    # what the others' do
-    capped = table["upper"] < plan.summary["budget"] * (1 - 1e-9)
-    free = (spend > table[["min_spend", "lower"]].max(axis=1) * (1 + 1e-6)) & ~(
-        capped & (spend >= table["upper"] * (1 - 1e-6))
-    )
-    live = table.loc[free, "recommended_mroi"].dropna()
+    live = table.loc[plan.freely_set(), "recommended_mroi"].dropna()
     if live.empty:
         return None
     off = table[
