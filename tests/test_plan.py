@@ -233,26 +233,33 @@ def test_fixed_off_and_change_caps_are_obeyed(truth):
 def _two_channels(spread: float, better: float = 1.0, current=(1e4, 1e4)) -> PlanResponse:
     """Two channels of equal posterior-mean response (the second ``better`` times the
     first's); the second is far less certain."""
-    S, L = 400, 20
+    S = 400
     rng = np.random.default_rng(0)
     value = np.ones((1, 2, S, 1)) * 1e6
     value[0, 1, :, 0] *= better * np.exp(spread * rng.standard_normal(S) - spread**2 / 2)
-    unit = np.ones((1, 2, S, L)) / 1e4
+    return _channels(value, ("sure", "unsure"), current)
+
+
+def _channels(value: np.ndarray, channels: tuple[str, ...], current) -> PlanResponse:
+    """One brand's channels on one platform, each a saturating curve (half-saturation 1e4 a
+    day, carried over ten days) scaled per draw by ``value`` (1, C, S, 1)."""
+    C, S, L = len(channels), value.shape[2], 20
+    unit = np.ones((1, C, S, L)) / 1e4
     unit[..., 10:] = 0.0
     return PlanResponse(
         brands=("b",),
-        channels=("sure", "unsure"),
+        channels=channels,
         platforms=("tmall",),
         periods=10,
         period_days=1,
-        past=np.zeros((1, 2, S, L)),
+        past=np.zeros((1, C, S, L)),
         unit=unit,
-        half=np.ones((1, 2, S)),
+        half=np.ones((1, C, S)),
         value=value,
-        kinds=("hill", "hill"),
+        kinds=("hill",) * C,
         current=np.array([current]),
         margin=np.ones(1),
-        typical=np.array([[1e4, 1e4]]),
+        typical=np.full((1, C), 1e4),
     )
 
 
@@ -335,25 +342,8 @@ def test_a_cell_the_minimum_keeps_off_says_what_its_minimum_would_return():
 
 def _three_channels(values=(1.0, 1.0, 0.5)) -> PlanResponse:
     """Three certain channels of the same curve, scaled by ``values``."""
-    S, L = 50, 20
-    value = np.asarray(values, float)[None, :, None, None] * np.ones((1, 3, S, 1)) * 1e6
-    unit = np.ones((1, 3, S, L)) / 1e4
-    unit[..., 10:] = 0.0
-    return PlanResponse(
-        brands=("b",),
-        channels=("a", "c", "m"),
-        platforms=("tmall",),
-        periods=10,
-        period_days=1,
-        past=np.zeros((1, 3, S, L)),
-        unit=unit,
-        half=np.ones((1, 3, S)),
-        value=value,
-        kinds=("hill",) * 3,
-        current=np.array([[1e4, 1e4, 1e4]]),
-        margin=np.ones(1),
-        typical=np.array([[1e4] * 3]),
-    )
+    value = np.asarray(values, float)[None, :, None, None] * np.ones((1, 3, 50, 1)) * 1e6
+    return _channels(value, ("a", "c", "m"), (1e4, 1e4, 1e4))
 
 
 def test_cells_held_at_their_floor_or_cap_are_not_freely_set():
