@@ -140,3 +140,41 @@ def test_the_brands_fixed_effect_spread_is_a_width_read_in_its_own_units(small_s
     assert _brand_spread_z(learnt, posterior) is None
     one = sm.simulate(sm.WorldConfig(start="2025-05-01", n_brands=1, days=120), random_seed=3)
     assert _brand_spread_z(_Unfitted(one.data, spec), posterior) is None
+
+
+def test_the_seeding_lags_log_normal_priors_are_beliefs_read_in_log_units():
+    """The seeding channel's lag (its mean and shape, log-normal priors the data of a
+    mostly-on channel rarely decide) gets a centre's and a width's score like the effect's:
+    ``z`` taken on the log scale. The link channels' geometric decay (a Beta prior) and
+    variables without a prior of fixed centre get none."""
+    import xarray as xr
+
+    import seedmodel as sm
+    from seedmodel.analysis.prior_sensitivity import CENTRE_SD_SCALE, WIDTH_LOG_SD, prior_scores
+    from seedmodel.models.mmm.spec import SeedingMMM
+    from seedmodel.transforms.components import WeibullAdstock
+
+    one = sm.simulate(sm.WorldConfig(start="2025-05-01", n_brands=1, days=120), random_seed=3)
+    fit = _Unfitted(one.data.replace(lift_tests=None), SeedingMMM())
+    prior = {p: dict(spec.kwargs) for p, spec in WeibullAdstock().priors(period_days=1).items()}
+    rng = np.random.default_rng(6)
+    z = {p: rng.normal(size=(2, 40)) for p in ("mean", "shape")}
+    posterior = xr.Dataset(
+        {
+            f"little_red_star__{p}": (
+                ("chain", "draw"),
+                np.exp(prior[p]["mu"] + prior[p]["sigma"] * z[p]),
+            )
+            for p in z
+        }
+        | {"red_cat__alpha": (("chain", "draw"), rng.uniform(0.2, 0.6, size=(2, 40)))}
+    )
+    scores = prior_scores(fit, posterior)
+    assert sorted(map(str, scores["centre"].values)) == sorted(
+        f"__{p}{w}[little_red_star]" for p in z for w in ("", ":width")
+    )
+    for p in z:
+        got = scores.sel(centre=f"__{p}[little_red_star]").values
+        np.testing.assert_allclose(got, CENTRE_SD_SCALE * z[p], rtol=1e-9, atol=1e-12)
+        width = scores.sel(centre=f"__{p}:width[little_red_star]").values
+        np.testing.assert_allclose(width, WIDTH_LOG_SD * (z[p] ** 2 - 1), rtol=1e-9, atol=1e-12)

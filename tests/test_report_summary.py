@@ -107,7 +107,7 @@ def test_every_summary_number_is_a_table_cell(parts, lang):
     ("lang", "months", "prior"),
     [
         ("en", "wider than the model", "data say little about these channels"),
-        ("zh", "在模型自身区间的基础上放宽", "较依赖模型对渠道常见回报及其可能偏离幅度的初始假设"),
+        ("zh", "在模型自身区间的基础上放宽", "较依赖模型的初始假设（渠道常见回报及其可能偏离幅度"),
     ],
 )
 def test_a_widened_interval_is_named_with_its_factor_and_its_reason(parts, lang, months, prior):

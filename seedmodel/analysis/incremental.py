@@ -187,7 +187,8 @@ def roi(
     prior_centres : bool
         With ``resampling``, widen also where the data say little and a prior that states a
         belief about the world decides: where moving its centre (the effect's share of GMV
-        at typical spend, the half-saturation, the cross-platform share) by its own scale,
+        at typical spend, the half-saturation, the cross-platform share, the seeding lag's
+        mean and shape) by its own scale,
         or halving or doubling its width, would move the posterior mean
         (:mod:`seedmodel.analysis.prior_sensitivity`; default). ``False``: the months
         alone.

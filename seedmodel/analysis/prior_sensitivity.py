@@ -3,14 +3,16 @@ narrower: local prior sensitivity, read from the draws (no refit).
 
 Some priors state a belief about RED's programmes rather than keep the sampler in bounds:
 where a channel's effect at typical spend sits as a share of GMV, how deep its spend runs
-into saturation, how much of its effect reaches the other platform. Where the data are
+into saturation, how much of its effect reaches the other platform, how many days after a
+note is read the searches come (the seeding lag's mean and shape). Where the data are
 silent (a seeding channel that is on most days and carries over for weeks, a curve whose
 foot was never observed) the posterior repeats that belief, and its interval is only as
 honest as the prior's centre is right. The resampling widening
 (:mod:`seedmodel.analysis.influence`) cannot see this: every month repeats the same prior.
 
-For a prior ``Normal(mu, s)`` on ``x``, the derivative of a posterior mean ``E[g]`` with
-respect to ``mu`` is ``Cov(g, (x - mu) / s**2)`` (the prior's score; Gustafson 1996;
+For a prior ``Normal(mu, s)`` on ``x`` (or ``LogNormal(mu, s)``: the same on ``log x``), the
+derivative of a posterior mean ``E[g]`` with respect to ``mu`` is ``Cov(g, (x - mu) / s**2)``
+(the prior's score; Gustafson 1996;
 Giordano, Broderick and Jordan, "Covariances, robustness, and variational Bayes", 2018).
 If each such centre is uncertain by ``tau`` on its own, the posterior mean's variance from
 that uncertainty is, to first order, ``sum_k (tau_k * Cov(g, score_k))**2``. Here
@@ -132,9 +134,12 @@ def centre_variance(g: np.ndarray, scores: np.ndarray) -> np.ndarray:
 
 def prior_scores(fit, posterior: xr.Dataset) -> xr.DataArray:
     """Each centred prior's scores times their uncertainty, per draw: for its centre
-    ``CENTRE_SD_SCALE * (x - mu) / s``, for its width ``WIDTH_LOG_SD * (z**2 - 1)`` with ``z
-    = (x - mu) / s``, each summed over the variable's other dimensions (a prior shared by
-    brands moves them together), as (chain, draw, centre).
+    ``CENTRE_SD_SCALE * z``, for its width ``WIDTH_LOG_SD * (z**2 - 1)``, with ``z = (x -
+    mu) / s`` (``(log x - mu) / s`` under a log-normal prior), each summed over the
+    variable's other dimensions (a prior shared by brands moves them together), as (chain,
+    draw, centre). The priors are :data:`CENTRED_PRIORS` and each channel's media-curve
+    parameters under a log-normal prior of fixed centre (``{channel}__mean`` and
+    ``{channel}__shape``: the seeding lag), labelled ``"__{parameter}[{channel}]"``.
 
     Parameters
     ----------
@@ -148,33 +153,25 @@ def prior_scores(fit, posterior: xr.Dataset) -> xr.DataArray:
     DataArray
         (chain, draw, centre), ``centre`` labelled ``"{variable}[{coordinate}]"`` for a
         centre and ``"{variable}:width[{coordinate}]"`` for a width; none when the model
-        has none of :data:`CENTRED_PRIORS` with a normal prior of fixed centre
-        (``effect_centre="between"``, say).
+        has no such prior of fixed centre.
     """
-    from pytensor.graph.traversal import ancestors
-    from pytensor.tensor.random.basic import NormalRV
-
     from seedmodel.models.mmm.graph import build_model
 
     model = build_model(fit.inputs)
     free = set(model.free_RVs)
     parts = []
     for name, along in CENTRED_PRIORS.items():
-        if name not in model.named_vars or name not in posterior:
-            continue
-        rv = model[name]
-        if not isinstance(rv.owner.op, NormalRV):
-            continue
-        mu, sigma = rv.owner.inputs[-2:]
-        if free & set(ancestors([mu, sigma])):
-            continue  # centred on another parameter: not a belief about the world
-        x = posterior[name]
-        z = (x - np.broadcast_to(mu.eval(), x.shape[2:])) / np.broadcast_to(
-            sigma.eval(), x.shape[2:]
-        )
-        others = [d for d in x.dims if d not in ("chain", "draw", along)]
-        parts.append(_as_centres(CENTRE_SD_SCALE * z.sum(others), name, along))
-        parts.append(_as_centres(_width_score(z, others), f"{name}:width", along))
+        if name in model.named_vars and name in posterior:
+            parts += _belief_scores(model[name], posterior[name], name, along, free)
+    for channel in fit.inputs.channels:
+        # the channel's media curve: a free parameter of its own under a log-normal prior
+        # (the seeding lag's mean and shape), which the data of a mostly-on channel rarely
+        # decide
+        for rv in model.free_RVs:
+            param = rv.name.removeprefix(f"{channel}__")
+            if param != rv.name and rv.name in posterior:
+                x = posterior[rv.name].expand_dims(channel=[channel])
+                parts += _belief_scores(rv, x, f"__{param}", "channel", free)
     spread = _brand_spread_z(fit, posterior)
     if spread is not None:
         parts.append(_as_centres(_width_score(spread, "brand"), "log_gross_sd:width", "channel"))
@@ -184,6 +181,31 @@ def prior_scores(fit, posterior: xr.Dataset) -> xr.DataArray:
             np.zeros((sizes["chain"], sizes["draw"], 0)), dims=("chain", "draw", "centre")
         )
     return xr.concat(parts, "centre").transpose("chain", "draw", "centre")
+
+
+def _belief_scores(rv, x: xr.DataArray, label: str, along: str, free: set) -> list[xr.DataArray]:
+    """A centre's and a width's scores for the prior of ``rv`` (draws ``x``), labelled
+    ``label`` along ``along``: for ``Normal(mu, s)`` with ``z = (x - mu) / s``, for
+    ``LogNormal(mu, s)`` with ``z = (log x - mu) / s``. None (an empty list) for another
+    distribution, or a prior centred on, or scaled by, another parameter (a brand's effect
+    around its channel's mean), which is not a belief about the world."""
+    from pytensor.graph.traversal import ancestors
+    from pytensor.tensor.random.basic import LogNormalRV, NormalRV
+
+    if not isinstance(rv.owner.op, NormalRV | LogNormalRV):
+        return []
+    mu, sigma = rv.owner.inputs[-2:]
+    if free & set(ancestors([mu, sigma])):
+        return []
+    x = x.transpose("chain", "draw", ...)
+    value = np.log(x) if isinstance(rv.owner.op, LogNormalRV) else x
+    shape = x.shape[2:]
+    z = (value - np.broadcast_to(mu.eval(), shape)) / np.broadcast_to(sigma.eval(), shape)
+    others = [d for d in x.dims if d not in ("chain", "draw", along)]
+    return [
+        _as_centres(CENTRE_SD_SCALE * z.sum(others), label, along),
+        _as_centres(_width_score(z, others), f"{label}:width", along),
+    ]
 
 
 def _width_score(z: xr.DataArray, others) -> xr.DataArray:
