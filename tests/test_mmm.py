@@ -747,12 +747,15 @@ def test_brand_spreads_fixed_keeps_each_brands_prior_variance():
     three = sm.simulate(sm.WorldConfig(n_brands=3, days=120), random_seed=3).data
     four = sm.simulate(sm.WorldConfig(n_brands=4, days=120), random_seed=3).data
     five = sm.simulate(sm.WorldConfig(n_brands=5, days=120), random_seed=3).data
-    for fewer in (three, four):
+    six = sm.simulate(sm.WorldConfig(n_brands=6, days=120), random_seed=3).data
+    for fewer in (three, four, five):
         assert "log_gross_sd" not in build_model(build_inputs(fewer, auto)).named_vars
-    assert spreads <= set(build_model(build_inputs(five, auto)).named_vars)
-    # a format-12 fit from before the default moved to five carries its own 4, and keeps it
-    twelve = SeedingMMM.from_dict({**auto.to_dict(), "learnt_spread_brands": 4}, format=12)
-    assert spreads <= set(build_model(build_inputs(four, twelve)).named_vars)
+    assert spreads <= set(build_model(build_inputs(six, auto)).named_vars)
+    # format-12 fits from before the default moved to five and to six carry their own 4 and
+    # 5, and keep them
+    for at, brands in ((4, four), (5, five)):
+        twelve = SeedingMMM.from_dict({**auto.to_dict(), "learnt_spread_brands": at}, format=12)
+        assert spreads <= set(build_model(build_inputs(brands, twelve)).named_vars)
     # a format-11 fit learnt the spreads from three brands on, and reloads so
     saved = {k: v for k, v in auto.to_dict().items() if k != "learnt_spread_brands"}
     eleven = SeedingMMM.from_dict(saved, format=11)
@@ -769,10 +772,10 @@ def test_brand_spreads_fixed_keeps_each_brands_prior_variance():
         SeedingMMM(brand_spreads="fixed", priors=cauchy)
     with pytest.raises(ValueError, match="HalfCauchy prior has no root mean square"):
         SeedingMMM(brand_spreads="effect", priors=cauchy)
-    # a spread that is learnt may take any prior; auto learns it from four brands on
+    # a spread that is learnt may take any prior; auto learns it from six brands on
     SeedingMMM(brand_spreads="learnt", priors=cauchy)
     cauchy_auto = SeedingMMM(priors=cauchy)
-    assert "log_gross_sd" in build_model(build_inputs(five, cauchy_auto)).named_vars
+    assert "log_gross_sd" in build_model(build_inputs(six, cauchy_auto)).named_vars
     with pytest.raises(ValueError, match="HalfCauchy prior has no root mean square"):
         build_model(build_inputs(sim.data, cauchy_auto))
     # fits saved before the option learnt the spreads, and reload so
@@ -800,7 +803,7 @@ def test_a_fit_says_how_it_took_the_brands_spreads(small_fit):
         for at in (3, 4)
     }
     assert said[(3, "auto", 4)] == "effect" and said[(4, "auto", 4)] == "learnt"
-    assert dataclasses.replace(fit, data=four).brand_spreads == "effect"  # default: from 5
+    assert dataclasses.replace(fit, data=four).brand_spreads == "effect"  # default: from 6
     assert said[(3, "auto", 3)] == "learnt"  # a format-11 fit's rule
     for key, mode in said.items():
         if key[1] != "auto":  # an explicit choice is taken whatever the brands

@@ -81,10 +81,13 @@ FIXED_SPREADS = {
 #: (docs/benchmarks.md, *Twenty-ninth session*); with three its neck still drew the few
 #: divergences that kept default fits from converging (*Thirty-second session*); with four
 #: the learnt spread mixed slowest and one default fit ran out of its time budget after two
-#: restarts (*Thirty-third session*). Five or more brands were not measured either way and
-#: keep the learnt spreads. (4 from format 12 until 2026-12-06's thirty-third session; a
-#: format-12 spec always writes the value, so the change needs no new format.)
-LEARNT_SPREAD_BRANDS = 5
+#: restarts (*Thirty-third session*); with five both default fits tried ran out of it after
+#: two restarts, where the effects' spread fixed converged on all five family worlds
+#: (*Thirty-seventh session*). Six or more brands were not measured either way and keep the
+#: learnt spreads. (4 from format 12 until 2026-12-06's thirty-third session, 5 until
+#: 2026-12-07's thirty-seventh; a format-12 spec always writes the value, so the change needs
+#: no new format.)
+LEARNT_SPREAD_BRANDS = 6
 #: Fewest fitted periods per brand for ``effects="auto"`` to sample the brands' effects
 #: centred (a year of daily data).
 CENTRED_PERIODS = 365
@@ -422,12 +425,17 @@ class SeedingMMM:
         within noise (10 worlds: 0.244 against 0.269, coverage 0.692 against 0.675) and the
         learnt spread mixed worst: a default fit of family-45 ran out of its 15 minutes
         after two restarts (33 divergences at 0.99) where ``effect`` converged in 142 s
-        (*Thirty-first look*). A fixed spread needs a prior with a finite second moment
-        (HalfNormal, Gamma, LogNormal, Exponential).
+        (*Thirty-first look*). With five brands (family worlds 55-59) the learnt spreads'
+        default fits of family-55 and family-56 both ran out of their 15 minutes after two
+        restarts (101 divergences at 0.99 in the second), where ``effect`` converged on all
+        five in 102-522 s without a divergence; its ROIs covered 0.893 of 75 cells against
+        0.853 for the learnt spreads at a fixed 500 x 2 draws, with a median error of 0.187
+        against 0.159 (*Thirty-fifth look*). A fixed spread needs a prior with a finite
+        second moment (HalfNormal, Gamma, LogNormal, Exponential).
     learnt_spread_brands : int
         Fewest brands from which ``brand_spreads="auto"`` learns the spreads (default
-        :data:`LEARNT_SPREAD_BRANDS`, 5; it was 4 until the thirty-third session, and
-        fits saved before format 12 meant 3).
+        :data:`LEARNT_SPREAD_BRANDS`, 6; it was 5 until the thirty-seventh session, 4
+        until the thirty-third, and fits saved before format 12 meant 3).
     halo : {"zero", "store_size"}
         Where the prior of a channel without a link (小红星) centres its effect on the
         platforms other than its home, as a share of its home effect in yuan: at 0 (``zero``,
