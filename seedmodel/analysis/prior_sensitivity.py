@@ -12,8 +12,8 @@ honest as the prior's centre is right. The resampling widening
 
 For a prior ``Normal(mu, s)`` on ``x`` (or ``LogNormal(mu, s)``: the same on ``log x``), the
 derivative of a posterior mean ``E[g]`` with respect to ``mu`` is ``Cov(g, (x - mu) / s**2)``
-(the prior's score; Gustafson 1996;
-Giordano, Broderick and Jordan, "Covariances, robustness, and variational Bayes", 2018).
+(the prior's score; Gustafson 1996; Giordano, Broderick and Jordan, "Covariances,
+robustness, and variational Bayes", 2018).
 If each such centre is uncertain by ``tau`` on its own, the posterior mean's variance from
 that uncertainty is, to first order, ``sum_k (tau_k * Cov(g, score_k))**2``. Here
 ``tau = CENTRE_SD_SCALE * s``: a centre as uncertain as the prior is wide. A quantity the
@@ -138,8 +138,8 @@ def prior_scores(fit, posterior: xr.Dataset) -> xr.DataArray:
     mu) / s`` (``(log x - mu) / s`` under a log-normal prior), each summed over the
     variable's other dimensions (a prior shared by brands moves them together), as (chain,
     draw, centre). The priors are :data:`CENTRED_PRIORS` and each channel's media-curve
-    parameters under a log-normal prior of fixed centre (``{channel}__mean`` and
-    ``{channel}__shape``: the seeding lag), labelled ``"__{parameter}[{channel}]"``.
+    parameters under a normal or log-normal prior of fixed centre (today the seeding lag's
+    ``{channel}__mean`` and ``{channel}__shape``), labelled ``"__{parameter}[{channel}]"``.
 
     Parameters
     ----------
@@ -186,8 +186,8 @@ def prior_scores(fit, posterior: xr.Dataset) -> xr.DataArray:
 def _belief_scores(rv, x: xr.DataArray, label: str, along: str, free: set) -> list[xr.DataArray]:
     """A centre's and a width's scores for the prior of ``rv`` (draws ``x``), labelled
     ``label`` along ``along``: for ``Normal(mu, s)`` with ``z = (x - mu) / s``, for
-    ``LogNormal(mu, s)`` with ``z = (log x - mu) / s``. None (an empty list) for another
-    distribution, or a prior centred on, or scaled by, another parameter (a brand's effect
+    ``LogNormal(mu, s)`` with ``z = (log x - mu) / s``. No scores (an empty list) for
+    another distribution, or a prior centred on, or scaled by, another parameter (a brand's effect
     around its channel's mean), which is not a belief about the world."""
     from pytensor.graph.traversal import ancestors
     from pytensor.tensor.random.basic import LogNormalRV, NormalRV

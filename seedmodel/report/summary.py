@@ -12,6 +12,7 @@ import html
 import re
 from dataclasses import dataclass, field
 from functools import partial
+from typing import TYPE_CHECKING
 
 import numpy as np
 import pandas as pd
@@ -30,6 +31,9 @@ from seedmodel.report.i18n import (
     reason_text,
     text,
 )
+
+if TYPE_CHECKING:
+    from seedmodel.plan.allocation import Allocation
 
 __all__ = [
     "WIDE",
@@ -220,7 +224,7 @@ def _move_line(plan_rows: pd.DataFrame, lang: str) -> Markup:
     return _sentence(key, lang, fields)
 
 
-def _next_yuan_line(plan, lang: str) -> Markup | None:
+def _next_yuan_line(plan: Allocation, lang: str) -> Markup | None:
     """Across brands and channels: where the next yuan earns most and least after the
     recommended split (the cells the plan set freely, their mROI in plan.csv), and which
     live cells the programme minimum holds where the next yuan earns less."""
