@@ -624,7 +624,7 @@ class SeedingMMM:
 
         Examples
         --------
-        >>> SeedingMMM().brand_spreads_for(4), SeedingMMM().brand_spreads_for(5)
+        >>> SeedingMMM().brand_spreads_for(5), SeedingMMM().brand_spreads_for(6)
         ('effect', 'learnt')
         """
         if self.brand_spreads != "auto":
@@ -637,7 +637,7 @@ class SeedingMMM:
 
         Examples
         --------
-        >>> SeedingMMM().fixed_spreads(4), SeedingMMM().fixed_spreads(5)
+        >>> SeedingMMM().fixed_spreads(5), SeedingMMM().fixed_spreads(6)
         (('log_gross_sd',), ())
         """
         return FIXED_SPREADS[self.brand_spreads_for(n_brands)]
