@@ -71,8 +71,9 @@ class Allocation:
     table : DataFrame
         One row per brand x channel: docs/contract.md's plan.csv columns, then
         ``current_incremental_gmv`` (and _lo/_hi), ``recommended_roi``, ``recommended_mroi``,
-        ``current_mroi``, ``live``, ``min_spend``, ``lower``, ``upper`` and
-        ``expected_incremental_gmv_<platform>``.
+        ``current_mroi``, ``live``, ``min_spend``, ``lower``, ``upper``,
+        ``expected_incremental_gmv_<platform>`` and ``min_spend_roi`` (what spending exactly
+        a cell's programme minimum would return a yuan; NaN without a minimum).
     summary : dict
         Budget, spend, totals with intervals for both plans, the posterior probability that
         the recommendation returns more than the current plan, objective and solver notes.
