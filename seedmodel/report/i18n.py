@@ -19,6 +19,7 @@ __all__ = [
     "LANGS",
     "UNIT_10K",
     "catalogue",
+    "cell_name",
     "channel_name",
     "headers",
     "metric_name",
@@ -151,6 +152,18 @@ def headers(frame, lang: str):
 def channel_name(channel: str, lang: str) -> str:
     """A channel id as readers know it (小红星 / Little Red Star); other ids unchanged."""
     return CHANNELS[lang].get(channel, channel)
+
+
+def cell_name(brand: str, channel: str, lang: str) -> str:
+    """A brand x channel as readers see it in tables, figures and sentences: the brand, then
+    the channel's name (``LumaBeauty · 红京``).
+
+    Examples
+    --------
+    >>> cell_name("LumaBeauty", "red_jd", "zh")
+    'LumaBeauty · 红京'
+    """
+    return f"{brand} · {channel_name(channel, lang)}"
 
 
 def metric_name(metric: str, lang: str) -> str:

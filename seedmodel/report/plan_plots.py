@@ -9,7 +9,7 @@ import pandas as pd
 from matplotlib.figure import Figure
 
 from seedmodel.report.canvas import LITERAL_TEXT, channel_color, finish_panels, subplots
-from seedmodel.report.i18n import UNIT_10K, channel_name, text
+from seedmodel.report.i18n import UNIT_10K, cell_name, channel_name, text
 
 __all__ = ["plot_allocation", "plot_frontier", "plot_response_curves"]
 
@@ -101,10 +101,7 @@ def plot_frontier(
 @matplotlib.rc_context(LITERAL_TEXT)
 def plot_allocation(plan: pd.DataFrame, lang: str = "en") -> Figure:
     """Current (grey) and recommended (the channel's colour) spend per brand x channel."""
-    labels = [
-        f"{b} · {channel_name(c, lang)}"
-        for b, c in zip(plan["brand"], plan["channel"], strict=True)
-    ]
+    labels = [cell_name(b, c, lang) for b, c in zip(plan["brand"], plan["channel"], strict=True)]
     y = np.arange(len(plan))[::-1]
     fig, ax = subplots(figsize=(7, 0.3 * len(plan) + 1.3))
     colors = [channel_color(c) for c in plan["channel"]]

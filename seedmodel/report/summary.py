@@ -23,6 +23,7 @@ from seedmodel.report import html as page_html
 from seedmodel.report.html import render, table_html
 from seedmodel.report.i18n import (
     catalogue,
+    cell_name,
     channel_name,
     money,
     percent,
@@ -238,7 +239,7 @@ def _next_yuan_line(plan: Allocation, lang: str) -> Markup | None:
     worst = pool.loc[pool["recommended_mroi"].idxmin()]
 
     def name(r) -> str:
-        return f"{r.brand} · {channel_name(r.channel, lang)}"
+        return cell_name(r.brand, r.channel, lang)
 
     def mroi(r) -> Markup:
         value = r.recommended_mroi

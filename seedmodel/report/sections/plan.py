@@ -7,7 +7,15 @@ import pandas as pd
 
 from seedmodel.plan.allocation import Allocation
 from seedmodel.report.html import Section, csv_link, figure_html, render, table_html
-from seedmodel.report.i18n import channel_name, money, money_interval, percent, ratio, text
+from seedmodel.report.i18n import (
+    cell_name,
+    channel_name,
+    money,
+    money_interval,
+    percent,
+    ratio,
+    text,
+)
 from seedmodel.report.plan_plots import plot_allocation, plot_frontier, plot_response_curves
 
 __all__ = ["plan_section", "readable_frontier", "readable_plan"]
@@ -181,7 +189,7 @@ def _rule_off_line(plan: Allocation, lang: str) -> str | None:
         text(
             "rule_off_cell",
             lang,
-            cell=f"{r.brand} · {channel_name(r.channel, lang)}",
+            cell=cell_name(r.brand, r.channel, lang),
             first=ratio(r.recommended_mroi),
             minimum=money(r.min_spend, lang),
             roi=ratio(r.min_spend_roi),

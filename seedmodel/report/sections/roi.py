@@ -12,6 +12,7 @@ from seedmodel.report.canvas import LITERAL_TEXT, channel_color, finish_panels, 
 from seedmodel.report.html import Section, csv_link, figure_html, render, table_html
 from seedmodel.report.i18n import (
     UNIT_10K,
+    cell_name,
     channel_name,
     headers,
     money,
@@ -37,10 +38,7 @@ def plot_roi(table: pd.DataFrame, lang: str = "en") -> Figure:
     """ROI per brand x channel with its interval (one row each, in the channel's colour);
     x marks the mROI."""
     rows = table[table["spend"] > 0].iloc[::-1]
-    labels = [
-        f"{b} · {channel_name(c, lang)}"
-        for b, c in zip(rows["brand"], rows["channel"], strict=True)
-    ]
+    labels = [cell_name(b, c, lang) for b, c in zip(rows["brand"], rows["channel"], strict=True)]
     fig, ax = subplots(figsize=(7, 0.35 * len(rows) + 1.2))
     for y, r in enumerate(rows.itertuples()):
         color = channel_color(r.channel)
