@@ -163,15 +163,13 @@ def prior_scores(fit, posterior: xr.Dataset) -> xr.DataArray:
     for name, along in CENTRED_PRIORS.items():
         if name in model.named_vars and name in posterior:
             parts += _belief_scores(model[name], posterior[name], name, along, free)
-    for channel in fit.inputs.channels:
-        # the channel's media curve: a free parameter of its own under a log-normal prior
-        # (the seeding lag's mean and shape), which the data of a mostly-on channel rarely
-        # decide
-        for rv in model.free_RVs:
-            param = rv.name.removeprefix(f"{channel}__")
-            if param != rv.name and rv.name in posterior:
-                x = posterior[rv.name].expand_dims(channel=[channel])
-                parts += _belief_scores(rv, x, f"__{param}", "channel", free)
+    for rv in model.free_RVs:
+        # a channel's own media-curve parameter, ``{channel}__{param}`` (the seeding lag's
+        # mean and shape, which the data of a mostly-on channel rarely decide)
+        channel, _, param = rv.name.partition("__")
+        if param and channel in fit.inputs.channels and rv.name in posterior:
+            x = posterior[rv.name].expand_dims(channel=[channel])
+            parts += _belief_scores(rv, x, f"__{param}", "channel", free)
     spread = _brand_spread_z(fit, posterior)
     if spread is not None:
         parts.append(_as_centres(_width_score(spread, "brand"), "log_gross_sd:width", "channel"))
