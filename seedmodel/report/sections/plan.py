@@ -171,7 +171,7 @@ def _rule_off_line(plan: Allocation, lang: str) -> str | None:
     of a plan at the highest expected GMV, where the reason is the minimum (a ``gain_cvar``
     plan that stopped short may leave a cell off for its risk); None when there are none."""
     table = plan.table
-    if plan.summary.get("moved", 1.0) < 1.0 or "min_spend_roi" not in table:
+    if plan.summary.get("moved", 1.0) < 1.0:
         return None
     spend = table["recommended_spend"]
     live = table.loc[plan.freely_set(), "recommended_mroi"].dropna()
