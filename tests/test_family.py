@@ -73,6 +73,23 @@ def test_fast_shocks_move_demand_and_the_budgets_that_chase_them():
     assert np.corrcoef(spend_ratio, log_ratio[live])[0, 1] > 0.9
 
 
+def test_organic_notes_can_see_the_fast_shocks_and_nothing_else_moves():
+    shocks = dict(shock_sd=0.2, shock_days=4.0, shock_budget_pull=0.6, buzz=False)
+    unseen, seen = _world(**shocks), _world(**shocks, organic_shocks=0.6)
+    n, o = seen.n_data, seen.channel_index("organic")
+    shock = np.log(seen.baseline[:, 0, :n] / _world(buzz=False).baseline[:, 0, :n])
+    reads = [np.log(w.engagement(w.spend)["reads"][:, o, :n]) for w in (seen, unseen)]
+    # the organic reads move by exactly 0.6 sd of log reads per sd of the shock
+    np.testing.assert_allclose(reads[0] - reads[1], 0.6 * shock / 0.2, atol=1e-9)
+    for b in range(2):
+        assert np.corrcoef(reads[0][b], shock[b])[0, 1] > 0.6
+    # the organic reads are the only thing that changes: demand, budgets and truth stay
+    np.testing.assert_array_equal(seen.baseline, unseen.baseline)
+    np.testing.assert_array_equal(seen.spend, unseen.spend)
+    with pytest.raises(ValueError, match="organic_shocks"):
+        SMALL.with_(organic_shocks=-0.1)
+
+
 @pytest.mark.parametrize("noise", ["student_t", "additive"])
 def test_noise_families(noise):
     w = _world(noise=noise, noise_sd=0.1)

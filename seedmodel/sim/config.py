@@ -215,6 +215,11 @@ class WorldConfig:
     shock_budget_pull : float
         How hard budgets chase the fast shocks (spend x exp(pull x shock / shock_sd)):
         confounding that changes week to week, not slowly like buzz.
+    organic_shocks : float
+        How closely the organic notes' reads follow the fast shocks (reads x
+        exp(organic_shocks x shock / shock_sd); 0.6 is the buzz's own pull on them): a brand
+        whose organic notes, or a demand measure a user puts in their place, see its
+        promotions and viral moments. 0 (the default): the shocks are unmeasured.
     budget_lead_days : int
         Budgets follow the demand index this many days ahead (positive: planned for the
         demand to come) or behind (negative: reacting to it).
@@ -264,6 +269,7 @@ class WorldConfig:
     shock_sd: float = 0.0
     shock_days: float = 3.0
     shock_budget_pull: float = 0.0
+    organic_shocks: float = 0.0
     budget_lead_days: int = 0
     media_share: float | None = None
     noise: str = "lognormal"
@@ -278,6 +284,8 @@ class WorldConfig:
             raise ValueError(f"noise must be one of {NOISES}, got {self.noise!r}")
         if not 0.0 <= self.organic_echo < 1.0:
             raise ValueError(f"organic_echo must be in [0, 1), got {self.organic_echo!r}")
+        if self.organic_shocks < 0:
+            raise ValueError(f"organic_shocks must be >= 0, got {self.organic_shocks!r}")
         if self.media_share is not None and not 0.0 < self.media_share < 1.0:
             raise ValueError(f"media_share must be in (0, 1), got {self.media_share!r}")
         if self.lift_days < 7:

@@ -233,6 +233,46 @@ STRESS_WORLDS: dict[str, Any] = {
     "fast_shocks": lambda: WorldConfig(
         n_brands=2, shock_sd=0.2, shock_days=4.0, shock_budget_pull=0.6, buzz_strength=0.3
     ),
+    # the same shocks, seen by the organic notes (or a demand measure put in their place)
+    "measured_shocks": lambda: WorldConfig(
+        n_brands=2,
+        shock_sd=0.2,
+        shock_days=4.0,
+        shock_budget_pull=0.6,
+        buzz_strength=0.3,
+        organic_shocks=0.6,
+    ),
+    # the organic notes all but equal the shocks (no buzz; the shock's pull on them three
+    # times the buzz's): a known confounder's own series in the organic notes' place
+    "shock_series": lambda: WorldConfig(
+        n_brands=2,
+        shock_sd=0.2,
+        shock_days=4.0,
+        shock_budget_pull=0.6,
+        buzz=False,
+        organic_shocks=2.0,
+    ),
+    # the same on weekly data, the shocks moving week to week
+    "shock_series_weekly": lambda: WorldConfig(
+        n_brands=2,
+        freq="W",
+        shock_sd=0.2,
+        shock_days=7.0,
+        shock_budget_pull=0.6,
+        buzz=False,
+        organic_shocks=2.0,
+    ),
+    # weekly data, shocks that move week to week, measured: the state's knots are two
+    # weeks apart there
+    "measured_shocks_weekly": lambda: WorldConfig(
+        n_brands=2,
+        freq="W",
+        shock_sd=0.2,
+        shock_days=7.0,
+        shock_budget_pull=0.6,
+        buzz_strength=0.3,
+        organic_shocks=0.6,
+    ),
     # half the organic notes' reads echo the seeding notes (users' notes they spark), so
     # organic notes no longer measure demand alone
     "organic_echo": lambda: WorldConfig(n_brands=2, organic_echo=0.5),

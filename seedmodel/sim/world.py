@@ -361,6 +361,8 @@ def make_world(config: WorldConfig, seed: int) -> World:
         * np.exp(0.6 * buzz - 0.18)
         * rng.lognormal(-(0.25**2) / 2, 0.25, (B, T))
     )
+    if cfg.organic_shocks and cfg.shock_sd > 0:
+        organic_reads = organic_reads * np.exp(cfg.organic_shocks * shock / cfg.shock_sd)
     noise["gmv"] = np.exp(rng.normal(-(cfg.noise_sd**2) / 2, cfg.noise_sd, (B, P, T)))
     for metric in ("orders", "store_visits", "searches", "new_visitors", "add_to_cart"):
         noise[metric] = rng.lognormal(0.0, 0.05, (B, P, T))
