@@ -678,6 +678,24 @@ def test_weekly_shock_term_is_an_option_for_daily_data(small_sim):
         SeedingMMM(shocks="daily")
 
 
+def test_the_organic_signals_fast_part_is_a_control_only_when_asked(small_sim):
+    from seedmodel.models.mmm.inputs import _off_basis
+
+    assert "demand_fast" not in build_inputs(small_sim.data, SeedingMMM()).control_names
+    inp = build_inputs(small_sim.data, SeedingMMM(demand_fast="control"))
+    assert inp.control_names[-1] == "demand_fast"
+    assert inp.controls.shape[-1] == len(inp.control_names)
+    # the column is what the state's spline cannot follow: orthogonal to its basis
+    fast = _off_basis(inp.organic[0], inp.basis)
+    assert np.abs(inp.basis.T @ fast).max() < 1e-8 * np.abs(inp.organic[0]).sum()
+    assert fast.std() > 0.1  # organic notes move faster than weekly knots
+    # a plain control of the organic signal, or no organic notes: nothing to add
+    control = build_inputs(small_sim.data, SeedingMMM(demand="control", demand_fast="control"))
+    assert "demand_fast" not in control.control_names
+    with pytest.raises(ValueError, match="demand_fast must be one of"):
+        SeedingMMM(demand_fast="daily")
+
+
 def test_brand_effects_centred_or_not_have_the_same_prior():
     """``effects`` changes how the brands' effects are sampled, not what they mean: the
     prior of each brand's effect at typical spend is the same under both forms."""

@@ -223,6 +223,36 @@ def around(series: np.ndarray, h: int) -> tuple[np.ndarray, np.ndarray]:
     return before, after
 
 
+def _organic_signal(data: Dataset, channels: tuple[str, ...]) -> np.ndarray | None:
+    """(B, T) standardised log reads of the unpaid (organic) notes, or None where the data
+    have none on at least half the periods."""
+    unpaid = [c for c in data.channel_names if c not in channels]
+    if not unpaid or "reads" not in data.media:
+        return None
+    reads = (
+        data.media_array("reads").sel(channel=unpaid).sum("channel").transpose("brand", "date")
+    ).to_numpy()
+    if (reads > 0).mean() <= 0.5:
+        return None
+    return np.stack([standardise(np.log1p(r)) for r in reads])
+
+
+def _off_basis(signal: np.ndarray, basis: np.ndarray) -> np.ndarray:
+    """(T,) what of ``signal`` a spline on ``basis`` (T, K) cannot follow: the residual of
+    its least-squares projection on the basis's columns.
+
+    Examples
+    --------
+    >>> basis = np.stack([np.ones(6), np.arange(6.0)], axis=1)
+    >>> bool(np.allclose(_off_basis(basis @ np.array([2.0, 3.0]), basis), 0.0))
+    True
+    >>> np.round(_off_basis(np.arange(6.0) + np.array([0, 1, 0, 1, 0, 1]), basis), 3)
+    array([-0.286,  0.629, -0.457,  0.457, -0.629,  0.286])
+    """
+    coef, *_ = np.linalg.lstsq(basis, signal, rcond=None)
+    return signal - basis @ coef
+
+
 def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
     """Arrays for the MMM from a checked dataset.
 
@@ -305,6 +335,11 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
             f.assign(budget_shock=budget_shock_factor(slow[b], spending[b]))
             for b, f in enumerate(frames)
         ]
+    T = len(data.dates)
+    basis = spline_basis(T, max(2, round(spec.knot_days / pdays)))
+    organic = _organic_signal(data, channels)
+    if spec.demand == "latent" and spec.demand_fast == "control" and organic is not None:
+        frames = [f.assign(demand_fast=_off_basis(organic[b], basis)) for b, f in enumerate(frames)]
     names = tuple(dict.fromkeys(c for f in frames for c in f.columns))
     controls = np.stack([f.reindex(columns=names, fill_value=0.0).to_numpy() for f in frames])
     # orthonormal columns (QR per brand, unit variance): trend, seasonality and festivals
@@ -312,18 +347,6 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
     controls = controls - controls.mean(axis=1, keepdims=True)
     controls = np.stack([_orthonormal(z) for z in controls])
 
-    unpaid = [c for c in data.channel_names if c not in channels]
-    organic = None
-    if unpaid and "reads" in data.media:
-        reads = (
-            data.media_array("reads")
-            .sel(channel=unpaid)
-            .sum("channel")
-            .transpose("brand", "date")
-            .to_numpy()
-        )
-        if (reads > 0).mean() > 0.5:
-            organic = np.stack([standardise(np.log1p(r)) for r in reads])
     rates = rate_mask = None
     if "reads" in data.media:
         paid_reads = (
@@ -343,8 +366,6 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
         if rate_mask.sum() < 20:
             rates = rate_mask = None
 
-    T = len(data.dates)
-    basis = spline_basis(T, max(2, round(spec.knot_days / pdays)))
     trend_basis = (
         spline_basis(T, max(2, round(spec.trend_knot_days / pdays)))
         if spec.trend == "smooth"

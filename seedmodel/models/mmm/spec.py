@@ -23,6 +23,7 @@ __all__ = [
     "BRAND_SPREADS",
     "BUDGET_REACTIONS",
     "CENTRED_PERIODS",
+    "DEMAND_FAST",
     "DEMAND_MODES",
     "EFFECTS",
     "EFFECT_POOLINGS",
@@ -52,6 +53,7 @@ __all__ = [
 #: counts (``interactions`` = likes + collects + comments + shares + follows).
 INPUTS = ("spend", "impressions", "reads", "interactions", "clicks")
 DEMAND_MODES = ("latent", "control", "none")
+DEMAND_FAST = ("none", "control")
 RESIDUALS = ("ar1", "iid")
 LIKELIHOODS = ("lognormal", "normal")
 BASELINES = ("multiplicative", "additive")
@@ -446,6 +448,15 @@ class SeedingMMM:
         Not the default: on family worlds 0-29 it moved the median ROI error from 0.181 to
         0.176 and coverage from 0.84 to 0.82, within the Monte Carlo spread, and left 红京's
         over-estimate as it was (docs/mmm.md, *Tenth look*).
+    demand_fast : {"none", "control"}
+        What becomes of the part of the organic signal the demand state's spline cannot
+        follow (``demand="latent"`` with organic notes): moves from one period to the next,
+        a promotion's days, a viral note's week. ``none`` (the default) leaves it to the
+        measurement noise; ``control`` also puts it in the baseline as one control column
+        per brand (the organic signal less its projection on the state's spline basis), so
+        that a demand measure precise enough to see such moves removes them from the media
+        too, while the slow part stays with the state. On weekly data the state's knots are
+        two weeks apart, so a measured week-to-week shock is otherwise smoothed away.
     organic_echo : {"none", "paid"}
         What the organic notes measure when they measure the demand state
         (``demand="latent"``): demand alone (``none``, the default), or demand plus an
@@ -479,6 +490,7 @@ class SeedingMMM:
 
     media: dict[str, MediaSpec] = field(default_factory=dict)
     demand: str = "latent"
+    demand_fast: str = "none"
     knot_days: int = 7
     residual: str = "ar1"
     engagement: bool = False
@@ -507,6 +519,8 @@ class SeedingMMM:
     def __post_init__(self) -> None:
         if self.demand not in DEMAND_MODES:
             raise ValueError(f"demand must be one of {DEMAND_MODES}, got {self.demand!r}")
+        if self.demand_fast not in DEMAND_FAST:
+            raise ValueError(f"demand_fast must be one of {DEMAND_FAST}, got {self.demand_fast!r}")
         if self.knot_days < 2:
             raise ValueError("knot_days must be >= 2")
         if self.residual not in RESIDUALS:
