@@ -19,6 +19,7 @@ from seedmodel.inference.options import (
 from seedmodel.models.mmm.spec import (
     BASELINES,
     BUDGET_REACTIONS,
+    DEMAND_FAST,
     DEMAND_MODES,
     LIFT_TRANSPORT,
     LIKELIHOODS,
@@ -270,6 +271,7 @@ def _cmd_fit(args: argparse.Namespace) -> int:
 
     spec = SeedingMMM(
         demand=args.demand,
+        demand_fast=args.demand_fast,
         engagement=args.engagement,
         likelihood=args.likelihood,
         baseline=args.baseline,
@@ -638,6 +640,13 @@ def _parser() -> argparse.ArgumentParser:
         choices=DEMAND_MODES,
         default="latent",
         help="how organic buzz enters the baseline",
+    )
+    p.add_argument(
+        "--demand-fast",
+        choices=DEMAND_FAST,
+        default="control",
+        help="with --demand latent: the organic signal's moves faster than the demand state's "
+        "knots as a control of their own (control, the default) or left as noise (none)",
     )
     p.add_argument(
         "--engagement",

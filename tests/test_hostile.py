@@ -419,7 +419,13 @@ def test_spec_from_a_dict_takes_todays_defaults_unless_saved_in_format_1():
         assert sm.SeedingMMM.from_dict({}, format=fmt).terms_scale == "baseline"
     # brand_spreads came with format 11: every fit before it learnt the brands' spreads
     # (and learnt_spread_brands with 12, meaning 3 before it)
-    pooled = {"share_pooling": "brands", "brand_spreads": "learnt", "learnt_spread_brands": 3}
+    # (and demand_fast with 13, meaning "none" before it)
+    pooled = {
+        "share_pooling": "brands",
+        "brand_spreads": "learnt",
+        "learnt_spread_brands": 3,
+        "demand_fast": "none",
+    }
     assert sm.SeedingMMM.from_dict({}, format=3) == sm.SeedingMMM(
         terms_scale="baseline", lift_transport=0.0, effects="noncentred", **pooled
     )
@@ -433,9 +439,13 @@ def test_spec_from_a_dict_takes_todays_defaults_unless_saved_in_format_1():
     assert sm.SeedingMMM.from_dict({}, format=7) == sm.SeedingMMM(**pooled)
     assert sm.SeedingMMM.from_dict(sm.SeedingMMM().to_dict()).share_pooling == "none"
     assert sm.SeedingMMM.from_dict({}, format=10) == sm.SeedingMMM(
-        brand_spreads="learnt", learnt_spread_brands=3
+        brand_spreads="learnt", learnt_spread_brands=3, demand_fast="none"
     )
-    assert sm.SeedingMMM.from_dict({}, format=11) == sm.SeedingMMM(learnt_spread_brands=3)
+    assert sm.SeedingMMM.from_dict({}, format=11) == sm.SeedingMMM(
+        learnt_spread_brands=3, demand_fast="none"
+    )
+    assert sm.SeedingMMM.from_dict({}, format=12) == sm.SeedingMMM(demand_fast="none")
+    assert sm.SeedingMMM.from_dict({}).demand_fast == "control"
     assert sm.SeedingMMM().lift_transport == 0.3
     with pytest.raises(ValueError, match="unknown to this seedmodel"):
         sm.SeedingMMM.from_dict({"warp_drive": True})

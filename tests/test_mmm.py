@@ -654,11 +654,11 @@ def test_cli_fit_trend_and_budget_reaction_options_reach_the_saved_fit(tmp_path)
     world = tmp_path / "w"
     sm.simulate(sm.WorldConfig(n_brands=1, days=120), random_seed=4).write(world)
     out = tmp_path / "f"
-    args = ["--trend", "quadratic", "--budget-reaction", "none", "--no-checks"]
-    proc = run_cli("fit", str(world), "--out", str(out), "--draws", "20", *args)
+    args = ["--trend", "quadratic", "--budget-reaction", "none", "--demand-fast", "none"]
+    proc = run_cli("fit", str(world), "--out", str(out), "--draws", "20", *args, "--no-checks")
     assert proc.returncode == 0, proc.stderr
     spec = load_fit(out / "fit.nc").spec
-    assert (spec.trend, spec.budget_reaction) == ("quadratic", "none")
+    assert (spec.trend, spec.budget_reaction, spec.demand_fast) == ("quadratic", "none", "none")
     bad = run_cli("fit", str(world), "--out", str(out), "--budget-reaction", "maybe")
     assert bad.returncode == 2 and "budget-reaction" in bad.stderr
 
@@ -678,11 +678,12 @@ def test_weekly_shock_term_is_an_option_for_daily_data(small_sim):
         SeedingMMM(shocks="daily")
 
 
-def test_the_organic_signals_fast_part_is_a_control_only_when_asked(small_sim):
+def test_the_organic_signals_fast_part_is_a_control_of_its_own(small_sim):
     from seedmodel.models.mmm.inputs import _off_basis
 
-    assert "demand_fast" not in build_inputs(small_sim.data, SeedingMMM()).control_names
-    inp = build_inputs(small_sim.data, SeedingMMM(demand_fast="control"))
+    plain = build_inputs(small_sim.data, SeedingMMM(demand_fast="none"))
+    assert "demand_fast" not in plain.control_names
+    inp = build_inputs(small_sim.data, SeedingMMM())  # the default since format 13
     assert inp.control_names[-1] == "demand_fast"
     assert inp.controls.shape[-1] == len(inp.control_names)
     # the column is what the state's spline cannot follow: orthogonal to its basis
