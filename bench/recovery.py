@@ -166,7 +166,8 @@ VARIANTS = {
     "budget_factor": SeedingMMM(shocks="budget_factor"),
     "link_budget_factor": SeedingMMM(shocks="link_budget_factor"),
     # the organic signal's fast part (off the demand state's spline) as a control too
-    "demand_fast": SeedingMMM(demand_fast="control"),
+    "demand_fast": SeedingMMM(demand_fast="control"),  # the default since 2026-12-07
+    "no_demand_fast": SeedingMMM(demand_fast="none"),  # the default before it
     # 2026-12-03 (sixth session): a lift test informs its window's effect, not two years'
     # (lift_transport=0.3 is the default since; lift_t0 is the form before it)
     "lift_t30": SeedingMMM(lift_transport=0.3),
