@@ -223,6 +223,22 @@ def _seeding_trend_world(buzz: float) -> WorldConfig:
     )
 
 
+def _shocks_world(organic: float = 0.0, buzz: float = 0.3, weekly: bool = False) -> WorldConfig:
+    """Two brands whose budgets chase fast demand shocks the same day (sd 0.2, memory 4
+    days, a week on weekly data), seen by the organic notes with pull ``organic``
+    (``WorldConfig.organic_shocks``) beside a buzz of strength ``buzz`` (0: none)."""
+    return WorldConfig(
+        n_brands=2,
+        freq="W" if weekly else "D",
+        shock_sd=0.2,
+        shock_days=7.0 if weekly else 4.0,
+        shock_budget_pull=0.6,
+        buzz=buzz > 0,
+        buzz_strength=buzz if buzz > 0 else 1.0,
+        organic_shocks=organic,
+    )
+
+
 #: Named worlds built to break the model in known ways.
 STRESS_WORLDS: dict[str, Any] = {
     # the held-out failure: a slow, mostly-on seeding channel whose budget outgrows GMV
@@ -230,49 +246,17 @@ STRESS_WORLDS: dict[str, Any] = {
     # the same with no confounding at all: the failure is identification, not buzz
     "seeding_trend_unconfounded": lambda: _seeding_trend_world(0.0),
     # fast demand shocks (promotions, a viral note) that budgets chase week to week
-    "fast_shocks": lambda: WorldConfig(
-        n_brands=2, shock_sd=0.2, shock_days=4.0, shock_budget_pull=0.6, buzz_strength=0.3
-    ),
-    # the same shocks, seen by the organic notes (or a demand measure put in their place)
-    "measured_shocks": lambda: WorldConfig(
-        n_brands=2,
-        shock_sd=0.2,
-        shock_days=4.0,
-        shock_budget_pull=0.6,
-        buzz_strength=0.3,
-        organic_shocks=0.6,
-    ),
+    "fast_shocks": lambda: _shocks_world(),
+    # the same shocks, seen by the organic notes (or a demand measure put in their place),
+    # mixed with the buzz and the notes' own noise
+    "measured_shocks": lambda: _shocks_world(organic=0.6),
     # the organic notes all but equal the shocks (no buzz; the shock's pull on them three
     # times the buzz's): a known confounder's own series in the organic notes' place
-    "shock_series": lambda: WorldConfig(
-        n_brands=2,
-        shock_sd=0.2,
-        shock_days=4.0,
-        shock_budget_pull=0.6,
-        buzz=False,
-        organic_shocks=2.0,
-    ),
-    # the same on weekly data, the shocks moving week to week
-    "shock_series_weekly": lambda: WorldConfig(
-        n_brands=2,
-        freq="W",
-        shock_sd=0.2,
-        shock_days=7.0,
-        shock_budget_pull=0.6,
-        buzz=False,
-        organic_shocks=2.0,
-    ),
-    # weekly data, shocks that move week to week, measured: the state's knots are two
-    # weeks apart there
-    "measured_shocks_weekly": lambda: WorldConfig(
-        n_brands=2,
-        freq="W",
-        shock_sd=0.2,
-        shock_days=7.0,
-        shock_budget_pull=0.6,
-        buzz_strength=0.3,
-        organic_shocks=0.6,
-    ),
+    "shock_series": lambda: _shocks_world(organic=2.0, buzz=0.0),
+    # the same two on weekly data, the shocks moving week to week: the state's knots are
+    # two weeks apart there
+    "measured_shocks_weekly": lambda: _shocks_world(organic=0.6, weekly=True),
+    "shock_series_weekly": lambda: _shocks_world(organic=2.0, buzz=0.0, weekly=True),
     # half the organic notes' reads echo the seeding notes (users' notes they spark), so
     # organic notes no longer measure demand alone
     "organic_echo": lambda: WorldConfig(n_brands=2, organic_echo=0.5),
