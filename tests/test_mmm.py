@@ -693,6 +693,8 @@ def test_the_organic_signals_fast_part_is_a_control_of_its_own(small_sim):
     # a plain control of the organic signal, or no organic notes: nothing to add
     control = build_inputs(small_sim.data, SeedingMMM(demand="control", demand_fast="control"))
     assert "demand_fast" not in control.control_names
+    quiet = sm.simulate(sm.WorldConfig(n_brands=1, days=120, organic_proxy=False), random_seed=4)
+    assert "demand_fast" not in build_inputs(quiet.data, SeedingMMM()).control_names
     with pytest.raises(ValueError, match="demand_fast must be one of"):
         SeedingMMM(demand_fast="daily")
 

@@ -338,6 +338,8 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
     T = len(data.dates)
     basis = spline_basis(T, max(2, round(spec.knot_days / pdays)))
     organic = _organic_signal(data, channels)
+    # what the organic signal does faster than the demand state's knots (a promotion's days,
+    # a week on weekly data) would be measurement noise to the state: a control of its own
     if spec.demand == "latent" and spec.demand_fast == "control" and organic is not None:
         frames = [f.assign(demand_fast=_off_basis(organic[b], basis)) for b, f in enumerate(frames)]
     names = tuple(dict.fromkeys(c for f in frames for c in f.columns))
