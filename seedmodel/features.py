@@ -11,6 +11,7 @@ from seedmodel.schema import Dataset
 __all__ = [
     "calendar_controls",
     "independent_columns",
+    "residualize",
     "shared_festivals",
     "slow_trend",
     "smoothed_level",
@@ -193,3 +194,20 @@ def standardise(v: np.ndarray, mask: np.ndarray | None = None) -> np.ndarray:
     mu, sd = v[m].mean(), v[m].std()
     out = (v - mu) / (sd if sd > 0 else 1.0)
     return np.where(m, out, 0.0)
+
+
+def residualize(v: np.ndarray, controls: np.ndarray) -> np.ndarray:
+    """Residuals of ``v`` after least squares on ``controls`` (T, K): what of ``v`` the
+    columns cannot follow (the link analysis's adjustment; the part of the organic signal
+    the MMM's demand spline cannot follow).
+
+    Examples
+    --------
+    >>> basis = np.stack([np.ones(6), np.arange(6.0)], axis=1)
+    >>> bool(np.allclose(residualize(basis @ np.array([2.0, 3.0]), basis), 0.0))
+    True
+    >>> np.round(residualize(np.arange(6.0) + np.array([0, 1, 0, 1, 0, 1]), basis), 3)
+    array([-0.286,  0.629, -0.457,  0.457, -0.629,  0.286])
+    """
+    coef, *_ = np.linalg.lstsq(controls, v, rcond=None)
+    return v - controls @ coef

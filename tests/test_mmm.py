@@ -679,7 +679,7 @@ def test_weekly_shock_term_is_an_option_for_daily_data(small_sim):
 
 
 def test_the_organic_signals_fast_part_is_a_control_of_its_own(small_sim):
-    from seedmodel.models.mmm.inputs import _off_basis
+    from seedmodel.features import residualize
 
     plain = build_inputs(small_sim.data, SeedingMMM(demand_fast="none"))
     assert "demand_fast" not in plain.control_names
@@ -687,7 +687,7 @@ def test_the_organic_signals_fast_part_is_a_control_of_its_own(small_sim):
     assert inp.control_names[-1] == "demand_fast"
     assert inp.controls.shape[-1] == len(inp.control_names)
     # the column is what the state's spline cannot follow: orthogonal to its basis
-    fast = _off_basis(inp.organic[0], inp.basis)
+    fast = residualize(inp.organic[0], inp.basis)
     assert np.abs(inp.basis.T @ fast).max() < 1e-8 * np.abs(inp.organic[0]).sum()
     assert fast.std() > 0.1  # organic notes move faster than weekly knots
     # a plain control of the organic signal, or no organic notes: nothing to add

@@ -14,7 +14,8 @@ import pandas as pd
 from threadpoolctl import threadpool_limits
 
 from seedmodel.analysis.intervals import central_interval
-from seedmodel.linkage.correlation import ar_filter, corr_interval, prewhitened_ccf, residualize
+from seedmodel.features import residualize
+from seedmodel.linkage.correlation import ar_filter, corr_interval, prewhitened_ccf
 from seedmodel.linkage.design import (
     calendar_controls,
     independent_columns,

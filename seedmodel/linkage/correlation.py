@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-__all__ = ["ar_filter", "corr_interval", "prewhitened_ccf", "residualize"]
+__all__ = ["ar_filter", "corr_interval", "prewhitened_ccf"]
 
 
 def corr_interval(
@@ -32,12 +32,6 @@ def corr_interval(
     z, half = np.arctanh(np.clip(r, -0.999999, 0.999999)), stats.norm.ppf(0.5 + level / 2)
     se = 1 / np.sqrt(n_eff - 3) if n_eff > 3 else np.inf
     return r, float(np.tanh(z - half * se)), float(np.tanh(z + half * se))
-
-
-def residualize(v: np.ndarray, controls: np.ndarray) -> np.ndarray:
-    """Residuals of ``v`` after least squares on ``controls``."""
-    coef, *_ = np.linalg.lstsq(controls, v, rcond=None)
-    return v - controls @ coef
 
 
 def ar_filter(x: np.ndarray, *, max_ar: int = 14) -> np.ndarray:

@@ -10,6 +10,7 @@ import pandas as pd
 
 from seedmodel.features import (
     calendar_controls,
+    residualize,
     shared_festivals,
     spline_basis,
     standardise,
@@ -237,22 +238,6 @@ def _organic_signal(data: Dataset, channels: tuple[str, ...]) -> np.ndarray | No
     return np.stack([standardise(np.log1p(r)) for r in reads])
 
 
-def _off_basis(signal: np.ndarray, basis: np.ndarray) -> np.ndarray:
-    """(T,) what of ``signal`` a spline on ``basis`` (T, K) cannot follow: the residual of
-    its least-squares projection on the basis's columns.
-
-    Examples
-    --------
-    >>> basis = np.stack([np.ones(6), np.arange(6.0)], axis=1)
-    >>> bool(np.allclose(_off_basis(basis @ np.array([2.0, 3.0]), basis), 0.0))
-    True
-    >>> np.round(_off_basis(np.arange(6.0) + np.array([0, 1, 0, 1, 0, 1]), basis), 3)
-    array([-0.286,  0.629, -0.457,  0.457, -0.629,  0.286])
-    """
-    coef, *_ = np.linalg.lstsq(basis, signal, rcond=None)
-    return signal - basis @ coef
-
-
 def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
     """Arrays for the MMM from a checked dataset.
 
@@ -341,7 +326,9 @@ def build_inputs(data: Dataset, spec: SeedingMMM) -> MMMInputs:
     # what the organic signal does faster than the demand state's knots (a promotion's days,
     # a week on weekly data) would be measurement noise to the state: a control of its own
     if spec.demand == "latent" and spec.demand_fast == "control" and organic is not None:
-        frames = [f.assign(demand_fast=_off_basis(organic[b], basis)) for b, f in enumerate(frames)]
+        frames = [
+            f.assign(demand_fast=residualize(organic[b], basis)) for b, f in enumerate(frames)
+        ]
     names = tuple(dict.fromkeys(c for f in frames for c in f.columns))
     controls = np.stack([f.reindex(columns=names, fill_value=0.0).to_numpy() for f in frames])
     # orthonormal columns (QR per brand, unit variance): trend, seasonality and festivals
