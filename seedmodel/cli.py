@@ -24,6 +24,7 @@ from seedmodel.models.mmm.spec import (
     LIFT_TRANSPORT,
     LIKELIHOODS,
     TRENDS,
+    SeedingMMM,
 )
 from seedmodel.schema import ArgumentError, DataError
 
@@ -638,13 +639,13 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--demand",
         choices=DEMAND_MODES,
-        default="latent",
+        default=SeedingMMM.demand,
         help="how organic buzz enters the baseline",
     )
     p.add_argument(
         "--demand-fast",
         choices=DEMAND_FAST,
-        default="control",
+        default=SeedingMMM.demand_fast,
         help="with --demand latent: the organic signal's moves faster than the demand state's "
         "knots as a control of their own (control, the default) or left as noise (none)",
     )
@@ -656,26 +657,26 @@ def _parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--likelihood",
         choices=LIKELIHOODS,
-        default="lognormal",
+        default=SeedingMMM.likelihood,
         help="noise proportional to GMV (default) or of constant size (additive-noise data)",
     )
     p.add_argument(
         "--baseline",
         choices=BASELINES,
-        default="multiplicative",
+        default=SeedingMMM.baseline,
         help="trend, seasonality and events as factors of the level (default) or added to it",
     )
     p.add_argument(
         "--trend",
         choices=TRENDS,
-        default="smooth",
+        default=SeedingMMM.trend,
         help="the baseline's slow movement: a random walk over quarterly knots (default) or a "
         "quadratic in time",
     )
     p.add_argument(
         "--budget-reaction",
         choices=BUDGET_REACTIONS,
-        default="control_scales",
+        default=SeedingMMM.budget_reaction,
         help="control for budgets' reactions to unmeasured demand, day to day and over about "
         "two months (control_scales, the default), day to day only (control), or use all of "
         "spend's variation (none)",
