@@ -90,6 +90,18 @@ def _rescore(out: pd.DataFrame, est: str, prefix: str, lo: pd.Series, hi: pd.Ser
         out[f"{prefix}{name}"] = value
 
 
+def compact(cells: pd.DataFrame) -> pd.DataFrame:
+    """One row per variant: the overall scores, each channel's coverage beside them, and
+    mROI's coverage and confidently wrong cells (where scored): a tier of the family on one
+    line, for tables that set tiers (files labelled alike are pooled) side by side."""
+    overall = by_group(cells, ["variant"])
+    keep = ["cells", "median_rel_err", "median_signed_err", "coverage", "median_width"]
+    keep += ["confidently_wrong"]
+    keep += [c for c in ("mroi_coverage", "mroi_confidently_wrong") if c in overall]
+    per = by_group(cells, ["variant", "channel"])["coverage"].unstack("channel")
+    return overall[keep].join(per.add_prefix("coverage_"))
+
+
 def markdown(frame: pd.DataFrame) -> str:
     return frame.reset_index().to_markdown(index=False, floatfmt=".3g")
 
@@ -123,6 +135,12 @@ def main(argv: list[str] | None = None) -> int:
         metavar="VARIANT",
         help="print only these variants (after --widened and --prior-scales add theirs)",
     )
+    ap.add_argument(
+        "--compact",
+        action="store_true",
+        help="print one line per label (files given the same label pooled): overall scores "
+        "and each channel's coverage",
+    )
     args = ap.parse_args(argv)
     labels = args.labels or [None] * len(args.results)
     cells = pd.concat([load(p, lab) for p, lab in zip(args.results, labels, strict=True)])
@@ -133,6 +151,9 @@ def main(argv: list[str] | None = None) -> int:
         cells = cells[cells["world"].isin(args.worlds)]
     if args.only:
         cells = cells[cells["variant"].isin(args.only)]
+    if args.compact:
+        print(markdown(compact(cells)))
+        return 0
     print("## overall\n\n" + markdown(by_group(cells, ["variant"])))
     print("\n## all paid media together\n\n" + markdown(media_totals(cells)))
     print("\n## by channel\n\n" + markdown(by_group(cells, ["channel", "variant"])))
