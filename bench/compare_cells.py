@@ -6,8 +6,10 @@ noise?), which cells gained coverage and which lost it, which became or stopped 
 confidently wrong. Cells are matched on (world, seed, brand, channel); cells held by one
 run only are counted and left out.
 
-    python bench/compare_cells.py BEFORE.json AFTER.json --widened 28p \\
-        --labels before after --out bench/results/compare.json
+    python bench/compare_cells.py --before A.json [B.json ...] --after C.json [D.json ...] \\
+        --widened 28p --labels before after --out bench/results/compare.json
+
+Each side may be several files (a tier fitted in parts), pooled under its label.
 
 Prints the two runs' overall and per-channel tables on the shared cells, how far the
 estimates moved (median ``|log(after / before)|``, overall and per channel), and every cell
@@ -80,9 +82,11 @@ def changed(both: pd.DataFrame) -> pd.DataFrame:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("before", help="recovery JSON of the first run")
-    ap.add_argument("after", help="recovery JSON of the second run (same worlds and seeds)")
-    ap.add_argument("--labels", nargs=2, default=None, metavar=("BEFORE", "AFTER"))
+    ap.add_argument("--before", nargs="+", required=True, help="recovery JSON of the first run")
+    ap.add_argument(
+        "--after", nargs="+", required=True, help="the second run's (same worlds and seeds)"
+    )
+    ap.add_argument("--labels", nargs=2, default=["before", "after"], metavar=("BEFORE", "AFTER"))
     ap.add_argument(
         "--widened",
         default=None,
@@ -93,13 +97,14 @@ def main(argv: list[str] | None = None) -> int:
     )
     ap.add_argument("--out", default=None, help="also write the tables here as JSON")
     args = ap.parse_args(argv)
-    labels = args.labels or [None, None]
-    runs = [load(p, lab) for p, lab in zip((args.before, args.after), labels, strict=True)]
+    runs = []
+    for paths, label in zip((args.before, args.after), args.labels, strict=True):
+        parts = [load(p, None) for p in paths]
+        if any(part["variant"].nunique() > 1 for part in parts):
+            raise SystemExit("one variant per file, please")
+        runs.append(pd.concat(parts, ignore_index=True).assign(variant=label))
     if args.widened:
         runs = [widened(r, args.widened) for r in runs]
-    for r in runs:
-        if r["variant"].nunique() > 1:
-            raise SystemExit("one variant per file, please")
     both, only_a, only_b = paired(*runs)
     if both.empty:
         raise SystemExit("the two runs share no cell (world, seed, brand, channel)")
