@@ -102,6 +102,14 @@ def compact(cells: pd.DataFrame) -> pd.DataFrame:
     return overall[keep].join(per.add_prefix("coverage_"))
 
 
+def confidently_wrong(cells: pd.DataFrame) -> pd.DataFrame:
+    """The cells whose 90% interval misses the truth by a factor of two or more, with the
+    estimate, its interval and the truth, per variant."""
+    wrong = cells[(cells["true_roi"] > 0) & cells["confidently_wrong"].astype(bool)]
+    cols = ["variant", "world", "brand", "channel", "roi", "roi_lo", "roi_hi", "true_roi"]
+    return wrong[cols].round(2).sort_values(["variant", "world", "brand", "channel"])
+
+
 def markdown(frame: pd.DataFrame) -> str:
     return frame.reset_index().to_markdown(index=False, floatfmt=".3g")
 
@@ -141,6 +149,11 @@ def main(argv: list[str] | None = None) -> int:
         help="print one line per label (files given the same label pooled): overall scores "
         "and each channel's coverage",
     )
+    ap.add_argument(
+        "--list-wrong",
+        action="store_true",
+        help="with --compact, also list the confidently wrong cells",
+    )
     args = ap.parse_args(argv)
     labels = args.labels or [None] * len(args.results)
     cells = pd.concat([load(p, lab) for p, lab in zip(args.results, labels, strict=True)])
@@ -153,6 +166,8 @@ def main(argv: list[str] | None = None) -> int:
         cells = cells[cells["variant"].isin(args.only)]
     if args.compact:
         print(markdown(compact(cells)))
+        if args.list_wrong:
+            print("\n" + confidently_wrong(cells).to_markdown(index=False))
         return 0
     print("## overall\n\n" + markdown(by_group(cells, ["variant"])))
     print("\n## all paid media together\n\n" + markdown(media_totals(cells)))
