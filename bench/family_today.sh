@@ -15,4 +15,4 @@ ${PYTHON:-python} bench/recovery_table.py $FILES --labels $(for f in $FILES; do 
 echo "=== several brands pooled"
 ${PYTHON:-python} bench/recovery_table.py $FILES --labels one one several several several several several several several --widened 28p --compact --only one+widened28p several+widened28p
 echo "=== by mechanism, all pooled"
-${PYTHON:-python} bench/recovery_table.py $FILES --labels $(for f in $FILES; do echo all; done) --widened 28p --only all+widened28p  | sed -n '/by mechanism/,$p'
+${PYTHON:-python} bench/recovery_table.py $FILES --labels $(for f in $FILES; do echo all; done) --widened 28p --only all+widened28p | sed -n '/by mechanism/,$p'

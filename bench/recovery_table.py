@@ -152,7 +152,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument(
         "--list-wrong",
         action="store_true",
-        help="with --compact, also list the confidently wrong cells",
+        help="also list the confidently wrong cells",
     )
     args = ap.parse_args(argv)
     labels = args.labels or [None] * len(args.results)
@@ -169,6 +169,8 @@ def main(argv: list[str] | None = None) -> int:
         if args.list_wrong:
             print("\n" + confidently_wrong(cells).to_markdown(index=False))
         return 0
+    if args.list_wrong:
+        print("## confidently wrong\n\n" + confidently_wrong(cells).to_markdown(index=False) + "\n")
     print("## overall\n\n" + markdown(by_group(cells, ["variant"])))
     print("\n## all paid media together\n\n" + markdown(media_totals(cells)))
     print("\n## by channel\n\n" + markdown(by_group(cells, ["channel", "variant"])))
