@@ -7,12 +7,13 @@ R=bench/results
 T=1207_thirtyninth
 E=1207_thirtyeighth
 FILES="$R/recovery_family_today_one_brand_0_29_$T.json $R/recovery_family_demand_fast_one_brand_30_59_$E.json $R/recovery_family_demand_fast_two_brand_0_14_$E.json $R/recovery_family_today_two_brand_15_29_$T.json $R/recovery_family_today_three_brand_30_44_without_34_$T.json $R/recovery_family_demand_fast_three_brand_34_$E.json $R/recovery_family_demand_fast_four_brand_45_$E.json $R/recovery_family_today_four_brand_46_54_$T.json $R/recovery_family_today_five_brand_55_59_$T.json"
+ALL=$(for f in $FILES; do echo all; done)
 LABELS="one_brand_0-29 one_brand_30-59 two_brands_0-29 two_brands_0-29 three_brands_30-44 three_brands_30-44 four_brands_45-54 four_brands_45-54 five_brands_55-59"
 ${PYTHON:-python} bench/recovery_table.py $FILES --labels $LABELS --widened 28p --compact --only $(for l in $LABELS; do echo "$l+widened28p"; done | sort -u)
 echo
 echo "=== all pooled"
-${PYTHON:-python} bench/recovery_table.py $FILES --labels $(for f in $FILES; do echo all; done) --widened 28p --compact --list-wrong --only all+widened28p
+${PYTHON:-python} bench/recovery_table.py $FILES --labels $ALL --widened 28p --compact --list-wrong --only all+widened28p
 echo "=== several brands pooled"
-${PYTHON:-python} bench/recovery_table.py $FILES --labels one one several several several several several several several --widened 28p --compact --only one+widened28p several+widened28p
+${PYTHON:-python} bench/recovery_table.py $FILES --labels $(for l in $LABELS; do case $l in one_*) echo one ;; *) echo several ;; esac; done) --widened 28p --compact --only one+widened28p several+widened28p
 echo "=== by mechanism, all pooled"
-${PYTHON:-python} bench/recovery_table.py $FILES --labels $(for f in $FILES; do echo all; done) --widened 28p --only all+widened28p | sed -n '/by mechanism/,$p'
+${PYTHON:-python} bench/recovery_table.py $FILES --labels $ALL --widened 28p --only all+widened28p | sed -n '/by mechanism/,$p'

@@ -11,25 +11,24 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parents[1] / "bench"))
 from compare_cells import changed, moves, paired
 
+from seedmodel.sim.truth import interval_scores
+
 
 def _cells(roi, lo, hi, worlds=("w1", "w2", "w3")):
-    truth = 2.0
-    return pd.DataFrame(
+    cells = pd.DataFrame(
         {
             "world": list(worlds),
             "seed": 1,
             "brand": "A",
             "channel": ["little_red_star", "red_cat", "red_jd"][: len(worlds)],
-            "true_roi": truth,
+            "true_roi": 2.0,
             "roi": roi,
             "roi_lo": lo,
             "roi_hi": hi,
-            "covered": [a <= truth <= b for a, b in zip(lo, hi, strict=True)],
-            "confidently_wrong": [
-                a >= 2 * truth or b <= truth / 2 for a, b in zip(lo, hi, strict=True)
-            ],
         }
     )
+    scores = interval_scores(cells["roi_lo"], cells["roi_hi"], cells["true_roi"])
+    return cells.assign(covered=scores["covered"], confidently_wrong=scores["confidently_wrong"])
 
 
 def test_cells_are_matched_and_their_verdicts_counted():
