@@ -803,3 +803,25 @@ def test_the_diagnostics_say_how_the_brands_spreads_were_taken(parts, mode):
         rows = dict(re.findall(r"<tr>\s*<td>(.*?)</td>\s*<td>(.*?)</td>", block, flags=re.S))
         said = html.unescape(rows[names["col_brand_spreads"][lang]])
         assert said == names[f"spreads_{mode}"][lang]
+
+
+def test_roi_section_says_how_often_such_intervals_held_the_truth(parts, portfolio):
+    from dataclasses import replace
+
+    from seedmodel.analysis.simulated_coverage import coverage_table
+    from seedmodel.report.compose import simulated_rows
+
+    t = coverage_table().set_index(["brands", "channel"])["coverage"]
+    one, several = parts[3], portfolio[2]
+    # one brand, no lift tests: the one-brand rates, each channel's in the page
+    assert "one brand per fit" in one["en"] and "每次拟合一个品牌" in one["zh"]
+    for channel, name in (("little_red_star", "Little Red Star"), ("red_jd", "Red JD")):
+        assert f"{percent(t['1', channel])} ({name})" in one["en"]
+    assert "no lift tests" not in one["en"]
+    # two brands with lift tests: the several-brand rates, and that the worlds had no tests
+    assert f"{percent(t['2-5', 'little_red_star'])} (Little Red Star)" in several["en"]
+    assert "two to five brands fitted together" in several["en"]
+    assert "no lift tests" in several["en"] and "没有增量实验" in several["zh"]
+    # another model: rates not measured for it, no note
+    fit = parts[0]
+    assert simulated_rows([replace(fit, spec=replace(fit.spec, noise="student_t"))]) is None

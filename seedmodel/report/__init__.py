@@ -47,6 +47,7 @@ def build_report(
     brand_warnings: dict[str, str] | None = None,
     echo_channels: list[str] | None = None,
     brand_spreads: str = "",
+    simulated: pd.DataFrame | None = None,
     lang: str = "en",
 ) -> str:
     """The report's HTML as a string.
@@ -89,6 +90,10 @@ def build_report(
     brand_spreads : str
         :attr:`seedmodel.fit.Fit.brand_spreads` of a single fit: a row of its diagnostics
         table ("" leaves it out; a portfolio's groups table has a column instead).
+    simulated : DataFrame, optional
+        How often the model's 90% ROI intervals held the truth on the simulated world family
+        for a fit like this one (:func:`seedmodel.report.compose.simulated_rows`): a note
+        under the ROI table.
     lang : {"en", "zh"}
         Language of every heading, sentence, axis and table header; channels are shown by
         their programme names and money in ¥k / ¥M (en) or 万元 / 亿元 (zh). Downloaded
@@ -136,6 +141,7 @@ def build_report(
                 elsewhere=elsewhere,
                 echo_channels=echo_channels,
                 brand_spreads=brand_spreads,
+                simulated=simulated,
             )
         )
     else:

@@ -306,10 +306,33 @@ def fit_report(
         checks=checks,
         echo_channels=echo_channels(fit),
         brand_spreads=fit.brand_spreads,
+        simulated=simulated_rows([fit]),
         lang=lang,
         **fit_tables(fit),
         **plan,
     )
+
+
+def simulated_rows(fits) -> pd.DataFrame | None:
+    """How often the default model's 90% ROI intervals held the truth on the simulated world
+    family (:func:`seedmodel.analysis.simulated_coverage.coverage_for`), for these fits (one,
+    or a portfolio's groups) by their largest number of brands, with ``lifts`` (whether the
+    data hold lift tests: the family was fitted without); None where the rates were not
+    measured for them (a model other than the default)."""
+    from seedmodel.analysis.simulated_coverage import coverage_for
+
+    if not fits:
+        return None
+    first = fits[0]
+    if any(f.spec.to_dict() != first.spec.to_dict() for f in fits[1:]):
+        return None
+    rows = coverage_for(
+        first.spec,
+        max(len(f.inputs.brands) for f in fits),
+        list(first.inputs.channels),
+        first.data.link_channels,
+    )
+    return None if rows.empty else rows.assign(lifts=any(f.inputs.lifts for f in fits))
 
 
 def echo_channels(fit) -> list[str]:
@@ -406,6 +429,7 @@ def portfolio_report(
         groups=portfolio.groups_table(),
         elsewhere=elsewhere,
         echo_channels=sorted({c for f in fits for c in echo_channels(f)}),
+        simulated=simulated_rows(fits),
         brand_warnings={
             brand: text("brand_not_converged", lang, group=g.group)
             for g in portfolio.groups

@@ -82,6 +82,19 @@ def text(key: str, lang: str, **fields: object) -> str:
     return catalogue()[key][lang].format(**fields)
 
 
+def listed(items: list[str], lang: str) -> str:
+    """``items`` as one phrase: "a, b and c" (en), "a、b、c" (zh).
+
+    Examples
+    --------
+    >>> listed(["a", "b", "c"], "en"), listed(["a"], "en"), listed(["a", "b"], "zh")
+    ('a, b and c', 'a', 'a、b')
+    """
+    if len(items) < 2:
+        return "".join(items)
+    return text("list_comma", lang).join(items[:-1]) + text("list_and", lang) + items[-1]
+
+
 def reason_text(diagnostics, lang: str) -> str:
     """Why a fit did not converge, in ``lang``.
 

@@ -15,6 +15,7 @@ from seedmodel.report.i18n import (
     cell_name,
     channel_name,
     headers,
+    listed,
     money,
     money_interval,
     percent,
@@ -30,6 +31,7 @@ __all__ = [
     "plot_contributions",
     "plot_roi",
     "roi_section",
+    "simulated_note",
 ]
 
 
@@ -222,6 +224,7 @@ def roi_section(
     elsewhere: str | None = None,
     echo_channels: list[str] | None = None,
     brand_spreads: str = "",
+    simulated: pd.DataFrame | None = None,
 ) -> Section:
     """ROI table and chart, attribution against incremental GMV, contributions over time,
     the per-fit checks when given, and a loud banner when the fit did not converge. Every
@@ -230,7 +233,9 @@ def roi_section(
     shown instead. ``echo_channels``: channels whose ROI rests on organic notes measuring
     demand alone (:func:`seedmodel.report.compose.echo_channels`), named in a note under the
     ROI table. ``brand_spreads``: the fit's :attr:`~seedmodel.fit.Fit.brand_spreads`, a row
-    of the diagnostics table when given."""
+    of the diagnostics table when given. ``simulated``: the fit's rows of
+    :func:`seedmodel.analysis.simulated_coverage.coverage_for`, how often such intervals held
+    the truth in simulation, said under the ROI table (:func:`simulated_note`)."""
 
     diag = pd.DataFrame([diagnostics.to_dict()]).drop(columns="reason")
     if brand_spreads:
@@ -260,6 +265,7 @@ def roi_section(
             if echo_channels
             else None
         ),
+        simulated_note=simulated_note(simulated, lang),
         attr_title=text("attr_title", lang),
         attr_lead=text("attr_lead", lang),
         attribution=(
@@ -293,6 +299,30 @@ def roi_section(
         diagnostics_table=table_html(_one_per_row(headers(diag, lang), lang)),
     )
     return Section(text("roi_title", lang), body, anchor="roi")
+
+
+def simulated_note(rows: pd.DataFrame | None, lang: str) -> str | None:
+    """How often the default model's 90% ROI intervals held the truth on the simulated world
+    family, for the fit's number of brands and its measured channels (``rows``:
+    :func:`seedmodel.report.compose.simulated_rows`; with ``lifts`` true, a sentence that
+    those worlds had no lift tests); None without rows."""
+    if rows is None or rows.empty:
+        return None
+    rates = [
+        text("roi_simulated_rate", lang, channel=channel_name(c, lang), coverage=percent(v))
+        for c, v in zip(rows["channel"], rows["coverage"], strict=True)
+    ]
+    several = (rows["brands"] != "1").any()
+    note = text(
+        "roi_simulated",
+        lang,
+        worlds=int(rows["worlds"].max()),
+        brands=text("roi_simulated_several" if several else "roi_simulated_one", lang),
+        rates=listed(rates, lang),
+    )
+    if "lifts" in rows and rows["lifts"].any():
+        note += (" " if lang == "en" else "") + text("roi_simulated_lifts", lang)
+    return note
 
 
 def check_warnings(checks: dict, lang: str) -> list[str]:

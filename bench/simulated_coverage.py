@@ -1,0 +1,100 @@
+"""The table of how often roi()'s 90% intervals held the truth on the world family, by brands
+per fit and channel: ``seedmodel/data/simulated_coverage.json``, which reports quote
+(:mod:`seedmodel.analysis.simulated_coverage`).
+
+    python bench/simulated_coverage.py            # print the table
+    python bench/simulated_coverage.py --write    # and write the package file
+
+It reads the stored recovery results of today's default on every tier of the family (the
+files of ``bench/family_today.sh``), scored on roi()'s widened intervals. Rerun it with
+``--write`` whenever those files are replaced; ``tests/test_simulated_coverage.py`` fails
+while the package file and the stored results disagree.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+import pandas as pd
+
+sys.path.insert(0, str(Path(__file__).parent))
+from recovery_table import load, widened
+
+ROOT = Path(__file__).resolve().parent.parent
+RESULTS = ROOT / "bench" / "results"
+PACKAGE_FILE = ROOT / "seedmodel" / "data" / "simulated_coverage.json"
+
+#: Today's default on every tier: (file, brands per fit). The files of bench/family_today.sh.
+SOURCES = (
+    ("recovery_family_today_one_brand_0_29_1207_thirtyninth.json", 1),
+    ("recovery_family_demand_fast_one_brand_30_59_1207_thirtyeighth.json", 1),
+    ("recovery_family_demand_fast_two_brand_0_14_1207_thirtyeighth.json", 2),
+    ("recovery_family_today_two_brand_15_29_1207_thirtyninth.json", 2),
+    ("recovery_family_today_three_brand_30_44_without_34_1207_thirtyninth.json", 3),
+    ("recovery_family_demand_fast_three_brand_34_1207_thirtyeighth.json", 3),
+    ("recovery_family_demand_fast_four_brand_45_1207_thirtyeighth.json", 4),
+    ("recovery_family_today_four_brand_46_54_1207_thirtyninth.json", 4),
+    ("recovery_family_today_five_brand_55_59_1207_thirtyninth.json", 5),
+)
+#: The widened intervals roi() reports: four-week blocks and the priors' centres and widths.
+WIDENED = "28p"
+
+
+def cells(results: Path = RESULTS) -> pd.DataFrame:
+    """Every scored cell of :data:`SOURCES`, with ``brands`` ("1" or "2-5")."""
+    parts = []
+    for name, n in SOURCES:
+        part = widened(load(str(results / name), name), WIDENED)
+        part["brands"] = "1" if n == 1 else "2-5"
+        parts.append(part)
+    return pd.concat(parts, ignore_index=True)
+
+
+def table(results: Path = RESULTS) -> dict:
+    """The package file's content: a header (what was measured) and one row per brands
+    group and channel."""
+    c = cells(results)
+    rows = []
+    for (brands, channel), g in c.groupby(["brands", "channel"], sort=True):
+        rows.append(
+            {
+                "brands": brands,
+                "channel": channel,
+                "cells": len(g),
+                "worlds": int(g["world"].nunique()),
+                "coverage": round(float(g["covered"].mean()), 3),
+                "confidently_wrong": int(g["confidently_wrong"].sum()),
+                "median_abs_error": round(float(g["rel_err"].median()), 3),
+                "mroi_coverage": round(float(g["mroi_covered"].mean()), 3),
+            }
+        )
+    return {
+        "level": 0.9,
+        "spec_format": 13,
+        "model": "SeedingMMM() defaults, spec format 13, no lift tests",
+        "worlds": int(c["world"].nunique()),
+        "draws": "seed 1, 500 warm-up and 500 kept draws on each of 2 chains",
+        "intervals": "roi()'s, widened for the months and the priors (four-week blocks)",
+        "measured": "2026-12-07 (thirty-eighth and thirty-ninth sessions)",
+        "sources": [f"bench/results/{name}" for name, _ in SOURCES],
+        "docs": "docs/recovery_family.md, Where it stands",
+        "rows": rows,
+    }
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--write", action="store_true", help="write the package file")
+    args = parser.parse_args(argv)
+    out = table()
+    print(pd.DataFrame(out["rows"]).to_string(index=False))
+    if args.write:
+        PACKAGE_FILE.write_text(json.dumps(out, ensure_ascii=False, indent=1) + "\n", "utf-8")
+        print(f"wrote {PACKAGE_FILE.relative_to(ROOT)}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,1 @@
+"""Package data: tables the library reads at run time."""
