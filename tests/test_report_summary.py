@@ -818,6 +818,9 @@ def test_roi_section_says_how_often_such_intervals_held_the_truth(parts, portfol
     for channel, name in (("little_red_star", "Little Red Star"), ("red_jd", "Red JD")):
         assert f"{percent(t['1', channel])} ({name})" in one["en"]
     assert "no lift tests" not in one["en"]
+    m = coverage_table().set_index(["brands", "channel"])["mroi_coverage"]
+    mroi = f"the mROI intervals in {percent(m['1', 'little_red_star'])} (Little Red Star)"
+    assert mroi in one["en"] and "mROI 区间为：小红星" in one["zh"]
     # two brands with lift tests: the several-brand rates, and that the worlds had no tests
     assert f"{percent(t['2-5', 'little_red_star'])} (Little Red Star)" in several["en"]
     assert "two to five brands fitted together" in several["en"]

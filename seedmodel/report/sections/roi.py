@@ -308,17 +308,24 @@ def simulated_note(rows: pd.DataFrame | None, lang: str) -> str | None:
     those worlds had no lift tests); None without rows."""
     if rows is None or rows.empty:
         return None
-    rates = [
-        text("roi_simulated_rate", lang, channel=channel_name(c, lang), coverage=percent(v))
-        for c, v in zip(rows["channel"], rows["coverage"], strict=True)
-    ]
+
+    def rates(column: str) -> str:
+        return listed(
+            [
+                text("roi_simulated_rate", lang, channel=channel_name(c, lang), coverage=percent(v))
+                for c, v in zip(rows["channel"], rows[column], strict=True)
+            ],
+            lang,
+        )
+
     several = (rows["brands"] != "1").any()
     note = text(
         "roi_simulated",
         lang,
         worlds=int(rows["worlds"].max()),
         brands=text("roi_simulated_several" if several else "roi_simulated_one", lang),
-        rates=listed(rates, lang),
+        rates=rates("coverage"),
+        mroi_rates=rates("mroi_coverage"),
     )
     if "lifts" in rows and rows["lifts"].any():
         note += (" " if lang == "en" else "") + text("roi_simulated_lifts", lang)
