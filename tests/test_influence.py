@@ -5,8 +5,9 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+import xarray as xr
 
-from seedmodel.analysis.influence import block_jackknife_variance, block_loglik
+from seedmodel.analysis.influence import block_jackknife_variance, block_loglik, brand_loglik
 
 
 def _normal_mean_posterior(y: np.ndarray, sigma: float, rng, chains=4, draws=4000):
@@ -73,6 +74,8 @@ def test_on_a_fit_every_paid_cell_gets_an_interval_at_least_as_wide(small_fit):
     paid = table.set_index(["brand", "channel"]).loc[spend[spend > 0].index]
     assert (paid["roi_widening"] >= 1.0).all() and (paid["mroi_widening"] >= 1.0).all()
     assert np.isfinite(paid[["roi_lo", "roi_hi", "mroi_lo", "mroi_hi"]].to_numpy()).all()
+    # one brand: no other brands to weight afresh
+    assert (table["roi_widening_brands"] == 1.0).all()
     # blocks of one period: as many blocks as periods, and no cell narrower
     daily = sm.roi(fit, resampling=True, block_days=1).set_index(["brand", "channel"])
     assert (daily.loc[paid.index, "roi_widening"] >= 1.0).all()
@@ -88,6 +91,10 @@ def test_the_blocks_hold_the_whole_likelihood(small_fit):
     # the rest is the organic signal's density (the small world's demand state is latent)
     assert blocks.sizes["block"] == 35
     assert np.all(np.isfinite(organic)) and np.ptp(organic) > 0
+    # the brands' whole log-likelihoods hold the same
+    brands = brand_loglik(fit, draws=20)
+    assert list(brands["brand"].values) == list(fit.inputs.brands)
+    np.testing.assert_allclose(brands.values.sum(-1), blocks.values.sum(-1), rtol=1e-10)
 
 
 def test_roi_keeps_its_means_and_only_widens_its_intervals(small_fit):
@@ -137,3 +144,51 @@ def test_a_fits_blocks_and_prior_scores_are_computed_once(small_fit, monkeypatch
     again = sm.roi(fit)
     assert calls == []
     assert np.allclose(first["roi_hi"], again["roi_hi"])
+
+
+def test_batches_estimate_the_square_without_bias_and_with_less_noise_than_halves():
+    # psi = Cov(g, l_k) known; the square's estimate from four batches a chain (the mean over
+    # every pair of different batches) against the product of the two chains' estimates (one
+    # batch each). Both are unbiased; where the blocks move g little, the noise of the
+    # estimates' product is most of the error and the pairs of eight batches cut its sd by
+    # about a quarter (sqrt(2 * 8 / 7 / 4) = 0.76)
+    from seedmodel.analysis.prior_sensitivity import batch_covariances, pair_mean
+
+    rng = np.random.default_rng(5)
+    K = 24
+    for psi, unbiased in ((0.1 * rng.normal(size=K), True), (np.zeros(K), False)):
+        estimates: dict[int, list[float]] = {1: [], 4: []}
+        for _ in range(300):
+            blocks = rng.normal(size=(2, 250, K))
+            g = blocks @ psi + rng.normal(size=(2, 250))
+            for per_chain, out in estimates.items():
+                b = batch_covariances(g, blocks, per_chain)
+                assert b.shape == (2 * per_chain, K)
+                out.append(float(pair_mean(b, lambda a, c: (a * c).sum(-1))))
+        halves, batches = np.array(estimates[1]), np.array(estimates[4])
+        exact = float((psi**2).sum())
+        if unbiased:
+            assert halves.mean() == pytest.approx(exact, rel=0.1)
+            assert batches.mean() == pytest.approx(exact, rel=0.1)
+        else:
+            assert abs(batches.mean()) < 0.2 * batches.std()
+            assert batches.std() < 0.85 * halves.std()
+
+
+def test_other_brands_count_and_a_cells_own_brand_does_not():
+    # three brands' log-likelihoods; brand 0's quantity moves with brand 1's data (a shared
+    # parameter) and with its own, brand 2's not at all
+    from seedmodel.analysis.influence import _own_brand, brands_variance
+
+    rng = np.random.default_rng(6)
+    loglik = rng.normal(size=(2, 3000, 3))
+    g = np.stack(
+        [0.4 * loglik[..., 1] + 0.5 * loglik[..., 0], 0.5 * loglik[..., 1]], -1
+    )  # cells: brands 0, 1
+    g = g + rng.normal(size=g.shape)
+    cells = xr.DataArray(np.zeros(2), dims="brand", coords={"brand": ["A", "B"]})
+    own = _own_brand(cells, np.array(["A", "B", "C"]))
+    assert own.tolist() == [[1.0, 0.0, 0.0], [0.0, 1.0, 0.0]]
+    v = brands_variance(g, loglik, own)
+    assert v[0] == pytest.approx(0.16, abs=0.04)  # brand 1's pull on brand 0's cell
+    assert v[1] < 0.02  # brand 1's cell moves with its own data only

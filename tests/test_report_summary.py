@@ -131,6 +131,26 @@ def test_a_widened_interval_is_named_with_its_factor_and_its_reason(parts, lang,
     assert page.index(f'data-row="{rows[0]}" data-col="roi_widening"') < at_prior
 
 
+@pytest.mark.parametrize(
+    ("lang", "brands", "cells_first"),
+    [("en", "were fitted together and pull on each other", False), ("zh", "彼此的结果相互牵动", True)],
+)
+def test_an_interval_the_other_brands_widened_is_named_under_that_reason(
+    parts, lang, brands, cells_first
+):
+    fit, table, plan, _, _ = parts
+    wide = table.assign(roi_widening=1.0, roi_widening_months=1.0, roi_widening_prior=1.0)
+    wide = wide.assign(roi_widening_brands=1.0)
+    first = wide.index[0]
+    parts_of = ["roi_widening", "roi_widening_months", "roi_widening_prior", "roi_widening_brands"]
+    wide.loc[first, parts_of] = 1.7, 1.2, 1.1, 1.6  # the other brands add most
+    page = fit_report(fit, roi_table=wide, plan=plan, lang=lang)
+    assert page.count(brands) == 1
+    row = f"{wide['brand'][first]}|{wide['channel'][first]}"
+    at_cell = page.index(f'data-row="{row}" data-col="roi_widening"')
+    assert (at_cell < page.index(brands)) == cells_first
+
+
 def test_summary_comes_first_and_says_when_the_fit_did_not_converge(parts):
     fit, _, _, pages, _ = parts
     assert not fit.diagnostics.converged  # the shared quick fit: 300 draws

@@ -181,7 +181,10 @@ def roi(
         Widen each cell's intervals where the block infinitesimal jackknife
         (:mod:`seedmodel.analysis.influence`: what resampling the data's four-week blocks
         would do to the posterior mean) says the ROI moves more with the data than its
-        posterior sd (default). ``False``: the posterior's intervals as they are.
+        posterior sd (default), and, in a fit of several brands, where weighting the other
+        brands afresh would move it (brands and months are crossed, and each is resampled:
+        a brand's ROI leans on the others through what they share). ``False``: the
+        posterior's intervals as they are.
     block_days : int
         With ``resampling``, the days per block (default four weeks).
     prior_centres : bool
@@ -209,7 +212,9 @@ def roi(
         months agree and the data, not the prior's centres, decide), and the two reasons
         apart: ``roi_widening_months``, ``mroi_widening_months`` (the months alone) and
         ``roi_widening_prior``, ``mroi_widening_prior`` (the priors' centres and widths
-        alone; 1 without ``prior_centres``); then window_start, window_end and converged.
+        alone; 1 without ``prior_centres``), ``roi_widening_brands``,
+        ``mroi_widening_brands`` (the other brands of a pooled fit alone; 1 with one
+        brand); then window_start, window_end and converged.
 
     Examples
     --------
@@ -238,7 +243,7 @@ def roi(
         wide_more = widen(more, factors["mroi_widening"])
         widened = [
             factors[f"{q}_{part}"].where(paid)
-            for part in ("widening", "widening_months", "widening_prior")
+            for part in ("widening", "widening_months", "widening_prior", "widening_brands")
             for q in ("roi", "mroi")
         ]
     with np.errstate(divide="ignore", invalid="ignore"):

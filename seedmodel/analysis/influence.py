@@ -19,8 +19,9 @@ density per observed period) plus, with a latent demand state measured by organi
 the organic signal's. Lift tests keep their weight: they are not resampled.
 
 The square of a Monte Carlo estimate of ``psi_k`` is biased upwards by its own noise; the
-variance here multiplies the estimates of two independent halves of the draws (the chains
-split in two groups), which removes that bias.
+variance here multiplies the estimates of different batches of the draws (each chain cut
+into four) and averages over every pair of batches, which removes that bias with less noise
+than one product of two halves.
 """
 
 from __future__ import annotations
@@ -29,7 +30,12 @@ import numpy as np
 import xarray as xr
 
 from seedmodel.analysis.posterior import SAMPLE
-from seedmodel.analysis.prior_sensitivity import centre_variance, prior_scores, split_covariances
+from seedmodel.analysis.prior_sensitivity import (
+    batch_covariances,
+    centre_variance,
+    pair_mean,
+    prior_scores,
+)
 
 __all__ = [
     "block_jackknife_variance",
@@ -48,15 +54,15 @@ MIN_DRAWS = 200
 MAX_WIDENING = 4.0
 
 
-def block_loglik(fit, *, block_days: int = BLOCK_DAYS, draws: int = 1000) -> xr.DataArray:
-    """Log-likelihood per posterior draw summed by calendar block: (chain, draw, block).
+def period_loglik(fit, *, draws: int = 1000) -> np.ndarray:
+    """Log-likelihood per posterior draw, brand and fitted period: (chain, draw, brand,
+    period), the GMV likelihood's summed over platforms plus, with a latent demand state
+    measured by organic notes, the organic signal's.
 
     Parameters
     ----------
     fit : Fit
         A fitted SeedingMMM.
-    block_days : int
-        Days per block (rounded to whole periods; at least one period).
     draws : int
         At most this many draws per chain, evenly spaced (the draws of
         ``seedmodel.analysis.fitted.log_likelihood``).
@@ -71,17 +77,94 @@ def block_loglik(fit, *, block_days: int = BLOCK_DAYS, draws: int = 1000) -> xr.
     C, D = flat.shape[:2]
     ll = np.zeros((C, D, *mask.shape))
     ll.reshape(C, D, -1)[..., mask.ravel()] = flat
-    per_period = ll.sum(axis=(2, 3))  # (C, D, T)
-    per_period = per_period + _organic_loglik(fit, _thinned(fit, draws), T)
+    return ll.sum(axis=3) + _organic_loglik(fit, _thinned(fit, draws), T)  # (C, D, B, T)
+
+
+def block_loglik(fit, *, block_days: int = BLOCK_DAYS, draws: int = 1000) -> xr.DataArray:
+    """Log-likelihood per posterior draw summed by calendar block over every brand: (chain,
+    draw, block).
+
+    Parameters
+    ----------
+    fit : Fit
+        A fitted SeedingMMM.
+    block_days : int
+        Days per block (rounded to whole periods; at least one period).
+    draws : int
+        As :func:`period_loglik`.
+    """
+    per_period = _once(fit, ("period_loglik", draws), lambda: period_loglik(fit, draws=draws))
+    per_period = per_period.sum(axis=2)  # (C, D, T)
+    T = per_period.shape[-1]
     size = max(1, round(block_days / fit.data.period_days))
     block = np.arange(T) // size
     sums = np.stack([per_period[..., block == k].sum(-1) for k in range(block.max() + 1)], -1)
     return xr.DataArray(sums, dims=("chain", "draw", "block"))
 
 
+def brand_loglik(fit, *, draws: int = 1000) -> xr.DataArray:
+    """Each brand's whole log-likelihood per posterior draw: (chain, draw, brand).
+
+    Parameters
+    ----------
+    fit : Fit
+        A fitted SeedingMMM.
+    draws : int
+        As :func:`period_loglik`.
+    """
+    per_period = _once(fit, ("period_loglik", draws), lambda: period_loglik(fit, draws=draws))
+    return xr.DataArray(
+        per_period.sum(axis=-1),
+        dims=("chain", "draw", "brand"),
+        coords={"brand": list(fit.inputs.brands)},
+    )
+
+
+def brands_variance(g: np.ndarray, brands: np.ndarray, own: np.ndarray) -> np.ndarray:
+    """The variance of the posterior mean of ``g`` when each of the *other* brands of a pooled
+    fit is weighted afresh (a Poisson bootstrap over brands), to first order:
+    ``sum_b psi_b**2`` over the brands ``b`` other than the cell's own, ``psi_b = Cov(g,
+    l_b)`` with ``l_b`` brand ``b``'s whole log-likelihood.
+
+    Parameters
+    ----------
+    g : ndarray
+        (C, D, ...): a quantity per draw.
+    brands : ndarray
+        (C, D, B): each brand's log-likelihood per draw (:func:`brand_loglik`).
+    own : ndarray
+        (..., B), broadcastable against ``g``'s cells: 1 where brand ``b`` is the cell's
+        own brand (its months are :func:`block_jackknife_variance`'s), else 0.
+
+    Returns
+    -------
+    ndarray
+        (...): floored at 0; each product the mean over pairs of different batches of the
+        draws (:func:`seedmodel.analysis.prior_sensitivity.pair_mean`).
+
+    Examples
+    --------
+    Brand 0's quantity moves with brand 1's data (through a shared parameter), not with
+    brand 2's:
+
+    >>> rng = np.random.default_rng(0)
+    >>> l = rng.normal(size=(2, 4000, 3))
+    >>> g = 0.4 * l[..., 1] + rng.normal(size=(2, 4000))
+    >>> own = np.eye(3)[0]  # the cell is brand 0's
+    >>> bool(0.12 < float(brands_variance(g, l, own)) < 0.2)  # 0.4 ** 2 = 0.16
+    True
+    """
+    other = 1.0 - own
+
+    def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return (a * b * other).sum(-1)
+
+    return np.maximum(pair_mean(batch_covariances(g, brands), product), 0.0)
+
+
 def _organic_loglik(fit, posterior: xr.Dataset, T: int) -> np.ndarray | float:
-    """The organic signal's log density per draw and period (C, D, T), summed over brands;
-    0 when the demand state is not measured by organic notes alone."""
+    """The organic signal's log density per draw, brand and period (C, D, B, T); 0 when the
+    demand state is not measured by organic notes alone."""
     inp, spec = fit.inputs, fit.spec
     if spec.demand != "latent" or inp.organic is None or spec.organic_echo != "none":
         return 0.0
@@ -89,7 +172,7 @@ def _organic_loglik(fit, posterior: xr.Dataset, T: int) -> np.ndarray | float:
 
     state = np.einsum("cdbk,tk->cdbt", posterior["demand_coef"].values, inp.basis[:T])
     sd = posterior["organic_sd"].values[..., None]
-    return norm.logpdf(inp.organic[None, None, :, :T], state, sd).sum(axis=2)
+    return norm.logpdf(inp.organic[None, None, :, :T], state, sd)
 
 
 def block_jackknife_variance(g: np.ndarray, blocks: np.ndarray) -> np.ndarray:
@@ -106,8 +189,8 @@ def block_jackknife_variance(g: np.ndarray, blocks: np.ndarray) -> np.ndarray:
     -------
     ndarray
         (...): ``sum_k psi_k**2 - (sum_k psi_k)**2 / K`` with ``psi_k = Cov(g, l_k)``, each
-        square taken as the product of the estimates from two halves of the chains (one
-        chain: of the draws), floored at 0.
+        product taken as the mean product of the estimates from two different batches of
+        the draws (:func:`seedmodel.analysis.prior_sensitivity.pair_mean`), floored at 0.
 
     Examples
     --------
@@ -120,10 +203,12 @@ def block_jackknife_variance(g: np.ndarray, blocks: np.ndarray) -> np.ndarray:
     >>> bool(0.15 < float(v) < 0.3)  # 0.25 * (1 - 1 / 10) = 0.225
     True
     """
-    first, second = split_covariances(g, blocks)
     K = blocks.shape[-1]
-    v = (first * second).sum(-1) - first.sum(-1) * second.sum(-1) / K
-    return np.maximum(v, 0.0)
+
+    def product(a: np.ndarray, b: np.ndarray) -> np.ndarray:
+        return (a * b).sum(-1) - a.sum(-1) * b.sum(-1) / K
+
+    return np.maximum(pair_mean(batch_covariances(g, blocks), product), 0.0)
 
 
 def thinned_positions(fit, draws: int = 1000) -> np.ndarray:
@@ -177,10 +262,10 @@ def widening(
         every factor is 1 (and the sds NaN) when the fit has fewer than ``MIN_DRAWS``
         draws.
     """
-    parts = ("widening", "widening_months", "widening_prior")
+    parts = ("widening", "widening_months", "widening_prior", "widening_brands")
     positions = thinned_positions(fit, draws)
     if positions.size < MIN_DRAWS:
-        fills = {"sd_posterior": np.nan, "sd_resampling": np.nan, "sd_prior": np.nan}
+        fills = dict.fromkeys(("sd_posterior", "sd_resampling", "sd_prior", "sd_brands"), np.nan)
         fills |= dict.fromkeys(parts, 1.0)
         return xr.Dataset(
             {
@@ -195,6 +280,9 @@ def widening(
         lambda: block_loglik(fit, block_days=block_days, draws=draws),
     ).values
     C, D = positions.shape
+    pooled = len(fit.inputs.brands) > 1
+    if pooled:
+        brands = _once(fit, ("brand_loglik", draws), lambda: brand_loglik(fit, draws=draws))
     if prior_centres:
         from seedmodel.analysis.fitted import _thinned
 
@@ -211,16 +299,34 @@ def widening(
         cells = xr.zeros_like(sd_post)  # the cells' dims and coordinates, in g's order
         sd_res = cells + np.sqrt(block_jackknife_variance(g, blocks))
         sd_prior = cells + (np.sqrt(centre_variance(g, scores)) if prior_centres else np.nan)
+        if pooled and "brand" in cells.dims:
+            own = _own_brand(cells, brands["brand"].values)
+            sd_brands = cells + np.sqrt(brands_variance(g, brands.values, own))
+        else:
+            sd_brands = cells
         per_post = sd_post.where(sd_post > 0)
         months = (sd_res / per_post).fillna(1.0)
+        others = (sd_brands / per_post).fillna(0.0)
         prior = np.sqrt(1.0 + (sd_prior / per_post) ** 2).fillna(1.0)
-        both = np.sqrt(np.maximum(months, 1.0) ** 2 + prior**2 - 1.0)
+        resampled = np.sqrt(months**2 + others**2)
+        both = np.sqrt(np.maximum(resampled, 1.0) ** 2 + prior**2 - 1.0)
         out[f"{name}_sd_posterior"] = sd_post.where(positive)
         out[f"{name}_sd_resampling"] = sd_res.where(positive)
         out[f"{name}_sd_prior"] = sd_prior.where(positive)
-        for part, factor in zip(parts, (both, months, prior), strict=True):
+        out[f"{name}_sd_brands"] = (sd_brands if pooled else cells + np.nan).where(positive)
+        for part, factor in zip(parts, (both, months, prior, others), strict=True):
             out[f"{name}_{part}"] = factor.clip(1.0, MAX_WIDENING).where(positive, 1.0)
     return xr.Dataset(out)
+
+
+def _own_brand(cells: xr.DataArray, units: np.ndarray) -> np.ndarray:
+    """(cells' shape with 1 for every dimension but ``brand``, B): 1 where the cell's brand
+    is brand unit ``b``."""
+    axis = cells.dims.index("brand")
+    onehot = (cells["brand"].values[:, None] == units[None, :]).astype(float)
+    shape = [1] * cells.ndim + [len(units)]
+    shape[axis] = cells.sizes["brand"]
+    return onehot.reshape(shape)
 
 
 def _once(fit, key: tuple, make):
