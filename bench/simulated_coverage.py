@@ -29,15 +29,15 @@ PACKAGE_FILE = ROOT / "seedmodel" / "data" / "simulated_coverage.json"
 
 #: Today's default on every tier: (file, brands per fit). The files of bench/family_today.sh.
 SOURCES = (
-    ("recovery_family_today_one_brand_0_29_1207_thirtyninth.json", 1),
-    ("recovery_family_demand_fast_one_brand_30_59_1207_thirtyeighth.json", 1),
-    ("recovery_family_demand_fast_two_brand_0_14_1207_thirtyeighth.json", 2),
-    ("recovery_family_today_two_brand_15_29_1207_thirtyninth.json", 2),
-    ("recovery_family_today_three_brand_30_44_without_34_1207_thirtyninth.json", 3),
-    ("recovery_family_demand_fast_three_brand_34_1207_thirtyeighth.json", 3),
-    ("recovery_family_demand_fast_four_brand_45_1207_thirtyeighth.json", 4),
-    ("recovery_family_today_four_brand_46_54_1207_thirtyninth.json", 4),
-    ("recovery_family_today_five_brand_55_59_1207_thirtyninth.json", 5),
+    ("recovery_family_rescored_one_brand_0_29_1207_fortieth.json", 1),
+    ("recovery_family_rescored_one_brand_30_59_1207_fortieth.json", 1),
+    ("recovery_family_rescored_two_brand_0_14_1207_fortieth.json", 2),
+    ("recovery_family_rescored_two_brand_15_29_1207_fortieth.json", 2),
+    ("recovery_family_rescored_three_brand_30_44_without_34_1207_fortieth.json", 3),
+    ("recovery_family_rescored_three_brand_34_1207_fortieth.json", 3),
+    ("recovery_family_rescored_four_brand_45_1207_fortieth.json", 4),
+    ("recovery_family_rescored_four_brand_46_54_1207_fortieth.json", 4),
+    ("recovery_family_rescored_five_brand_55_59_1207_fortieth.json", 5),
 )
 #: The widened intervals roi() reports: four-week blocks and the priors' centres and widths.
 WIDENED = "28p"
@@ -78,7 +78,8 @@ def table(results: Path = RESULTS) -> dict:
         "worlds": int(c["world"].nunique()),
         "draws": "seed 1, 500 warm-up and 500 kept draws on each of 2 chains",
         "intervals": "roi()'s, widened for the months and the priors (four-week blocks)",
-        "measured": "2026-12-07 (thirty-eighth and thirty-ninth sessions)",
+        "measured": "2026-12-07: fitted in the thirty-eighth to fortieth sessions, scored with "
+        "the fortieth session's roi()",
         "sources": [f"bench/results/{name}" for name, _ in SOURCES],
         "docs": "docs/recovery_family.md, Where it stands",
         "rows": rows,
