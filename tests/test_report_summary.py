@@ -133,7 +133,10 @@ def test_a_widened_interval_is_named_with_its_factor_and_its_reason(parts, lang,
 
 @pytest.mark.parametrize(
     ("lang", "brands", "cells_first"),
-    [("en", "were fitted together and pull on each other", False), ("zh", "彼此的结果相互牵动", True)],
+    [
+        ("en", "were fitted together and pull on each other", False),
+        ("zh", "彼此的结果相互牵动", True),
+    ],
 )
 def test_an_interval_the_other_brands_widened_is_named_under_that_reason(
     parts, lang, brands, cells_first

@@ -4,7 +4,7 @@ from the model: the measured rates a report quotes beside a fit's own intervals.
 A posterior interval says how sure the model is if the model is right. On the world family
 (:mod:`seedmodel.sim.family`: lags, curves, trends, demand shocks and noise the model does not
 share) the default model's 90% ROI intervals held the truth in 93% of one-brand cells but
-only 76-81% of 小红星's and 红猫's cells when two to five brands were fitted together
+only 79-83% of 小红星's and 红猫's cells when two to five brands were fitted together
 (docs/recovery_family.md, *Where it stands*). A reader of one fit cannot see that from the
 fit; this module hands it over.
 
