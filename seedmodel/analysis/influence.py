@@ -18,6 +18,14 @@ exchangeable). Each block's log-likelihood is the GMV likelihood's (the AR(1) in
 density per observed period) plus, with a latent demand state measured by organic notes,
 the organic signal's. Lift tests keep their weight: they are not resampled.
 
+In a fit of several brands a brand's ROI also leans on the other brands, through what the
+pooled model lets them share (the seeding lag, each channel's mean effect). Brands and
+months are crossed factors of the data, and the variance of an estimate from such data is
+about the sum of what resampling each factor alone gives (the pigeonhole bootstrap): the
+months' part above, and the other brands' part, each brand ``b`` weighted afresh (a Poisson
+bootstrap), ``sum_b Cov(g, l_b)**2`` over the brands other than the cell's own, with ``l_b``
+brand ``b``'s whole log-likelihood (:func:`brands_variance`).
+
 The square of a Monte Carlo estimate of ``psi_k`` is biased upwards by its own noise; the
 variance here multiplies the estimates of different batches of the draws (each chain cut
 into four) and averages over every pair of batches, which removes that bias with less noise
@@ -40,6 +48,9 @@ from seedmodel.analysis.prior_sensitivity import (
 __all__ = [
     "block_jackknife_variance",
     "block_loglik",
+    "brand_loglik",
+    "brands_variance",
+    "period_loglik",
     "thinned_positions",
     "widen",
     "widening",
@@ -232,8 +243,9 @@ def widening(
     prior_centres: bool = False,
 ) -> xr.Dataset:
     """How much wider than the posterior's each quantity's interval must be to hold what
-    resampling the data's months would do to it (and, with ``prior_centres``, what moving
-    the centres of the priors that state beliefs about the world would do).
+    resampling the data's months would do to it, in a fit of several brands what weighting
+    the other brands afresh would do, and, with ``prior_centres``, what moving the centres
+    of the priors that state beliefs about the world would do.
 
     Parameters
     ----------
@@ -253,12 +265,15 @@ def widening(
     -------
     Dataset
         Per name, over the quantity's other dimensions, on the log scale:
-        ``{name}_sd_posterior``, ``{name}_sd_resampling`` and ``{name}_sd_prior`` (NaN
-        without ``prior_centres``); the factors ``{name}_widening_months``,
-        ``max(1, sd_resampling / sd_posterior)``, and ``{name}_widening_prior``,
-        ``sqrt(1 + (sd_prior / sd_posterior)**2)`` (1 without ``prior_centres``); and
-        ``{name}_widening``, ``sqrt(max(sd_posterior, sd_resampling)**2 + sd_prior**2) /
-        sd_posterior``, the two together. Each factor is kept within ``[1, MAX_WIDENING]``;
+        ``{name}_sd_posterior``, ``{name}_sd_resampling`` (the months), ``{name}_sd_prior``
+        (NaN without ``prior_centres``) and ``{name}_sd_brands`` (the other brands of a
+        pooled fit, :func:`brands_variance`, for quantities with a ``brand`` dimension; NaN
+        with one brand); the factors ``{name}_widening_months``, ``max(1, sd_resampling /
+        sd_posterior)``, ``{name}_widening_prior``, ``sqrt(1 + (sd_prior /
+        sd_posterior)**2)`` (1 without ``prior_centres``), and ``{name}_widening_brands``,
+        ``max(1, sd_brands / sd_posterior)`` (1 with one brand); and ``{name}_widening``,
+        ``sqrt(max(sd_posterior**2, sd_resampling**2 + sd_brands**2) + sd_prior**2) /
+        sd_posterior``, all together. Each factor is kept within ``[1, MAX_WIDENING]``;
         every factor is 1 (and the sds NaN) when the fit has fewer than ``MIN_DRAWS``
         draws.
     """

@@ -120,7 +120,9 @@ def batch_covariances(
     )
 
 
-def pair_mean(psi: np.ndarray, product: Callable[[np.ndarray, np.ndarray], np.ndarray]):
+def pair_mean(
+    psi: np.ndarray, product: Callable[[np.ndarray, np.ndarray], np.ndarray]
+) -> np.ndarray:
     """The mean of ``product(psi[i], psi[j])`` over every pair of different batches ``i !=
     j``, for a ``product`` linear in each argument: a U-statistic, with less Monte Carlo
     noise than the product of two halves' estimates (on the world family's saved fits the
