@@ -73,11 +73,12 @@ def table(results: Path = RESULTS) -> dict:
         )
     return {
         "level": 0.9,
-        "spec_format": 13,
+        "spec_format": 13,  # the format the stored fits were made in, not today's constant
         "model": "SeedingMMM() defaults, spec format 13, no lift tests",
         "worlds": int(c["world"].nunique()),
         "draws": "seed 1, 500 warm-up and 500 kept draws on each of 2 chains",
-        "intervals": "roi()'s, widened for the months and the priors (four-week blocks)",
+        "intervals": "roi()'s, widened for the months (four-week blocks), the other brands "
+        "of a pooled fit and the priors",
         "measured": "2026-12-07: fitted in the thirty-eighth to fortieth sessions, scored with "
         "the fortieth session's roi()",
         "sources": [f"bench/results/{name}" for name, _ in SOURCES],

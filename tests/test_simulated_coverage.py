@@ -61,5 +61,7 @@ def test_no_rates_for_another_model_or_channel():
     explicit = {"little_red_star": MediaSpec("weibull", "hill", 60)}
     assert len(coverage_for(SeedingMMM(media=explicit), 2, CHANNELS, LINKS)) == 3
     assert coverage_for(SeedingMMM(), 2, ["tv", "search"]).empty
+    # six brands learn the brands' spreads: a model the family did not measure
+    assert coverage_for(SeedingMMM(), 6, CHANNELS, LINKS).empty
     with pytest.raises(ValueError, match="n_brands"):
         brands_group(0)

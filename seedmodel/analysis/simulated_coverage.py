@@ -60,18 +60,21 @@ def coverage_table() -> pd.DataFrame:
     return pd.DataFrame(_load()["rows"])
 
 
-def brands_group(n_brands: int) -> str:
-    """The table's group for a fit of ``n_brands`` brands: ``"1"`` or ``"2-5"`` (fits of more
-    than five brands were not measured; they get the several-brand rates).
+def brands_group(n_brands: int) -> str | None:
+    """The table's group for a fit of ``n_brands`` brands: ``"1"``, ``"2-5"``, or None for
+    more than five (not measured: from six brands on the default model learns the brands'
+    spreads instead of fixing the effects', ``SeedingMMM.learnt_spread_brands``).
 
     Examples
     --------
     >>> brands_group(1), brands_group(3), brands_group(8)
-    ('1', '2-5', '2-5')
+    ('1', '2-5', None)
     """
     if n_brands < 1:
         raise ValueError(f"n_brands must be at least 1, got {n_brands}")
-    return "1" if n_brands == 1 else "2-5"
+    if n_brands == 1:
+        return "1"
+    return "2-5" if n_brands <= 5 else None
 
 
 def measured_spec(spec: SeedingMMM, link_channels: tuple[str, ...] | list[str] = ()) -> bool:
@@ -105,7 +108,8 @@ def coverage_for(
 ) -> pd.DataFrame:
     """The measured rows for a fit of ``spec`` on ``n_brands`` brands, one per channel of
     ``channels`` that was measured, in that order; empty when ``spec`` is not the measured
-    model (:func:`measured_spec`).
+    model (:func:`measured_spec`) or that many brands were not measured
+    (:func:`brands_group`).
 
     Examples
     --------
@@ -117,9 +121,10 @@ def coverage_for(
     True
     """
     table = coverage_table()
-    if not measured_spec(spec, link_channels):
+    group = brands_group(n_brands)
+    if group is None or not measured_spec(spec, link_channels):
         return table.iloc[:0]
-    rows = table[table["brands"] == brands_group(n_brands)].set_index("channel")
+    rows = table[table["brands"] == group].set_index("channel")
     return rows.loc[[c for c in channels if c in rows.index]].reset_index()
 
 
