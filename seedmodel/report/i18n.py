@@ -15,6 +15,8 @@ import tomllib
 from functools import cache
 from importlib.resources import files
 
+from markupsafe import Markup
+
 __all__ = [
     "LANGS",
     "UNIT_10K",
@@ -22,6 +24,7 @@ __all__ = [
     "cell_name",
     "channel_name",
     "headers",
+    "listed",
     "metric_name",
     "money",
     "money_interval",
@@ -83,16 +86,22 @@ def text(key: str, lang: str, **fields: object) -> str:
 
 
 def listed(items: list[str], lang: str) -> str:
-    """``items`` as one phrase: "a, b and c" (en), "a、b、c" (zh).
+    """``items`` as one phrase: "a, b and c" (en), "a、b、c" (zh). Markup items (the
+    summary's marked numbers) are joined as Markup, with the separators escaped.
 
     Examples
     --------
     >>> listed(["a", "b", "c"], "en"), listed(["a"], "en"), listed(["a", "b"], "zh")
     ('a, b and c', 'a', 'a、b')
+    >>> listed([Markup("<b>1</b>"), Markup("<b>2</b>")], "en")
+    Markup('<b>1</b> and <b>2</b>')
     """
+    comma, and_ = text("list_comma", lang), text("list_and", lang)
+    if items and isinstance(items[0], Markup):
+        comma, and_ = Markup.escape(comma), Markup.escape(and_)
     if len(items) < 2:
-        return "".join(items)
-    return text("list_comma", lang).join(items[:-1]) + text("list_and", lang) + items[-1]
+        return items[0] if items else ""
+    return comma.join(items[:-1]) + and_ + items[-1]
 
 
 def reason_text(diagnostics, lang: str) -> str:

@@ -25,6 +25,7 @@ from seedmodel.report.i18n import (
     catalogue,
     cell_name,
     channel_name,
+    listed,
     money,
     percent,
     ratio,
@@ -118,10 +119,7 @@ def _widened_lines(rows: pd.DataFrame, lang: str) -> list[Markup]:
     lines = []
     for key, cells in reasons.items():
         if cells:
-            head = Markup.escape(text("list_comma", lang)).join(cells[:-1])
-            and_ = Markup.escape(text("list_and", lang))
-            joined = head + and_ + cells[-1] if head else cells[-1]
-            lines.append(_sentence(key, lang, {"cells": joined}))
+            lines.append(_sentence(key, lang, {"cells": listed(cells, lang)}))
     return lines
 
 
