@@ -5,8 +5,9 @@ per fit and channel: ``seedmodel/data/simulated_coverage.json``, which reports q
     python bench/simulated_coverage.py            # print the table
     python bench/simulated_coverage.py --write    # and write the package file
 
-It reads the stored recovery results of today's default on every tier of the family (the
-files of ``bench/family_today.sh``), scored on roi()'s widened intervals. Rerun it with
+It reads the stored recovery results of today's default on every tier of the family
+(:data:`SOURCES`, which ``bench/family_today.sh`` reads too: ``--sources``), scored on
+roi()'s widened intervals. Rerun it with
 ``--write`` whenever those files are replaced; ``tests/test_simulated_coverage.py`` fails
 while the package file and the stored results disagree.
 """
@@ -27,17 +28,22 @@ ROOT = Path(__file__).resolve().parent.parent
 RESULTS = ROOT / "bench" / "results"
 PACKAGE_FILE = ROOT / "seedmodel" / "data" / "simulated_coverage.json"
 
-#: Today's default on every tier: (file, brands per fit). The files of bench/family_today.sh.
+#: Today's default on every tier: (file, brands per fit, tier label). bench/family_today.sh
+#: reads its files and labels from here (``--sources``).
 SOURCES = (
-    ("recovery_family_rescored_one_brand_0_29_1207_fortieth.json", 1),
-    ("recovery_family_rescored_one_brand_30_59_1207_fortieth.json", 1),
-    ("recovery_family_rescored_two_brand_0_14_1207_fortieth.json", 2),
-    ("recovery_family_rescored_two_brand_15_29_1207_fortieth.json", 2),
-    ("recovery_family_rescored_three_brand_30_44_without_34_1207_fortieth.json", 3),
-    ("recovery_family_rescored_three_brand_34_1207_fortieth.json", 3),
-    ("recovery_family_rescored_four_brand_45_1207_fortieth.json", 4),
-    ("recovery_family_rescored_four_brand_46_54_1207_fortieth.json", 4),
-    ("recovery_family_rescored_five_brand_55_59_1207_fortieth.json", 5),
+    ("recovery_family_rescored_one_brand_0_29_1207_fortieth.json", 1, "one_brand_0-29"),
+    ("recovery_family_rescored_one_brand_30_59_1207_fortieth.json", 1, "one_brand_30-59"),
+    ("recovery_family_rescored_two_brand_0_14_1207_fortieth.json", 2, "two_brands_0-29"),
+    ("recovery_family_rescored_two_brand_15_29_1207_fortieth.json", 2, "two_brands_0-29"),
+    (
+        "recovery_family_rescored_three_brand_30_44_without_34_1207_fortieth.json",
+        3,
+        "three_brands_30-44",
+    ),
+    ("recovery_family_rescored_three_brand_34_1207_fortieth.json", 3, "three_brands_30-44"),
+    ("recovery_family_rescored_four_brand_45_1207_fortieth.json", 4, "four_brands_45-54"),
+    ("recovery_family_rescored_four_brand_46_54_1207_fortieth.json", 4, "four_brands_45-54"),
+    ("recovery_family_rescored_five_brand_55_59_1207_fortieth.json", 5, "five_brands_55-59"),
 )
 #: The widened intervals roi() reports: four-week blocks and the priors' centres and widths.
 WIDENED = "28p"
@@ -46,7 +52,7 @@ WIDENED = "28p"
 def cells(results: Path = RESULTS) -> pd.DataFrame:
     """Every scored cell of :data:`SOURCES`, with ``brands`` ("1" or "2-5")."""
     parts = []
-    for name, n in SOURCES:
+    for name, n, _ in SOURCES:
         part = widened(load(str(results / name), name), WIDENED)
         part["brands"] = "1" if n == 1 else "2-5"
         parts.append(part)
@@ -81,7 +87,7 @@ def table(results: Path = RESULTS) -> dict:
         "of a pooled fit and the priors",
         "measured": "2026-12-07: fitted in the thirty-eighth to fortieth sessions, scored with "
         "the fortieth session's roi()",
-        "sources": [f"bench/results/{name}" for name, _ in SOURCES],
+        "sources": [f"bench/results/{name}" for name, _, _ in SOURCES],
         "docs": "docs/recovery_family.md, Where it stands",
         "rows": rows,
     }
@@ -90,7 +96,16 @@ def table(results: Path = RESULTS) -> dict:
 def main(argv: list[str] | None = None) -> None:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--write", action="store_true", help="write the package file")
+    parser.add_argument(
+        "--sources",
+        action="store_true",
+        help="print each source file (from the repository root) and its tier label, and stop",
+    )
     args = parser.parse_args(argv)
+    if args.sources:
+        for name, _, label in SOURCES:
+            print(f"bench/results/{name} {label}")
+        return
     out = table()
     print(pd.DataFrame(out["rows"]).to_string(index=False))
     if args.write:
