@@ -360,14 +360,20 @@ def test_report_refuses_a_plan_csv_that_is_not_a_plan(small_fit, tmp_path, chang
     assert "internal error" not in r.stderr and not page.exists()
 
 
-def test_run_writes_fit_plan_and_report_as_one_set(small_dir, tmp_path):
+def test_run_writes_fit_plan_and_report_as_one_set(tmp_path):
+    # one brand and 120 days: the smallest world that still has a quarter to plan
+    data = tmp_path / "data"
+    sm.simulate(sm.WorldConfig(start="2025-04-01", n_brands=1, days=120), random_seed=3).write(data)
     out = tmp_path / "run"
     r = run_cli(
-        "run", small_dir, "--out", out, "--max-minutes", "0.3", "--tune", "200", "--no-checks",
+        "run", data, "--out", out, "--max-minutes", "0.01", "--tune", "100", "--no-checks",
         "--lang", "zh", "--quiet",
     )  # fmt: skip
     assert r.returncode == 0, r.stderr
-    assert sm.load_fit(out / "fit.nc").config.tune == 200  # --tune reached the sampler
+    assert sm.load_fit(out / "fit.nc").config.tune == 100  # --tune reached the sampler
+    # sampled until converged: the budget ran out before the first checkpoint, and the
+    # warning says so even under --quiet
+    assert "the time budget ran out first" in r.stderr and "raise --max-minutes" in r.stderr
     assert sorted(p.name for p in out.iterdir()) == [
         "diagnostics.json",
         "fit.nc",

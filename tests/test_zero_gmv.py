@@ -70,11 +70,11 @@ def test_a_platform_without_any_gmv_is_refused():
         build_inputs(empty, sm.SeedingMMM())
 
 
-def _errors(config: sm.WorldConfig) -> np.ndarray:
+def _errors(config: sm.WorldConfig, draws: int = 300) -> np.ndarray:
     sim = sm.simulate(config, random_seed=5)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)
-        fit = fit_mmm(sim.data, draws=300, tune=300, chains=2, random_seed=2)
+        fit = fit_mmm(sim.data, draws=draws, tune=300, chains=2, random_seed=2)
     table = sm.roi(fit)
     true = np.array([sim.truth["roi"][r.brand][r.channel] for r in table.itertuples()])
     return np.abs(table["roi"].to_numpy() / true - 1)
@@ -84,8 +84,9 @@ def test_a_store_that_opens_in_month_7_is_measured():
     """Before: six months of JD GMV 0 entered the likelihood as log(1e-3) and ROI blew up
     (errors of several hundred percent). The comparison with the store open throughout is
     the slow test below; this one bounds the late store's errors alone."""
-    late = _errors(LATE_JD.with_(store_open=(("jd", "2025-07-01"),)))
-    # measured: [0.98, 0.06, 0.39] (小红星, 红猫, 红京)
+    # 150 kept draws: the warm-up is most of the cost, and the bounds are loose
+    late = _errors(LATE_JD.with_(store_open=(("jd", "2025-07-01"),)), draws=150)
+    # measured 2026-12-07: [0.18, 0.02, 0.73] (小红星, 红猫, 红京); 300 draws [0.20, 0.03, 0.75]
     assert np.isfinite(late).all() and np.median(late) <= 0.5 and late.max() <= 1.5, late
 
 
