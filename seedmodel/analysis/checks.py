@@ -58,10 +58,13 @@ __all__ = [
     "fitted_checks",
     "gmv_shares",
     "lift_agreement",
+    "ridge_sd",
     "whole_data_incremental",
     "with_placebo",
 ]
 
+#: The standard normal's 95% point: a 90% central interval is this many sds either side.
+NORMAL_95 = 1.6448536269514722
 #: Name of the placebo channel added by :func:`with_placebo`.
 PLACEBO = "placebo"
 #: Most draws per chain of the check's refit (the family's checks were measured at 500).
@@ -298,15 +301,68 @@ def fitted_checks(
     shares, tradeoff : DataFrame
         As :attr:`FitChecks.shares` and :attr:`FitChecks.tradeoff`.
     """
-    prior = gmv_shares(_prior_fit(fit, prior_draws, fit.random_seed), level).rename(
-        columns={"share": "prior_share", "share_lo": "prior_share_lo", "share_hi": "prior_share_hi"}
-    )
-    incremental = whole_data_incremental(fit)  # once, for the shares and the trade-off
-    shares = prior.merge(gmv_shares(fit, level, incremental=incremental), on=["brand", "channel"])
-    shares["outside_prior"] = (shares["share"] < shares["prior_share_lo"]) | (
-        shares["share"] > shares["prior_share_hi"]
-    )
-    return shares, baseline_tradeoff(fit, incremental=incremental)
+    from seedmodel.analysis.influence import _once
+
+    def make() -> tuple[pd.DataFrame, pd.DataFrame]:
+        prior = gmv_shares(_prior_fit(fit, prior_draws, fit.random_seed), level).rename(
+            columns={
+                "share": "prior_share",
+                "share_lo": "prior_share_lo",
+                "share_hi": "prior_share_hi",
+            }
+        )
+        incremental = whole_data_incremental(fit)  # once, for the shares and the trade-off
+        shares = prior.merge(
+            gmv_shares(fit, level, incremental=incremental), on=["brand", "channel"]
+        )
+        shares["outside_prior"] = (shares["share"] < shares["prior_share_lo"]) | (
+            shares["share"] > shares["prior_share_hi"]
+        )
+        return shares, baseline_tradeoff(fit, incremental=incremental)
+
+    # once per fit: roi()'s ridge term (:func:`ridge_sd`) and check_fit read the same
+    shares, tradeoff = _once(fit, ("fitted_checks", prior_draws, level), make)
+    return shares.copy(), tradeoff.copy()
+
+
+def ridge_sd(fit: Fit, *, prior_draws: int = 500) -> xr.DataArray:
+    """Per brand x channel, the spread on the log scale that :func:`seedmodel.roi` adds to a
+    channel whose level the data cannot tell from the baseline's and whose share of GMV
+    lies outside its prior's bulk.
+
+    A channel's incremental GMV that trades off with the brand's baseline level across the
+    posterior (:func:`baseline_tradeoff`) has its level set by the model's shapes (lag,
+    saturation, trend) more than by the data. If that level is also far outside what the
+    prior expected (:func:`fitted_checks`' shares), the data's loud answer is exactly the
+    one the ridge makes suspect: on the world family the confidently wrong seeding cells
+    were such cells (docs/recovery_family.md). The spread is ``corr**2 * c / z``: ``c`` the
+    distance on the log scale from the posterior mean share to the nearer end of the
+    prior's 90% interval (0 inside it), ``corr`` the rank correlation with the baseline
+    level (``corr**2`` the part of the channel's level the baseline's moves), and ``z``
+    the standard normal's 95% point, so that where nothing else is uncertain a 90% interval
+    reaches back to the prior's end.
+
+    Parameters
+    ----------
+    fit : Fit
+        A fitted SeedingMMM.
+    prior_draws : int
+        Prior draws for the prior's shares (seeded with the fit's seed).
+
+    Returns
+    -------
+    DataArray
+        (brand, channel), 0 where the share is inside its prior's 90% interval, where the
+        channel has no incremental GMV, and where the two do not trade off.
+    """
+    shares, tradeoff = fitted_checks(fit, prior_draws=prior_draws, level=0.9)
+    cells = shares.merge(tradeoff, on=["brand", "channel"]).set_index(["brand", "channel"])
+    with np.errstate(divide="ignore", invalid="ignore"):
+        above = np.log(cells["share"] / cells["prior_share_hi"])
+        below = np.log(cells["prior_share_lo"] / cells["share"])
+    distance = np.fmax(above, below).clip(lower=0.0).where(cells["share"] > 0, 0.0).fillna(0.0)
+    sd = distance * cells["corr"].fillna(0.0) ** 2 / NORMAL_95
+    return xr.DataArray.from_series(sd).fillna(0.0).rename("ridge_sd")
 
 
 def _prior_fit(fit: Fit, draws: int, random_seed: int) -> Fit:

@@ -164,6 +164,7 @@ def roi(
     resampling: bool = True,
     block_days: int = BLOCK_DAYS,
     prior_centres: bool = True,
+    ridge: bool = True,
 ) -> pd.DataFrame:
     """Incremental GMV, ROI and mROI per brand x channel: posterior means, and central
     intervals, the posterior's widened where resampling the data's months would move the
@@ -195,6 +196,11 @@ def roi(
         or halving or doubling its width, would move the posterior mean
         (:mod:`seedmodel.analysis.prior_sensitivity`; default). ``False``: the months
         alone.
+    ridge : bool
+        With ``resampling``, widen also a channel whose incremental GMV trades off with the
+        baseline level across the posterior and whose share of GMV is outside its prior's
+        90% interval, back towards that interval's end
+        (:func:`seedmodel.analysis.checks.ridge_sd`; default).
 
     Returns
     -------
@@ -209,12 +215,13 @@ def roi(
         interactions the channel's notes drew in the window; then, with ``resampling``,
         ``roi_widening`` and ``mroi_widening`` (how many times its posterior spread, on
         the log scale, each cell's ROI and mROI draws were spread: 1 where the data's
-        months agree and the data, not the prior's centres, decide), and the two reasons
-        apart: ``roi_widening_months``, ``mroi_widening_months`` (the months alone) and
+        months agree and the data, not the prior's centres, decide), and the reasons
+        apart: ``roi_widening_months``, ``mroi_widening_months`` (the months alone),
         ``roi_widening_prior``, ``mroi_widening_prior`` (the priors' centres and widths
         alone; 1 without ``prior_centres``), ``roi_widening_brands``,
         ``mroi_widening_brands`` (the other brands of a pooled fit alone; 1 with one
-        brand); then window_start, window_end and converged.
+        brand) and ``roi_widening_ridge``, ``mroi_widening_ridge`` (the ridge with the
+        baseline alone; 1 without ``ridge``); then window_start, window_end and converged.
 
     Examples
     --------
@@ -237,13 +244,21 @@ def roi(
     wide_p, wide, wide_more, widened = inc_p, inc, more, []
     if resampling:
         quantities = {"roi": inc.where(paid, 0.0), "mroi": more.where(paid, 0.0)}
-        factors = widening(fit, quantities, block_days=block_days, prior_centres=prior_centres)
+        factors = widening(
+            fit, quantities, block_days=block_days, prior_centres=prior_centres, ridge=ridge
+        )
         wide_p = widen(inc_p, factors["roi_widening"])
         wide = widen(inc, factors["roi_widening"])
         wide_more = widen(more, factors["mroi_widening"])
         widened = [
             factors[f"{q}_{part}"].where(paid)
-            for part in ("widening", "widening_months", "widening_prior", "widening_brands")
+            for part in (
+                "widening",
+                "widening_months",
+                "widening_prior",
+                "widening_brands",
+                "widening_ridge",
+            )
             for q in ("roi", "mroi")
         ]
     with np.errstate(divide="ignore", invalid="ignore"):

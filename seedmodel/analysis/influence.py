@@ -241,11 +241,14 @@ def widening(
     block_days: int = BLOCK_DAYS,
     draws: int = 1000,
     prior_centres: bool = False,
+    ridge: bool = False,
 ) -> xr.Dataset:
     """How much wider than the posterior's each quantity's interval must be to hold what
     resampling the data's months would do to it, in a fit of several brands what weighting
-    the other brands afresh would do, and, with ``prior_centres``, what moving the centres
-    of the priors that state beliefs about the world would do.
+    the other brands afresh would do, with ``prior_centres``, what moving the centres
+    of the priors that state beliefs about the world would do, and with ``ridge``, how far
+    a channel's level could fall back towards its prior where the data cannot tell it from
+    the baseline.
 
     Parameters
     ----------
@@ -260,6 +263,10 @@ def widening(
         Add the variance of the posterior mean when each centred prior's centre moves on
         its own by its prior's scale, and its width by a factor of two
         (:func:`seedmodel.analysis.prior_sensitivity.centre_variance`).
+    ridge : bool
+        Add, per brand x channel, the spread of
+        :func:`seedmodel.analysis.checks.ridge_sd` (quantities with ``brand`` and
+        ``channel`` dimensions).
 
     Returns
     -------
@@ -268,19 +275,22 @@ def widening(
         ``{name}_sd_posterior``, ``{name}_sd_resampling`` (the months), ``{name}_sd_prior``
         (NaN without ``prior_centres``) and ``{name}_sd_brands`` (the other brands of a
         pooled fit, :func:`brands_variance`, for quantities with a ``brand`` dimension; NaN
-        with one brand); the factors ``{name}_widening_months``, ``max(1, sd_resampling /
-        sd_posterior)``, ``{name}_widening_prior``, ``sqrt(1 + (sd_prior /
-        sd_posterior)**2)`` (1 without ``prior_centres``), and ``{name}_widening_brands``,
-        ``max(1, sd_brands / sd_posterior)`` (1 with one brand); and ``{name}_widening``,
-        ``sqrt(max(sd_posterior**2, sd_resampling**2 + sd_brands**2) + sd_prior**2) /
-        sd_posterior``, all together. Each factor is kept within ``[1, MAX_WIDENING]``;
-        every factor is 1 (and the sds NaN) when the fit has fewer than ``MIN_DRAWS``
-        draws.
+        with one brand) and ``{name}_sd_ridge`` (0 without ``ridge``); the factors
+        ``{name}_widening_months``, ``max(1, sd_resampling / sd_posterior)``,
+        ``{name}_widening_prior``, ``sqrt(1 + (sd_prior / sd_posterior)**2)`` (1 without
+        ``prior_centres``), ``{name}_widening_brands``, ``max(1, sd_brands /
+        sd_posterior)`` (1 with one brand), and ``{name}_widening_ridge``, ``sqrt(1 +
+        (sd_ridge / sd_posterior)**2)``; and ``{name}_widening``,
+        ``sqrt(max(sd_posterior**2, sd_resampling**2 + sd_brands**2) + sd_prior**2 +
+        sd_ridge**2) / sd_posterior``, all together. Each factor is kept within
+        ``[1, MAX_WIDENING]``; every factor is 1 (and the sds NaN) when the fit has fewer
+        than ``MIN_DRAWS`` draws.
     """
-    parts = ("widening", "widening_months", "widening_prior", "widening_brands")
+    parts = ("widening", "widening_months", "widening_prior", "widening_brands", "widening_ridge")
     positions = thinned_positions(fit, draws)
     if positions.size < MIN_DRAWS:
-        fills = dict.fromkeys(("sd_posterior", "sd_resampling", "sd_prior", "sd_brands"), np.nan)
+        sds = ("sd_posterior", "sd_resampling", "sd_prior", "sd_brands", "sd_ridge")
+        fills = dict.fromkeys(sds, np.nan)
         fills |= dict.fromkeys(parts, 1.0)
         return xr.Dataset(
             {
@@ -304,6 +314,11 @@ def widening(
         scores = _once(
             fit, ("prior_scores", draws), lambda: prior_scores(fit, _thinned(fit, draws))
         ).values
+    if ridge:
+        # checks reads roi() (this module's caller): imported here, not at the top
+        from seedmodel.analysis.checks import ridge_sd
+
+        spread = ridge_sd(fit)
     out = {}
     for name, values in quantities.items():
         picked = values.isel({SAMPLE: positions.ravel()})
@@ -319,17 +334,23 @@ def widening(
             sd_brands = cells + np.sqrt(brands_variance(g, brands.values, own))
         else:
             sd_brands = cells
+        if ridge and {"brand", "channel"} <= set(cells.dims):
+            sd_ridge = cells + spread.reindex_like(cells, fill_value=0.0)
+        else:
+            sd_ridge = cells
         per_post = sd_post.where(sd_post > 0)
         months = (sd_res / per_post).fillna(1.0)
         others = (sd_brands / per_post).fillna(0.0)
         prior = np.sqrt(1.0 + (sd_prior / per_post) ** 2).fillna(1.0)
+        along = np.sqrt(1.0 + (sd_ridge / per_post) ** 2).fillna(1.0)
         resampled = np.sqrt(months**2 + others**2)
-        both = np.sqrt(np.maximum(resampled, 1.0) ** 2 + prior**2 - 1.0)
+        both = np.sqrt(np.maximum(resampled, 1.0) ** 2 + prior**2 + along**2 - 2.0)
         out[f"{name}_sd_posterior"] = sd_post.where(positive)
         out[f"{name}_sd_resampling"] = sd_res.where(positive)
         out[f"{name}_sd_prior"] = sd_prior.where(positive)
         out[f"{name}_sd_brands"] = (sd_brands if pooled else cells + np.nan).where(positive)
-        for part, factor in zip(parts, (both, months, prior, others), strict=True):
+        out[f"{name}_sd_ridge"] = sd_ridge.where(positive)
+        for part, factor in zip(parts, (both, months, prior, others, along), strict=True):
             out[f"{name}_{part}"] = factor.clip(1.0, MAX_WIDENING).where(positive, 1.0)
     return xr.Dataset(out)
 
