@@ -1,7 +1,7 @@
 #!/bin/sh
 # The family tables of docs/recovery_family.md, "Where it stands": today's default on every tier,
 # from the stored recovery files (bench/recovery.py, seed 1, 500 x 2 draws, fits saved and
-# re-scored by bench/rescore_fits.py with the fortieth session's roi()), widened intervals.
+# re-scored by bench/rescore_fits.py with the forty-first session's roi()), widened intervals.
 # Run from the repository root: sh bench/family_today.sh
 set -e
 # the tiers' files and labels: bench/simulated_coverage.py's SOURCES, one list for both

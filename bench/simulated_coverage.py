@@ -31,19 +31,19 @@ PACKAGE_FILE = ROOT / "seedmodel" / "data" / "simulated_coverage.json"
 #: Today's default on every tier: (file, brands per fit, tier label). bench/family_today.sh
 #: reads its files and labels from here (``--sources``).
 SOURCES = (
-    ("recovery_family_rescored_one_brand_0_29_1207_fortieth.json", 1, "one_brand_0-29"),
-    ("recovery_family_rescored_one_brand_30_59_1207_fortieth.json", 1, "one_brand_30-59"),
-    ("recovery_family_rescored_two_brand_0_14_1207_fortieth.json", 2, "two_brands_0-29"),
-    ("recovery_family_rescored_two_brand_15_29_1207_fortieth.json", 2, "two_brands_0-29"),
+    ("recovery_family_rescored_one_brand_0_29_1207_fortyfirst.json", 1, "one_brand_0-29"),
+    ("recovery_family_rescored_one_brand_30_59_1207_fortyfirst.json", 1, "one_brand_30-59"),
+    ("recovery_family_rescored_two_brand_0_14_1207_fortyfirst.json", 2, "two_brands_0-29"),
+    ("recovery_family_rescored_two_brand_15_29_1207_fortyfirst.json", 2, "two_brands_0-29"),
     (
-        "recovery_family_rescored_three_brand_30_44_without_34_1207_fortieth.json",
+        "recovery_family_rescored_three_brand_30_44_without_34_1207_fortyfirst.json",
         3,
         "three_brands_30-44",
     ),
-    ("recovery_family_rescored_three_brand_34_1207_fortieth.json", 3, "three_brands_30-44"),
-    ("recovery_family_rescored_four_brand_45_1207_fortieth.json", 4, "four_brands_45-54"),
-    ("recovery_family_rescored_four_brand_46_54_1207_fortieth.json", 4, "four_brands_45-54"),
-    ("recovery_family_rescored_five_brand_55_59_1207_fortieth.json", 5, "five_brands_55-59"),
+    ("recovery_family_rescored_three_brand_34_1207_fortyfirst.json", 3, "three_brands_30-44"),
+    ("recovery_family_rescored_four_brand_45_1207_fortyfirst.json", 4, "four_brands_45-54"),
+    ("recovery_family_rescored_four_brand_46_54_1207_fortyfirst.json", 4, "four_brands_45-54"),
+    ("recovery_family_rescored_five_brand_55_59_1207_fortyfirst.json", 5, "five_brands_55-59"),
 )
 #: The widened intervals roi() reports: four-week blocks and the priors' centres and widths.
 WIDENED = "28p"
@@ -84,9 +84,9 @@ def table(results: Path = RESULTS) -> dict:
         "worlds": int(c["world"].nunique()),
         "draws": "seed 1, 500 warm-up and 500 kept draws on each of 2 chains",
         "intervals": "roi()'s, widened for the months (four-week blocks), the other brands "
-        "of a pooled fit and the priors",
+        "of a pooled fit, the priors and the ridge with the baseline",
         "measured": "2026-12-07: fitted in the thirty-eighth to fortieth sessions, scored with "
-        "the fortieth session's roi()",
+        "the forty-first session's roi()",
         "sources": [f"bench/results/{name}" for name, _, _ in SOURCES],
         "docs": "docs/recovery_family.md, Where it stands",
         "rows": rows,

@@ -134,13 +134,14 @@ def test_a_fit_with_too_few_draws_keeps_the_posteriors_intervals(small_fit):
 
 def test_a_fits_blocks_and_prior_scores_are_computed_once(small_fit, monkeypatch):
     import seedmodel as sm
-    from seedmodel.analysis import influence
+    from seedmodel.analysis import checks, influence
 
     _, fit = small_fit
     first = sm.roi(fit)
     calls = []
     monkeypatch.setattr(influence, "block_loglik", lambda *a, **k: calls.append(1))
     monkeypatch.setattr(influence, "prior_scores", lambda *a, **k: calls.append(2))
+    monkeypatch.setattr(checks, "_prior_fit", lambda *a, **k: calls.append(3))  # the ridge's
     again = sm.roi(fit)
     assert calls == []
     assert np.allclose(first["roi_hi"], again["roi_hi"])
@@ -192,3 +193,73 @@ def test_other_brands_count_and_a_cells_own_brand_does_not():
     v = brands_variance(g, loglik, own)
     assert v[0] == pytest.approx(0.16, abs=0.04)  # brand 1's pull on brand 0's cell
     assert v[1] < 0.02  # brand 1's cell moves with its own data only
+
+
+def _with_checks(fit, shares: list[tuple], corr: list[float]):
+    """``fit`` (a copy) whose no-refit checks are the given shares and trade-offs: rows of
+    (brand, channel, share, prior_share_lo, prior_share_hi)."""
+    import copy
+
+    import pandas as pd
+
+    other = copy.copy(fit)
+    other.__dict__.pop("_influence_memo", None)
+    frame = pd.DataFrame(
+        shares, columns=["brand", "channel", "share", "prior_share_lo", "prior_share_hi"]
+    )
+    trade = frame[["brand", "channel"]].assign(corr=corr, passed=np.abs(corr) < 0.85)
+    other.__dict__["_influence_memo"] = {("fitted_checks", 500, 0.9): (frame, trade)}
+    return other
+
+
+def test_the_ridge_term_reaches_back_to_the_priors_share_by_how_much_the_baseline_moves_it():
+    import types
+
+    from seedmodel.analysis.checks import NORMAL_95, ridge_sd
+
+    fit = types.SimpleNamespace()
+    rows = [
+        ("A", "little_red_star", 0.20, 0.01, 0.10),  # twice the prior's high end
+        ("A", "red_cat", 0.05, 0.01, 0.10),  # inside the prior's interval
+        ("A", "red_jd", 0.002, 0.01, 0.10),  # a fifth of its low end
+        ("B", "little_red_star", 0.20, 0.01, 0.10),  # as A's, but no trade-off
+        ("B", "red_cat", 0.0, 0.01, 0.10),  # nothing credited
+        ("B", "red_jd", np.nan, 0.01, 0.10),  # unpaid
+    ]
+    sd = ridge_sd(_with_checks(fit, rows, [-0.9, -0.99, 0.5, 0.0, -0.9, -0.9]))
+    assert sd.dims == ("brand", "channel")
+    expected = {
+        ("A", "little_red_star"): np.log(2.0) * 0.81 / NORMAL_95,
+        ("A", "red_cat"): 0.0,
+        ("A", "red_jd"): np.log(5.0) * 0.25 / NORMAL_95,
+        ("B", "little_red_star"): 0.0,
+        ("B", "red_cat"): 0.0,
+        ("B", "red_jd"): 0.0,
+    }
+    for (brand, channel), value in expected.items():
+        assert float(sd.sel(brand=brand, channel=channel)) == pytest.approx(value), channel
+
+
+def test_roi_adds_the_ridge_in_quadrature_and_only_where_it_is_positive(small_fit):
+    import seedmodel as sm
+
+    _, fit = small_fit
+    brand = fit.inputs.brands[0]
+    rows = [(brand, c, 0.10, 0.01, 0.05) for c in fit.inputs.channels]
+    rows[0] = (brand, fit.inputs.channels[0], 0.03, 0.01, 0.05)  # inside: no ridge
+    ridged = _with_checks(fit, rows, [-0.9] * len(rows))
+    wide = sm.roi(ridged).set_index("channel")
+    plain = sm.roi(ridged, ridge=False).set_index("channel")
+    first, *others = fit.inputs.channels
+    assert wide.loc[first, "roi_widening_ridge"] == 1.0
+    assert wide.loc[first, "roi_widening"] == pytest.approx(plain.loc[first, "roi_widening"])
+    assert (plain["roi_widening_ridge"] == 1.0).all()
+    for channel in others:
+        ridge, before = wide.loc[channel, "roi_widening_ridge"], plain.loc[channel, "roi_widening"]
+        assert ridge > 1.0
+        # the whole factor: the other reasons and the ridge's, in quadrature (below the cap)
+        expected = min(np.sqrt(before**2 + ridge**2 - 1.0), 4.0)
+        assert wide.loc[channel, "roi_widening"] == pytest.approx(expected, rel=1e-9)
+        assert wide.loc[channel, "roi_lo"] <= plain.loc[channel, "roi_lo"]
+        assert wide.loc[channel, "roi_hi"] >= plain.loc[channel, "roi_hi"]
+        assert wide.loc[channel, "roi"] == pytest.approx(plain.loc[channel, "roi"])

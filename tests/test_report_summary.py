@@ -132,26 +132,28 @@ def test_a_widened_interval_is_named_with_its_factor_and_its_reason(parts, lang,
 
 
 @pytest.mark.parametrize(
-    ("lang", "brands", "cells_first"),
+    ("lang", "column", "says", "cells_first"),
     [
-        ("en", "were fitted together and pull on each other", False),
-        ("zh", "彼此的结果相互牵动", True),
+        ("en", "roi_widening_brands", "were fitted together and pull on each other", False),
+        ("zh", "roi_widening_brands", "彼此的结果相互牵动", True),
+        ("en", "roi_widening_ridge", "The data cannot tell these channels", False),
+        ("zh", "roi_widening_ridge", "难以区分", False),
     ],
 )
-def test_an_interval_the_other_brands_widened_is_named_under_that_reason(
-    parts, lang, brands, cells_first
+def test_an_interval_the_other_brands_or_the_ridge_widened_is_named_under_that_reason(
+    parts, lang, column, says, cells_first
 ):
     fit, table, plan, _, _ = parts
     wide = table.assign(roi_widening=1.0, roi_widening_months=1.0, roi_widening_prior=1.0)
-    wide = wide.assign(roi_widening_brands=1.0)
+    wide = wide.assign(roi_widening_brands=1.0, roi_widening_ridge=1.0)
     first = wide.index[0]
-    parts_of = ["roi_widening", "roi_widening_months", "roi_widening_prior", "roi_widening_brands"]
-    wide.loc[first, parts_of] = 1.7, 1.2, 1.1, 1.6  # the other brands add most
+    parts_of = ["roi_widening", "roi_widening_months", "roi_widening_prior", column]
+    wide.loc[first, parts_of] = 1.7, 1.2, 1.1, 1.6  # this reason adds most
     page = fit_report(fit, roi_table=wide, plan=plan, lang=lang)
-    assert page.count(brands) == 1
+    assert page.count(says) == 1
     row = f"{wide['brand'][first]}|{wide['channel'][first]}"
     at_cell = page.index(f'data-row="{row}" data-col="roi_widening"')
-    assert (at_cell < page.index(brands)) == cells_first
+    assert (at_cell < page.index(says)) == cells_first
 
 
 def test_summary_comes_first_and_says_when_the_fit_did_not_converge(parts):

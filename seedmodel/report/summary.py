@@ -100,11 +100,18 @@ def _widened_lines(rows: pd.DataFrame, lang: str) -> list[Markup]:
     """The brand's channels whose ROI interval was widened at least ``WIDENED`` times
     (``roi_widening``), with their factors, in one sentence per reason: a few months carry
     the ROI (``roi_widening_months``), the data say little and the prior's centre decides
-    (``roi_widening_prior``), or the other brands of a pooled fit carry it
-    (``roi_widening_brands``), whichever adds most; none when no interval was."""
+    (``roi_widening_prior``), the other brands of a pooled fit carry it
+    (``roi_widening_brands``), or the channel cannot be told from the baseline and takes
+    more than its prior's share (``roi_widening_ridge``), whichever adds most; none when
+    no interval was."""
     if "roi_widening" not in rows:
         return []
-    reasons: dict[str, list[Markup]] = {"widened": [], "widened_prior": [], "widened_brands": []}
+    reasons: dict[str, list[Markup]] = {
+        "widened": [],
+        "widened_prior": [],
+        "widened_brands": [],
+        "widened_ridge": [],
+    }
     for _, r in rows[rows["roi_widening"] >= WIDENED].iterrows():
         row, value = f"{r['brand']}|{r['channel']}", r["roi_widening"]
         factor = _num(f"{value:.1f}", "roi.csv", row, "roi_widening", value)
@@ -113,6 +120,7 @@ def _widened_lines(rows: pd.DataFrame, lang: str) -> list[Markup]:
             "widened": r.get("roi_widening_months", value),
             "widened_prior": r.get("roi_widening_prior", 1.0),
             "widened_brands": r.get("roi_widening_brands", 1.0),
+            "widened_ridge": r.get("roi_widening_ridge", 1.0),
         }
         key = max(parts, key=lambda k: parts[k])  # ties: the months, as before
         reasons[key].append(_sentence("widened_cell", lang, {"channel": name, "factor": factor}))
