@@ -55,9 +55,10 @@ def test_chains_in_processes_give_a_whole_posterior_and_repeat_under_the_same_se
     fits = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)
+        # a 150-draw warm-up: fewer gradients in all than 60 (shallower trees after it)
         for _ in range(2):
-            fits.append(fit_mmm(world, draws=60, tune=60, random_seed=5, parallel="processes"))
-        threads = fit_mmm(world, draws=60, tune=60, random_seed=5, parallel="threads")
+            fits.append(fit_mmm(world, draws=60, tune=150, random_seed=5, parallel="processes"))
+        threads = fit_mmm(world, draws=60, tune=150, random_seed=5, parallel="threads")
     a, b = fits
     assert a.diagnostics.parallel == "processes" and threads.diagnostics.parallel == "threads"
     post = a.posterior["posterior"]
@@ -66,7 +67,7 @@ def test_chains_in_processes_give_a_whole_posterior_and_repeat_under_the_same_se
     assert not np.isnan(post["beta"].values).any()
     # each chain has its own seed: the two are different chains, not one chain twice
     assert not np.allclose(post["beta"].isel(chain=0), post["beta"].isel(chain=1))
-    assert a.diagnostics.gradients >= 2 * 120  # warm-up and kept draws of both chains
+    assert a.diagnostics.gradients >= 2 * 210  # warm-up and kept draws of both chains
     assert sm.roi(a)["roi"].tolist() == sm.roi(b)["roi"].tolist()
     # the same posterior as in threads, within Monte Carlo error of 2 x 60 draws
     for fit in (a, threads):

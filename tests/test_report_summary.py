@@ -17,7 +17,7 @@ from conftest import run_cli
 import seedmodel as sm
 from seedmodel.analysis.attribution import reconcile_attribution
 from seedmodel.report.compose import fit_report, plan_from_table, report_plan
-from seedmodel.report.i18n import catalogue, money, percent, ratio, reason_text
+from seedmodel.report.i18n import catalogue, channel_name, money, percent, ratio, reason_text
 from seedmodel.report.summary import numbers
 
 RATIOS = {"roi", "roi_lo", "roi_hi", "incrementality", "incrementality_lo", "incrementality_hi"}
@@ -154,6 +154,32 @@ def test_an_interval_the_other_brands_or_the_ridge_widened_is_named_under_that_r
     row = f"{wide['brand'][first]}|{wide['channel'][first]}"
     at_cell = page.index(f'data-row="{row}" data-col="roi_widening"')
     assert (at_cell < page.index(says)) == cells_first
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_plan_that_adds_to_a_channel_the_ridge_widened_says_to_test_it_first(parts, lang):
+    fit, table, _, _, _ = parts
+    # a plan that moves money (the report's own keeps this fit's split)
+    chosen = sm.allocate(fit, 2_000_000, days=45)
+    plan = plan_from_table(fit, chosen.table.assign(days=45, budget=2_000_000))
+    rows = plan["plan"].table[plan["plan"].table["brand"] == fit.inputs.brands[0]]
+    change = rows["recommended_spend"] - rows["current_spend"]
+    added = rows.loc[change.idxmax(), "channel"]
+    assert change.max() > 0.05 * rows["current_spend"].sum()  # the plan adds to it
+    caution = catalogue()["move_ridge"][lang].split("{channel}")[0]
+    wide = table.assign(roi_widening=1.0, roi_widening_ridge=1.0)
+    assert caution not in fit_report(fit, roi_table=wide, plan=plan, lang=lang)
+    if change.min() <= 0.05 * rows["current_spend"].sum():  # a channel the plan does not add to
+        cut = rows.loc[change.idxmin(), "channel"]
+        at_cut = (wide["brand"] == fit.inputs.brands[0]) & (wide["channel"] == cut)
+        wide.loc[at_cut, ["roi_widening", "roi_widening_ridge"]] = 1.7, 1.6
+        assert caution not in fit_report(fit, roi_table=wide, plan=plan, lang=lang)
+    at_added = (wide["brand"] == fit.inputs.brands[0]) & (wide["channel"] == added)
+    wide.loc[at_added, ["roi_widening", "roi_widening_ridge"]] = 1.7, 1.6
+    page = fit_report(fit, roi_table=wide, plan=plan, lang=lang)
+    assert page.count(caution) == 1
+    said = page[page.index(caution) :]
+    assert said.index(channel_name(added, lang)) < said.index("</li>")
 
 
 def test_summary_comes_first_and_says_when_the_fit_did_not_converge(parts):

@@ -15,7 +15,7 @@ def test_a_fit_without_draws_stops_at_a_checkpoint_and_says_why():
     lines: list[str] = []
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)
-        fit = fit_mmm(sim.data, random_seed=1, tune=300, max_minutes=0.3, progress=lines.append)
+        fit = fit_mmm(sim.data, random_seed=1, tune=200, max_minutes=0.1, progress=lines.append)
     d = fit.diagnostics
     assert d.stopped in ("converged", "time budget"), d
     assert d.draws in CHECKPOINTS  # judged at fixed counts: the same seed stops at the same one
@@ -26,10 +26,10 @@ def test_a_fit_without_draws_stops_at_a_checkpoint_and_says_why():
     else:
         assert d.max_rhat <= 1.01 and d.min_ess_bulk >= 400
     assert d.to_dict()["stopped"] == d.stopped
-    # gradients of warm-up (300 draws per chain) and of the kept draws only, not of the
+    # gradients of warm-up (200 draws per chain) and of the kept draws only, not of the
     # draws the sampler ran past the checkpoint
     kept = int(fit.posterior["sample_stats"]["n_steps"].sum())
-    assert d.chains * 300 <= d.gradients - kept <= d.chains * 300 * 1023
+    assert d.chains * 200 <= d.gradients - kept <= d.chains * 200 * 1023
 
 
 def test_the_command_line_shows_progress_unless_quiet(tmp_path):

@@ -445,8 +445,25 @@ def summary_parts(
         if plan is not None:
             plan_rows = plan.table[plan.table["brand"] == brand].reset_index(drop=True)
             entry.lines.append(_move_line(plan_rows, lang))
+            entry.lines.extend(_ridge_caution(plan_rows, rows, lang))
         brands.append(entry)
     return SummaryParts(warnings, portfolio, brands)
+
+
+def _ridge_caution(plan_rows: pd.DataFrame, rows: pd.DataFrame, lang: str) -> list[Markup]:
+    """A caution when the plan adds money to a channel whose ROI interval the ridge with
+    the baseline widened at least ``WIDENED`` times (``roi_widening_ridge``): the plan reads
+    the posterior, whose ROI for such a channel may be too high."""
+    if "roi_widening_ridge" not in rows or plan_rows.empty:
+        return []
+    change = plan_rows["recommended_spend"] - plan_rows["current_spend"]
+    total = float(plan_rows["current_spend"].sum())
+    added = set(plan_rows.loc[change > MOVE_SHARE * max(total, 1e-9), "channel"])
+    ridged = rows[(rows["roi_widening_ridge"] >= WIDENED) & rows["channel"].isin(added)]
+    return [
+        _sentence("move_ridge", lang, {"channel": channel_name(r["channel"], lang)})
+        for _, r in ridged.iterrows()
+    ]
 
 
 def _plan_line(s: dict, lang: str) -> Markup:
