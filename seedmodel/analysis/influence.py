@@ -342,15 +342,15 @@ def widening(
         months = (sd_res / per_post).fillna(1.0)
         others = (sd_brands / per_post).fillna(0.0)
         prior = np.sqrt(1.0 + (sd_prior / per_post) ** 2).fillna(1.0)
-        along = np.sqrt(1.0 + (sd_ridge / per_post) ** 2).fillna(1.0)
+        ridged = np.sqrt(1.0 + (sd_ridge / per_post) ** 2).fillna(1.0)
         resampled = np.sqrt(months**2 + others**2)
-        both = np.sqrt(np.maximum(resampled, 1.0) ** 2 + prior**2 + along**2 - 2.0)
+        both = np.sqrt(np.maximum(resampled, 1.0) ** 2 + prior**2 + ridged**2 - 2.0)
         out[f"{name}_sd_posterior"] = sd_post.where(positive)
         out[f"{name}_sd_resampling"] = sd_res.where(positive)
         out[f"{name}_sd_prior"] = sd_prior.where(positive)
         out[f"{name}_sd_brands"] = (sd_brands if pooled else cells + np.nan).where(positive)
         out[f"{name}_sd_ridge"] = sd_ridge.where(positive)
-        for part, factor in zip(parts, (both, months, prior, others, along), strict=True):
+        for part, factor in zip(parts, (both, months, prior, others, ridged), strict=True):
             out[f"{name}_{part}"] = factor.clip(1.0, MAX_WIDENING).where(positive, 1.0)
     return xr.Dataset(out)
 
