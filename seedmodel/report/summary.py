@@ -196,6 +196,13 @@ def _attribution_line(cell: pd.DataFrame, lang: str) -> Markup | None:
     )
 
 
+def _spend_changes(plan_rows: pd.DataFrame) -> tuple[pd.Series, float]:
+    """Each of a brand's cells' recommended minus current spend, and the smallest change
+    called a move (:data:`MOVE_SHARE` of the brand's current spend)."""
+    change = plan_rows["recommended_spend"] - plan_rows["current_spend"]
+    return change, MOVE_SHARE * max(float(plan_rows["current_spend"].sum()), 1e-9)
+
+
 def _move_line(plan_rows: pd.DataFrame, lang: str) -> Markup:
     """The brand's largest cut paired with its largest increase, or the one of them there
     is; "keep" when no cell changes by more than :data:`MOVE_SHARE` of the brand's spend.
@@ -203,9 +210,8 @@ def _move_line(plan_rows: pd.DataFrame, lang: str) -> Markup:
     When most of the cut leaves the brand (or most of the increase comes from other brands),
     the sentence says the larger change too: "move the smaller amount" alone would hide it.
     """
-    change = plan_rows["recommended_spend"] - plan_rows["current_spend"]
-    total = float(plan_rows["current_spend"].sum())
-    if change.abs().max() < MOVE_SHARE * max(total, 1e-9):
+    change, floor = _spend_changes(plan_rows)
+    if change.abs().max() < floor:
         return _sentence("keep", lang, {})
     cut, add = change.idxmin(), change.idxmax()
     brand = plan_rows.loc[cut, "brand"]
@@ -456,9 +462,8 @@ def _ridge_caution(plan_rows: pd.DataFrame, rows: pd.DataFrame, lang: str) -> li
     the posterior, whose ROI for such a channel may be too high."""
     if "roi_widening_ridge" not in rows or plan_rows.empty:
         return []
-    change = plan_rows["recommended_spend"] - plan_rows["current_spend"]
-    total = float(plan_rows["current_spend"].sum())
-    added = set(plan_rows.loc[change > MOVE_SHARE * max(total, 1e-9), "channel"])
+    change, floor = _spend_changes(plan_rows)
+    added = set(plan_rows.loc[change > floor, "channel"])
     ridged = rows[(rows["roi_widening_ridge"] >= WIDENED) & rows["channel"].isin(added)]
     return [
         _sentence("move_ridge", lang, {"channel": channel_name(r["channel"], lang)})
