@@ -8,6 +8,7 @@ import pytest
 import xarray as xr
 
 from seedmodel.analysis.influence import block_jackknife_variance, block_loglik, brand_loglik
+from seedmodel.analysis.memo import once
 
 
 def _normal_mean_posterior(y: np.ndarray, sigma: float, rng, chains=4, draws=4000):
@@ -203,12 +204,12 @@ def _with_checks(fit, shares: list[tuple], corr: list[float]):
     import pandas as pd
 
     other = copy.copy(fit)
-    other.__dict__.pop("_influence_memo", None)
+    other.__dict__.pop("_computed_once", None)  # not the original's checks
     frame = pd.DataFrame(
         shares, columns=["brand", "channel", "share", "prior_share_lo", "prior_share_hi"]
     )
     trade = frame[["brand", "channel"]].assign(corr=corr, passed=np.abs(corr) < 0.85)
-    other.__dict__["_influence_memo"] = {("fitted_checks", 500, 0.9): (frame, trade)}
+    once(other, ("fitted_checks", 500, 0.9), lambda: (frame, trade))
     return other
 
 

@@ -40,6 +40,7 @@ import xarray as xr
 from seedmodel.analysis.fitted import noise_draws
 from seedmodel.analysis.incremental import incremental_draws, roi, window_positions
 from seedmodel.analysis.intervals import central_interval, mean_interval, summarise
+from seedmodel.analysis.memo import once
 from seedmodel.fit import Fit, NotConvergedWarning, fit_mmm
 from seedmodel.inference.diagnostics import Diagnostics
 from seedmodel.inference.options import SamplerConfig
@@ -301,7 +302,6 @@ def fitted_checks(
     shares, tradeoff : DataFrame
         As :attr:`FitChecks.shares` and :attr:`FitChecks.tradeoff`.
     """
-    from seedmodel.analysis.influence import _once
 
     def make() -> tuple[pd.DataFrame, pd.DataFrame]:
         prior = gmv_shares(_prior_fit(fit, prior_draws, fit.random_seed), level).rename(
@@ -321,7 +321,7 @@ def fitted_checks(
         return shares, baseline_tradeoff(fit, incremental=incremental)
 
     # once per fit: roi()'s ridge term (:func:`ridge_sd`) and check_fit read the same
-    shares, tradeoff = _once(fit, ("fitted_checks", prior_draws, level), make)
+    shares, tradeoff = once(fit, ("fitted_checks", prior_draws, level), make)
     return shares.copy(), tradeoff.copy()
 
 

@@ -37,6 +37,7 @@ from __future__ import annotations
 import numpy as np
 import xarray as xr
 
+from seedmodel.analysis.memo import once
 from seedmodel.analysis.posterior import SAMPLE
 from seedmodel.analysis.prior_sensitivity import (
     batch_covariances,
@@ -104,7 +105,7 @@ def block_loglik(fit, *, block_days: int = BLOCK_DAYS, draws: int = 1000) -> xr.
     draws : int
         As :func:`period_loglik`.
     """
-    per_period = _once(fit, ("period_loglik", draws), lambda: period_loglik(fit, draws=draws))
+    per_period = once(fit, ("period_loglik", draws), lambda: period_loglik(fit, draws=draws))
     per_period = per_period.sum(axis=2)  # (C, D, T)
     T = per_period.shape[-1]
     size = max(1, round(block_days / fit.data.period_days))
@@ -123,7 +124,7 @@ def brand_loglik(fit, *, draws: int = 1000) -> xr.DataArray:
     draws : int
         As :func:`period_loglik`.
     """
-    per_period = _once(fit, ("period_loglik", draws), lambda: period_loglik(fit, draws=draws))
+    per_period = once(fit, ("period_loglik", draws), lambda: period_loglik(fit, draws=draws))
     return xr.DataArray(
         per_period.sum(axis=-1),
         dims=("chain", "draw", "brand"),
@@ -299,7 +300,7 @@ def widening(
                 for part, fill in fills.items()
             }
         )
-    blocks = _once(
+    blocks = once(
         fit,
         ("block_loglik", block_days, draws),
         lambda: block_loglik(fit, block_days=block_days, draws=draws),
@@ -307,11 +308,11 @@ def widening(
     C, D = positions.shape
     pooled = len(fit.inputs.brands) > 1
     if pooled:
-        brands = _once(fit, ("brand_loglik", draws), lambda: brand_loglik(fit, draws=draws))
+        brands = once(fit, ("brand_loglik", draws), lambda: brand_loglik(fit, draws=draws))
     if prior_centres:
         from seedmodel.analysis.fitted import _thinned
 
-        scores = _once(
+        scores = once(
             fit, ("prior_scores", draws), lambda: prior_scores(fit, _thinned(fit, draws))
         ).values
     if ridge:
@@ -363,15 +364,6 @@ def _own_brand(cells: xr.DataArray, units: np.ndarray) -> np.ndarray:
     shape = [1] * cells.ndim + [len(units)]
     shape[axis] = cells.sizes["brand"]
     return onehot.reshape(shape)
-
-
-def _once(fit, key: tuple, make):
-    """``make()``, computed once per fit object and ``key``: every roi() of a report reads
-    the same draws, and a fit is immutable (as its cached ``inputs`` are)."""
-    memo = fit.__dict__.setdefault("_influence_memo", {})
-    if key not in memo:
-        memo[key] = make()
-    return memo[key]
 
 
 def widen(values: xr.DataArray, factor: xr.DataArray) -> xr.DataArray:
