@@ -349,18 +349,24 @@ def echo_channels(fit) -> list[str]:
 def fit_tables(fit) -> dict[str, pd.DataFrame]:
     """What the report shows of a fit beyond its ROI, as :func:`build_report`'s arguments:
     weekly contributions, fitted GMV, its predictive check and the attribution windows'
-    arrival shares."""
+    arrival shares (computed once per fit: :func:`seedmodel.analysis.memo.once`)."""
     from seedmodel.analysis import contributions
     from seedmodel.analysis.attribution import arrival_shares
     from seedmodel.analysis.fitted import expected_gmv_draws, fitted_gmv, predictive_coverage
+    from seedmodel.analysis.memo import once
 
-    expected = expected_gmv_draws(fit)  # once, for the fit view and its predictive check
-    return {
-        "contrib": contributions(fit, freq="W"),
-        "fitted": fitted_gmv(fit, mu=expected),
-        "predictive": predictive_coverage(fit, mu=expected),
-        "arrival": arrival_shares(fit),
-    }
+    def make() -> dict[str, pd.DataFrame]:
+        expected = expected_gmv_draws(fit)  # once, for the fit view and its predictive check
+        return {
+            "contrib": contributions(fit, freq="W"),
+            "fitted": fitted_gmv(fit, mu=expected),
+            "predictive": predictive_coverage(fit, mu=expected),
+            "arrival": arrival_shares(fit),
+        }
+
+    # once per fit: a notebook's second report of the same fit (another language, another
+    # plan) reads the same tables
+    return {name: table.copy() for name, table in once(fit, ("fit_tables",), make).items()}
 
 
 def portfolio_report(
