@@ -29,6 +29,18 @@ def run_cli(*args: object, env: dict[str, str] | None = None) -> subprocess.Comp
     )
 
 
+def run_main(capsys, *args: object) -> tuple[int, str]:
+    """Run ``seedmodel ARGS`` in this process: (exit code, stderr). For what a fresh process
+    adds nothing to (refusals before any work); ``capsys`` is the test's fixture."""
+    from seedmodel.cli import main
+
+    try:
+        code = main([str(a) for a in args])
+    except SystemExit as exc:  # argparse's own exits
+        code = int(exc.code or 0)
+    return code, capsys.readouterr().err
+
+
 @pytest.fixture(scope="session")
 def small_sim() -> sm.Simulation:
     """Two brands, 150 days, every optional table."""

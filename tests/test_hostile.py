@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 import pytest
+from conftest import run_main
 
 import seedmodel as sm
 from seedmodel.report import build_report
@@ -76,19 +77,8 @@ def test_fit_sections_escape_brand_names(small_fit):
 # the command line, in process: every refusal is exit 2 with one line and no output
 
 
-def cli(capsys, *args: object) -> tuple[int, str]:
-    """Run ``seedmodel ARGS`` in this process: (exit code, stderr)."""
-    from seedmodel.cli import main
-
-    try:
-        code = main([str(a) for a in args])
-    except SystemExit as exc:  # argparse's own exits
-        code = int(exc.code or 0)
-    return code, capsys.readouterr().err
-
-
 def refused(capsys, *args: object, says: str = "") -> str:
-    code, err = cli(capsys, *args)
+    code, err = run_main(capsys, *args)
     assert code == 2, err
     assert err.startswith("seedmodel: bad input:") and err.strip().count("\n") == 0, err
     assert says.lower() in err.lower(), err
@@ -215,7 +205,7 @@ def test_cli_refuses_in_one_line_before_any_work(
 
 
 def test_report_on_short_data_leaves_the_link_analysis_out(capsys, tiny_dir, tmp_path):
-    code, err = cli(capsys, "report", tiny_dir, "--out", tmp_path / "r.html")
+    code, err = run_main(capsys, "report", tiny_dir, "--out", tmp_path / "r.html")
     assert code == 0, err
     assert "too few for the engagement" in err
     assert "Engagement → GMV" not in (tmp_path / "r.html").read_text(encoding="utf-8")
@@ -228,11 +218,11 @@ def test_internal_error_is_one_line_and_debug_shows_the_trace(capsys, small_dir,
         raise RuntimeError("something\nbroke")
 
     monkeypatch.setattr(link_pkg, "link", boom)
-    code, err = cli(capsys, "link", small_dir, "--out", "/tmp/never-written")
+    code, err = run_main(capsys, "link", small_dir, "--out", "/tmp/never-written")
     assert code == 1 and err.strip().count("\n") == 0
     assert "internal error: RuntimeError: something broke" in err and "--debug" in err
     with pytest.raises(RuntimeError):
-        cli(capsys, "--debug", "link", small_dir, "--out", "/tmp/never-written")
+        run_main(capsys, "--debug", "link", small_dir, "--out", "/tmp/never-written")
 
 
 def test_a_second_writer_of_the_same_out_is_refused(capsys, small_dir, tmp_path):
@@ -242,7 +232,7 @@ def test_a_second_writer_of_the_same_out_is_refused(capsys, small_dir, tmp_path)
     with writer_lock(out):
         refused(capsys, "report", small_dir, "--out", out, says="another seedmodel process")
     assert not out.exists()
-    code, _ = cli(capsys, "report", small_dir, "--out", out)  # the lock died with its holder
+    code, _ = run_main(capsys, "report", small_dir, "--out", out)  # the lock died with its holder
     assert code == 0 and out.is_file()
 
 
@@ -315,10 +305,12 @@ def test_an_unreadable_file_is_refused(data_dir, monkeypatch):
 
 def test_simulate_replaces_an_earlier_world_as_a_whole(capsys, tmp_path):
     out = tmp_path / "w"
-    assert cli(capsys, "simulate", out, "--seed", "3", "--brands", "1", "--days", "120")[0] == 0
+    assert (
+        run_main(capsys, "simulate", out, "--seed", "3", "--brands", "1", "--days", "120")[0] == 0
+    )
     (out / "lift_tests.csv").write_text("stale")
     (out / "my_notes.txt").write_text("mine")
-    assert cli(capsys, "simulate", out, "--seed", "4", "--brands", "1", "--days", "90")[0] == 0
+    assert run_main(capsys, "simulate", out, "--seed", "4", "--brands", "1", "--days", "90")[0] == 0
     assert not (out / "lift_tests.csv").exists()  # not part of the new world
     assert (out / "my_notes.txt").read_text() == "mine"  # not ours to remove
     assert len(sm.load(out).dates) == 90
@@ -326,7 +318,7 @@ def test_simulate_replaces_an_earlier_world_as_a_whole(capsys, tmp_path):
 
 def test_simulate_with_lift_tests_writes_what_it_can_load(capsys, tmp_path):
     out = tmp_path / "w"
-    code, err = cli(
+    code, err = run_main(
         capsys, "simulate", out, "--brands", "1", "--days", "120", "--lift-tests", "--seed", "1"
     )
     assert code == 0, err

@@ -10,6 +10,7 @@ import os
 import subprocess
 import sys
 import warnings
+from dataclasses import replace
 
 import cloudpickle
 import numpy as np
@@ -389,7 +390,9 @@ def test_numba_draws_do_not_depend_on_what_the_compile_cache_holds(tmp_path):
 
 def test_cli_fit_same_seed_same_roi_and_not_converged_is_loud(tmp_path):
     world = tmp_path / "w"
-    sm.simulate(SMALL, random_seed=4).write(world)
+    # 150 days, half of them held out by the check fit (30 s a run against 54 s at
+    # SMALL's 240 days, most of it the check fit at its step-size target of 0.97)
+    sm.simulate(replace(SMALL, days=150), random_seed=4).write(world)
     args = ("fit", world, "--draws", "40", "--seed", "5")
     loud = run_cli(*args, "--out", tmp_path / "a")
     assert loud.returncode == 0, loud.stderr

@@ -12,7 +12,7 @@ import re
 import numpy as np
 import pandas as pd
 import pytest
-from conftest import run_cli
+from conftest import run_cli, run_main
 
 import seedmodel as sm
 from seedmodel.analysis.attribution import reconcile_attribution
@@ -156,12 +156,20 @@ def test_an_interval_the_other_brands_or_the_ridge_widened_is_named_under_that_r
     assert (at_cell < page.index(says)) == cells_first
 
 
-@pytest.mark.parametrize("lang", ["en", "zh"])
-def test_a_plan_that_adds_to_a_channel_the_ridge_widened_says_to_test_it_first(parts, lang):
-    fit, table, _, _, _ = parts
-    # a plan that moves money (the report's own keeps this fit's split)
+@pytest.fixture(scope="module")
+def moving_plan(parts) -> dict:
+    """A plan that moves money (the report's own keeps this fit's split)."""
+    fit = parts[0]
     chosen = sm.allocate(fit, 2_000_000, days=45)
-    plan = plan_from_table(fit, chosen.table.assign(days=45, budget=2_000_000))
+    return plan_from_table(fit, chosen.table.assign(days=45, budget=2_000_000))
+
+
+@pytest.mark.parametrize("lang", ["en", "zh"])
+def test_a_plan_that_adds_to_a_channel_the_ridge_widened_says_to_test_it_first(
+    parts, moving_plan, lang
+):
+    fit, table, _, _, _ = parts
+    plan = moving_plan
     rows = plan["plan"].table[plan["plan"].table["brand"] == fit.inputs.brands[0]]
     change = rows["recommended_spend"] - rows["current_spend"]
     added = rows.loc[change.idxmax(), "channel"]
@@ -356,6 +364,13 @@ def test_plan_of_optimize_is_the_plan_the_report_shows(small_fit):
         plan_from_table(fit, csv.assign(channel=["tiktok", *csv["channel"][1:]]))
 
 
+@pytest.fixture(scope="module")
+def good_plan(small_fit) -> pd.DataFrame:
+    """A plan.csv's rows as ``optimize`` writes them, for the refusals to spoil."""
+    _, fit = small_fit
+    return sm.allocate(fit, 400_000, days=30).table.assign(days=30, budget=400_000)
+
+
 @pytest.mark.parametrize(
     ("change", "message"),
     [
@@ -374,18 +389,16 @@ def test_plan_of_optimize_is_the_plan_the_report_shows(small_fit):
         (lambda t: pd.concat([t, t.iloc[:1]]), "the same cell appears twice"),
     ],
 )
-def test_report_refuses_a_plan_csv_that_is_not_a_plan(small_fit, tmp_path, change, message):
+def test_report_refuses_a_plan_csv_that_is_not_a_plan(good_plan, capsys, tmp_path, change, message):
     # one line naming plan.csv and the column, exit 2, before the fit is loaded, no page:
     # a plan.csv far over its budget ended `report --plan` in an internal error before
-    _, fit = small_fit
-    good = sm.allocate(fit, 400_000, days=30).table.assign(days=30, budget=400_000)
     bad = tmp_path / "plan.csv"
-    change(good).to_csv(bad, index=False)
+    change(good_plan).to_csv(bad, index=False)
     page = tmp_path / "r.html"
-    r = run_cli("report", tmp_path / "no_such_fit", "--plan", bad, "--out", page)
-    assert r.returncode == 2, r.stderr
-    assert r.stderr.count("\n") == 1 and "plan.csv" in r.stderr and message in r.stderr
-    assert "internal error" not in r.stderr and not page.exists()
+    code, err = run_main(capsys, "report", tmp_path / "no_such_fit", "--plan", bad, "--out", page)
+    assert code == 2, err
+    assert err.count("\n") == 1 and "plan.csv" in err and message in err
+    assert "internal error" not in err and not page.exists()
 
 
 def test_run_writes_fit_plan_and_report_as_one_set(tmp_path):
