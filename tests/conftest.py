@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import os
 import shutil
 import subprocess
 import sys
+import time
 import warnings
 from pathlib import Path
 
@@ -64,15 +66,41 @@ def data_dir(small_dir, tmp_path) -> Path:
     return out
 
 
-@pytest.fixture(scope="session")
-def small_fit():
-    """(simulation, fit): one quick fit of SMALL that the MMM and planning tests share."""
+def _fit_small(sim: sm.Simulation):
     from seedmodel.fit import NotConvergedWarning, fit_mmm
 
-    sim = sm.simulate(SMALL, random_seed=4)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", NotConvergedWarning)
-        fit = fit_mmm(sim.data, draws=300, tune=300, chains=2, random_seed=3)
+        return fit_mmm(sim.data, draws=300, tune=300, chains=2, random_seed=3)
+
+
+@pytest.fixture(scope="session")
+def small_fit(tmp_path_factory, worker_id):
+    """(simulation, fit): one quick fit of SMALL that the MMM and planning tests share.
+
+    Under pytest-xdist the first worker to ask fits it and saves it to the run's shared
+    temporary folder; the others wait for that file and load it (the fit a saved
+    ``fit.nc`` gives, as ``seedmodel report`` reads it), so the suite fits it once."""
+    sim = sm.simulate(SMALL, random_seed=4)
+    if worker_id == "master":  # not distributed
+        return sim, _fit_small(sim)
+    shared = tmp_path_factory.getbasetemp().parent / "small_fit.nc"
+    failed = shared.with_suffix(".failed")
+    try:
+        os.close(os.open(shared.with_suffix(".lock"), os.O_CREAT | os.O_EXCL))
+    except FileExistsError:  # another worker is fitting it
+        deadline = time.monotonic() + 1800
+        while not shared.exists():
+            if failed.exists() or time.monotonic() > deadline:
+                pytest.fail("the worker fitting the shared small fit did not finish it")
+            time.sleep(0.5)
+        return sim, sm.load_fit(shared)
+    try:
+        fit = _fit_small(sim)
+        fit.save(shared)  # appears whole or not at all
+    except BaseException:
+        failed.touch()
+        raise
     return sim, fit
 
 

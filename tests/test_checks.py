@@ -33,8 +33,11 @@ def test_placebo_keeps_the_channels_flights_and_spend_but_not_their_timing(world
     assert len(real) // 4 <= lag <= 3 * len(real) // 4  # shifted by months
     engagement = out.media.loc[out.media["channel"] == PLACEBO, ["reads", "clicks"]]
     assert (engagement == 0).all().all()
-    with pytest.raises(ValueError, match="placebo_of"):
-        fit = fit_mmm(data, draws=20, tune=20, random_seed=1)
+
+
+def test_a_placebo_of_a_channel_the_fit_lacks_is_refused_before_the_refit(checked):
+    fit, _ = checked
+    with pytest.raises(ValueError, match="placebo_of must be one of"):
         check_fit(fit, placebo_of="nope")
 
 

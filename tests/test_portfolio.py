@@ -125,17 +125,19 @@ def test_the_same_files_from_this_process_a_pool_and_dask(portfolio_data, tmp_pa
     assert [g.status for g in changed.groups] == ["fitted"]
 
 
-def test_the_command_line_fits_a_portfolio_and_names_failed_groups(portfolio_data, tmp_path):
-    from conftest import run_cli
+def test_the_command_line_fits_a_portfolio_and_names_failed_groups(
+    portfolio_data, tmp_path, capsys
+):
+    from conftest import run_cli, run_main
 
     data = tmp_path / "data"
     portfolio_data.write(data)
     out = tmp_path / "fit"
-    bad = run_cli("fit", data, "--out", out, "--by", "region")
-    assert bad.returncode == 2 and "brands has no column 'region'" in bad.stderr
-    loose = run_cli("fit", data, "--out", out, "--workers", "2")
-    assert loose.returncode == 2 and "give --by as well" in loose.stderr
-    args = ("--draws", "20", "--tune", "20", "--no-checks", "--quiet")
+    code, err = run_main(capsys, "fit", data, "--out", out, "--by", "region")
+    assert code == 2 and "brands has no column 'region'" in err
+    code, err = run_main(capsys, "fit", data, "--out", out, "--workers", "2")
+    assert code == 2 and "give --by as well" in err
+    args = ("--draws", "20", "--tune", "60", "--no-checks", "--quiet")
     done = run_cli("fit", data, "--out", out, "--by", "2", *args)
     # group 2 holds the brand without spend: exit 4, named on stderr, group 1 written
     assert done.returncode == 4, done.stderr
