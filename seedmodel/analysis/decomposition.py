@@ -78,7 +78,10 @@ def contributions(fit: Fit, *, freq: str | None = None, level: float = 0.9) -> p
 def _period_starts(dates: pd.DatetimeIndex, freq: str) -> pd.DatetimeIndex:
     """The first day of each date's period of ``freq``: a period alias (``"W"``, ``"M"``,
     ``"Q"``) or a period-start offset (``"MS"``, ``"QS"``, ``"QS-FEB"``, ``"YS"``), which
-    pandas' periods do not take; those roll each date back to its period's start.
+    pandas' periods do not take; those roll each date back to its period's start. Both
+    keep the dates' own resolution (a period's start is in microseconds whatever the dates
+    are in, so a fit loaded from ``fit.nc``, whose dates are in nanoseconds, dated quarters
+    one way for ``"Q"`` and another for ``"QS-JAN"``).
 
     Examples
     --------
@@ -89,14 +92,17 @@ def _period_starts(dates: pd.DatetimeIndex, freq: str) -> pd.DatetimeIndex:
     ['2025-01-13', '2025-02-03']
     >>> _period_starts(d, "QS-JAN").strftime("%Y-%m-%d").tolist()
     ['2025-01-01', '2025-01-01']
+    >>> ns = d.as_unit("ns")
+    >>> _period_starts(ns, "Q").unit == _period_starts(ns, "QS-JAN").unit == "ns"
+    True
     """
     from pandas.tseries.frequencies import to_offset
 
     try:
-        return dates.to_period(freq).start_time
+        return dates.to_period(freq).start_time.as_unit(dates.unit)
     except ValueError:
         try:
             offset = to_offset(freq)
         except ValueError:
             raise ValueError(f"freq {freq!r} is not a calendar period (e.g. 'W', 'MS')") from None
-    return pd.DatetimeIndex([offset.rollback(d) for d in dates.normalize()])
+    return pd.DatetimeIndex([offset.rollback(d) for d in dates.normalize()]).as_unit(dates.unit)
