@@ -898,3 +898,22 @@ def test_roi_section_says_how_often_such_intervals_held_the_truth(parts, portfol
     # another model: rates not measured for it, no note
     fit = parts[0]
     assert simulated_rows([replace(fit, spec=replace(fit.spec, noise="student_t"))]) is None
+
+
+def test_a_fits_report_tables_are_computed_once_and_handed_out_as_copies(small_fit, monkeypatch):
+    import copy
+
+    import seedmodel.analysis.fitted as fitted
+    from seedmodel.report.compose import fit_tables
+
+    fit = copy.copy(small_fit[1])
+    fit.__dict__.pop("_computed_once", None)  # not what other tests left on the shared fit
+    calls = []
+    real = fitted.expected_gmv_draws
+    monkeypatch.setattr(fitted, "expected_gmv_draws", lambda f: calls.append(1) or real(f))
+    first = fit_tables(fit)
+    first["fitted"]["fitted"] = -1.0  # a caller's change stays in its own copy
+    second = fit_tables(fit)
+    assert len(calls) == 1
+    assert set(first) == set(second) == {"contrib", "fitted", "predictive", "arrival"}
+    assert (second["fitted"]["fitted"] > 0).all()
