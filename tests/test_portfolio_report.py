@@ -30,7 +30,8 @@ def saved(tmp_path_factory):
     media.loc[media["brand"] == c, "spend"] = 0.0
     data = sm.from_frames(media=media, sales=sim.data.sales, brands=brands)
     folder = tmp_path_factory.mktemp("portfolio")
-    fit_portfolio(data, folder, config=SamplerConfig(draws=30, tune=30), retries=0)
+    # a 60-draw warm-up takes fewer gradients than 30 (shallower trees after it)
+    fit_portfolio(data, folder, config=SamplerConfig(draws=30, tune=60), retries=0)
     return data, folder
 
 

@@ -401,7 +401,7 @@ def test_report_refuses_a_plan_csv_that_is_not_a_plan(good_plan, capsys, tmp_pat
     assert "internal error" not in err and not page.exists()
 
 
-def test_run_writes_fit_plan_and_report_as_one_set(tmp_path):
+def test_run_writes_fit_plan_and_report_as_one_set(tmp_path, capsys):
     # one brand and 120 days: the smallest world that still has a quarter to plan
     data = tmp_path / "data"
     sm.simulate(sm.WorldConfig(start="2025-04-01", n_brands=1, days=120), random_seed=3).write(data)
@@ -428,12 +428,17 @@ def test_run_writes_fit_plan_and_report_as_one_set(tmp_path):
     assert "摘要" in page and 'id="plan"' in page
     # report --plan shows the plan of optimize, with its budget
     plan_csv = tmp_path / "plan.csv"
-    r = run_cli("optimize", out, "--budget", "900000", "--days", "30", "--out", plan_csv)
-    assert r.returncode == 0, r.stderr
+    # the later commands in this process: the run above is the fresh process's test
+    code, err = run_main(
+        capsys, "optimize", out, "--budget", 900000, "--days", 30, "--out", plan_csv
+    )
+    assert code == 0, err
     html = tmp_path / "r.html"
     tables = tmp_path / "tables"
-    r = run_cli("report", out, "--plan", plan_csv, "--out", html, "--tables", tables)
-    assert r.returncode == 0, r.stderr
+    code, err = run_main(
+        capsys, "report", out, "--plan", plan_csv, "--out", html, "--tables", tables
+    )
+    assert code == 0, err
     # every CSV the page offers, written beside it, byte for byte
     from seedmodel.report.html import downloads
 
@@ -441,8 +446,8 @@ def test_run_writes_fit_plan_and_report_as_one_set(tmp_path):
     assert {"roi.csv", "plan.csv", "contributions.csv"} <= set(offered)
     assert sorted(p.name for p in tables.iterdir()) == sorted(offered)
     assert all((tables / n).read_bytes() == b for n, b in offered.items())
-    r = run_cli("report", out, "--out", tmp_path / "x.html", "--tables", html)  # a file
-    assert r.returncode == 2 and "--tables" in r.stderr and r.stderr.count("\n") == 1
+    code, err = run_main(capsys, "report", out, "--out", tmp_path / "x.html", "--tables", html)
+    assert code == 2 and "--tables" in err and err.count("\n") == 1  # --tables is a file
     assert not (tmp_path / "x.html").exists()
     assert "budget of <span" in html.read_text(encoding="utf-8")
     shown = numbers(html.read_text(encoding="utf-8"))
