@@ -55,6 +55,14 @@ WIDENED = 1.25
 BALANCED = 1.1
 #: A recommended change below this share of a brand's current spend is not called a move.
 MOVE_SHARE = 0.05
+#: Each reason a ROI interval was widened: its sentence's key and roi.csv's factor for it
+#: (:func:`seedmodel.roi`), in the order the sentences appear and ties are settled.
+WIDENING_REASONS = {
+    "widened": "roi_widening_months",
+    "widened_prior": "roi_widening_prior",
+    "widened_brands": "roi_widening_brands",
+    "widened_ridge": "roi_widening_ridge",
+}
 
 
 @dataclass
@@ -106,21 +114,15 @@ def _widened_lines(rows: pd.DataFrame, lang: str) -> list[Markup]:
     no interval was."""
     if "roi_widening" not in rows:
         return []
-    reasons: dict[str, list[Markup]] = {
-        "widened": [],
-        "widened_prior": [],
-        "widened_brands": [],
-        "widened_ridge": [],
-    }
+    reasons: dict[str, list[Markup]] = {key: [] for key in WIDENING_REASONS}
     for _, r in rows[rows["roi_widening"] >= WIDENED].iterrows():
         row, value = f"{r['brand']}|{r['channel']}", r["roi_widening"]
         factor = _num(f"{value:.1f}", "roi.csv", row, "roi_widening", value)
         name = channel_name(r["channel"], lang)
+        # a roi.csv without the parts: the months' reason (the first), as before
         parts = {
-            "widened": r.get("roi_widening_months", value),
-            "widened_prior": r.get("roi_widening_prior", 1.0),
-            "widened_brands": r.get("roi_widening_brands", 1.0),
-            "widened_ridge": r.get("roi_widening_ridge", 1.0),
+            key: r.get(column, value if key == "widened" else 1.0)
+            for key, column in WIDENING_REASONS.items()
         }
         key = max(parts, key=lambda k: parts[k])  # ties: the months, as before
         reasons[key].append(_sentence("widened_cell", lang, {"channel": name, "factor": factor}))
